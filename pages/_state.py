@@ -1,0 +1,147 @@
+"""Every session-state key the app uses, and typed accessors for them.
+
+Pages never touch ``st.session_state`` with a literal key of another page; they go through
+these functions. Keys used by a single page only are named ``"<page>:<what>"`` and live in
+that page.
+
+The journey hands these objects from page to page:
+
+* ``ActiveData`` (Data page): the customer table, and when the file was a transaction table,
+  the transactions and their column mapping (for recommendations) and an optional catalog.
+* ``SegmentRun`` (Features & k page): the fitted segmentation of ``ActiveData.customers``.
+* segment names (Personas page): the marketer's names for the segments, by segment number.
+* recommendations (Recommendations page) and the last campaign (Campaigns page).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+ACTIVE_DATA = "active_data"
+SEGMENT_RUN = "segment_run"
+SEGMENT_NAMES = "segment_names"
+SEGMENT_ACTIONS = "segment_actions"
+RECOMMENDATIONS = "recommendations"
+CAMPAIGN = "campaign"
+SEED = "seed"
+
+DEFAULT_SEED = 42
+
+
+@dataclass(frozen=True)
+class ActiveData:
+    """The dataset the journey works on.
+
+    ``token`` changes whenever the data changes; cached wrappers take it as their key and
+    receive the frames as ``_``-prefixed (unhashed) arguments, so a million rows are never
+    hashed on each rerun.
+    """
+
+    source_name: str
+    token: str
+    customers: pd.DataFrame
+    customer_id_col: str
+    roles: dict[str, str]
+    transactions: pd.DataFrame | None = None
+    transaction_columns: Any = None  # segmentation.features.TransactionColumns
+    catalog: pd.DataFrame | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def has_transactions(self) -> bool:
+        return self.transactions is not None
+
+
+@dataclass(frozen=True)
+class SegmentRun:
+    """A fitted segmentation of ``ActiveData.customers`` (rows aligned with it).
+
+    ``result`` is the package's clustering result; ``labels`` holds one segment number per
+    customer row (-1 for "Unassigned" with density methods); ``data_token`` is the token of the
+    ``ActiveData`` it was fitted on, so pages can tell when it is out of date.
+    """
+
+    data_token: str
+    token: str
+    features: tuple[str, ...]
+    algorithm: str
+    k: int
+    seed: int
+    labels: Any  # numpy array of shape (n_customers,)
+    result: Any
+    default_names: dict[int, str] = field(default_factory=dict)
+
+
+def get_active_data() -> ActiveData | None:
+    value = st.session_state.get(ACTIVE_DATA)
+    return value if isinstance(value, ActiveData) else None
+
+
+def set_active_data(data: ActiveData) -> None:
+    """Make ``data`` the active dataset; everything computed from the previous one is dropped."""
+    previous = get_active_data()
+    st.session_state[ACTIVE_DATA] = data
+    if previous is None or previous.token != data.token:
+        for key in (SEGMENT_RUN, SEGMENT_NAMES, SEGMENT_ACTIONS, RECOMMENDATIONS, CAMPAIGN):
+            st.session_state.pop(key, None)
+
+
+def get_segment_run() -> SegmentRun | None:
+    run = st.session_state.get(SEGMENT_RUN)
+    data = get_active_data()
+    if not isinstance(run, SegmentRun) or data is None or run.data_token != data.token:
+        return None
+    return run
+
+
+def set_segment_run(run: SegmentRun) -> None:
+    """Store a new segmentation; names and actions the marketer edited for an older one are dropped."""
+    previous = st.session_state.get(SEGMENT_RUN)
+    st.session_state[SEGMENT_RUN] = run
+    if not isinstance(previous, SegmentRun) or previous.token != run.token:
+        st.session_state[SEGMENT_NAMES] = dict(run.default_names)
+        st.session_state.pop(SEGMENT_ACTIONS, None)
+        st.session_state.pop(RECOMMENDATIONS, None)
+        st.session_state.pop(CAMPAIGN, None)
+
+
+def segment_names() -> dict[int, str]:
+    """The segment names as the marketer last edited them (generated names until then)."""
+    run = get_segment_run()
+    names = dict(run.default_names) if run is not None else {}
+    names.update(st.session_state.get(SEGMENT_NAMES, {}))
+    return names
+
+
+def set_segment_name(segment: int, name: str) -> None:
+    names = dict(st.session_state.get(SEGMENT_NAMES, {}))
+    names[int(segment)] = name
+    st.session_state[SEGMENT_NAMES] = names
+
+
+def segment_actions() -> dict[int, str]:
+    return dict(st.session_state.get(SEGMENT_ACTIONS, {}))
+
+
+def set_segment_action(segment: int, action: str) -> None:
+    actions = segment_actions()
+    actions[int(segment)] = action
+    st.session_state[SEGMENT_ACTIONS] = actions
+
+
+def get(key: str) -> Any:
+    """Read one of the shared keys above (recommendations, campaign ...)."""
+    return st.session_state.get(key)
+
+
+def put(key: str, value: Any) -> None:
+    st.session_state[key] = value
+
+
+def seed() -> int:
+    """The seed chosen in the sidebar; every random step in the app uses it."""
+    return int(st.session_state.get(SEED, DEFAULT_SEED))

@@ -1,0 +1,3 @@
+from segmentation.cli import main
+
+raise SystemExit(main())

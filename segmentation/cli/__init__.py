@@ -1,0 +1,94 @@
+"""The ``segmentation`` command-line tool: the app's pipeline for analysts and automation.
+
+Each stage lives in its own ``_cmd_<stage>.py`` module that defines ``register(subparsers)``;
+this module discovers them, so adding a stage never touches this file.
+
+Exit codes: 0 success, 2 bad input or options (one line on stderr, never a traceback),
+1 an unexpected internal error (also one line).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+import warnings
+from collections.abc import Sequence
+
+from segmentation._errors import SegmentationError, SegmentationWarning
+
+__all__ = ["build_parser", "main"]
+
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_BAD_INPUT = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """ArgumentParser whose usage errors are one line on stderr with exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the top-level parser with every ``_cmd_*`` module's subcommands registered."""
+    parser = _Parser(
+        prog="segmentation",
+        description="Customer segmentation from the command line: inspect data, build features, "
+        "segment, recommend, export campaigns and measure lift.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    subparsers.required = True
+    package_path = __path__  # type: ignore[name-defined]
+    for info in sorted(pkgutil.iter_modules(package_path), key=lambda m: m.name):
+        if info.name.startswith("_cmd_"):
+            module = importlib.import_module(f"{__name__}.{info.name}")
+            module.register(subparsers)
+    return parser
+
+
+def _warning_to_stderr(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: object = None,
+    line: str | None = None,
+) -> None:
+    sys.stderr.write(f"warning: {message}\n")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    with warnings.catch_warnings():
+        warnings.simplefilter("default", SegmentationWarning)
+        warnings.showwarning = _warning_to_stderr
+        try:
+            result = args.handler(args)
+        except SegmentationError as exc:
+            sys.stderr.write(f"segmentation {args.command}: error: {exc}\n")
+            return EXIT_BAD_INPUT
+        except FileNotFoundError as exc:
+            sys.stderr.write(f"segmentation {args.command}: error: file not found: {exc.filename}\n")
+            return EXIT_BAD_INPUT
+        except (IsADirectoryError, PermissionError) as exc:
+            sys.stderr.write(f"segmentation {args.command}: error: cannot use {exc.filename}: {exc.strerror}\n")
+            return EXIT_BAD_INPUT
+        except KeyboardInterrupt:
+            sys.stderr.write("interrupted\n")
+            return 130
+        except Exception as exc:  # noqa: BLE001 - the CLI promises never to print a traceback
+            sys.stderr.write(
+                f"segmentation {args.command}: internal error ({type(exc).__name__}): {exc}. "
+                "Please report this with the command you ran.\n"
+            )
+            return EXIT_INTERNAL
+    return EXIT_OK if result is None else int(result)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
