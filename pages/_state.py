@@ -10,7 +10,10 @@ The journey hands these objects from page to page:
   the transactions and their column mapping (for recommendations) and an optional catalog.
 * ``SegmentRun`` (Features & k page): the fitted segmentation of ``ActiveData.customers``.
 * segment names (Personas page): the marketer's names for the segments, by segment number.
-* recommendations (Recommendations page) and the last campaign (Campaigns page).
+* recommendations (Recommendations page): ``get(RECOMMENDATIONS)`` is a DataFrame in long
+  format with columns ``customer`` (the id as text, as in ``ActiveData.customers``), ``rank``
+  (1..N), ``item``, ``item_name``, ``score``, ``reason``, ``cold_start`` (bool).
+* the last campaign (Campaigns page), read by the Campaign results page.
 """
 
 from __future__ import annotations
@@ -74,6 +77,8 @@ class SegmentRun:
     labels: Any  # numpy array of shape (n_customers,)
     result: Any
     default_names: dict[int, str] = field(default_factory=dict)
+    default_actions: dict[int, str] = field(default_factory=dict)
+    personas: Any = None  # tuple of segmentation.personas.Persona, when computed
 
 
 def get_active_data() -> ActiveData | None:
@@ -124,11 +129,15 @@ def set_segment_name(segment: int, name: str) -> None:
 
 
 def segment_actions() -> dict[int, str]:
-    return dict(st.session_state.get(SEGMENT_ACTIONS, {}))
+    """Suggested marketing action per segment, with the marketer's edits applied."""
+    run = get_segment_run()
+    actions = dict(run.default_actions) if run is not None else {}
+    actions.update(st.session_state.get(SEGMENT_ACTIONS, {}))
+    return actions
 
 
 def set_segment_action(segment: int, action: str) -> None:
-    actions = segment_actions()
+    actions = dict(st.session_state.get(SEGMENT_ACTIONS, {}))
     actions[int(segment)] = action
     st.session_state[SEGMENT_ACTIONS] = actions
 

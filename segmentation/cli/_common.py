@@ -37,7 +37,7 @@ def read_input(path: str) -> CliTable:
     """Load ``path`` with detection, infer column roles and convert values to their types."""
     loaded = load_table(Path(path))
     roles = infer_roles(loaded.frame)
-    typed = coerce_table(loaded.frame, roles)
+    typed = coerce_table(loaded.frame, roles, decimal=loaded.detection.decimal)
     return CliTable(path=path, loaded=loaded, raw=loaded.frame, typed=typed, roles=roles)
 
 
