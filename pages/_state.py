@@ -53,6 +53,27 @@ class ActiveData:
     transaction_columns: Any = None  # segmentation.features.TransactionColumns
     catalog: pd.DataFrame | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    catalog_columns: Any = None  # segmentation.datasets.CatalogColumns (item, name, category)
+    kind: str = "customers"  # "customers" or "transactions": what the source file was
+    source_bytes_sha256: str | None = None  # hash of the uploaded file(s), for campaign manifests
+
+    @classmethod
+    def from_dataset(cls, dataset: Any, *, token: str, source_bytes_sha256: str | None = None) -> ActiveData:
+        """Wrap a :class:`segmentation.datasets.CustomerDataset`."""
+        return cls(
+            source_name=dataset.source_name,
+            token=token,
+            customers=dataset.customers,
+            customer_id_col=dataset.customer_id_col,
+            roles={k: str(v) for k, v in dataset.roles.items()},
+            transactions=dataset.transactions,
+            transaction_columns=dataset.transaction_columns,
+            catalog=dataset.catalog,
+            notes=tuple(dataset.notes),
+            catalog_columns=dataset.catalog_columns,
+            kind="transactions" if dataset.transactions is not None else "customers",
+            source_bytes_sha256=source_bytes_sha256,
+        )
 
     @property
     def has_transactions(self) -> bool:

@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     subparsers.required = True
-    package_path = __path__  # type: ignore[name-defined]
+    package_path = __path__
     for info in sorted(pkgutil.iter_modules(package_path), key=lambda m: m.name):
         if info.name.startswith("_cmd_"):
             module = importlib.import_module(f"{__name__}.{info.name}")

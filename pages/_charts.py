@@ -1,0 +1,27 @@
+"""Small plotly figures shared by pages (the stage-specific ones live with their page)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+
+
+def rfm_group_chart(groups: pd.Series) -> go.Figure:
+    """Horizontal bar chart of customers per RFM group, largest first."""
+    counts = groups.value_counts()
+    frame = pd.DataFrame(
+        {"group": counts.index.astype(str), "customers": counts.to_numpy(), "share": counts.to_numpy() / counts.sum()}
+    )
+    figure = px.bar(
+        frame.iloc[::-1],
+        x="customers",
+        y="group",
+        orientation="h",
+        title="Customers per RFM group",
+        labels={"customers": "Customers", "group": "RFM group"},
+        custom_data=["share"],
+    )
+    figure.update_traces(hovertemplate="%{y}: %{x:,} customers (%{customdata[0]:.1%})<extra></extra>")
+    figure.update_layout(height=380, margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    return figure

@@ -1,0 +1,48 @@
+"""What every page shares: the demo dataset on first open, and the journey's progress."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages import _state
+from segmentation.datasets import demo_dataset, fingerprint
+
+
+@st.cache_data(show_spinner="Loading the demo shop's customers and orders…")
+def _demo_dataset():  # type: ignore[no-untyped-def]
+    return demo_dataset()
+
+
+def load_demo() -> None:
+    """Make the bundled demo data the active dataset."""
+    dataset = _demo_dataset()
+    _state.set_active_data(_state.ActiveData.from_dataset(dataset, token=fingerprint("demo", dataset.source_name)))
+
+
+def ensure_demo_loaded() -> None:
+    """On a session's first run, start on the demo data so every page has something to show."""
+    if _state.get_active_data() is None and not st.session_state.get("shell:demo_declined"):
+        load_demo()
+
+
+def journey_status() -> list[tuple[str, bool, str]]:
+    """(step, done, one-line detail) for each step of the journey, for the sidebar."""
+    data = _state.get_active_data()
+    run = _state.get_segment_run()
+    recs = _state.get(_state.RECOMMENDATIONS)
+    campaign = _state.get(_state.CAMPAIGN)
+    steps: list[tuple[str, bool, str]] = []
+    if data is None:
+        steps.append(("Data", False, "No data loaded yet"))
+    else:
+        steps.append(("Data", True, f"{data.source_name} · {len(data.customers):,} customers"))
+    steps.append(
+        ("Features & k", run is not None, f"{run.k} segments with {run.algorithm}" if run else "Not segmented yet")
+    )
+    steps.append(("Personas", run is not None, "Names and traits ready" if run else "Needs segments"))
+    if data is not None and not data.has_transactions:
+        steps.append(("Recommendations", False, "Needs purchase history"))
+    else:
+        steps.append(("Recommendations", recs is not None, "Ready for lists" if recs is not None else "Not run yet"))
+    steps.append(("Campaigns", campaign is not None, "List built" if campaign is not None else "No list yet"))
+    return steps

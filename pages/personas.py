@@ -1,0 +1,279 @@
+"""Personas page: one card per segment (name, size, what stands out, rule, suggested action), then maps."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from pages import _state
+from segmentation._errors import SegmentationError
+from segmentation.personas import (
+    Persona,
+    Projection,
+    describe_segments,
+    guess_money_column,
+    personas_to_dict,
+    project_2d,
+    segment_profile_matrix,
+)
+
+CARDS_PER_ROW = 2
+MAP_POINTS = 5000
+
+
+# ---- cached wrappers (keyed on the segmentation's token; frames travel as unhashed "_" arguments) ----
+@st.cache_data(show_spinner="Describing each segment…", max_entries=4)
+def _personas(
+    _customers: pd.DataFrame,
+    _labels: np.ndarray,
+    run_token: str,
+    features: tuple[str, ...],
+    id_col: str,
+    seed: int,
+) -> tuple[Persona, ...]:
+    return describe_segments(
+        _customers,
+        _labels,
+        features=features,
+        money_col=guess_money_column(_customers),
+        id_col=id_col if id_col in _customers.columns else None,
+        seed=seed,
+    )
+
+
+@st.cache_data(show_spinner="Comparing segments feature by feature…", max_entries=4)
+def _profile(
+    _customers: pd.DataFrame, _labels: np.ndarray, run_token: str, features: tuple[str, ...]
+) -> pd.DataFrame:
+    return segment_profile_matrix(_customers, _labels, features=features)
+
+
+@st.cache_data(show_spinner="Drawing the customer map…", max_entries=4)
+def _projection(
+    _customers: pd.DataFrame, _labels: np.ndarray, run_token: str, features: tuple[str, ...], seed: int
+) -> Projection:
+    return project_2d(_customers, _labels, features=features, max_points=MAP_POINTS, seed=seed)
+
+
+# ---- drawing helpers ----
+def _link(page: str, label: str, icon: str) -> None:
+    """A link to another page; a plain hint when the page is run on its own (tests, direct runs)."""
+    try:
+        st.page_link(page, label=label, icon=icon)
+    except StreamlitAPIException:
+        st.markdown(f"{icon} Open **{label}** in the sidebar.")
+
+
+def _shares_line(pairs: tuple[tuple[str, float], ...]) -> str:
+    return " · ".join(f"{name} {share:.0%}" for name, share in pairs)
+
+
+def _rule_caption(persona: Persona) -> str:
+    if persona.rule_coverage is None or persona.rule_precision is None or persona.rule_fidelity is None:
+        return ""
+    return (
+        f"Matches {persona.rule_coverage:.0%} of this segment; {persona.rule_precision:.0%} of the customers "
+        f"it picks are in it. Agrees with the segmentation for {persona.rule_fidelity:.0%} of all customers."
+    )
+
+
+def _name_input(persona: Persona, current: str, run_token: str) -> None:
+    typed = st.text_input(
+        "Segment name",
+        value=current,
+        key=f"personas:name:{run_token}:{persona.segment}",
+        help="Generated from the segment's most distinctive traits. Your name is used on every later page "
+        "and in exports.",
+    )
+    cleaned = " ".join(typed.split())
+    if not cleaned:
+        st.caption("⚠️ A segment needs a name; keeping the previous one.")
+    elif cleaned != current:
+        _state.set_segment_name(persona.segment, cleaned)
+
+
+def _action_input(persona: Persona, current: str, run_token: str) -> None:
+    typed = st.text_area(
+        "Suggested action" if current == persona.action else "Action (your edit)",
+        value=current,
+        key=f"personas:action:{run_token}:{persona.segment}",
+        height=80,
+        help="A suggestion from the segment's traits; edit it to make it your plan.",
+    )
+    if current == persona.action:
+        st.caption(f"💡 **Suggested** — {persona.action_reason}")
+    else:
+        st.caption(f"✏️ Edited. The suggestion was: {persona.action}")
+    if typed.strip() and typed.strip() != current:
+        _state.set_segment_action(persona.segment, typed.strip())
+
+
+def _card(persona: Persona, *, name: str, action: str, run_token: str) -> None:
+    with st.container(border=True):
+        if persona.segment == -1:
+            st.markdown(f"#### {name}")
+            st.caption("Customers the density method left out of every segment; they are not described.")
+        else:
+            _name_input(persona, name, run_token)
+        metrics = st.columns(3)
+        metrics[0].metric("Customers", f"{persona.size:,}")
+        metrics[1].metric("Share of customers", f"{persona.share:.0%}")
+        if persona.revenue_share is not None:
+            metrics[2].metric("Share of revenue", f"{persona.revenue_share:.0%}")
+        if persona.segment == -1:
+            return
+        st.markdown("**What stands out**")
+        if persona.traits:
+            st.markdown("\n".join(f"- {trait.sentence}" for trait in persona.traits))
+        else:
+            st.markdown("Nothing stands out: these customers are close to the average customer.")
+        if persona.top_categories:
+            st.markdown(
+                f"**Top categories** (average share of spend): {_shares_line(persona.top_categories)}"
+            )
+        if persona.rfm_mix:
+            st.markdown(f"**RFM mix**: {_shares_line(persona.rfm_mix)}")
+        if persona.rule:
+            st.markdown(f"**Rule of thumb**: `{persona.rule}`")
+            st.caption(_rule_caption(persona))
+        _action_input(persona, action, run_token)
+
+
+def _heatmap(profile: pd.DataFrame, names: dict[int, str]) -> go.Figure:
+    labelled = profile.rename(index=lambda s: names.get(int(s), f"Segment {s}"))
+    limit = float(np.nanmax(np.abs(labelled.to_numpy()))) if labelled.size else 1.0
+    figure = px.imshow(
+        labelled,
+        color_continuous_scale="RdBu_r",
+        color_continuous_midpoint=0.0,
+        zmin=-limit,
+        zmax=limit,
+        aspect="auto",
+        text_auto=".1f",
+        title="How each segment differs from the average customer",
+        labels={"x": "Feature", "y": "Segment", "color": "Std. deviations"},
+    )
+    figure.update_traces(
+        hovertemplate="%{y}<br>%{x}: %{z:+.2f} standard deviations from the average<extra></extra>"
+    )
+    figure.update_layout(
+        coloraxis_colorbar={"title": "how far above/below<br>the average, in<br>standard deviations"},
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        height=max(300, 60 * len(labelled) + 150),
+    )
+    return figure
+
+
+def _customer_map(projection: Projection, names: dict[int, str], ids: np.ndarray) -> go.Figure:
+    points = projection.frame.assign(
+        segment_name=[names.get(int(s), f"Segment {s}") for s in projection.frame["segment"]],
+        customer=ids[projection.frame["row"].to_numpy()],
+    )
+    first, second = projection.explained_variance
+    figure = px.scatter(
+        points,
+        x="x",
+        y="y",
+        color="segment_name",
+        custom_data=["customer", "segment_name"],
+        title="Customers on a map of their features",
+        labels={
+            "x": f"Map axis 1 (keeps {first:.0%} of the differences)",
+            "y": f"Map axis 2 (keeps {second:.0%})",
+            "segment_name": "Segment",
+        },
+        opacity=0.6,
+    )
+    figure.update_traces(
+        marker={"size": 5}, hovertemplate="Customer %{customdata[0]}<br>%{customdata[1]}<extra></extra>"
+    )
+    figure.update_layout(height=520, margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    return figure
+
+
+# ---- page ----
+st.title("Personas")
+st.caption(
+    "Who is in each segment, in plain words and in your data's own units. Rename segments and edit the "
+    "suggested actions: your wording is kept on every later page and in exports."
+)
+
+data = _state.get_active_data()
+run = _state.get_segment_run()
+if data is None:
+    st.info("Load data on the Data page first.")
+    _link("pages/data.py", "1 · Data", "📂")
+    st.stop()
+if run is None:
+    st.info("Build segments on the Features & k page first; personas describe them.")
+    _link("pages/features.py", "2 · Features & k", "🧮")
+    st.stop()
+assert data is not None and run is not None  # for type checkers: st.stop() ends the run
+
+labels = np.asarray(run.labels)
+try:
+    personas: tuple[Persona, ...] = (
+        run.personas
+        if run.personas
+        else _personas(data.customers, labels, run.token, tuple(run.features), data.customer_id_col, run.seed)
+    )
+    profile = _profile(data.customers, labels, run.token, tuple(run.features))
+    projection = _projection(data.customers, labels, run.token, tuple(run.features), run.seed)
+except SegmentationError as error:
+    st.error(f"These segments cannot be described: {error}")
+    st.stop()
+
+names = {p.segment: p.name for p in personas} | _state.segment_names()
+actions = {p.segment: p.action for p in personas} | _state.segment_actions()
+st.markdown(
+    f"**{len(personas)} segments** of {len(labels):,} customers, built with {run.algorithm} on {len(run.features)} features."
+)
+
+for start in range(0, len(personas), CARDS_PER_ROW):
+    for column, persona in zip(
+        st.columns(CARDS_PER_ROW), personas[start : start + CARDS_PER_ROW], strict=False
+    ):
+        with column:
+            _card(persona, name=names[persona.segment], action=actions[persona.segment], run_token=run.token)
+
+# Names and actions may have just been edited above: read them back for the charts and export.
+names = {p.segment: p.name for p in personas} | _state.segment_names()
+actions = {p.segment: p.action for p in personas} | _state.segment_actions()
+
+st.subheader("Segments side by side")
+st.plotly_chart(_heatmap(profile, names), width="stretch")
+st.caption(
+    "Red cells: the segment is above the average customer on that feature; blue: below. The number is how "
+    "far, in standard deviations (±1 is a big difference)."
+)
+
+st.subheader("Customer map")
+ids = (
+    data.customers[data.customer_id_col].astype(str).to_numpy()
+    if data.customer_id_col in data.customers
+    else (np.arange(len(labels)).astype(str))
+)
+st.plotly_chart(_customer_map(projection, names, ids), width="stretch")
+shown = (
+    f"a random sample of {len(projection.frame):,} of {projection.n_total:,} customers"
+    if projection.sampled
+    else f"all {projection.n_total:,} customers"
+)
+st.caption(
+    f"Each dot is a customer ({shown}); customers close together buy alike. Colours that form separate "
+    "clouds are segments that really differ."
+)
+
+st.download_button(
+    "Download personas (JSON)",
+    data=json.dumps(personas_to_dict(personas, names=names, actions=actions), indent=2, ensure_ascii=False),
+    file_name="personas.json",
+    mime="application/json",
+    help="Names and actions as you edited them, traits, rules and shares per segment.",
+)

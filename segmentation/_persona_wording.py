@@ -1,0 +1,311 @@
+"""Plain-language wording for personas: what a column means, how its values read, trait sentences.
+
+Columns are recognised by their names (``recency_days``, ``monetary``, ``share_<category>``,
+``Annual Income (k$)`` ...), so that a trait reads "Last purchase: 12 days ago (median) vs 95
+overall" rather than "recency_days +1.3 sd". A currency symbol is shown only when the column's
+name carries one (``$``, ``usd``, ``eur`` ...); a ``k`` marks values in thousands (``(k$)``).
+Everything here assumes validated input.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Role = Literal[
+    "recency",
+    "tenure",
+    "interval",
+    "frequency",
+    "money",
+    "spend_score",
+    "income",
+    "aov",
+    "returns_count",
+    "returns_value",
+    "discount",
+    "variety",
+    "share",
+    "age",
+    "generic",
+]
+
+_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_NON_ALNUM = re.compile(r"[^0-9a-zA-Z]+")
+_PARENTHETICAL = re.compile(r"\s*[(\[][^)\]]*[)\]]")
+
+# Tokens that mark identifiers and personal data; such columns never become traits.
+_PII_TOKENS = frozenset(
+    {
+        "id",
+        "uuid",
+        "guid",
+        "email",
+        "mail",
+        "phone",
+        "telephone",
+        "tel",
+        "mobile",
+        "name",
+        "firstname",
+        "lastname",
+        "surname",
+        "address",
+        "street",
+        "zip",
+        "zipcode",
+        "postcode",
+        "postal",
+        "ip",
+        "ssn",
+        "passport",
+        "iban",
+        "password",
+        "dob",
+        "birthdate",
+        "birthday",
+    }
+)
+_ID_PREFIXES = ("customer", "user", "client", "member", "account")
+_RFM_SCORE_COLUMNS = frozenset({"r_score", "f_score", "m_score", "rfm_score", "rfm_segment"})
+_SHARE_PREFIX = "share_"
+
+
+def name_tokens(column: str) -> tuple[str, ...]:
+    """Lower-case words of a column name: ``"CustomerID"`` → ``("customer", "id")``."""
+    spaced = _CAMEL_BOUNDARY.sub(" ", str(column))
+    return tuple(token.lower() for token in _NON_ALNUM.split(spaced) if token)
+
+
+def is_private_column(column: str) -> bool:
+    """True for identifiers and personal data (ids, e-mail, phone, names, addresses)."""
+    tokens = name_tokens(column)
+    if any(token in _PII_TOKENS for token in tokens):
+        return True
+    joined = "".join(tokens)
+    return joined.endswith("id") and joined.startswith(_ID_PREFIXES)
+
+
+def is_rfm_score_column(column: str) -> bool:
+    """The RFM score columns of the features table (redundant with recency/frequency/monetary)."""
+    return str(column).lower() in _RFM_SCORE_COLUMNS
+
+
+def is_share_column(column: str) -> bool:
+    return str(column).lower().startswith(_SHARE_PREFIX)
+
+
+def category_of_share_column(column: str) -> str:
+    """``"share_home_garden"`` → ``"Home garden"``; names with capitals are kept as written."""
+    text = str(column)
+    if text.lower().startswith(_SHARE_PREFIX):
+        text = text[len(_SHARE_PREFIX) :]
+    text = text.replace("_", " ").strip() or str(column)
+    return text[:1].upper() + text[1:] if text.islower() else text
+
+
+def column_role(column: str, *, money_col: str | None = None) -> Role:
+    """What a numeric column measures, from its name (order matters: ``returns_value`` is no spend)."""
+    if money_col is not None and column == money_col:
+        return "money"
+    tokens = set(name_tokens(column))
+    joined = "_".join(name_tokens(column))
+    if is_share_column(column):
+        return "share"
+    if "recency" in tokens or "days_since_last" in joined or "last_purchase_days" in joined:
+        return "recency"
+    if "tenure" in tokens or "days_since_first" in joined:
+        return "tenure"
+    if "between" in tokens:
+        return "interval"
+    if tokens & {"return", "returns", "returned", "refund", "refunds"}:
+        return "returns_value" if tokens & {"value", "amount", "revenue", "sales"} else "returns_count"
+    if "avg_order_value" in joined or "average_order_value" in joined or tokens & {"aov", "basket"}:
+        return "aov"
+    if tokens & {"discount", "discounts", "promo", "promotion", "coupon", "coupons"}:
+        return "discount"
+    if tokens & {"spending", "spend", "spent"} and "score" in tokens:
+        return "spend_score"
+    if "income" in tokens or "salary" in tokens:
+        return "income"
+    if "score" not in tokens and tokens & {"monetary", "spend", "spent", "revenue", "sales", "clv", "ltv"}:
+        return "money"
+    if tokens & {"frequency", "orders", "purchases", "transactions", "visits"}:
+        return "frequency"
+    if "distinct" in tokens or "unique" in tokens:
+        return "variety"
+    if "age" in tokens:
+        return "age"
+    return "generic"
+
+
+def frequency_unit(column: str) -> str:
+    tokens = set(name_tokens(column))
+    for unit in ("purchases", "transactions", "visits"):
+        if unit in tokens:
+            return unit
+    return "orders"
+
+
+def humanise(column: str) -> str:
+    """A column name as words for the middle of a sentence: ``"Annual Income (k$)"`` → ``"annual income"``.
+
+    Units in brackets are dropped (the values carry them); short all-capital words such as
+    ``RFM`` keep their capitals.
+    """
+    text = _PARENTHETICAL.sub("", str(column))
+    words = [word for word in _NON_ALNUM.split(_CAMEL_BOUNDARY.sub(" ", text)) if word]
+    if not words:
+        return str(column)
+    return " ".join(word if (word.isupper() and len(word) <= 4) else word.lower() for word in words)
+
+
+def capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def format_number(value: float) -> str:
+    """Short, readable numbers: 1240.3 → "1,240", 12.0 → "12", 3.61 → "3.6", 0.456 → "0.46"."""
+    if not math.isfinite(value):
+        return "n/a"
+    if value == 0:
+        return "0"
+    magnitude = abs(value)
+    if magnitude >= 100:
+        text = f"{value:,.0f}"
+    elif magnitude >= 1:
+        text = f"{value:,.1f}"
+    else:
+        text = f"{value:.2f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def format_percent(share: float) -> str:
+    return f"{100 * share:.0f}%"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """How values of one column are written: currency symbol, thousands, or percentages."""
+
+    currency: str = ""
+    thousands: bool = False
+    percent: bool = False
+
+    def format(self, value: float) -> str:
+        if self.percent:
+            return format_percent(value)
+        sign = "-" if value < 0 else ""
+        return f"{sign}{self.currency}{format_number(abs(value))}{'k' if self.thousands else ''}"
+
+
+def column_unit(column: str, *, looks_like_rate: bool) -> Unit:
+    """Read the unit from the column name; ``looks_like_rate`` = values within 0..1 for a rate-like name."""
+    lowered = str(column).lower()
+    tokens = set(name_tokens(column))
+    currency = ""
+    if "$" in lowered or tokens & {"usd", "dollar", "dollars"}:
+        currency = "$"
+    elif "€" in lowered or tokens & {"eur", "euro", "euros"}:
+        currency = "€"
+    elif "£" in lowered or tokens & {"gbp", "pound", "pounds"}:
+        currency = "£"
+    thousands = bool(re.search(r"k\s*[$€£]|[$€£]\s*k\b|\(k\)|thousand", lowered))
+    rate_name = bool(tokens & {"share", "rate", "ratio", "pct", "percent", "discount", "proportion"})
+    return Unit(currency=currency, thousands=thousands, percent=rate_name and looks_like_rate)
+
+
+def _plural(count_text: str, word: str) -> str:
+    """``("1", "orders")`` → ``"1 order"``."""
+    return f"{count_text} {word[:-1]}" if count_text == "1" and word.endswith("s") else f"{count_text} {word}"
+
+
+@dataclass(frozen=True)
+class NumericFacts:
+    """What a numeric trait sentence needs (``statistic`` is "median" or "average")."""
+
+    column: str
+    role: Role
+    unit: Unit
+    statistic: str
+    segment_value: float
+    overall_value: float
+    ratio: float | None
+    effect: float
+
+
+# Ratios closer to 1 than this read as "slightly more/less" rather than "1.1×".
+_RATIO_WORTH_SAYING = 1.15
+
+
+def numeric_sentence(facts: NumericFacts) -> str:
+    """One plain-language sentence comparing a segment with all customers on a numeric column."""
+    seg = facts.unit.format(facts.segment_value)
+    overall = facts.unit.format(facts.overall_value)
+    stat = facts.statistic
+    higher = facts.effect > 0
+    ratio = facts.ratio
+    role = facts.role
+    if role == "recency":
+        return f"Last purchase: {seg} days ago ({stat}) vs {overall} overall"
+    if role == "tenure":
+        return f"Customer for {seg} days ({stat}) vs {overall} overall"
+    if role == "interval":
+        return f"Buys every {seg} days ({stat}) vs every {overall} overall"
+    if role == "share":
+        category = category_of_share_column(facts.column)
+        seg, overall = format_percent(facts.segment_value), format_percent(facts.overall_value)
+        return f"Spends {seg} on {category} vs {overall} overall"
+    if role == "money":
+        comparison = f"{stat} {seg} vs {overall}"
+        if ratio is not None and ratio >= _RATIO_WORTH_SAYING:
+            return f"Spends {ratio:.1f}× the average: {comparison}"
+        if ratio is not None and ratio <= 1 / _RATIO_WORTH_SAYING:
+            return f"Spends {100 * (1 - ratio):.0f}% less than the average: {comparison}"
+        return f"Spends {'more' if higher else 'less'} than average: {comparison}"
+    if role == "frequency":
+        unit_word = frequency_unit(facts.column)
+        comparison = f"{stat} {_plural(seg, unit_word)} vs {overall}"
+        if ratio is not None and ratio >= _RATIO_WORTH_SAYING:
+            return f"Buys {ratio:.1f}× as often: {comparison}"
+        if ratio is not None and ratio <= 1 / _RATIO_WORTH_SAYING:
+            return f"Buys less often: {comparison}"
+        return f"Buys slightly {'more' if higher else 'less'} often: {comparison}"
+    if role == "aov":
+        return f"{'Larger' if higher else 'Smaller'} orders: {stat} order value {seg} vs {overall} overall"
+    if role == "variety":
+        items = _plural(seg, "distinct items")
+        return f"{'More' if higher else 'Less'} variety: {stat} {items} vs {overall} overall"
+    if role == "returns_count":
+        return (
+            f"Returns {'more' if higher else 'less'}: {stat} {_plural(seg, 'returns')} vs {overall} overall"
+        )
+    if role == "returns_value":
+        return f"Returns {'more' if higher else 'less'} by value: {stat} {seg} vs {overall} overall"
+    if role == "discount":
+        return f"Uses discounts {'more' if higher else 'less'}: {stat} {seg} vs {overall} overall"
+    if role == "age":
+        return f"{'Older' if higher else 'Younger'}: {stat} age {seg} vs {overall} overall"
+    return f"{'Higher' if higher else 'Lower'} {humanise(facts.column)}: {stat} {seg} vs {overall} overall"
+
+
+def categorical_sentence(
+    column: str, level: str, *, segment_share: float, overall_share: float, effect: float, boolean: bool
+) -> str:
+    """Sentence for a categorical level, e.g. "Mostly Online channel: 78% vs 41% overall".
+
+    Yes/no columns read "Marketing consent: yes for 90% vs 60% overall".
+    """
+    seg = format_percent(segment_share)
+    overall = format_percent(overall_share)
+    if boolean:
+        return f"{capitalise(humanise(column))}: yes for {seg} vs {overall} overall"
+    if effect > 0:
+        lead = "Mostly" if segment_share >= 0.5 else "More often"
+    else:
+        lead = "Rarely" if segment_share <= overall_share / 2 else "Less often"
+    return f"{lead} {level} {humanise(column)}: {seg} vs {overall} overall"

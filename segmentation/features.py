@@ -1,0 +1,452 @@
+"""From purchase lines to one row per customer: behaviour features and RFM.
+
+``build_customer_features`` turns a transaction table (customer, date, amount or quantity ×
+price, optional order, item and category) into recency, frequency, monetary, order value,
+tenure, purchase rhythm, variety, returns and category shares, then scores RFM and names the
+RFM segment. Aggregation works on integer codes with ``numpy.bincount`` and hashing, so five
+million lines take seconds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import numpy as np
+import pandas as pd
+
+from segmentation._errors import ColumnError, ParameterError
+from segmentation._rfm import (
+    RFM_SEGMENT_RULES,
+    RfmCutPoints,
+    RfmSegmentRule,
+    default_cut_points,
+    rfm_scores,
+    rfm_segment,
+    rfm_segment_grid,
+    rfm_segment_table,
+)
+from segmentation._transactions import TypedLines, customer_key, read_lines
+from segmentation.profiling import Role
+
+__all__ = [
+    "FEATURE_COLUMNS",
+    "RFM_SEGMENT_RULES",
+    "CustomerFeatures",
+    "RfmCutPoints",
+    "RfmSegmentRule",
+    "TransactionColumns",
+    "build_customer_features",
+    "default_cut_points",
+    "detect_transaction_columns",
+    "rfm_scores",
+    "rfm_segment",
+    "rfm_segment_grid",
+    "rfm_segment_table",
+]
+
+#: The behaviour columns, in output order (``distinct_items`` only with an item column;
+#: ``share_<category>`` columns follow ``returns_value`` when there is a category column).
+FEATURE_COLUMNS = (
+    "recency_days",
+    "frequency",
+    "monetary",
+    "avg_order_value",
+    "tenure_days",
+    "mean_days_between_purchases",
+    "distinct_items",
+    "returns_count",
+    "returns_value",
+)
+RFM_COLUMNS = ("r_score", "f_score", "m_score", "rfm_score", "rfm_segment")
+
+
+@dataclass(frozen=True)
+class TransactionColumns:
+    """Which column of a transaction table holds what. ``None`` means the file has no such column."""
+
+    customer: str
+    date: str
+    amount: str | None = None
+    quantity: str | None = None
+    price: str | None = None
+    order: str | None = None
+    item: str | None = None
+    category: str | None = None
+
+
+@dataclass(frozen=True)
+class CustomerFeatures:
+    """One row per customer built from transactions.
+
+    ``frame`` has the customer id first (named as in the transactions), then the feature
+    columns, ``share_<category>`` columns, the RFM columns and any joined customer attributes.
+    ``cut_points`` are the thresholds used, or (when ``rank_based``) the quintile boundaries to
+    start editing from. ``notes`` say in plain words what was dropped or assumed.
+    """
+
+    frame: pd.DataFrame
+    id_col: str
+    as_of: date
+    n_lines: int
+    n_returns: int
+    returns_value: float
+    cut_points: RfmCutPoints
+    notes: tuple[str, ...]
+    rank_based: bool = True
+    monetary_is_money: bool = True
+
+
+# --------------------------------------------------------------------------- column detection
+
+_PURCHASE_DATE_HINT = re.compile(r"order|purchase|invoice|transaction|sale|bought|kauf|bestell|commande|achat|"
+                                 r"compra|pedido|订单|购买|注文|購入", re.IGNORECASE)
+
+
+def _candidates(roles: dict[str, Role], role: Role) -> list[str]:
+    return [c for c, r in roles.items() if r is role]
+
+
+def _listing(columns: list[str]) -> str:
+    return ", ".join(repr(c) for c in columns) if columns else "none"
+
+
+def _pick_required(
+    frame: pd.DataFrame, roles: dict[str, Role], role: Role, *, question: str, flag: str,
+    fallback: list[str] | None = None, prefer: re.Pattern[str] | None = None,
+) -> str:
+    found = _candidates(roles, role)
+    if len(found) > 1 and prefer is not None:
+        preferred = [c for c in found if prefer.search(c)]
+        found = preferred if len(preferred) == 1 else found
+    if len(found) == 1:
+        return found[0]
+    shown = found or fallback or [str(c) for c in frame.columns]
+    raise ColumnError(f"{question} Candidates: {_listing(shown)}. Pass {flag}.")
+
+
+def _pick_optional(roles: dict[str, Role], role: Role) -> str | None:
+    found = _candidates(roles, role)
+    return found[0] if found else None
+
+
+def _check_exists(frame: pd.DataFrame, name: str | None, what: str) -> None:
+    if name is not None and name not in frame.columns:
+        shown = ", ".join(repr(str(c)) for c in frame.columns[:30])
+        raise ColumnError(f"The {what} column {name!r} is not in the transactions. Its columns are: {shown}.")
+
+
+def detect_transaction_columns(
+    frame: pd.DataFrame,
+    roles: dict[str, Role],
+    *,
+    customer: str | None = None,
+    date: str | None = None,
+    amount: str | None = None,
+    quantity: str | None = None,
+    price: str | None = None,
+    order: str | None = None,
+    item: str | None = None,
+    category: str | None = None,
+) -> TransactionColumns:
+    """Decide which columns hold the customer, date, money, order, item and category.
+
+    Columns given explicitly win; the rest come from ``roles``. Money is an amount column, or a
+    quantity and a unit price multiplied; a file with neither (member, date, item) is accepted
+    and its "monetary" then counts items (see :func:`build_customer_features`).
+
+    Raises
+    ------
+    ColumnError
+        When the customer or date column is missing or ambiguous; the message lists the
+        candidate columns and the flag to pass.
+    """
+    explicit = {"customer": customer, "date": date, "amount": amount, "quantity": quantity, "price": price,
+                "order": order, "item": item, "category": category}
+    for what, name in explicit.items():
+        _check_exists(frame, name, what)
+    text_columns = [c for c, r in roles.items() if r in (Role.CUSTOMER_ID, Role.TEXT, Role.CATEGORICAL, Role.NUMERIC)]
+    customer = customer or _pick_required(
+        frame, roles, Role.CUSTOMER_ID, question="Which column is the customer id?", flag="--customer-col",
+        fallback=text_columns,
+    )
+    date = date or _pick_required(
+        frame, roles, Role.DATE, question="Which column is the purchase date?", flag="--date-col",
+        prefer=_PURCHASE_DATE_HINT,
+    )
+    if amount is None and not (quantity and price):
+        amounts = _candidates(roles, Role.AMOUNT)
+        if len(amounts) > 1:
+            raise ColumnError(
+                f"Which column is the amount paid per line? Candidates: {_listing(amounts)}. "
+                "Pass --amount-col (or --quantity-col and --price-col)."
+            )
+        amount = amounts[0] if amounts else None
+    if amount is None:
+        quantity = quantity or _pick_optional(roles, Role.QUANTITY)
+        price = price or _pick_optional(roles, Role.PRICE)
+    return TransactionColumns(
+        customer=customer,
+        date=date,
+        amount=amount,
+        quantity=quantity,
+        price=price,
+        order=order or _pick_optional(roles, Role.ORDER_ID),
+        item=item or _pick_optional(roles, Role.ITEM),
+        category=category or _pick_optional(roles, Role.CATEGORY),
+    )
+
+
+# --------------------------------------------------------------------------- aggregation
+
+
+def _count_distinct_pairs(customer: np.ndarray, other: np.ndarray, n_customers: int) -> np.ndarray:
+    """Distinct values of ``other`` per customer; both arrays are non-negative int64 codes."""
+    span = int(other.max()) + 1 if len(other) else 1
+    pairs = pd.unique(customer * span + other)
+    return np.bincount(pairs // span, minlength=n_customers)
+
+
+def _category_shares(
+    lines: TypedLines, purchase: np.ndarray, n_customers: int, monetary: np.ndarray, *, top: int
+) -> dict[str, np.ndarray]:
+    """Share of each customer's spend in the ``top`` categories by total spend, plus "other"."""
+    assert lines.category_codes is not None and lines.category_names is not None
+    codes = lines.category_codes[purchase]
+    customers = lines.customer_codes[purchase]
+    value = lines.value[purchase]
+    n_categories = len(lines.category_names)
+    totals = np.bincount(codes[codes >= 0], weights=value[codes >= 0], minlength=n_categories)
+    ranked = np.argsort(-totals, kind="stable")[: min(top, n_categories)]
+    slot = np.full(n_categories + 1, len(ranked), dtype=np.int64)  # last slot: other (and missing)
+    slot[ranked] = np.arange(len(ranked))
+    line_slot = slot[np.where(codes >= 0, codes, n_categories)]
+    spend = np.bincount(customers * (len(ranked) + 1) + line_slot, weights=value,
+                        minlength=n_customers * (len(ranked) + 1)).reshape(n_customers, len(ranked) + 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shares = np.where(monetary[:, None] > 0, spend / monetary[:, None], 0.0)
+    names = [_share_name(str(lines.category_names[i])) for i in ranked]
+    columns: dict[str, np.ndarray] = {}
+    for position, name in enumerate(names):
+        unique_name, suffix = name, 2
+        while unique_name in columns or unique_name == "share_other":
+            unique_name, suffix = f"{name}_{suffix}", suffix + 1
+        columns[unique_name] = shares[:, position]
+    if n_categories > len(ranked) or bool((codes < 0).any()):
+        columns["share_other"] = shares[:, len(ranked)]
+    return columns
+
+
+def _share_name(category: str) -> str:
+    slug = re.sub(r"\W+", "_", category.strip().casefold()).strip("_")
+    return f"share_{slug or 'blank'}"
+
+
+def _behaviour(lines: TypedLines, *, as_of_day: int, top_categories: int) -> tuple[pd.DataFrame, np.ndarray]:
+    """Per-customer features for customers with at least one purchase, and the kept customer codes."""
+    n = len(lines.customer_names)
+    purchase = lines.value >= 0
+    returned = ~purchase
+    pc, pday = lines.customer_codes[purchase], lines.day[purchase]
+    bought = np.bincount(pc, minlength=n) > 0
+    by_customer = pd.DataFrame({"c": pc, "day": pday}).groupby("c", sort=True)["day"].agg(["min", "max"])
+    first, last = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+    first[by_customer.index.to_numpy()] = by_customer["min"].to_numpy()
+    last[by_customer.index.to_numpy()] = by_customer["max"].to_numpy()
+    day_offset = pday - (int(pday.min()) if len(pday) else 0)
+    purchase_days = _count_distinct_pairs(pc, day_offset, n)
+    if lines.order_codes is not None:
+        order_codes = lines.order_codes[purchase]
+        known = order_codes >= 0
+        frequency = _count_distinct_pairs(pc[known], order_codes[known], n)
+        # Lines without an order number count as one order per purchase day.
+        frequency = frequency + _count_distinct_pairs(pc[~known], day_offset[~known], n)
+    else:
+        frequency = purchase_days
+    monetary = np.bincount(pc, weights=lines.value[purchase], minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        columns: dict[str, np.ndarray] = {
+            "recency_days": (as_of_day - last).astype("float64"),
+            "frequency": frequency.astype("float64"),
+            "monetary": monetary,
+            "avg_order_value": monetary / frequency,
+            "tenure_days": (as_of_day - first).astype("float64"),
+            "mean_days_between_purchases": np.where(
+                purchase_days > 1, (last - first) / np.maximum(purchase_days - 1, 1), np.nan
+            ),
+        }
+    if lines.item_codes is not None:
+        items = lines.item_codes[purchase]
+        columns["distinct_items"] = _count_distinct_pairs(pc[items >= 0], items[items >= 0], n).astype("float64")
+    rc = lines.customer_codes[returned]
+    columns["returns_count"] = np.bincount(rc, minlength=n).astype("float64")
+    columns["returns_value"] = np.bincount(rc, weights=-lines.value[returned], minlength=n)
+    if lines.category_codes is not None:
+        columns.update(_category_shares(lines, purchase, n, monetary, top=top_categories))
+    kept = np.flatnonzero(bought)
+    frame = pd.DataFrame({name: values[kept] for name, values in columns.items()})
+    return frame, kept
+
+
+# --------------------------------------------------------------------------- customer attributes
+
+
+def _join_customers(
+    features: pd.DataFrame, id_col: str, customers: pd.DataFrame, customer_id_col: str | None, notes: list[str]
+) -> pd.DataFrame:
+    """Left-join customer attributes on the id matched as trimmed text (first row per id wins)."""
+    if customer_id_col is None:
+        from segmentation.profiling import infer_roles
+
+        found = [c for c, r in infer_roles(customers).items() if r is Role.CUSTOMER_ID]
+        if id_col in customers.columns:
+            customer_id_col = id_col
+        elif len(found) == 1:
+            customer_id_col = found[0]
+        else:
+            raise ColumnError(
+                f"Which column of the customer file is the customer id? Candidates: "
+                f"{_listing(found or [str(c) for c in customers.columns])}. Pass --customer-id-col."
+            )
+    _check_exists(customers, customer_id_col, "customer id (customer file)")
+    keys = customer_key(customers[customer_id_col])
+    attributes = customers.drop(columns=[customer_id_col])
+    duplicated = keys.duplicated() & keys.notna()
+    if duplicated.any():
+        notes.append(f"The customer file lists {int(duplicated.sum()):,} ids more than once; the first row of "
+                     "each was used.")
+    attributes = attributes[~duplicated.to_numpy() & keys.notna().to_numpy()]
+    attributes.index = pd.Index(keys[~duplicated & keys.notna()].to_numpy(dtype=object), name=None)
+    taken = set(features.columns)
+    attributes = attributes.rename(columns={c: f"{c} (customer file)" for c in attributes.columns if c in taken})
+    joined = attributes.reindex(features[id_col].to_numpy(dtype=object))
+    joined.index = features.index
+    found_mask = features[id_col].isin(attributes.index).to_numpy()
+    if not found_mask.all():
+        notes.append(f"{int((~found_mask).sum()):,} buying customers are not in the customer file; "
+                     "their attributes are empty.")
+    without_purchases = int((~pd.Index(attributes.index).isin(features[id_col])).sum())
+    if without_purchases:
+        notes.append(f"{without_purchases:,} customers in the customer file have no purchases and are not in "
+                     "the table (RFM needs at least one purchase).")
+    return pd.concat([features, joined], axis=1)
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def _as_of_day(as_of: date | datetime | str | None, last_day: int) -> int:
+    if as_of is None:
+        return last_day + 1
+    try:
+        stamp = pd.Timestamp(as_of)
+    except (ValueError, TypeError) as exc:
+        raise ParameterError(f"The as-of date {as_of!r} is not a date; write it like 2024-12-31.") from exc
+    return int(stamp.normalize().to_datetime64().astype("datetime64[D]").astype(np.int64))
+
+
+def build_customer_features(
+    transactions: pd.DataFrame,
+    *,
+    columns: TransactionColumns,
+    as_of: date | datetime | str | None = None,
+    customers: pd.DataFrame | None = None,
+    customer_id_col: str | None = None,
+    top_categories: int = 5,
+    cut_points: RfmCutPoints | None = None,
+    decimal: str = ".",
+) -> CustomerFeatures:
+    """Build one row per customer with behaviour features, RFM scores and RFM segment.
+
+    Definitions (days are calendar days; the as-of day defaults to the day after the last
+    purchase in the data, and lines after it are left out):
+
+    * ``recency_days`` = as-of − last purchase day; ``tenure_days`` = as-of − first purchase day.
+    * ``frequency`` = distinct order ids (lines without one: distinct days), or distinct
+      purchase days when there is no order column.
+    * ``monetary`` = total of the non-negative line values (amount, or quantity × price);
+      negative lines are returns or cancellations, counted in ``returns_count`` and
+      ``returns_value`` (a positive total) instead. Without any money column, monetary counts
+      the items bought (quantities, or lines) and a note says so.
+    * ``avg_order_value`` = monetary / frequency; ``mean_days_between_purchases`` =
+      (last − first purchase day) / (distinct purchase days − 1), NaN with one purchase day.
+    * ``distinct_items`` (with an item column); ``share_<category>`` = share of monetary spent
+      in each of the ``top_categories`` categories with the highest total, plus ``share_other``.
+    * RFM scores via :func:`rfm_scores` (rank quintiles, or ``cut_points``).
+
+    Customers whose only lines are returns are left out (noted). Customers in ``customers``
+    without purchases are not added; buyers missing from it get empty attributes.
+
+    Parameters
+    ----------
+    transactions : DataFrame of shape (n_lines, n_columns)
+        Raw text (as loaded) or typed columns.
+    columns : TransactionColumns
+        From :func:`detect_transaction_columns` or the user.
+    as_of : date or "YYYY-MM-DD", optional
+    customers : DataFrame of shape (n_people, n_attributes), optional
+        Customer attributes, joined on the id matched as trimmed text.
+    customer_id_col : str, optional
+        The id column of ``customers``; by default the same name as in the transactions, or the
+        one column inferred as customer id.
+    top_categories : int
+        Number of ``share_<category>`` columns before ``share_other``.
+    cut_points : RfmCutPoints, optional
+        Fixed RFM thresholds instead of rank quintiles.
+    decimal : {".", ","}
+        Decimal mark of amounts written as text.
+
+    Returns
+    -------
+    CustomerFeatures
+        ``frame`` of shape (n_customers, n_columns), sorted by customer id.
+
+    Raises
+    ------
+    ColumnError
+        When a column is missing, or the date or amount column mostly fails to parse.
+    """
+    if top_categories < 0:
+        raise ParameterError(f"top_categories={top_categories} must be 0 or more.")
+    for what in ("customer", "date", "amount", "quantity", "price", "order", "item", "category"):
+        _check_exists(transactions, getattr(columns, what), what)
+    notes: list[str] = []
+    lines = read_lines(transactions, columns, notes, decimal=decimal)
+    if len(lines.day) == 0:
+        raise ColumnError(
+            f"No usable purchase lines: every line lacks a customer id in {columns.customer!r} or a date in "
+            f"{columns.date!r}."
+        )
+    as_of_day = _as_of_day(as_of, int(lines.day.max()))
+    after = lines.day > as_of_day
+    if after.any():
+        notes.append(f"{int(after.sum()):,} lines dated after the as-of date were left out.")
+        lines = lines.subset(~after)
+    frame, kept = _behaviour(lines, as_of_day=as_of_day, top_categories=top_categories)
+    only_returns = len(lines.customer_names) - len(kept)
+    if only_returns:
+        notes.append(f"{only_returns:,} customers have only returns or cancellations and no purchase; they "
+                     "were left out.")
+    if frame.empty:
+        raise ColumnError("No customer has a purchase (every line is a return or dated after the as-of date).")
+    id_col = str(columns.customer)
+    frame.insert(0, id_col, pd.array(lines.customer_names[kept], dtype="str"))
+    frame = frame.sort_values(id_col, kind="stable").reset_index(drop=True)
+    scores = rfm_scores(frame, cut_points=cut_points)
+    frame = pd.concat([frame, scores], axis=1)
+    if customers is not None:
+        frame = _join_customers(frame, id_col, customers, customer_id_col, notes)
+    n_returns = int((lines.value < 0).sum())
+    return CustomerFeatures(
+        frame=frame,
+        id_col=id_col,
+        as_of=pd.Timestamp(np.datetime64(as_of_day, "D")).date(),
+        n_lines=len(lines.day),
+        n_returns=n_returns,
+        returns_value=float(-lines.value[lines.value < 0].sum()),
+        cut_points=cut_points if cut_points is not None else default_cut_points(frame),
+        notes=tuple(notes),
+        rank_based=cut_points is None,
+        monetary_is_money=lines.has_money,
+    )

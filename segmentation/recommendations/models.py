@@ -1,0 +1,412 @@
+"""Recommendation models over a sparse customer × item matrix, after the ``implicit`` library.
+
+Every model follows one small contract (:class:`Recommender`): ``fit(X)`` learns from a CSR
+matrix of shape (n_customers, n_items) holding interaction counts, and
+``recommend(user_ids, X, N)`` returns ``(ids, scores)`` arrays of shape (len(user_ids), N),
+excluding the items each customer already has in ``X``. Scores are computed for blocks of
+customers at a time, so memory stays bounded by ``block size × n_items`` and a dense
+customer × item matrix is never built. Items a model has no evidence for score 0 and are
+ordered by overall popularity, so every customer gets a full list.
+
+Models
+------
+``popularity``  items bought by the most customers.
+``item_knn``    item-based collaborative filtering: cosine similarity with shrinkage, top-k
+                neighbours per item (Sarwar et al. 2001).
+``user_knn``    user-based collaborative filtering: cosine similarity with shrinkage, top-k
+                neighbouring customers.
+``rp3beta``     a random walk customer → item → customer → item with popularity penalty
+                (Paudel et al. 2017); item-item, fast and strong on sparse data.
+``ease``        closed-form ridge regression of each item on all others (Steck 2019), on the
+                most popular ``max_items`` items so the inverse stays small.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+import scipy.sparse as sp
+
+from segmentation._errors import ParameterError
+from segmentation.recommendations.interactions import apply_weighting
+
+__all__ = [
+    "DEFAULT_MODEL",
+    "EASE",
+    "MODELS",
+    "ItemKNN",
+    "Popularity",
+    "RP3Beta",
+    "Recommender",
+    "UserKNN",
+    "make_model",
+]
+
+# Dense score blocks hold at most this many floats (about 64 MB of float32).
+_BLOCK_FLOATS = 16_000_000
+
+
+def _block_rows(n_columns: int, *, limit: int = _BLOCK_FLOATS) -> int:
+    return max(1, min(4096, limit // max(n_columns, 1)))
+
+
+def _row_normalise(X: sp.csr_matrix) -> sp.csr_matrix:
+    sums = np.ravel(np.asarray(X.sum(axis=1), dtype=np.float64))
+    scale = np.divide(1.0, sums, out=np.zeros_like(sums), where=sums > 0)
+    return sp.csr_matrix(sp.diags(scale.astype(np.float32)) @ X)
+
+
+def _top_k_per_row(block: np.ndarray, k: int, row_offset: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Keep the ``k`` largest positive values of each row of a dense block (assumes k ≥ 1)."""
+    n_rows, n_cols = block.shape
+    if k < n_cols:
+        keep = np.argpartition(-block, k - 1, axis=1)[:, :k]
+    else:
+        keep = np.broadcast_to(np.arange(n_cols), (n_rows, n_cols))
+    values = np.take_along_axis(block, keep, axis=1)
+    rows = np.repeat(np.arange(n_rows) + row_offset, keep.shape[1])
+    cols, vals = keep.ravel(), values.ravel()
+    positive = vals > 0
+    return rows[positive], cols[positive], vals[positive]
+
+
+class Recommender:
+    """Base class: fit on a customer × item matrix, then recommend top-N unseen items.
+
+    Subclasses implement ``_fit(Xw)`` and ``_score(Xw_block) -> ndarray`` on the weighted
+    matrix; item-based models also set ``item_weights_`` (shape (n_items, n_items), entry
+    [j, i] = how much owning item j adds to item i's score) so recommendations can say which
+    owned item they come from.
+    """
+
+    name: ClassVar[str] = "base"
+    default_weighting: ClassVar[str] = "binary"
+
+    def __init__(self, *, weighting: str | None = None) -> None:
+        self.weighting = weighting or self.default_weighting
+
+    # -- public API ---------------------------------------------------------------------------
+    def fit(self, X: sp.csr_matrix) -> Recommender:
+        """Learn from ``X`` of shape (n_customers, n_items) holding raw interaction counts."""
+        X = sp.csr_matrix(X)
+        self.n_items_ = int(X.shape[1])
+        self.popularity_ = np.diff(sp.csc_matrix(X).indptr).astype(np.float64)
+        top = self.popularity_.max() if self.n_items_ else 0.0
+        # Fallback order for items without evidence: -1 .. -0.5 by popularity, below any real score.
+        self._fallback = (-1.0 + 0.5 * self.popularity_ / max(top, 1.0)).astype(np.float32)
+        self._fit(apply_weighting(X, self.weighting))
+        return self
+
+    def score(self, X_users: sp.csr_matrix) -> np.ndarray:
+        """Raw scores of shape (n_users, n_items) for the customers whose rows are ``X_users``."""
+        return np.asarray(
+            self._score(apply_weighting(sp.csr_matrix(X_users), self.weighting)), dtype=np.float32
+        )
+
+    def recommend(
+        self,
+        user_ids: np.ndarray,
+        X: sp.csr_matrix,
+        N: int = 10,  # noqa: N803 - the name `implicit` uses
+        *,
+        filter_already_liked: bool = True,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Top-``N`` items for each customer row ``user_ids`` of ``X``.
+
+        Returns
+        -------
+        ids : ndarray of shape (n_users, N), int64
+            Item column indices, best first; -1 where fewer than ``N`` items are left.
+        scores : ndarray of shape (n_users, N), float32
+            The model's scores; 0 for items filled in by popularity, nan for -1 ids.
+        """
+        user_ids = np.asarray(user_ids, dtype=np.int64)
+        X = sp.csr_matrix(X)
+        n_top = max(0, min(int(N), self.n_items_))
+        ids = np.full((user_ids.size, n_top), -1, dtype=np.int64)
+        scores = np.full((user_ids.size, n_top), np.nan, dtype=np.float32)
+        if n_top == 0:
+            return ids, scores
+        step = _block_rows(self.n_items_)
+        for start in range(0, user_ids.size, step):
+            rows = X[user_ids[start : start + step]]
+            raw = self.score(rows)
+            ranked = np.where(raw > 0, raw, self._fallback[None, :])
+            if filter_already_liked:
+                seen_rows = np.repeat(np.arange(rows.shape[0]), np.diff(rows.indptr))
+                ranked[seen_rows, rows.indices] = -np.inf
+            top = (
+                np.argpartition(-ranked, n_top - 1, axis=1)[:, :n_top]
+                if n_top < self.n_items_
+                else (np.broadcast_to(np.arange(self.n_items_), ranked.shape).copy())
+            )
+            top_values = np.take_along_axis(ranked, top, axis=1)
+            order = np.argsort(-top_values, axis=1, kind="stable")
+            top = np.take_along_axis(top, order, axis=1)
+            top_values = np.take_along_axis(top_values, order, axis=1)
+            block_scores = np.where(top_values > 0, top_values, 0.0).astype(np.float32)
+            missing = np.isneginf(top_values)
+            ids[start : start + step] = np.where(missing, -1, top)
+            scores[start : start + step] = np.where(missing, np.nan, block_scores)
+        return ids, scores
+
+    def contribution(self, sources: np.ndarray, targets: np.ndarray) -> np.ndarray | None:
+        """Weight of owned item ``sources[k]`` in the score of item ``targets[k]`` (None: not item-based)."""
+        weights = getattr(self, "item_weights_", None)
+        if weights is None:
+            return None
+        if sources.size == 0:
+            return np.zeros(0, dtype=np.float64)
+        return np.ravel(np.asarray(weights[sources, targets], dtype=np.float64))
+
+    def get_params(self) -> dict[str, Any]:
+        return {
+            key: value
+            for key, value in vars(self).items()
+            if not key.endswith("_") and not key.startswith("_")
+        }
+
+    # -- subclass hooks -----------------------------------------------------------------------
+    def _fit(self, Xw: sp.csr_matrix) -> None:
+        raise NotImplementedError
+
+    def _score(self, Xw_users: sp.csr_matrix) -> np.ndarray:
+        raise NotImplementedError
+
+
+class Popularity(Recommender):
+    """Recommend the items bought by the most customers (the "bestsellers" baseline)."""
+
+    name = "popularity"
+
+    def _fit(self, Xw: sp.csr_matrix) -> None:
+        self.item_scores_ = self.popularity_.astype(np.float32)
+
+    def _score(self, Xw_users: sp.csr_matrix) -> np.ndarray:
+        return np.broadcast_to(self.item_scores_, (Xw_users.shape[0], self.n_items_)).copy()
+
+
+class _ItemBased(Recommender):
+    """Score = the customer's weighted row × an item-item weight matrix ``item_weights_``."""
+
+    def _score(self, Xw_users: sp.csr_matrix) -> np.ndarray:
+        product = Xw_users @ self.item_weights_
+        return product.toarray() if sp.issparse(product) else np.asarray(product)
+
+
+def _cosine_neighbours(
+    Xw: sp.csr_matrix, *, neighbors: int, shrinkage: float, min_common: float = 0.0
+) -> sp.csr_matrix:
+    """Cosine similarity between the rows of ``Xw``.T (items), shrunk and pruned to ``neighbors`` per item.
+
+    Returns a CSR matrix W of shape (n_items, n_items) with W[j, i] = sim(j, i) kept for the
+    ``neighbors`` most similar j of each item i; computed a block of items at a time.
+    """
+    n_items = Xw.shape[1]
+    items_by_user = sp.csr_matrix(Xw.T)
+    users_by_item = sp.csc_matrix(Xw)
+    norms = np.sqrt(np.ravel(np.asarray(Xw.multiply(Xw).sum(axis=0), dtype=np.float64)))
+    parts_rows, parts_cols, parts_vals = [], [], []
+    step = _block_rows(n_items, limit=_BLOCK_FLOATS // 2)
+    for start in range(0, n_items, step):
+        stop = min(start + step, n_items)
+        # Rows of this block = target items i; columns = candidate neighbours j.
+        overlap = (items_by_user[start:stop] @ users_by_item).toarray().astype(np.float64)
+        similarity = overlap / (norms[start:stop, None] * norms[None, :] + shrinkage + 1e-12)
+        if min_common > 0:
+            similarity[overlap < min_common] = 0.0
+        similarity[np.arange(stop - start), np.arange(start, stop)] = 0.0
+        rows, cols, vals = _top_k_per_row(similarity.astype(np.float32), neighbors, start)
+        parts_rows.append(rows)
+        parts_cols.append(cols)
+        parts_vals.append(vals)
+    targets = np.concatenate(parts_rows) if parts_rows else np.zeros(0, dtype=np.int64)
+    sources = np.concatenate(parts_cols) if parts_cols else np.zeros(0, dtype=np.int64)
+    values = np.concatenate(parts_vals) if parts_vals else np.zeros(0, dtype=np.float32)
+    return sp.csr_matrix((values, (sources, targets)), shape=(n_items, n_items), dtype=np.float32)
+
+
+class ItemKNN(_ItemBased):
+    """Item-based CF: cosine similarity with shrinkage, pruned to the top ``neighbors`` per item.
+
+    Parameters
+    ----------
+    neighbors : int
+        Most similar items kept for each item.
+    shrinkage : float
+        Added to the cosine denominator, so pairs seen together rarely count less.
+    weighting : str
+        Weighting applied to the counts before the similarity ("bm25" by default).
+    """
+
+    name = "item_knn"
+    default_weighting = "bm25"
+
+    def __init__(
+        self, *, neighbors: int = 100, shrinkage: float = 10.0, weighting: str | None = None
+    ) -> None:
+        super().__init__(weighting=weighting)
+        self.neighbors = neighbors
+        self.shrinkage = shrinkage
+
+    def _fit(self, Xw: sp.csr_matrix) -> None:
+        self.item_weights_ = _cosine_neighbours(Xw, neighbors=self.neighbors, shrinkage=self.shrinkage)
+
+
+class UserKNN(Recommender):
+    """User-based CF: the items of the ``neighbors`` most similar customers, weighted by similarity."""
+
+    name = "user_knn"
+    default_weighting = "bm25"
+
+    def __init__(self, *, neighbors: int = 50, shrinkage: float = 10.0, weighting: str | None = None) -> None:
+        super().__init__(weighting=weighting)
+        self.neighbors = neighbors
+        self.shrinkage = shrinkage
+
+    def _fit(self, Xw: sp.csr_matrix) -> None:
+        self.train_ = sp.csr_matrix(Xw > 0, dtype=np.float32)
+        self.train_t_ = sp.csr_matrix(Xw.T)
+        self.train_norms_ = np.sqrt(np.ravel(np.asarray(Xw.multiply(Xw).sum(axis=1), dtype=np.float64)))
+        self.explainer_: ItemKNN | None = None
+
+    def _score(self, Xw_users: sp.csr_matrix) -> np.ndarray:
+        overlap = (Xw_users @ self.train_t_).toarray().astype(np.float64)
+        norms = np.sqrt(np.ravel(np.asarray(Xw_users.multiply(Xw_users).sum(axis=1), dtype=np.float64)))
+        similarity = overlap / (norms[:, None] * self.train_norms_[None, :] + self.shrinkage + 1e-12)
+        # A customer scored against the training matrix finds itself; its own items are masked anyway.
+        rows, cols, vals = _top_k_per_row(similarity.astype(np.float32), self.neighbors, 0)
+        neighbours = sp.csr_matrix((vals, (rows, cols)), shape=similarity.shape)
+        return (neighbours @ self.train_).toarray()
+
+    def contribution(self, sources: np.ndarray, targets: np.ndarray) -> np.ndarray | None:
+        # Neighbouring customers are not an item to name; explain with plain item cosine instead.
+        if self.explainer_ is None:
+            explainer = ItemKNN(neighbors=50, shrinkage=self.shrinkage, weighting="binary")
+            explainer.n_items_ = self.n_items_
+            explainer._fit(sp.csr_matrix(self.train_, dtype=np.float32))
+            self.explainer_ = explainer
+        return self.explainer_.contribution(sources, targets)
+
+
+class RP3Beta(_ItemBased):
+    """Random walk customer → item → customer → item, divided by target popularity ** ``beta``.
+
+    Parameters
+    ----------
+    alpha : float
+        Power applied to the interaction weights before normalising (1 = plain transition probabilities).
+    beta : float
+        Popularity penalty: 0 keeps the walk's bias to bestsellers, larger values favour niche items.
+    neighbors : int
+        Strongest targets kept for each source item.
+    """
+
+    name = "rp3beta"
+    default_weighting = "binary"
+
+    def __init__(
+        self, *, alpha: float = 1.0, beta: float = 0.5, neighbors: int = 200, weighting: str | None = None
+    ) -> None:
+        super().__init__(weighting=weighting)
+        self.alpha = alpha
+        self.beta = beta
+        self.neighbors = neighbors
+
+    def _fit(self, Xw: sp.csr_matrix) -> None:
+        powered = Xw.copy()
+        powered.data = np.power(powered.data, self.alpha).astype(np.float32)
+        user_to_item = _row_normalise(powered)
+        item_to_user = _row_normalise(sp.csr_matrix(powered.T))
+        degree = np.ravel(np.asarray((Xw > 0).sum(axis=0), dtype=np.float64))
+        penalty = np.divide(1.0, np.power(degree, self.beta), out=np.zeros_like(degree), where=degree > 0)
+        n_items = Xw.shape[1]
+        parts = []
+        step = _block_rows(n_items, limit=_BLOCK_FLOATS // 2)
+        for start in range(0, n_items, step):
+            block = (item_to_user[start : start + step] @ user_to_item).toarray().astype(np.float64)
+            block *= penalty[None, :]
+            block[np.arange(block.shape[0]), np.arange(start, start + block.shape[0])] = 0.0
+            parts.append(_top_k_per_row(block.astype(np.float32), self.neighbors, start))
+        rows = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+        cols = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+        vals = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0, dtype=np.float32)
+        self.item_weights_ = sp.csr_matrix((vals, (rows, cols)), shape=(n_items, n_items), dtype=np.float32)
+
+    def _score(self, Xw_users: sp.csr_matrix) -> np.ndarray:
+        powered = Xw_users.copy()
+        powered.data = np.power(powered.data, self.alpha).astype(np.float32)
+        return (_row_normalise(powered) @ self.item_weights_).toarray()
+
+
+class EASE(Recommender):
+    """Closed-form ridge regression of each item on the others (diagonal forced to zero).
+
+    Parameters
+    ----------
+    l2 : float
+        Ridge penalty; larger values smooth towards popularity.
+    max_items : int
+        Only the this-many most popular items are modelled (the inverse costs max_items³);
+        the rest score 0 and are filled in by popularity.
+    """
+
+    name = "ease"
+    default_weighting = "binary"
+
+    def __init__(self, *, l2: float = 300.0, max_items: int = 3000, weighting: str | None = None) -> None:
+        super().__init__(weighting=weighting)
+        self.l2 = l2
+        self.max_items = max_items
+
+    def _fit(self, Xw: sp.csr_matrix) -> None:
+        n_items = Xw.shape[1]
+        support = np.flatnonzero(self.popularity_ > 0)
+        if support.size > self.max_items:
+            support = support[np.argsort(-self.popularity_[support], kind="stable")[: self.max_items]]
+        support = np.sort(support)
+        self.modelled_items_ = support
+        position = np.full(n_items, -1, dtype=np.int64)
+        position[support] = np.arange(support.size)
+        self._position = position
+        sub = Xw[:, support]
+        gram = (sub.T @ sub).toarray().astype(np.float64)
+        gram[np.diag_indices_from(gram)] += self.l2
+        inverse = np.linalg.inv(gram) if support.size else gram
+        weights = -inverse / np.diag(inverse)[None, :] if support.size else inverse
+        np.fill_diagonal(weights, 0.0)
+        self.weights_ = weights.astype(np.float32)
+
+    def _score(self, Xw_users: sp.csr_matrix) -> np.ndarray:
+        scores = np.zeros((Xw_users.shape[0], self.n_items_), dtype=np.float32)
+        if self.modelled_items_.size:
+            scores[:, self.modelled_items_] = Xw_users[:, self.modelled_items_] @ self.weights_
+        return scores
+
+    def contribution(self, sources: np.ndarray, targets: np.ndarray) -> np.ndarray | None:
+        source_pos, target_pos = self._position[sources], self._position[targets]
+        known = (source_pos >= 0) & (target_pos >= 0)
+        out = np.zeros(sources.size, dtype=np.float64)
+        out[known] = self.weights_[source_pos[known], target_pos[known]]
+        return out
+
+
+MODELS: dict[str, type[Recommender]] = {
+    model.name: model for model in (Popularity, ItemKNN, UserKNN, RP3Beta, EASE)
+}
+
+# Chosen by offline evaluation (benchmarks/bench_recs.py); see the module docstring of
+# segmentation.recommendations.evaluation for the protocol and the numbers.
+DEFAULT_MODEL = "rp3beta"
+
+
+def make_model(name: str, **params: Any) -> Recommender:
+    """Create a model from :data:`MODELS` by name with keyword ``params`` (e.g. ``neighbors=50``)."""
+    key = name.strip().lower().replace("-", "_")
+    if key not in MODELS:
+        raise ParameterError(f"model {name!r} is not known; choose one of {', '.join(MODELS)}.")
+    try:
+        return MODELS[key](**params)
+    except TypeError as exc:
+        raise ParameterError(f"model {name!r} does not take these options: {sorted(params)}.") from exc

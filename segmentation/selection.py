@@ -1,0 +1,423 @@
+"""Choosing the number of segments k: a sweep over k with four quality measures and stability.
+
+For each k the customers are segmented (see :mod:`segmentation.clustering`) and scored with
+
+* inertia (within-segment spread; its "elbow" is found with the Kneedle method of the
+  ``kneed`` package),
+* silhouette (how much closer customers are to their own segment than to the next one;
+  -1..1, higher is better), estimated on a sample stratified by segment so small segments are
+  represented, and re-weighted to the segment sizes,
+* Calinski–Harabasz (higher is better) and Davies–Bouldin (lower is better) on every customer,
+* stability: the mean adjusted Rand agreement between the segmentation and refits on seeded
+  sub-samples (1 = the same segments every time),
+* the share of customers in the smallest segment.
+
+The recommended k is the best silhouette among the k that are stable (≥ 0.75) and have no
+segment under 1%; when the elbow is within 0.02 of that silhouette the elbow wins.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from kneed import KneeLocator
+from sklearn.metrics import (
+    adjusted_rand_score,
+    calinski_harabasz_score,
+    davies_bouldin_score,
+    pairwise_distances_argmin,
+    silhouette_samples,
+)
+
+from segmentation._errors import ParameterError
+from segmentation.clustering import (
+    MAX_K,
+    TINY_SEGMENT_SHARE,
+    SegmentationResult,
+    check_algorithm,
+    check_k,
+    cluster_matrix,
+    ward_tree,
+    warn_duplicates,
+)
+from segmentation.model_io import transform_rows
+from segmentation.preprocessing import FeatureSpec, prepare_features
+
+__all__ = [
+    "SILHOUETTE_SAMPLE",
+    "STABLE_AGREEMENT",
+    "SilhouetteProfile",
+    "SweepResult",
+    "recommend_k",
+    "silhouette_profile",
+    "stratified_sample",
+    "sweep_k",
+]
+
+Progress = Callable[[float, str], None]
+
+#: Customers used to estimate the silhouette (stratified by segment).
+SILHOUETTE_SAMPLE = 4_000
+#: Each segment contributes at least this many customers to the silhouette sample (or all it has).
+SILHOUETTE_MIN_PER_SEGMENT = 200
+#: Mean adjusted Rand agreement across refits below which a solution is called unstable.
+STABLE_AGREEMENT = 0.75
+STABILITY_RUNS = 3
+STABILITY_SAMPLE = 3_000
+#: Silhouette gap within which the elbow is preferred (simpler explanation, equally good fit).
+ELBOW_TOLERANCE = 0.02
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """Quality of the segmentation for each k tried (lists aligned with ``k``)."""
+
+    k: tuple[int, ...]
+    inertia: tuple[float, ...]
+    silhouette: tuple[float, ...]
+    calinski_harabasz: tuple[float, ...]
+    davies_bouldin: tuple[float, ...]
+    stability: tuple[float, ...]
+    smallest_share: tuple[float, ...]
+    elbow_k: int | None
+    recommended_k: int
+    reason: str
+    disagreement: str | None
+    silhouette_sample_size: int
+    algorithm: str
+    seed: int
+    n_customers: int
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict (NaN becomes None)."""
+
+        def clean(values: Iterable[float]) -> list[float | None]:
+            return [None if not math.isfinite(v) else float(v) for v in values]
+
+        return {
+            "k": list(self.k),
+            "inertia": clean(self.inertia),
+            "silhouette": clean(self.silhouette),
+            "calinski_harabasz": clean(self.calinski_harabasz),
+            "davies_bouldin": clean(self.davies_bouldin),
+            "stability": clean(self.stability),
+            "smallest_segment_share": clean(self.smallest_share),
+            "elbow_k": self.elbow_k,
+            "recommended_k": self.recommended_k,
+            "reason": self.reason,
+            "disagreement": self.disagreement,
+            "silhouette_sample_size": self.silhouette_sample_size,
+            "algorithm": self.algorithm,
+            "seed": self.seed,
+            "n_customers": self.n_customers,
+            "notes": list(self.notes),
+        }
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per k with every measure."""
+        return pd.DataFrame(
+            {
+                "k": self.k,
+                "inertia": self.inertia,
+                "silhouette": self.silhouette,
+                "calinski_harabasz": self.calinski_harabasz,
+                "davies_bouldin": self.davies_bouldin,
+                "stability": self.stability,
+                "smallest_share": self.smallest_share,
+            }
+        )
+
+
+@dataclass(frozen=True)
+class SilhouetteProfile:
+    """Per-customer silhouettes on a sample: ``values`` and ``labels`` of shape (sample_size,).
+
+    ``weights`` re-weight the stratified sample to the segment sizes; ``mean`` is the weighted
+    mean (the estimate of the silhouette of all customers); ``exact`` is True when every customer
+    was used.
+    """
+
+    values: np.ndarray
+    labels: np.ndarray
+    weights: np.ndarray
+    rows: np.ndarray
+    mean: float
+    sample_size: int
+    exact: bool
+
+
+# ---------------------------------------------------------------------------------------------
+# Silhouette on a stratified sample
+# ---------------------------------------------------------------------------------------------
+def stratified_sample(
+    labels: np.ndarray, *, size: int, seed: int, min_per_segment: int = SILHOUETTE_MIN_PER_SEGMENT
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rows to sample, stratified by segment, and weights making it represent all rows.
+
+    Each segment gets at least ``min(its size, min_per_segment)`` rows; the rest of the
+    ``size`` is shared in proportion to segment size. Returns ``(rows, weights)``, both of shape
+    (min(size, n),); weights are segment size / rows sampled from it.
+    """
+    n = len(labels)
+    if n <= size:
+        return np.arange(n), np.ones(n)
+    segments, counts = np.unique(labels, return_counts=True)
+    base = np.minimum(counts, min_per_segment)
+    spare = np.maximum(size - base.sum(), 0)
+    room = counts - base
+    share = room / room.sum() * spare if room.sum() > 0 else np.zeros_like(room, dtype=float)
+    extra = np.floor(share).astype(int)
+    leftover = int(min(spare, room.sum()) - extra.sum())
+    extra[np.argsort(-(share - extra), kind="stable")[:leftover]] += 1
+    take = np.minimum(base + extra, counts)
+    rng = np.random.default_rng(seed)
+    rows = [
+        rng.choice(np.flatnonzero(labels == s), size=int(t), replace=False)
+        for s, t in zip(segments, take, strict=True)
+    ]
+    weights = [np.full(int(t), c / t) for c, t in zip(counts, take, strict=True)]
+    return np.concatenate(rows), np.concatenate(weights)
+
+
+def _silhouette(matrix: np.ndarray, labels: np.ndarray, *, size: int, seed: int) -> tuple[float, int]:
+    assigned = np.flatnonzero(labels >= 0)
+    if len(np.unique(labels[assigned])) < 2:
+        return math.nan, 0
+    rows, weights = stratified_sample(labels[assigned], size=size, seed=seed)
+    picked = assigned[rows]
+    if len(np.unique(labels[picked])) < 2:
+        return math.nan, len(picked)
+    values = silhouette_samples(matrix[picked], labels[picked])
+    return float(np.average(values, weights=weights)), len(picked)
+
+
+def silhouette_profile(
+    frame: pd.DataFrame, result: SegmentationResult, *, sample_size: int = SILHOUETTE_SAMPLE, seed: int = 0
+) -> SilhouetteProfile:
+    """Per-customer silhouettes for a fitted segmentation, on a stratified sample of customers.
+
+    Parameters
+    ----------
+    frame : DataFrame of shape (n_customers, n_columns)
+        The table ``result`` was fitted on.
+    result : SegmentationResult
+    sample_size : int
+        At most this many customers (all of them when fewer).
+    """
+    matrix, _ = transform_rows(result.model, frame)
+    assigned = np.flatnonzero(result.labels >= 0)
+    labels = result.labels[assigned]
+    rows, weights = stratified_sample(labels, size=sample_size, seed=seed)
+    if len(np.unique(labels[rows])) < 2:
+        raise ParameterError("the silhouette needs at least two segments with customers in them.")
+    values = silhouette_samples(matrix[assigned[rows]], labels[rows])
+    return SilhouetteProfile(
+        values=values,
+        labels=labels[rows],
+        weights=weights,
+        rows=assigned[rows],
+        mean=float(np.average(values, weights=weights)),
+        sample_size=len(rows),
+        exact=len(rows) == len(assigned),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Stability and the other measures
+# ---------------------------------------------------------------------------------------------
+def _predict(matrix: np.ndarray, centres: np.ndarray) -> np.ndarray:
+    return pairwise_distances_argmin(matrix, centres)
+
+
+def _stability(matrix: np.ndarray, labels: np.ndarray, *, k: int, algorithm: str, seed: int) -> float:
+    """Mean adjusted Rand agreement of refits on seeded sub-samples with the full solution."""
+    n = len(matrix)
+    rng = np.random.default_rng(seed + 7919 * k)
+    evaluation = rng.choice(n, size=min(n, STABILITY_SAMPLE), replace=False)
+    sub_size = min(STABILITY_SAMPLE, max(k, int(0.8 * n)))
+    scores = []
+    for run in range(STABILITY_RUNS):
+        sub = rng.choice(n, size=sub_size, replace=False)
+        if len(np.unique(matrix[sub], axis=0)) < k:
+            continue
+        refit = cluster_matrix(
+            matrix[sub],
+            k=k,
+            algorithm="agglomerative" if algorithm == "agglomerative" else "kmeans",
+            seed=seed + run + 1,
+            n_init=2,
+        )
+        scores.append(adjusted_rand_score(labels[evaluation], _predict(matrix[evaluation], refit.centres)))
+    return float(np.mean(scores)) if scores else math.nan
+
+
+def _safe(metric: Callable[[np.ndarray, np.ndarray], float], matrix: np.ndarray, labels: np.ndarray) -> float:
+    assigned = labels >= 0
+    if len(np.unique(labels[assigned])) < 2:
+        return math.nan
+    return float(metric(matrix[assigned], labels[assigned]))
+
+
+def elbow_of(k_values: Sequence[int], inertia: Sequence[float]) -> int | None:
+    """The knee of the inertia curve (Kneedle, via ``kneed``), or None when there is none."""
+    if len(k_values) < 3 or not all(math.isfinite(v) for v in inertia):
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # kneed warns when the curve has no knee; None says so
+        knee = KneeLocator(list(k_values), list(inertia), curve="convex", direction="decreasing").knee
+    return None if knee is None else int(knee)
+
+
+def recommend_k(
+    k_values: Sequence[int],
+    silhouette: Sequence[float],
+    stability: Sequence[float],
+    smallest_share: Sequence[float],
+    elbow_k: int | None,
+) -> tuple[int, str, str | None]:
+    """The recommended k, a one-sentence reason, and a note when elbow and silhouette disagree."""
+    sil = np.array(silhouette, dtype=float)
+    if not np.isfinite(sil).any():
+        k = elbow_k if elbow_k is not None else int(k_values[0])
+        return k, f"k={k} is where adding segments stops paying off (no silhouette could be computed).", None
+    ok = [
+        i
+        for i, _ in enumerate(k_values)
+        if np.isfinite(sil[i])
+        and not (stability[i] < STABLE_AGREEMENT)
+        and smallest_share[i] >= TINY_SEGMENT_SHARE
+    ]
+    caveat = ""
+    if not ok:
+        ok = [i for i in range(len(k_values)) if np.isfinite(sil[i])]
+        caveat = " (no k was both stable and free of tiny segments, so read it with care)"
+    best = max(ok, key=lambda i: sil[i])
+    chosen = best
+    if elbow_k is not None and elbow_k in k_values:
+        e = list(k_values).index(elbow_k)
+        if e in ok and sil[e] >= sil[best] - ELBOW_TOLERANCE:
+            chosen = e
+    k = int(k_values[chosen])
+    if chosen != best:
+        reason = (
+            f"k={k} is the elbow of the inertia curve and its silhouette ({sil[chosen]:.2f}) is as good as "
+            f"the best ({sil[best]:.2f}), so the simpler solution wins{caveat}."
+        )
+    else:
+        reason = (
+            f"k={k} gives the most clearly separated segments (silhouette {sil[chosen]:.2f}) among the "
+            f"choices that are stable across refits and have no segment under 1% of customers{caveat}."
+        )
+    top = int(k_values[int(np.nanargmax(sil))])
+    disagreement = None
+    if elbow_k is not None and elbow_k != top:
+        disagreement = (
+            f"The elbow (k={elbow_k}) and the best silhouette (k={top}) disagree: the elbow says segments "
+            f"beyond {elbow_k} add little, the silhouette says {top} segments are the most distinct. "
+            "Compare the personas of both before choosing."
+        )
+    return k, reason, disagreement
+
+
+# ---------------------------------------------------------------------------------------------
+# The sweep
+# ---------------------------------------------------------------------------------------------
+def _check_k_values(k_values: Iterable[int]) -> tuple[int, ...]:
+    values = tuple(sorted({int(k) for k in k_values}))
+    if not values:
+        raise ParameterError("no k values to try; give a range such as 2 to 10.")
+    if values[0] < 2 or values[-1] > MAX_K:
+        raise ParameterError(f"k must be between 2 and {MAX_K}; got {values[0]} to {values[-1]}.")
+    return values
+
+
+def sweep_k(
+    frame: pd.DataFrame,
+    specs: Sequence[FeatureSpec],
+    *,
+    k_values: Iterable[int] = range(2, 11),
+    algorithm: str = "kmeans",
+    seed: int = 0,
+    silhouette_sample: int = SILHOUETTE_SAMPLE,
+    progress: Progress | None = None,
+) -> SweepResult:
+    """Segment the customers for every k in ``k_values`` and score each solution.
+
+    Parameters
+    ----------
+    frame : DataFrame of shape (n_customers, n_columns)
+    specs : sequence of FeatureSpec
+    k_values : iterable of int
+        Between 2 and 30 (default 2..10).
+    algorithm : {"kmeans", "gmm", "agglomerative"}
+        The density method chooses its own number of segments and cannot be swept.
+    seed : int
+    silhouette_sample : int
+        Customers in the stratified silhouette sample.
+    progress : callable(fraction, message), optional
+        Called after each k with the share done and a short message.
+
+    Returns
+    -------
+    SweepResult
+
+    Raises
+    ------
+    ParameterError
+        k range out of bounds or larger than the number of (distinct) customers; density method.
+    """
+    check_algorithm(algorithm)
+    if algorithm == "hdbscan":
+        raise ParameterError(
+            "the density method (hdbscan) finds the number of segments itself; sweep k with kmeans, "
+            "gmm or agglomerative."
+        )
+    ks = _check_k_values(k_values)
+    check_k(ks[-1], len(frame))
+    duplicates = warn_duplicates(frame)
+    prepared = prepare_features(frame, specs)
+    matrix = prepared.matrix
+    check_k(ks[-1], len(matrix), matrix)
+    tree = ward_tree(matrix, seed=seed) if algorithm == "agglomerative" else None
+    scores: dict[str, list[float]] = {m: [] for m in ("inertia", "sil", "ch", "db", "stab", "small")}
+    sample_size = 0
+    for i, k in enumerate(ks):
+        fit = cluster_matrix(matrix, k=k, algorithm=algorithm, seed=seed, tree=tree)
+        sil, used = _silhouette(matrix, fit.labels, size=silhouette_sample, seed=seed)
+        sample_size = max(sample_size, used)
+        counts = np.bincount(fit.labels[fit.labels >= 0], minlength=k)
+        scores["inertia"].append(fit.inertia)
+        scores["sil"].append(sil)
+        scores["ch"].append(_safe(calinski_harabasz_score, matrix, fit.labels))
+        scores["db"].append(_safe(davies_bouldin_score, matrix, fit.labels))
+        scores["stab"].append(_stability(matrix, fit.labels, k=k, algorithm=algorithm, seed=seed))
+        scores["small"].append(float(counts.min() / len(matrix)))
+        if progress is not None:
+            progress((i + 1) / len(ks), f"k={k}: silhouette {sil:.2f}")
+    elbow = elbow_of(ks, scores["inertia"])
+    recommended, reason, disagreement = recommend_k(ks, scores["sil"], scores["stab"], scores["small"], elbow)
+    return SweepResult(
+        k=ks,
+        inertia=tuple(scores["inertia"]),
+        silhouette=tuple(scores["sil"]),
+        calinski_harabasz=tuple(scores["ch"]),
+        davies_bouldin=tuple(scores["db"]),
+        stability=tuple(scores["stab"]),
+        smallest_share=tuple(scores["small"]),
+        elbow_k=elbow,
+        recommended_k=recommended,
+        reason=reason,
+        disagreement=disagreement,
+        silhouette_sample_size=sample_size,
+        algorithm=algorithm,
+        seed=seed,
+        n_customers=len(matrix),
+        notes=((duplicates,) if duplicates else ()) + prepared.notes,
+    )

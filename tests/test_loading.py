@@ -1,0 +1,438 @@
+"""Tests for segmentation.loading: every quirk of real exports, and every bad input giving DataLoadError."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import pickle
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from segmentation._errors import DataLoadError
+from segmentation.loading import Detection, LoadedTable, ReadOptions, load_table
+
+SIMPLE_ROWS = "customer_id,city,amount\nC001,Berlin,12.50\nC002,Paris,7.00\nC003,Lyon,30.25\n"
+
+
+def write(tmp_path: Path, name: str, text: str | bytes, encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text if isinstance(text, bytes) else text.encode(encoding))
+    return path
+
+
+def cells(loaded: LoadedTable) -> list[list[object]]:
+    """The frame as a list of rows, NaN shown as None."""
+    frame = loaded.frame.astype(object).where(loaded.frame.notna(), None)
+    return frame.to_numpy().tolist()
+
+
+def assert_all_text(frame: pd.DataFrame) -> None:
+    assert all(dtype == "str" for dtype in frame.dtypes), frame.dtypes
+
+
+# ---- the plain case and the frame contract ----------------------------------------------------------
+
+
+def test_plain_csv_keeps_cells_as_written(tmp_path: Path) -> None:
+    loaded = load_table(write(tmp_path, "orders.csv", "id,code,amount,note\n007,0012,12.50,N/A\n8,  x  ,,\n"))
+    assert loaded.name == "orders.csv"
+    assert list(loaded.frame.columns) == ["id", "code", "amount", "note"]
+    assert_all_text(loaded.frame)
+    # leading zeros kept, whitespace stripped, 'N/A' kept as text, empty cells missing
+    assert cells(loaded) == [["007", "0012", "12.50", "N/A"], ["8", "x", None, None]]
+    detection = loaded.detection
+    assert (detection.format, detection.encoding, detection.delimiter) == ("csv", "utf-8", ",")
+    assert detection.header and detection.skip_rows == 0 and detection.decimal == "."
+    assert detection.preview_lines[0] == "id,code,amount,note"
+    assert loaded.n_bytes == (tmp_path / "orders.csv").stat().st_size
+
+
+def test_result_pickles(tmp_path: Path) -> None:
+    loaded = load_table(write(tmp_path, "a.csv", SIMPLE_ROWS))
+    again = pickle.loads(pickle.dumps(loaded))
+    assert isinstance(again.detection, Detection)
+    pd.testing.assert_frame_equal(again.frame, loaded.frame)
+
+
+def test_quoted_fields_with_delimiters_quotes_and_line_breaks(tmp_path: Path) -> None:
+    text = 'name,comment\n"Smith, Anna","said ""hi"""\n"Lee","two\nlines"\n'
+    loaded = load_table(write(tmp_path, "q.csv", text))
+    assert cells(loaded) == [["Smith, Anna", 'said "hi"'], ["Lee", "two\nlines"]]
+
+
+def test_spaces_before_quoted_field(tmp_path: Path) -> None:
+    loaded = load_table(write(tmp_path, "s.csv", 'name, city\n"Smith, Anna", "New York, NY"\nBo, Rome\n'))
+    assert list(loaded.frame.columns) == ["name", "city"]
+    assert cells(loaded) == [["Smith, Anna", "New York, NY"], ["Bo", "Rome"]]
+
+
+# ---- delimiters -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t", "|"])
+def test_delimiters(tmp_path: Path, delimiter: str) -> None:
+    loaded = load_table(write(tmp_path, "d.txt", SIMPLE_ROWS.replace(",", delimiter)))
+    assert loaded.detection.delimiter == delimiter
+    assert list(loaded.frame.columns) == ["customer_id", "city", "amount"]
+    assert cells(loaded)[2] == ["C003", "Lyon", "30.25"]
+
+
+def test_runs_of_spaces(tmp_path: Path) -> None:
+    text = "id    city      amount\n1     Berlin    12.5\n22    Paris     7\n333   Lyon      30\n"
+    loaded = load_table(write(tmp_path, "fixed.txt", text))
+    assert loaded.detection.delimiter == " "
+    assert list(loaded.frame.columns) == ["id", "city", "amount"]
+    assert cells(loaded) == [["1", "Berlin", "12.5"], ["22", "Paris", "7"], ["333", "Lyon", "30"]]
+
+
+def test_crlf_line_endings(tmp_path: Path) -> None:
+    loaded = load_table(write(tmp_path, "w.csv", SIMPLE_ROWS.replace("\n", "\r\n")))
+    assert cells(loaded)[0] == ["C001", "Berlin", "12.50"]
+    assert loaded.detection.preview_lines[1] == "C001,Berlin,12.50"
+
+
+def test_one_column_file(tmp_path: Path) -> None:
+    loaded = load_table(write(tmp_path, "emails.csv", "email\na@example.com\nb@example.org\nc@example.net\n"))
+    assert list(loaded.frame.columns) == ["email"]
+    assert loaded.frame.shape == (3, 1)
+    assert any("single column" in note for note in loaded.detection.notes)
+
+
+# ---- encodings --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("encoding", "text", "expected"),
+    [
+        (
+            "gb18030",
+            "客户编号,消费金额,城市\n1001,12.5,北京\n1002,30,上海\n",
+            ["客户编号", "消费金额", "城市"],
+        ),
+        ("gbk", "客户编号,消费金额\n1001,12.5\n1002,30\n", ["客户编号", "消费金额"]),
+        ("shift_jis", "顧客ID,購入金額,都市\n1,100,東京\n2,250,大阪\n", ["顧客ID", "購入金額", "都市"]),
+        ("cp1252", "Name;Ort;Preis\nMüller;Café;€\nSchön;Köln;5\n", ["Name", "Ort", "Preis"]),
+        ("utf-8", "名前,金额\nÅsa,1\n", ["名前", "金额"]),
+    ],
+)
+def test_encodings(tmp_path: Path, encoding: str, text: str, expected: list[str]) -> None:
+    loaded = load_table(write(tmp_path, "enc.csv", text, encoding))
+    assert list(loaded.frame.columns) == expected
+    body_rows = [line.split(loaded.detection.delimiter) for line in text.strip().split("\n")[1:]]
+    assert cells(loaded) == body_rows
+    assert text.encode(encoding).decode(loaded.detection.encoding) == text
+
+
+def test_utf8_with_bom(tmp_path: Path) -> None:
+    loaded = load_table(write(tmp_path, "bom.csv", "\ufeff" + SIMPLE_ROWS))
+    assert loaded.detection.encoding == "utf-8-sig"
+    assert loaded.frame.columns[0] == "customer_id"
+
+
+def test_utf16_excel_unicode_text(tmp_path: Path) -> None:
+    loaded = load_table(write(tmp_path, "u.txt", SIMPLE_ROWS.replace(",", "\t"), "utf-16"))
+    assert loaded.detection.encoding == "utf-16"
+    assert cells(loaded)[1] == ["C002", "Paris", "7.00"]
+
+
+def test_non_utf8_bytes_late_in_file_are_found(tmp_path: Path) -> None:
+    text = "name;city\n" + "Anna;Berlin\n" * 8000 + "Jürgen;Köln\n"
+    loaded = load_table(write(tmp_path, "late.csv", text, "cp1252"))
+    assert loaded.detection.encoding == "cp1252"
+    assert cells(loaded)[-1] == ["Jürgen", "Köln"]
+
+
+# ---- preamble, header, decimal, quoted lines ---------------------------------------------------------
+
+
+def test_comment_preamble_and_blank_line(tmp_path: Path) -> None:
+    text = "# exported from the shop, 2024\n# second, comment line\n\nid,age,income\n1,19,15\n2,21,16\n"
+    loaded = load_table(write(tmp_path, "mall.csv", text))
+    assert loaded.detection.skip_rows == 3
+    assert list(loaded.frame.columns) == ["id", "age", "income"]
+    assert cells(loaded) == [["1", "19", "15"], ["2", "21", "16"]]
+
+
+def test_spreadsheet_title_rows(tmp_path: Path) -> None:
+    text = "Sales report,,\nRegion North,,\nid,amount,city\n1,5,Rome\n2,6,Oslo\n"
+    loaded = load_table(write(tmp_path, "report.csv", text))
+    assert loaded.detection.skip_rows == 2
+    assert list(loaded.frame.columns) == ["id", "amount", "city"]
+
+
+def test_headerless_numbers(tmp_path: Path) -> None:
+    loaded = load_table(write(tmp_path, "nohead.csv", "1,19,15.5\n2,21,16.0\n3,40,70.25\n"))
+    assert not loaded.detection.header
+    assert list(loaded.frame.columns) == ["column_1", "column_2", "column_3"]
+    assert len(loaded.frame) == 3
+
+
+def test_decimal_comma_with_semicolons(tmp_path: Path) -> None:
+    text = "Kunde;Umsatz;Menge\nK1;1.234,50;2\nK2;12,75;1\nK3;-3,5;4\n"
+    loaded = load_table(write(tmp_path, "de.csv", text))
+    assert (loaded.detection.delimiter, loaded.detection.decimal) == (";", ",")
+    assert cells(loaded)[0] == ["K1", "1.234,50", "2"]
+
+
+def test_point_decimal_with_semicolons(tmp_path: Path) -> None:
+    loaded = load_table(write(tmp_path, "p.csv", "a;b\n1.5;2.25\n3.0;4.75\n"))
+    assert loaded.detection.decimal == "."
+
+
+def test_lines_wrapped_whole_in_quotes(tmp_path: Path) -> None:
+    text = '"id\tname\tamount"\r\n"1\tAnna ""Ann"" Lee\t12,5"\r\n"2\tBo\t7"\r\n'
+    loaded = load_table(write(tmp_path, "wrapped.txt", text))
+    assert loaded.detection.quoted_lines
+    assert loaded.detection.delimiter == "\t"
+    assert list(loaded.frame.columns) == ["id", "name", "amount"]
+    assert cells(loaded) == [["1", 'Anna "Ann" Lee', "12,5"], ["2", "Bo", "7"]]
+
+
+def test_fully_quoted_normal_csv_is_not_unwrapped(tmp_path: Path) -> None:
+    loaded = load_table(write(tmp_path, "allq.csv", '"a","b"\n"1","x"\n"2","y"\n'))
+    assert not loaded.detection.quoted_lines
+    assert cells(loaded) == [["1", "x"], ["2", "y"]]
+
+
+# ---- overrides always win ---------------------------------------------------------------------------
+
+
+def test_overrides_win_over_detection(tmp_path: Path) -> None:
+    path = write(tmp_path, "o.csv", "# note\n1;2,5\n3;4,0\n")
+    detected = load_table(path)
+    assert (detected.detection.header, detected.detection.decimal, detected.detection.skip_rows) == (
+        False,
+        ",",
+        1,
+    )
+    forced = load_table(
+        path, options=ReadOptions(delimiter=",", header=True, skip_rows=0, decimal=".", encoding="latin-1")
+    )
+    d = forced.detection
+    assert (d.delimiter, d.header, d.skip_rows, d.decimal, d.encoding) == (",", True, 0, ".", "latin-1")
+    # the one-field header "# note" now names the first column; the second field of each row is kept
+    assert list(forced.frame.columns) == ["# note", "extra_1"]
+    assert cells(forced) == [["1;2", "5"], ["3;4", "0"]]
+
+
+def test_override_quoted_lines_off_keeps_quotes_as_fields(tmp_path: Path) -> None:
+    path = write(tmp_path, "w.txt", '"a\tb"\n"1\t2"\n"3\t4"\n')
+    loaded = load_table(path, options=ReadOptions(quoted_lines=False, delimiter="\t", header=False))
+    assert cells(loaded) == [["a\tb"], ["1\t2"], ["3\t4"]]
+
+
+def test_wrong_encoding_override_is_an_error_naming_the_file(tmp_path: Path) -> None:
+    path = write(tmp_path, "cn.csv", "客户编号,消费金额\n1,2\n", "gb18030")
+    with pytest.raises(DataLoadError, match=r"cn\.csv.*UTF-8"):
+        load_table(path, options=ReadOptions(encoding="utf-8"))
+
+
+def test_unknown_encoding_override(tmp_path: Path) -> None:
+    with pytest.raises(DataLoadError, match="klingon"):
+        load_table(write(tmp_path, "a.csv", SIMPLE_ROWS), options=ReadOptions(encoding="klingon"))
+
+
+# ---- ragged rows and names --------------------------------------------------------------------------
+
+
+def test_long_rows_keep_their_extra_cells(tmp_path: Path) -> None:
+    text = "id,city\n1,Rome\n2,Oslo,extra!,more\n3,Lima\n4\n"
+    loaded = load_table(write(tmp_path, "ragged.csv", text))
+    assert list(loaded.frame.columns) == ["id", "city", "extra_1", "extra_2"]
+    assert cells(loaded) == [
+        ["1", "Rome", None, None],
+        ["2", "Oslo", "extra!", "more"],
+        ["3", "Lima", None, None],
+        ["4", None, None, None],
+    ]
+    assert loaded.detection.ragged_lines == (3,)
+    assert any("line(s) 3" in note and "extra_1" in note for note in loaded.detection.notes)
+
+
+def test_short_rows_are_padded(tmp_path: Path) -> None:
+    loaded = load_table(write(tmp_path, "short.csv", "a,b,c\n1,2,3\n4,5\n6,7,8\n"))
+    assert cells(loaded)[1] == ["4", "5", None]
+    assert any("fewer cells" in note for note in loaded.detection.notes)
+
+
+def test_duplicate_and_blank_column_names(tmp_path: Path) -> None:
+    loaded = load_table(write(tmp_path, "dup.csv", "id,amount,amount,,amount\n1,2,3,4,5\n"))
+    assert list(loaded.frame.columns) == ["id", "amount", "amount (2)", "column_4", "amount (3)"]
+    assert cells(loaded) == [["1", "2", "3", "4", "5"]]
+    assert any("more than once" in note for note in loaded.detection.notes)
+
+
+def test_all_missing_column_is_kept(tmp_path: Path) -> None:
+    loaded = load_table(write(tmp_path, "m.csv", "id,empty,city\n1,,Rome\n2,,Oslo\n"))
+    assert list(loaded.frame.columns) == ["id", "empty", "city"]
+    assert loaded.frame["empty"].isna().all()
+
+
+# ---- containers and binary formats ------------------------------------------------------------------
+
+
+def test_gzip(tmp_path: Path) -> None:
+    loaded = load_table(write(tmp_path, "orders.csv.gz", gzip.compress(SIMPLE_ROWS.encode())))
+    assert loaded.detection.compression == "gzip"
+    assert cells(loaded)[0] == ["C001", "Berlin", "12.50"]
+
+
+def zipped(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for member, data in members.items():
+            archive.writestr(member, data)
+    return buffer.getvalue()
+
+
+def test_zip_with_one_table(tmp_path: Path) -> None:
+    data = zipped({"export/orders.csv": SIMPLE_ROWS.encode(), "__MACOSX/._orders.csv": b"\x00junk"})
+    loaded = load_table(write(tmp_path, "orders.zip", data))
+    assert (loaded.detection.compression, loaded.detection.inner_name) == ("zip", "export/orders.csv")
+    assert len(loaded.frame) == 3
+
+
+@pytest.mark.parametrize(
+    ("members", "expected"),
+    [({}, "no table"), ({"a.csv": b"x\n1\n", "b.csv": b"y\n2\n"}, "2 table files.*a.csv")],
+)
+def test_zip_without_exactly_one_table(tmp_path: Path, members: dict[str, bytes], expected: str) -> None:
+    with pytest.raises(DataLoadError, match=rf"bundle\.zip holds {expected}"):
+        load_table(write(tmp_path, "bundle.zip", zipped(members)))
+
+
+def test_xlsx_with_title_rows_and_native_types(tmp_path: Path) -> None:
+    path = tmp_path / "book.xlsx"
+    table = pd.DataFrame(
+        {
+            "customer": ["C1", " C2 ", "C3"],
+            "amount": [1.5, 2.0, 3.25],
+            "day": pd.to_datetime(["2024-01-02", "2024-02-03", "2024-03-04"]),
+        }
+    )
+    with pd.ExcelWriter(path) as writer:
+        pd.DataFrame({"x": ["Sales report"]}).to_excel(writer, sheet_name="Data", index=False, header=False)
+        table.to_excel(writer, sheet_name="Data", index=False, startrow=2)
+        table.to_excel(writer, sheet_name="Other", index=False)
+    loaded = load_table(path)
+    d = loaded.detection
+    assert (d.format, d.sheet, d.sheet_names, d.skip_rows, d.header) == (
+        "xlsx",
+        "Data",
+        ("Data", "Other"),
+        2,
+        True,
+    )
+    assert list(loaded.frame.columns) == ["customer", "amount", "day"]
+    assert loaded.frame["customer"].tolist() == ["C1", "C2", "C3"]
+    assert loaded.frame["customer"].dtype == "str"
+    assert loaded.frame["amount"].dtype == np.float64
+    assert pd.api.types.is_datetime64_any_dtype(loaded.frame["day"])
+    other = load_table(path, options=ReadOptions(sheet="Other"))
+    assert other.detection.sheet == "Other" and other.detection.skip_rows == 0
+    with pytest.raises(DataLoadError, match=r"book\.xlsx has no sheet 'Nope'.*Data, Other"):
+        load_table(path, options=ReadOptions(sheet="Nope"))
+
+
+def test_parquet_keeps_types_and_names_become_strings(tmp_path: Path) -> None:
+    path = tmp_path / "t.parquet"
+    pd.DataFrame(
+        {"id": ["a", "b"], "n": [1, 2], "when": pd.to_datetime(["2024-01-01", "2024-01-02"])}
+    ).to_parquet(path)
+    loaded = load_table(path)
+    assert loaded.detection.format == "parquet"
+    assert loaded.frame["id"].dtype == "str"
+    assert loaded.frame["n"].dtype == np.int64
+    assert pd.api.types.is_datetime64_any_dtype(loaded.frame["when"])
+
+
+def test_bytes_and_binary_io_sources_use_name(tmp_path: Path) -> None:
+    data = SIMPLE_ROWS.replace(",", ";").encode("cp1252")
+    from_bytes = load_table(data, name="upload.csv")
+    from_stream = load_table(io.BytesIO(data), name="upload.csv")
+    assert from_bytes.name == from_stream.name == "upload.csv"
+    pd.testing.assert_frame_equal(from_bytes.frame, from_stream.frame)
+    buffer = io.BytesIO()
+    pd.DataFrame({"a": [1]}).to_parquet(buffer)
+    assert load_table(buffer.getvalue(), name="x.parquet").frame["a"].tolist() == [1]
+
+
+def test_xlsx_renamed_to_csv_is_sniffed_by_content(tmp_path: Path) -> None:
+    buffer = io.BytesIO()
+    pd.DataFrame({"id": ["a", "b"], "n": [1, 2]}).to_excel(buffer, index=False)
+    loaded = load_table(buffer.getvalue(), name="really_excel.csv")
+    assert loaded.detection.format == "xlsx"
+    assert loaded.frame["n"].tolist() == [1, 2]
+
+
+# ---- bad input: DataLoadError naming the file -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "expected"),
+    [
+        ("empty.csv", b"", "empty"),
+        ("blank.csv", b"\n\n  \n", "empty"),
+        (
+            "photo.csv",
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4,
+            "does not look like a text table",
+        ),
+        ("header_only.csv", b"id,amount,city\n", "header row but no data rows"),
+        ("legacy.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "old Excel"),
+        ("broken.xlsx", b"this is not a workbook", "not one"),
+        ("broken.parquet", b"PAR1 garbage", "Parquet"),
+        ("broken.csv.gz", b"\x1f\x8b\x08\x00 truncated", "gzip"),
+        ("bad.zip", b"PK\x03\x04 not really", "zip"),
+        ("program.exe", b"MZ\x90\x00\x03\x00\x00\x00" * 50, "does not look like a text table"),
+    ],
+)
+def test_bad_input_names_the_file(tmp_path: Path, name: str, data: bytes, expected: str) -> None:
+    path = write(tmp_path, name, data)
+    stem = name.split(".")[0]
+    with pytest.raises(DataLoadError, match=expected) as caught:
+        load_table(path)
+    assert stem in str(caught.value)
+    with pytest.raises(DataLoadError, match=expected):
+        load_table(data, name=name)
+
+
+def test_unclosed_quote_is_read_or_reported(tmp_path: Path) -> None:
+    # pandas reads to the end of the file inside the quote; either way nothing crashes
+    try:
+        loaded = load_table(write(tmp_path, "q.csv", 'id,name\n1,"Anna\n2,Bo\n'))
+    except DataLoadError as exc:
+        assert "q.csv" in str(exc)
+    else:
+        assert "Anna" in loaded.frame["name"].iloc[0]
+
+
+def test_file_over_the_limit(tmp_path: Path) -> None:
+    path = write(tmp_path, "big.csv", SIMPLE_ROWS * 10)
+    with pytest.raises(DataLoadError, match=r"big\.csv is .* over the 100 bytes limit"):
+        load_table(path, max_bytes=100)
+    with pytest.raises(DataLoadError, match=r"big\.csv"):
+        load_table(io.BytesIO(path.read_bytes()), name="big.csv", max_bytes=100)
+
+
+def test_gzip_bomb_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, "bomb.csv.gz", gzip.compress(b"a,b\n" + b"1,2\n" * 100_000))
+    with pytest.raises(DataLoadError, match=r"bomb\.csv\.gz unpacks to more than"):
+        load_table(path, max_bytes=50_000)
+
+
+def test_missing_file() -> None:
+    with pytest.raises(DataLoadError, match=r"nowhere\.csv: no such file"):
+        load_table(Path("/nonexistent/nowhere.csv"))
+
+
+def test_bad_options_are_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.csv", SIMPLE_ROWS)
+    with pytest.raises(DataLoadError, match="one character"):
+        load_table(path, options=ReadOptions(delimiter=";;"))
+    with pytest.raises(DataLoadError, match="decimal"):
+        load_table(path, options=ReadOptions(decimal="x"))

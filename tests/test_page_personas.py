@@ -1,0 +1,119 @@
+"""The Personas page: empty states, one card per segment, names edited on the page are kept."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+from pages._state import ACTIVE_DATA, SEGMENT_ACTIONS, SEGMENT_NAMES, SEGMENT_RUN, ActiveData, SegmentRun
+from segmentation.personas import describe_segments
+
+PAGE = "pages/personas.py"
+FEATURES = ("recency_days", "monetary", "tenure_days")
+
+
+def _data_and_run(*, with_personas: bool = False) -> tuple[ActiveData, SegmentRun]:
+    rng = np.random.default_rng(0)
+    n = 120
+    recency = np.concatenate([rng.uniform(1, 30, 60), rng.uniform(200, 400, 60)])
+    monetary = np.concatenate([rng.uniform(800, 1500, 60), rng.uniform(50, 200, 60)])
+    customers = pd.DataFrame(
+        {
+            "customer_id": [f"C{i:04d}" for i in range(n)],
+            "recency_days": recency,
+            "monetary": monetary,
+            "tenure_days": rng.uniform(100, 800, n),
+            "channel": np.where(np.arange(n) < 60, "Online", "Store"),
+        }
+    )
+    labels = np.where(customers["recency_days"] < 100, 0, 1)  # segments from a simple rule
+    data = ActiveData(
+        source_name="test.csv",
+        token="data-1",
+        customers=customers,
+        customer_id_col="customer_id",
+        roles={},
+    )
+    personas = (
+        describe_segments(customers, labels, features=FEATURES, money_col="monetary")
+        if with_personas
+        else None
+    )
+    run = SegmentRun(
+        data_token="data-1",
+        token="run-1",
+        features=FEATURES,
+        algorithm="k-means",
+        k=2,
+        seed=0,
+        labels=labels,
+        result=None,
+        default_names={p.segment: p.name for p in personas} if personas else {},
+        personas=personas,
+    )
+    return data, run
+
+
+def _page(data: ActiveData | None = None, run: SegmentRun | None = None) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    if data is not None:
+        at.session_state[ACTIVE_DATA] = data
+    if run is not None:
+        at.session_state[SEGMENT_RUN] = run
+    at.run()
+    return at
+
+
+def test_without_segments_the_page_points_to_features() -> None:
+    data, _ = _data_and_run()
+    at = _page(data)
+    assert not at.exception
+    assert "Features & k" in at.info[0].value
+    assert not at.text_input
+
+
+def test_without_data_the_page_points_to_the_data_page() -> None:
+    at = _page()
+    assert not at.exception
+    assert "Data page" in at.info[0].value
+
+
+def test_cards_show_generated_names_and_a_rename_is_kept() -> None:
+    data, run = _data_and_run()
+    at = _page(data, run)
+    assert not at.exception, at.exception
+    shown = {box.key: box.value for box in at.text_input}
+    assert shown == {
+        "personas:name:run-1:0": "Recent big spenders",
+        "personas:name:run-1:1": "Lapsed low-value customers",
+    }
+    page_text = " ".join(m.value for m in at.markdown)
+    assert "Last purchase:" in page_text and "Rule of thumb" in page_text
+    assert any(area.label == "Suggested action" for area in at.text_area)
+
+    at.text_input(key="personas:name:run-1:0").input("Our best customers").run()
+    assert not at.exception
+    assert at.session_state[SEGMENT_NAMES][0] == "Our best customers"
+    at.run()  # a later rerun (e.g. coming back to the page) shows the edited name
+    assert at.text_input(key="personas:name:run-1:0").value == "Our best customers"
+
+
+def test_an_edited_action_is_kept_and_no_longer_marked_suggested() -> None:
+    data, run = _data_and_run()
+    at = _page(data, run)
+    at.text_area(key="personas:action:run-1:1").input("Send a postcard").run()
+    assert not at.exception
+    assert at.session_state[SEGMENT_ACTIONS][1] == "Send a postcard"
+    assert at.text_area(key="personas:action:run-1:1").label == "Action (your edit)"
+
+
+def test_personas_stored_on_the_run_are_used() -> None:
+    data, run = _data_and_run(with_personas=True)
+    assert run.personas is not None
+    renamed = (replace(run.personas[0], name="Precomputed"), *run.personas[1:])
+    at = _page(data, replace(run, personas=renamed, default_names={}))
+    assert not at.exception
+    assert at.text_input(key="personas:name:run-1:0").value == "Precomputed"
