@@ -40,7 +40,9 @@ def make_transactions(n_lines: int, *, seed: int = SEED) -> pd.DataFrame:
     quantity = rng.integers(1, 4, n_lines)
     returned = rng.random(n_lines) < 0.02
     quantity = np.where(returned, -quantity, quantity)
-    category_names = np.array(["Grocery", "Home", "Beauty", "Toys", "Books", "Garden", "Sports", "Pets"], dtype=object)
+    category_names = np.array(
+        ["Grocery", "Home", "Beauty", "Toys", "Books", "Garden", "Sports", "Pets"], dtype=object
+    )
     customer_ids = pd.Series(order_customer[order]).map("C{:07d}".format)
     return pd.DataFrame(
         {
@@ -66,19 +68,39 @@ def run_one(n_lines: int, typed: bool) -> dict[str, float]:
 
     frame = make_transactions(n_lines)
     if typed:
-        roles = {"order_id": Role.ORDER_ID, "customer_id": Role.CUSTOMER_ID, "order_date": Role.DATE,
-                 "product_id": Role.ITEM, "category": Role.CATEGORY, "quantity": Role.QUANTITY,
-                 "unit_price": Role.PRICE}
+        roles = {
+            "order_id": Role.ORDER_ID,
+            "customer_id": Role.CUSTOMER_ID,
+            "order_date": Role.DATE,
+            "product_id": Role.ITEM,
+            "category": Role.CATEGORY,
+            "quantity": Role.QUANTITY,
+            "unit_price": Role.PRICE,
+        }
         frame = coerce_table(frame, roles)
     data_mb = frame.memory_usage(deep=True).sum() / 2**20
     rss_before = _rss_mb()
-    columns = TransactionColumns(customer="customer_id", date="order_date", quantity="quantity",
-                                 price="unit_price", order="order_id", item="product_id", category="category")
+    columns = TransactionColumns(
+        customer="customer_id",
+        date="order_date",
+        quantity="quantity",
+        price="unit_price",
+        order="order_id",
+        item="product_id",
+        category="category",
+    )
     start = time.perf_counter()
     result = build_customer_features(frame, columns=columns)
     seconds = time.perf_counter() - start
-    return {"lines": n_lines, "typed": typed, "customers": len(result.frame), "seconds": seconds,
-            "data_mb": data_mb, "rss_before_mb": rss_before, "peak_rss_mb": _rss_mb()}
+    return {
+        "lines": n_lines,
+        "typed": typed,
+        "customers": len(result.frame),
+        "seconds": seconds,
+        "data_mb": data_mb,
+        "rss_before_mb": rss_before,
+        "peak_rss_mb": _rss_mb(),
+    }
 
 
 def main() -> None:
@@ -95,11 +117,16 @@ def main() -> None:
         for mode in ("text", "typed"):
             output = subprocess.run(
                 [sys.executable, __file__, "--child", str(n_lines), mode],
-                check=True, capture_output=True, text=True,
+                check=True,
+                capture_output=True,
+                text=True,
             ).stdout
             row = json.loads(output.strip().splitlines()[-1])
-            print(f"| {row['lines']:,} | {mode} | {row['customers']:,} | {row['seconds']:.2f} | "
-                  f"{row['data_mb']:,.0f} | {row['rss_before_mb']:,.0f} | {row['peak_rss_mb']:,.0f} |", flush=True)
+            print(
+                f"| {row['lines']:,} | {mode} | {row['customers']:,} | {row['seconds']:.2f} | "
+                f"{row['data_mb']:,.0f} | {row['rss_before_mb']:,.0f} | {row['peak_rss_mb']:,.0f} |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

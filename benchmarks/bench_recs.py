@@ -90,14 +90,17 @@ def _child(data_path: str, model_name: str) -> None:
 def scale(models: list[str]) -> None:
     started = time.perf_counter()
     frame = make_synthetic_interactions(**SCALE, min_per_customer=1, seed=0)
-    interactions = build_interactions(frame, customer_col="customer_id", item_col="item_id", weighting="count")
+    interactions = build_interactions(
+        frame, customer_col="customer_id", item_col="item_id", weighting="count"
+    )
     generated = time.perf_counter() - started
     coo = interactions.matrix.tocoo()
     with tempfile.TemporaryDirectory() as folder:
         path = str(Path(folder) / "interactions.npz")
         np.savez(path, rows=coo.row, cols=coo.col, n_rows=coo.shape[0], n_cols=coo.shape[1])
         print(
-            f"\n### Scale: {interactions.n_interactions:,} interactions, {interactions.n_customers:,} customers, "
+            f"\n### Scale: {interactions.n_interactions:,} interactions, "
+            f"{interactions.n_customers:,} customers, "
             f"{interactions.n_items:,} items (data generated in {generated:.0f} s, not counted)\n"
         )
         print("| model | fit s | top-10 for every customer s | total s | peak RSS MB |")

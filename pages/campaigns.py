@@ -11,6 +11,7 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from pages import _state
 from pages._upload import UPLOAD_TYPES, read_upload
@@ -111,6 +112,14 @@ def _segment_chart(counts: pd.DataFrame) -> go.Figure:
         barmode="stack", height=120 + 40 * len(counts), margin={"l": 10, "r": 10, "t": 50, "b": 10}
     )
     return figure
+
+
+def _link(page: str, label: str, icon: str) -> None:
+    """A link to another page; a plain hint when the page is run on its own (tests, direct runs)."""
+    try:
+        st.page_link(page, label=label, icon=icon)
+    except StreamlitAPIException:
+        st.markdown(f"{icon} Open **{label}** in the sidebar.")
 
 
 # ---- widgets ---------------------------------------------------------------------------------
@@ -263,11 +272,11 @@ data = _state.get_active_data()
 run = _state.get_segment_run()
 if data is None:
     st.info("Load data on the Data page first.")
-    st.page_link("pages/data.py", label="Go to the Data page", icon="📂")
+    _link("pages/data.py", "Data", "📂")
     st.stop()
 if run is None:
     st.info("Segment your customers first: the list is built from segments.")
-    st.page_link("pages/features.py", label="Go to Features & k", icon="🧮")
+    _link("pages/features.py", "Features & k", "🧮")
     st.stop()
 
 names = _state.segment_names()
@@ -330,7 +339,8 @@ with preview:
         top_n_items=int(top_n),
         hash_emails=hash_emails,
     )
-    spec_key = f"{data.token}:{run.token}:{spec!r}:{sorted(names.items())}:{sorted(actions.items())}"
+    settings_text = f"{spec!r}:{sorted(names.items())}:{sorted(actions.items())}"
+    spec_key = f"{data.token}:{run.token}:{hashlib.sha256(settings_text.encode()).hexdigest()}"
     try:
         audience = _audience(
             segmented, spec, spec_key, contacts, recommendations if has_items else None, dict(actions)

@@ -91,7 +91,7 @@ def _name_input(persona: Persona, current: str, run_token: str) -> None:
         help="Generated from the segment's most distinctive traits. Your name is used on every later page "
         "and in exports.",
     )
-    cleaned = " ".join(typed.split())
+    cleaned = " ".join((typed or "").split())
     if not cleaned:
         st.caption("⚠️ A segment needs a name; keeping the previous one.")
     elif cleaned != current:
@@ -100,18 +100,19 @@ def _name_input(persona: Persona, current: str, run_token: str) -> None:
 
 def _action_input(persona: Persona, current: str, run_token: str) -> None:
     typed = st.text_area(
-        "Suggested action" if current == persona.action else "Action (your edit)",
+        "Marketing action",
         value=current,
         key=f"personas:action:{run_token}:{persona.segment}",
         height=80,
         help="A suggestion from the segment's traits; edit it to make it your plan.",
     )
-    if current == persona.action:
-        st.caption(f"💡 **Suggested** — {persona.action_reason}")
+    action = (typed or "").strip() or current
+    if action != current:
+        _state.set_segment_action(persona.segment, action)
+    if action == persona.action:
+        st.caption(f"💡 **Suggested** (edit freely). {persona.action_reason}")
     else:
-        st.caption(f"✏️ Edited. The suggestion was: {persona.action}")
-    if typed.strip() and typed.strip() != current:
-        _state.set_segment_action(persona.segment, typed.strip())
+        st.caption(f"✏️ **Your action.** The suggestion was: {persona.action}")
 
 
 def _card(persona: Persona, *, name: str, action: str, run_token: str) -> None:
@@ -171,9 +172,10 @@ def _heatmap(profile: pd.DataFrame, names: dict[int, str]) -> go.Figure:
 
 
 def _customer_map(projection: Projection, names: dict[int, str], ids: np.ndarray) -> go.Figure:
+    """Scatter of the mapped customers; ``ids`` holds the customer id of each mapped row."""
     points = projection.frame.assign(
         segment_name=[names.get(int(s), f"Segment {s}") for s in projection.frame["segment"]],
-        customer=ids[projection.frame["row"].to_numpy()],
+        customer=ids,
     )
     first, second = projection.explained_variance
     figure = px.scatter(
@@ -195,6 +197,13 @@ def _customer_map(projection: Projection, names: dict[int, str], ids: np.ndarray
     )
     figure.update_layout(height=520, margin={"l": 10, "r": 10, "t": 50, "b": 10})
     return figure
+
+
+def _current_names_and_actions(personas: tuple[Persona, ...]) -> tuple[dict[int, str], dict[int, str]]:
+    """Generated names and actions with the marketer's edits applied."""
+    names = {p.segment: p.name for p in personas} | _state.segment_names()
+    actions = {p.segment: p.action for p in personas} | _state.segment_actions()
+    return names, actions
 
 
 # ---- page ----
@@ -229,10 +238,13 @@ except SegmentationError as error:
     st.error(f"These segments cannot be described: {error}")
     st.stop()
 
-names = {p.segment: p.name for p in personas} | _state.segment_names()
-actions = {p.segment: p.action for p in personas} | _state.segment_actions()
+names, actions = _current_names_and_actions(personas)
+segmented = [p for p in personas if p.segment != -1]
+unassigned = sum(p.size for p in personas if p.segment == -1)
 st.markdown(
-    f"**{len(personas)} segments** of {len(labels):,} customers, built with {run.algorithm} on {len(run.features)} features."
+    f"**{len(segmented)} segments** of {len(labels):,} customers, "
+    f"built with {run.algorithm} on {len(run.features)} features"
+    + (f"; {unassigned:,} customers fit no segment." if unassigned else ".")
 )
 
 for start in range(0, len(personas), CARDS_PER_ROW):
@@ -243,31 +255,38 @@ for start in range(0, len(personas), CARDS_PER_ROW):
             _card(persona, name=names[persona.segment], action=actions[persona.segment], run_token=run.token)
 
 # Names and actions may have just been edited above: read them back for the charts and export.
-names = {p.segment: p.name for p in personas} | _state.segment_names()
-actions = {p.segment: p.action for p in personas} | _state.segment_actions()
+names, actions = _current_names_and_actions(personas)
+repeated = sorted({name for name in names.values() if list(names.values()).count(name) > 1})
+if repeated:
+    st.warning(
+        f"Several segments are called {', '.join(repr(n) for n in repeated)}; give each its own name so "
+        "lists and reports can tell them apart."
+    )
+chart_names = {s: f"{n} (#{s})" if n in repeated else n for s, n in names.items()}
 
 st.subheader("Segments side by side")
-st.plotly_chart(_heatmap(profile, names), width="stretch")
+st.plotly_chart(_heatmap(profile, chart_names), width="stretch")
 st.caption(
     "Red cells: the segment is above the average customer on that feature; blue: below. The number is how "
     "far, in standard deviations (±1 is a big difference)."
 )
 
 st.subheader("Customer map")
+mapped_rows = projection.frame["row"].to_numpy()
 ids = (
-    data.customers[data.customer_id_col].astype(str).to_numpy()
+    data.customers[data.customer_id_col].iloc[mapped_rows].astype(str).to_numpy()
     if data.customer_id_col in data.customers
-    else (np.arange(len(labels)).astype(str))
+    else mapped_rows.astype(str)
 )
-st.plotly_chart(_customer_map(projection, names, ids), width="stretch")
+st.plotly_chart(_customer_map(projection, chart_names, ids), width="stretch")
 shown = (
     f"a random sample of {len(projection.frame):,} of {projection.n_total:,} customers"
     if projection.sampled
     else f"all {projection.n_total:,} customers"
 )
 st.caption(
-    f"Each dot is a customer ({shown}); customers close together buy alike. Colours that form separate "
-    "clouds are segments that really differ."
+    f"Each dot is a customer ({shown}); customers close together have similar values on the segmentation "
+    "features. Colours that form separate clouds are segments that really differ."
 )
 
 st.download_button(

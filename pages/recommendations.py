@@ -43,10 +43,20 @@ PREVIEW_LIMIT = 500
 # ---- cached wrappers (keyed on tokens; frames travel as unhashed "_" arguments) ----
 @st.cache_data(show_spinner="Reading purchase history…", max_entries=4)
 def _interactions(
-    _transactions: pd.DataFrame, data_token: str, customer: str, item: str, date: str | None, quantity: str | None
+    _transactions: pd.DataFrame,
+    data_token: str,
+    customer: str,
+    item: str,
+    date: str | None,
+    quantity: str | None,
 ) -> Interactions:
     return build_interactions(
-        _transactions, customer_col=customer, item_col=item, time_col=date, value_col=quantity, weighting="count"
+        _transactions,
+        customer_col=customer,
+        item_col=item,
+        time_col=date,
+        value_col=quantity,
+        weighting="count",
     )
 
 
@@ -93,6 +103,10 @@ def _segment_items(
 
 
 # ---- drawing helpers ----
+def _label(model: str, *, marker: str) -> str:
+    return f"{MODEL_LABELS.get(model, model)}{marker if model == DEFAULT_MODEL else ''}"
+
+
 def _link(page: str, label: str, icon: str) -> None:
     try:
         st.page_link(page, label=label, icon=icon)
@@ -108,7 +122,8 @@ def _column(columns: Any, name: str) -> str | None:
 def _evaluation_section(interactions: Interactions, data_token: str) -> None:
     st.subheader("Which model to trust")
     st.caption(
-        "How we test: for every customer we hide their most recent 20% of purchases, let each model learn from "
+        "How we test: for every customer we hide their most recent 20% of purchases, let each model learn "
+        "from "
         "the rest, and count how many of its 10 suggestions the customer really bought next."
     )
     stored = st.session_state.get(EVALUATION_KEY)
@@ -122,7 +137,7 @@ def _evaluation_section(interactions: Interactions, data_token: str) -> None:
         st.info("Takes a few seconds; the result is kept while you move between pages.")
         return
     table = report.to_frame().assign(
-        model=lambda f: f["model"].map(lambda m: MODEL_LABELS.get(m, m) + (" ★ default" if m == DEFAULT_MODEL else ""))
+        model=lambda f: f["model"].map(lambda m: _label(str(m), marker=" ★ default"))
     )
     best_popularity = report.result("popularity").ndcg_at_k
     st.dataframe(
@@ -132,8 +147,12 @@ def _evaluation_section(interactions: Interactions, data_token: str) -> None:
             "model": st.column_config.TextColumn("Model"),
             "precision_at_k": st.column_config.NumberColumn("Hits per 10 suggestions", format="%.3f"),
             "recall_at_k": st.column_config.NumberColumn("Share of next purchases found", format="%.3f"),
-            "ndcg_at_k": st.column_config.NumberColumn("NDCG@10 (hits near the top count more)", format="%.3f"),
-            "coverage": st.column_config.ProgressColumn("Catalog covered", min_value=0.0, max_value=1.0, format="percent"),
+            "ndcg_at_k": st.column_config.NumberColumn(
+                "NDCG@10 (hits near the top count more)", format="%.3f"
+            ),
+            "coverage": st.column_config.ProgressColumn(
+                "Catalog covered", min_value=0.0, max_value=1.0, format="percent"
+            ),
             "seconds": st.column_config.NumberColumn("Seconds", format="%.1f"),
         },
     )
@@ -161,8 +180,12 @@ def _segment_section(items: pd.DataFrame, segment_label: str) -> None:
         color_continuous_scale="Teal",
         hover_data={"lift": ":.2f", "owned_share": ":.0%", "item": True},
         title=f"Top items for {segment_label}",
-        labels={"score": "Average recommendation score", "item_name": "Item", "lift": "Lift vs bestsellers",
-                "owned_share": "Already own it"},
+        labels={
+            "score": "Average recommendation score",
+            "item_name": "Item",
+            "lift": "Lift vs bestsellers",
+            "owned_share": "Already own it",
+        },
     )
     st.plotly_chart(figure, width="stretch")
     st.caption(
@@ -214,7 +237,10 @@ def _customer_preview(lists: pd.DataFrame, members: tuple[str, ...]) -> None:
 
 # ---- page ----
 st.title("Recommendations")
-st.caption("What to put in each segment's campaign, and what to show each customer, with evidence it beats bestsellers.")
+st.caption(
+    "What to put in each segment's campaign, and what to show each customer, with evidence it beats "
+    "bestsellers."
+)
 data = _state.get_active_data()
 if data is None:
     st.info("Load data on the Data page first.")
@@ -225,7 +251,8 @@ customer_col, item_col = _column(columns, "customer"), _column(columns, "item")
 if data.transactions is None or customer_col is None or item_col is None:
     st.info(
         "Recommendations need purchase history: one row per purchase with a customer id, a product id and "
-        "ideally a date. Load an order-lines or transactions file on the Data page (a customer-only table has "
+        "ideally a date. Load an order-lines or transactions file on the Data page (a customer-only table "
+        "has "
         "no products to recommend)."
     )
     _link("pages/data.py", "Data", "📂")
@@ -233,7 +260,12 @@ if data.transactions is None or customer_col is None or item_col is None:
 
 try:
     interactions = _interactions(
-        data.transactions, data.token, customer_col, item_col, _column(columns, "date"), _column(columns, "quantity")
+        data.transactions,
+        data.token,
+        customer_col,
+        item_col,
+        _column(columns, "date"),
+        _column(columns, "quantity"),
     )
 except SegmentationError as error:
     st.error(str(error))
@@ -257,7 +289,7 @@ model_name = options[0].selectbox(
     "Model",
     list(MODELS),
     index=list(MODELS).index(DEFAULT_MODEL),
-    format_func=lambda m: MODEL_LABELS.get(m, m) + (" (default)" if m == DEFAULT_MODEL else ""),
+    format_func=lambda m: _label(str(m), marker=" (default)"),
     key="recommendations:model",
 )
 top_n = int(options[1].slider("Items per customer", 3, 20, 10, key="recommendations:top_n"))
@@ -292,7 +324,9 @@ segment = st.selectbox(
 )
 segment_label = names.get(segment, "Unassigned" if segment == -1 else f"Segment {segment}")
 members = tuple(customer_ids[labels == segment].tolist())
-items = _segment_items(fitted, catalog, members, (data.token, run.token, model_name, segment, top_n), catalog_item_col)
+items = _segment_items(
+    fitted, catalog, members, (data.token, run.token, model_name, segment, top_n), catalog_item_col
+)
 _segment_section(items, segment_label)
 _customer_preview(lists, members)
 st.caption(f"Top-{top_n} lists for all {len(customer_ids):,} customers are ready for the Campaigns page.")

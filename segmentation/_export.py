@@ -30,6 +30,7 @@ import pandas as pd
 
 from segmentation._campaign_rules import CONSENT_NO, CONSENT_YES
 from segmentation._errors import ParameterError
+from segmentation._xlsx import write_workbook
 
 if TYPE_CHECKING:
     from segmentation._campaign_rules import Audience
@@ -157,28 +158,18 @@ def _summary_rows(manifest: dict[str, Any]) -> list[list[object]]:
 def export_xlsx(frame: pd.DataFrame, *, manifest: dict[str, Any]) -> bytes:
     """The list as an Excel workbook: sheet "Audience" (escaped list) and sheet "Summary".
 
-    Uses openpyxl (already a dependency of the project; its write-only mode streams rows).
+    openpyxl (already a dependency) writes the workbook; the list sheet itself is streamed by
+    :mod:`segmentation._xlsx` because openpyxl's per-cell writing takes minutes for a million rows.
     Raises :class:`ParameterError` when the list has more rows than Excel can hold.
     """
-    from openpyxl import Workbook  # imported here: only XLSX exports pay for it
-
     if len(frame) + 1 > XLSX_MAX_ROWS:
         raise ParameterError(
             f"the list has {len(frame):,} rows, more than the {XLSX_MAX_ROWS - 1:,} Excel can hold; "
             "export it as CSV or ZIP instead."
         )
     escaped = escape_formulas(frame)
-    workbook = Workbook(write_only=True)
-    audience = workbook.create_sheet("Audience")
-    audience.append([_xlsx_value(c) for c in escaped.columns])
-    for row in escaped.itertuples(index=False, name=None):
-        audience.append([_xlsx_value(v) for v in row])
-    summary = workbook.create_sheet("Summary")
-    for summary_row in _summary_rows(manifest):
-        summary.append([_xlsx_value(v) for v in summary_row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    summary = [[_xlsx_value(v) for v in row] for row in _summary_rows(manifest)]
+    return write_workbook(escaped, [str(c) for c in escaped.columns], summary)
 
 
 def safe_file_stem(name: str, *, fallback: str = "campaign", max_length: int = 60) -> str:

@@ -7,14 +7,24 @@ Missing cells (NaN, empty or blank text) stay missing and are never counted as b
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["DateFormatName", "DateParse", "NumberParse", "parse_dates", "parse_numbers"]
+__all__ = [
+    "DateFormatName",
+    "DateParse",
+    "DistinctText",
+    "NumberParse",
+    "dates_from_distinct",
+    "distinct_text",
+    "is_text",
+    "numbers_from_distinct",
+    "parse_dates",
+    "parse_numbers",
+]
 
 DateFormatName = Literal["ISO", "day-first", "month-first", "YYYYMMDD", "epoch seconds", "epoch milliseconds"]
 
@@ -66,7 +76,23 @@ class DateParse:
     bad: pd.Series
 
 
-def _is_text(series: pd.Series) -> bool:
+@dataclass(frozen=True)
+class DistinctText:
+    """A text column as codes of shape (n,) into its distinct stripped values (-1: missing or blank).
+
+    ``texts`` keeps blank entries (mapped from no row) so positions match pandas' factorize.
+    """
+
+    codes: np.ndarray
+    texts: pd.Series
+
+    @property
+    def n_distinct(self) -> int:
+        return int((self.texts != "").sum())
+
+
+def is_text(series: pd.Series) -> bool:
+    """True for text and mixed columns; False for numbers, booleans and datetimes."""
     return not (
         pd.api.types.is_numeric_dtype(series.dtype)
         or pd.api.types.is_bool_dtype(series.dtype)
@@ -74,8 +100,8 @@ def _is_text(series: pd.Series) -> bool:
     )
 
 
-def _distinct_text(series: pd.Series) -> tuple[np.ndarray, pd.Series]:
-    """Codes of shape (n,) into the distinct stripped values (-1 for missing or blank)."""
+def distinct_text(series: pd.Series) -> DistinctText:
+    """Split a text column into distinct stripped values once, for all checks to share."""
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     texts = pd.Series(np.asarray(uniques, dtype=object), dtype="str").str.strip()
     blank = (texts == "").to_numpy()
@@ -83,7 +109,7 @@ def _distinct_text(series: pd.Series) -> tuple[np.ndarray, pd.Series]:
         # Blank text is a missing cell written with spaces: send it to the missing code.
         remap = np.where(blank, -1, np.arange(len(texts)))
         codes = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1)
-    return codes, texts
+    return DistinctText(codes.astype(np.int64), texts)
 
 
 def _examples(raw_uniques: pd.Series, codes: np.ndarray, bad_uniques: np.ndarray) -> tuple[str, ...]:
@@ -177,8 +203,15 @@ def parse_numbers(series: pd.Series, *, decimal: str = ".") -> NumberParse:
         values = pd.Series(np.nan, index=series.index, dtype="float64")
         return NumberParse(values, bad_mask, int(bad_mask.sum()), examples)
 
-    codes, texts = _distinct_text(series)
-    parsed = pd.to_numeric(texts, errors="coerce").astype("float64")
+    return numbers_from_distinct(distinct_text(series), series.index, decimal=decimal)
+
+
+def numbers_from_distinct(distinct: DistinctText, index: pd.Index, *, decimal: str = ".") -> NumberParse:
+    """:func:`parse_numbers` for a text column already split into distinct values."""
+    codes, texts = distinct.codes, distinct.texts
+    # The fast path reads "1.234" as 1.234, so in decimal-comma files dotted values take the slow one.
+    plain = texts if decimal == "." else texts.where(~texts.str.contains(".", regex=False))
+    parsed = pd.to_numeric(plain, errors="coerce").astype("float64")
     failed = parsed.isna().to_numpy() & (texts != "").to_numpy()
     if failed.any():
         retry = texts[failed]
@@ -186,11 +219,11 @@ def parse_numbers(series: pd.Series, *, decimal: str = ".") -> NumberParse:
     unique_values = parsed.to_numpy(dtype="float64", na_value=np.nan)
     unique_bad = ~np.isfinite(unique_values) & (texts != "").to_numpy()
     unique_values = np.where(unique_bad, np.nan, unique_values)
-    values, bad = _map_back(codes, unique_values, unique_bad)
+    row_values, row_bad = _map_back(codes, unique_values, unique_bad)
     return NumberParse(
-        values=pd.Series(values, index=series.index, dtype="float64"),
-        bad=pd.Series(bad, index=series.index),
-        n_bad=int(bad.sum()),
+        values=pd.Series(row_values, index=index, dtype="float64"),
+        bad=pd.Series(row_bad, index=index),
+        n_bad=int(row_bad.sum()),
         examples=_examples(texts, codes, unique_bad),
     )
 
@@ -217,15 +250,16 @@ def _finish(values: pd.Series) -> pd.Series:
     if isinstance(values.dtype, pd.DatetimeTZDtype):
         values = values.dt.tz_convert("UTC").dt.tz_localize(None)
     values = values.where(_in_range(values))
-    return values.astype(_DATE_DTYPE)
+    return values.astype("datetime64[ns]")
 
 
 def _parse_epoch(numbers: pd.Series) -> tuple[pd.Series, DateFormatName]:
     """Epoch seconds or milliseconds, chosen by magnitude."""
     median = float(numbers.abs().median()) if numbers.notna().any() else 0.0
-    unit, name = ("ms", "epoch milliseconds") if median > 1e11 else ("s", "epoch seconds")
     finite = numbers.where(np.isfinite(numbers.astype("float64")) & (numbers.abs() < 1e14))
-    return pd.to_datetime(finite, unit=unit, errors="coerce"), name  # type: ignore[return-value]
+    if median > 1e11:
+        return pd.to_datetime(finite, unit="ms", errors="coerce"), "epoch milliseconds"
+    return pd.to_datetime(finite, unit="s", errors="coerce"), "epoch seconds"
 
 
 def _parse_compact(texts: pd.Series) -> pd.Series:
@@ -331,6 +365,7 @@ def parse_dates(series: pd.Series) -> DateParse:
         return DateParse(values, "ISO", int(bad.sum()), examples, False, bad)
     if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
         numbers = series.astype("float64")
+        name: DateFormatName
         as_text = numbers.dropna()
         compact_like = ((as_text >= 19000101) & (as_text <= 21001231) & (as_text % 1 == 0)).mean() >= 0.5
         if compact_like:
@@ -343,18 +378,23 @@ def parse_dates(series: pd.Series) -> DateParse:
         examples = tuple(str(v) for v in series[bad].unique()[:_N_EXAMPLES])
         return DateParse(values, name, int(bad.sum()), examples, False, bad)
 
-    codes, texts = _distinct_text(series)
+    return dates_from_distinct(distinct_text(series), series.index)
+
+
+def dates_from_distinct(distinct: DistinctText, index: pd.Index) -> DateParse:
+    """:func:`parse_dates` for a text column already split into distinct values."""
+    codes, texts = distinct.codes, distinct.texts
     usable = texts != ""
-    parsed, name, ambiguous = _parse_date_texts(texts[usable])
+    parsed, text_format, ambiguous = _parse_date_texts(texts[usable])
     unique_values = pd.Series(pd.NaT, index=texts.index, dtype=_DATE_DTYPE)
     unique_values.loc[usable] = _finish(parsed)
     unique_bad = (unique_values.isna() & usable).to_numpy()
-    values, bad = _map_back(codes, unique_values.to_numpy(), unique_bad)
+    row_values, row_bad = _map_back(codes, unique_values.to_numpy(), unique_bad)
     return DateParse(
-        values=pd.Series(values, index=series.index, dtype=_DATE_DTYPE),
-        format_name=name,
-        n_bad=int(bad.sum()),
+        values=pd.Series(row_values, index=index, dtype=_DATE_DTYPE),
+        format_name=text_format,
+        n_bad=int(row_bad.sum()),
         examples=_examples(texts, codes, unique_bad),
         ambiguous=ambiguous,
-        bad=pd.Series(bad, index=series.index),
+        bad=pd.Series(row_bad, index=index),
     )

@@ -12,8 +12,8 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from segmentation._traits import Trait
 from segmentation._persona_wording import capitalise, category_of_share_column, humanise
+from segmentation._traits import Trait
 
 UNASSIGNED_NAME = "Unassigned"
 TYPICAL_NAME = "Typical customers"
@@ -36,7 +36,7 @@ ACTION_UNASSIGNED = "No segment-level action: these customers fit no segment; tr
 
 @dataclass(frozen=True)
 class _Descriptor:
-    slot: int  # word order: time, frequency, value, other, generic
+    slot: int  # word order: age, time, frequency, value, other, generic
     adjective: str
     noun: str | None = None
     mostly: str | None = None
@@ -49,24 +49,31 @@ _ROLE_WORDS: dict[str, tuple[tuple[int, str, str | None] | None, tuple[int, str,
     "recency": ((1, "lapsed", None), (1, "recent", None)),
     "tenure": ((1, "long-standing", None), (1, "new", None)),
     "frequency": ((2, "frequent", "buyers"), (2, "occasional", "buyers")),
-    "interval": ((2, "occasional", "buyers"), (2, "frequent", "buyers")),
+    # days between purchases says "frequent" misleadingly for new customers with two orders
+    "interval": (None, None),
     "money": ((3, "big", "spenders"), (3, "low-value", None)),
     "spend_score": ((3, "big", "spenders"), (3, "low-spending", None)),
-    "income": ((3, "high-income", None), (3, "low-income", None)),
+    "income": ((2, "high-income", None), (2, "low-income", None)),
     "aov": ((3, "big-basket", None), (3, "small-basket", None)),
     "discount": ((3, "bargain", "buyers"), (3, "full-price", "buyers")),
     "returns_count": ((4, "high-return", None), None),
     "returns_value": ((4, "high-return", None), None),
     "variety": ((4, "wide-range", "buyers"), (4, "narrow-range", None)),
-    "age": ((4, "older", None), (4, "young", None)),
+    "age": ((0, "older", None), (0, "young", None)),  # "Young big spenders"
 }
 
 
 def _descriptor(trait: Trait) -> _Descriptor | None:
     higher = trait.effect > 0
     if trait.kind == "categorical":
-        # yes/no columns ("Marketing consent: yes for 90% ...") do not make a name
-        return _Descriptor(0, "", mostly=trait.level) if higher and trait.role != "flag" else None
+        # only a level most of the segment has makes a name ("Mostly Online"); yes/no columns do not
+        share = trait.segment_value if isinstance(trait.segment_value, float) else 0.0
+        if not higher or trait.role == "flag" or share < 0.5 or trait.level is None:
+            return None
+        short_code = len(trait.level) <= 3  # "M", "NW": say which column they come from
+        return _Descriptor(
+            0, "", mostly=f"{trait.level} {humanise(trait.feature)}" if short_code else trait.level
+        )
     if trait.role == "share":
         return _Descriptor(4, category_of_share_column(trait.feature), "buyers") if higher else None
     words = _ROLE_WORDS.get(trait.role)
@@ -105,7 +112,20 @@ def name_from_traits(traits: Sequence[Trait], *, max_descriptors: int = 2) -> st
             descriptors.append(descriptor)
         if len(descriptors) == max_descriptors:
             break
-    return _compose(descriptors) if descriptors else TYPICAL_NAME
+    if descriptors:
+        return _compose(descriptors)
+    return _fallback_name(traits[0]) if traits else TYPICAL_NAME
+
+
+def _fallback_name(trait: Trait) -> str:
+    """A plain name from the strongest trait when no trait has a short word ("More often M gender")."""
+    higher = trait.effect > 0
+    if trait.kind == "categorical":
+        column = humanise(trait.feature)
+        what = f"with {column}" if trait.role == "flag" else f"{trait.level} {column}"
+        return f"{'More often' if higher else 'Rarely'} {what}"
+    subject = category_of_share_column(trait.feature) if trait.role == "share" else humanise(trait.feature)
+    return capitalise(f"{'high' if higher else 'low'} {subject} customers")
 
 
 def unique_names(traits_by_segment: Mapping[int, Sequence[Trait]]) -> dict[int, str]:

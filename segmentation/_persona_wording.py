@@ -195,10 +195,13 @@ class Unit:
     currency: str = ""
     thousands: bool = False
     percent: bool = False
+    whole_above_ten: bool = False  # days: "91 days", not "90.8 days"
 
     def format(self, value: float) -> str:
         if self.percent:
             return format_percent(value)
+        if self.whole_above_ten and abs(value) >= 10:
+            value = float(round(value))
         sign = "-" if value < 0 else ""
         return f"{sign}{self.currency}{format_number(abs(value))}{'k' if self.thousands else ''}"
 
@@ -216,7 +219,10 @@ def column_unit(column: str, *, looks_like_rate: bool) -> Unit:
         currency = "£"
     thousands = bool(re.search(r"k\s*[$€£]|[$€£]\s*k\b|\(k\)|thousand", lowered))
     rate_name = bool(tokens & {"share", "rate", "ratio", "pct", "percent", "discount", "proportion"})
-    return Unit(currency=currency, thousands=thousands, percent=rate_name and looks_like_rate)
+    days = column_role(column) in ("recency", "tenure", "interval") or "days" in tokens
+    return Unit(
+        currency=currency, thousands=thousands, percent=rate_name and looks_like_rate, whole_above_ten=days
+    )
 
 
 def _plural(count_text: str, word: str) -> str:

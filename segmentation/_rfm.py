@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -38,7 +39,7 @@ class RfmCutPoints:
     def __post_init__(self) -> None:
         for measure in ("recency", "frequency", "monetary"):
             values = tuple(float(v) for v in getattr(self, measure))
-            if len(values) != 4 or any(b < a for a, b in zip(values, values[1:], strict=False)):
+            if len(values) != 4 or any(b < a for a, b in pairwise(values)):
                 raise ParameterError(
                     f"The {measure} cut points {values} must be four numbers in ascending order, "
                     "like (30, 90, 180, 365)."

@@ -65,7 +65,8 @@ ID_ROLES = frozenset({Role.CUSTOMER_ID, Role.ORDER_ID})
 
 # Name hints, checked in order; the first match wins. Patterns run on the normalised name
 # (lower case, words separated by single spaces, camelCase split), padded with spaces so
-# " id " matches a whole word. CJK hints match anywhere in the raw name.
+# " id " matches a whole word. CJK hints match anywhere, except ids, which must end the name
+# (客户编号 is the customer id, 客户姓名 the customer's name).
 _NAME_HINTS: tuple[tuple[Role, str], ...] = (
     (Role.EMAIL, r" e ?mail| courriel| correo|邮箱|邮件|メール"),
     (
@@ -76,13 +77,16 @@ _NAME_HINTS: tuple[tuple[Role, str], ...] = (
     (
         Role.ORDER_ID,
         r" (?:order|invoice|transaction|receipt|basket|bestell|rechnung|commande|facture|pedido|factura)"
-        r"(?: ?(?:id|no|nr|number|num|nummer|code|ref|key))? $|订单|訂單|注文|伝票|单号",
+        r"(?: ?(?:id|no|nr|number|num|nummer|code|ref|key))? $"
+        r"|(?:订单|訂單|注文|伝票)(?:id|号|號|编号|編號|番号)? $|单号 $",
     ),
     (
         Role.CUSTOMER_ID,
         r" (?:customer|cust|client|clientes?|member|user|account|buyer|shopper|kunden?|"
-        r"kundennummer|kundennr|cliente|socio|usuario)(?: ?(?:id|no|nr|number|num|nummer|code|key|ref|numero))? $|"
-        r" id (?:client|cliente|customer|kunde)|客户|客戶|顾客|顧客|会员|會員|会員|用户",
+        r"kundennummer|kundennr|cliente|socio|usuario)"
+        r"(?: ?(?:id|no|nr|number|num|nummer|code|key|ref|numero))? $|"
+        r" id (?:client|cliente|customer|kunde)"
+        r"|(?:客户|客戶|顾客|顧客|会员|會員|会員|用户)(?:id|编号|編號|号|號|番号|コード)? $",
     ),
     (
         Role.NUMERIC,
@@ -127,6 +131,9 @@ _NAME_HINTS: tuple[tuple[Role, str], ...] = (
 )
 _COMPILED_HINTS = tuple((role, re.compile(pattern)) for role, pattern in _NAME_HINTS)
 
+_MISSING_WORDS = frozenset(
+    {"n/a", "na", "n.a.", "nan", "null", "none", "-", "--", "?", "missing", "unknown", "#n/a"}
+)
 _EMAIL = r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"
 _PHONE = r"^\+?[\d\s().\-/]{7,20}$"
 _YES_NO = frozenset(
@@ -173,9 +180,8 @@ def normalise_name(name: object) -> str:
 def name_hint(name: object) -> Role | None:
     """The role a column name suggests, or None."""
     padded = f" {normalise_name(name)} "
-    raw = str(name)
     for role, pattern in _COMPILED_HINTS:
-        if pattern.search(padded) or (not raw.isascii() and pattern.search(raw)):
+        if pattern.search(padded):
             return role
     return None
 
@@ -196,7 +202,7 @@ def _share(mask: pd.Series) -> float:
 def _numeric_role(hint: Role | None, values: pd.Series) -> Role:
     """Role of a column whose values are numbers."""
     if hint in (Role.AMOUNT, Role.PRICE, Role.QUANTITY, Role.CUSTOMER_ID, Role.ORDER_ID, Role.ITEM):
-        return hint  # type: ignore[return-value]
+        return hint
     if hint is Role.CONSENT and set(values.dropna().unique()) <= {0, 1}:
         return Role.CONSENT
     if hint is Role.CATEGORY:
@@ -204,7 +210,7 @@ def _numeric_role(hint: Role | None, values: pd.Series) -> Role:
     return Role.NUMERIC
 
 
-def _text_role(hint: Role | None, sample: pd.Series, n_rows: int) -> Role:
+def _text_role(hint: Role | None, sample: pd.Series) -> Role:
     """Role of a text column from its sampled values and name hint."""
     text = sample.astype("str").str.strip()
     text = text[text != ""]
@@ -217,20 +223,27 @@ def _text_role(hint: Role | None, sample: pd.Series, n_rows: int) -> Role:
         return Role.CONSENT if hint is Role.CONSENT else Role.CATEGORICAL
     digits_only = _share(text.str.fullmatch(r"[-+]?\d+")) >= 0.9
     looks_phone = _share(text.str.match(_PHONE) & (text.str.count(r"\d") >= 7)) >= 0.8
-    if looks_phone and (hint is Role.PHONE or (not digits_only and hint is None)):
+    if looks_phone and hint is Role.PHONE:
         return Role.PHONE
     if hint in (Role.CUSTOMER_ID, Role.ORDER_ID, Role.ITEM):
-        return hint  # type: ignore[return-value]
+        return hint
+    # Dates before phones: "2024-03-01" also fits the loose phone pattern.
     if hint is Role.DATE or not digits_only:
         dates = parse_dates(text)
         if 1 - dates.n_bad / len(text) >= 0.9:
             return Role.DATE
-    numbers = parse_numbers(text)
-    is_number = 1 - numbers.n_bad / len(text) >= 0.9
+    if looks_phone and not digits_only and hint is None:
+        return Role.PHONE
+    # Placeholders such as "N/A" are counted as bad numbers by the quality report, but they
+    # should not stop a mostly-numeric column from being seen as numbers.
+    filled = text[~lowered.isin(_MISSING_WORDS)]
+    numbers = parse_numbers(filled)
+    parse_rate = 1 - numbers.n_bad / len(filled) if len(filled) else 0.0
+    is_number = parse_rate >= (0.5 if hint in NUMBER_ROLES else 0.9)
     if is_number:
         return _numeric_role(hint, numbers.values)
     if hint in (Role.CATEGORY, Role.NAME, Role.PHONE, Role.EMAIL):
-        return hint  # type: ignore[return-value]
+        return hint
     distinct = text.nunique()
     if distinct <= max(30, 0.05 * len(text)):
         return Role.CATEGORICAL
@@ -254,7 +267,7 @@ def _infer_one(name: object, series: pd.Series) -> Role:
         if hint is Role.DATE and parse_dates(sample).n_bad <= 0.1 * len(sample):
             return Role.DATE
         return _numeric_role(hint, sample)
-    return _text_role(hint, sample, len(series))
+    return _text_role(hint, sample)
 
 
 def _one_customer_id(frame: pd.DataFrame, roles: dict[str, Role]) -> dict[str, Role]:

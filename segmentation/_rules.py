@@ -104,6 +104,13 @@ def design_matrix(
     return matrix, tuple(columns)
 
 
+def fill_missing(matrix: np.ndarray) -> np.ndarray:
+    """A copy of ``matrix`` with missing and infinite values replaced by the column median (0 if none)."""
+    finite = np.where(np.isfinite(matrix), matrix, np.nan)
+    medians = pd.DataFrame(finite).median().fillna(0.0).to_numpy()
+    return np.where(np.isnan(finite), medians[None, :], finite)
+
+
 def _nice_threshold(threshold: float, values: np.ndarray) -> float:
     """The roundest number that splits ``values`` (the training sample) exactly as ``threshold`` does.
 
@@ -235,8 +242,7 @@ def fit_surrogate_rules(
         else np.sort(rng.choice(n_rows, _TREE_SAMPLE, replace=False))
     )
     matrix, columns = design_matrix(frame.iloc[sample], features)
-    medians = np.nanmedian(np.where(np.isfinite(matrix), matrix, np.nan), axis=0) if matrix.size else matrix
-    filled = np.where(np.isnan(matrix), np.nan_to_num(medians)[None, :], matrix) if matrix.size else matrix
+    filled = fill_missing(matrix)
     sample_frame = frame.iloc[sample]
     rules: dict[int, RuleSet] = {}
     for segment in sorted(int(s) for s in np.unique(labels) if s != -1):

@@ -86,32 +86,59 @@ def _line_aligned(window: bytes) -> bytes:
     return window[start:end] if end > start else window
 
 
-def detect_encoding(content: Content, *, override: str | None) -> tuple[str, str]:
-    """Return ``(codec, note)`` for the text in ``content``.
+def _utf8_damage(content: Content) -> tuple[int, int]:
+    """``(invalid, valid_non_ascii)``: counts of undecodable bytes and of good non-ASCII UTF-8 letters."""
+    decoder = codecs.getincrementaldecoder("utf-8")("replace")
+    invalid = valid = 0
+    for piece in content.chunks():
+        text = decoder.decode(piece)
+        replaced = text.count("\ufffd")
+        invalid += replaced
+        valid += len(text) - len(text.encode("ascii", "ignore")) - replaced
+    return invalid, valid
 
-    UTF-8 (with or without byte-order mark) is tried strictly on the whole file first;
-    otherwise charset-normalizer ranks Windows-1252, GB18030 and Shift-JIS on a sample that
-    includes the first non-UTF-8 bytes, and the first candidate that decodes the whole file
-    wins. Latin-1, which decodes anything, is the last resort.
+
+def _line_of(content: Content, offset: int) -> int:
+    return content.read_at(0, offset).count(b"\n") + 1
+
+
+def detect_encoding(content: Content, *, override: str | None) -> tuple[str, str, bool]:
+    """Return ``(codec, note, replace_invalid)`` for the text in ``content``.
+
+    UTF-8 (with or without byte-order mark) is tried strictly on the whole file first. A file
+    that is UTF-8 but for a few damaged bytes (at least 20 good non-ASCII letters per bad byte)
+    stays UTF-8 with the bad bytes replaced by U+FFFD and said so (``replace_invalid``), rather
+    than every accented letter being misread. Otherwise charset-normalizer ranks
+    Windows-1252, GB18030 and Shift-JIS on a sample that includes the first non-UTF-8 bytes,
+    and the first candidate that decodes the whole file wins. Latin-1, which decodes anything,
+    is the last resort.
     """
     if override is not None:
         codec = _normalised_codec(override, name=content.name)
         bad_offset = content.first_undecodable_offset(codec)
         if bad_offset is not None:
-            line = content.read_at(0, bad_offset).count(b"\n") + 1
             raise DataLoadError(
                 f"{content.name} does not decode as {encoding_label(codec)} (the first problem is on line "
-                f"{line}); choose another text encoding or 'Detect automatically'."
+                f"{_line_of(content, bad_offset)}); choose another text encoding or 'Detect automatically'."
             )
-        return codec, f"Read the text as {encoding_label(codec)}, as chosen."
+        return codec, f"Read the text as {encoding_label(codec)}, as chosen.", False
     head = content.head(SAMPLE_BYTES)
     if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig", "The text is UTF-8 with a byte-order mark (as Excel saves 'CSV UTF-8')."
+        return "utf-8-sig", "The text is UTF-8 with a byte-order mark (as Excel saves 'CSV UTF-8').", False
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16", "The text is UTF-16 (as Excel saves 'Unicode Text')."
+        return "utf-16", "The text is UTF-16 (as Excel saves 'Unicode Text').", False
     bad_offset = content.first_undecodable_offset("utf-8")
     if bad_offset is None:
-        return "utf-8", "The text is UTF-8."
+        return "utf-8", "The text is UTF-8.", False
+    invalid, valid = _utf8_damage(content)
+    if valid >= 20 * invalid:
+        return (
+            "utf-8",
+            f"The text is UTF-8, but {invalid} byte(s) are damaged (the first on line "
+            f"{_line_of(content, bad_offset)}); they show as \ufffd. "
+            "Choose another encoding if more looks wrong.",
+            True,
+        )
     sample = head
     if bad_offset >= len(head):  # include the first non-UTF-8 bytes, cut at line breaks
         sample += b"\n" + _line_aligned(content.read_at(max(0, bad_offset - 4096), 16384))
@@ -126,22 +153,27 @@ def detect_encoding(content: Content, *, override: str | None) -> tuple[str, str
         if content.first_undecodable_offset(codec) is None:
             if codec == "cp932" and content.first_undecodable_offset("shift_jis") is None:
                 codec = "shift_jis"
-            return codec, (
+            note = (
                 f"The text is not UTF-8; it reads as {encoding_label(codec)}. "
                 "If letters look wrong, choose another encoding."
             )
-    return "latin-1", (
-        "The text is not UTF-8 and matches no common encoding; it was read as Latin-1, so some "
-        "letters may look wrong. Choose the right encoding if you know it."
+            return codec, note, False
+    return (
+        "latin-1",
+        (
+            "The text is not UTF-8 and matches no common encoding; it was read as Latin-1, so some "
+            "letters may look wrong. Choose the right encoding if you know it."
+        ),
+        False,
     )
 
 
-def sample_lines(sample_text: str, *, truncated: bool) -> list[str]:
+def sample_lines(sample_text: str, *, truncated: bool, limit: int = SAMPLE_LINES) -> list[str]:
     """Split decoded sample text into lines (``\\n``, ``\\r\\n`` or ``\\r``), dropping a cut-off last line."""
     lines = re.split(r"\r\n|\r|\n", sample_text)
     if (truncated and len(lines) > 1) or (lines and lines[-1] == ""):
         lines = lines[:-1]
-    return lines[:SAMPLE_LINES]
+    return lines[:limit]
 
 
 def unwrap_line(line: str) -> str:
@@ -168,8 +200,12 @@ def _is_value_like(cell: str) -> bool:
     return not cell or bool(_NUMBER.match(cell) or _DATE.match(cell))
 
 
+_EXCEL_SEPARATOR_HINT = re.compile(r'^"?sep=(.)"?$')
+
+
 def _is_comment(line: str) -> bool:
-    return line.lstrip().startswith("#")
+    stripped = line.strip()
+    return stripped.startswith("#") or _EXCEL_SEPARATOR_HINT.match(stripped) is not None
 
 
 @dataclass(frozen=True)
@@ -185,7 +221,7 @@ class _Layout:
     @property
     def score(self) -> tuple[bool, float, int]:
         usable = self.width >= 2 and self.consistency >= 0.5
-        return usable, round(self.consistency, 1), _TIE_PRIORITY.get(self.delimiter, 0)
+        return usable, self.consistency, _TIE_PRIORITY.get(self.delimiter, 0)
 
 
 def _is_preamble(records: Sequence[Sequence[str]], lines: Sequence[str], index: int, width: int) -> bool:
@@ -212,8 +248,8 @@ def _is_preamble(records: Sequence[Sequence[str]], lines: Sequence[str], index: 
 def _layout(lines: Sequence[str], delimiter: str, skip_rows: int | None) -> _Layout:
     records = tuple(tuple(_split(line, delimiter)) for line in lines)
     counts = [len(r) for r in records]
-    first = 0
-    while first < len(lines) and (not records[first] or _is_comment(lines[first])):
+    first = skip_rows or 0
+    while first < len(lines) and (not records[first] or (skip_rows is None and _is_comment(lines[first]))):
         first += 1
     table_counts = [c for c in counts[first:] if c]
     width = Counter(table_counts).most_common(1)[0][0] if table_counts else 0
@@ -224,7 +260,8 @@ def _layout(lines: Sequence[str], delimiter: str, skip_rows: int | None) -> _Lay
         limit = min(len(records) - 1, first + _PREAMBLE_SEARCH_LINES)
         while start < limit and _is_preamble(records, lines, start, width):
             start += 1
-    body = [c for c in counts[start:] if c]
+    # measured over every line after comments, so skipping lines as "preamble" cannot buy a better score
+    body = [c for c in counts[min(first, start) :] if c]
     consistency = sum(1 for c in body if c == width) / len(body) if body else 0.0
     return _Layout(delimiter, records, width, start, consistency)
 
@@ -301,6 +338,10 @@ def detect_dialect(
 ) -> Dialect:
     """Detect the dialect of sample ``lines``; any argument given wins over detection."""
     notes: list[str] = []
+    hint = _EXCEL_SEPARATOR_HINT.match(lines[0].strip()) if lines else None
+    if hint is not None and delimiter is None:
+        delimiter = hint.group(1)
+        notes.append(f"The first line ({lines[0].strip()}) names the column separator; it was followed.")
     raw = _best_layout(lines, delimiter, skip_rows)
     if quoted_lines is None:
         quoted_lines = False
@@ -321,7 +362,7 @@ def detect_dialect(
         notes.append("No column separator was found, so the file was read as a single column.")
     elif delimiter is None:
         notes.append(f"Columns are separated by {DELIMITER_NAMES.get(chosen, repr(chosen))}.")
-    start = min(layout.start, max(len(layout.records) - 1, 0))
+    start = layout.start if skip_rows is not None else min(layout.start, max(len(layout.records) - 1, 0))
     if skip_rows is None and start > 0:
         notes.append(f"Skipped {start} line(s) before the table (comments, titles or blank lines).")
     table_lines = [i for i in range(start, len(layout.records)) if layout.records[i]]

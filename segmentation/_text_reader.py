@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from segmentation._errors import DataLoadError
@@ -39,20 +40,45 @@ class TextRead:
     n_empty_rows: int
 
 
+def _tidy_arrow(values: pa.ChunkedArray) -> pa.ChunkedArray:
+    trimmed = pc.utf8_trim_whitespace(values)
+    # keep the original buffers when nothing was trimmed: saves a copy per column on big files
+    if pc.sum(pc.binary_length(trimmed)).as_py() == pc.sum(pc.binary_length(values)).as_py():
+        trimmed = values
+    empty = pc.equal(trimmed, "")
+    if pc.any(empty).as_py():
+        trimmed = pc.if_else(empty, pa.scalar(None, trimmed.type), trimmed)
+    return trimmed
+
+
 def tidy_text(column: pd.Series) -> pd.Series:
     """Strip surrounding whitespace and turn empty cells into missing values; result has ``str`` dtype."""
     text = column if column.dtype == "str" else column.astype("str")
-    stripped = text.str.strip()
-    # keep the original array when nothing was trimmed: saves a copy per column on big files
-    tidy = text if stripped.str.len().sum() == text.str.len().sum() else stripped
-    del stripped
-    return tidy.where(tidy != "") if (tidy == "").any() else tidy
+    tidy = _tidy_arrow(pa.chunked_array(pa.array(text.array)))
+    return pd.Series(pd.array(tidy, dtype="str"), index=column.index, name=column.name)
 
 
-def _unwrapped_source(content: Content, encoding: str) -> io.BytesIO:
-    text = content.all_bytes().decode(encoding)
-    lines = [unwrap_line(line) for line in _LINE_BREAK.split(text)]
-    return io.BytesIO("\n".join(lines).encode("utf-8"))
+def _unwrapped_source(content: Content, encoding: str) -> bytes:
+    """The text with the quotes around each whole line removed, as UTF-8 bytes, one line per line."""
+    data = content.all_bytes()
+    # Read every line as one quoted CSV field so pyarrow's C++ parser unwraps and un-doubles the quotes;
+    # that needs a field separator that never occurs in the file.
+    separator = next((c for c in "\x1f\x1e\x1d\x1c\x01\x02" if c.encode() not in data), None)
+    if separator is None:
+        text = data.decode(encoding)
+        return "\n".join(unwrap_line(line) for line in _LINE_BREAK.split(text)).encode("utf-8")
+    table = pa_csv.read_csv(
+        io.BytesIO(data),
+        read_options=pa_csv.ReadOptions(column_names=["line"], encoding=encoding.replace("-sig", "")),
+        parse_options=pa_csv.ParseOptions(delimiter=separator, ignore_empty_lines=False),
+        convert_options=pa_csv.ConvertOptions(
+            column_types={"line": pa.large_string()},
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+    del data
+    return "\n".join(table.column("line").to_pylist()).encode("utf-8")
 
 
 def _read_fast(source: Any, *, encoding: str, dialect: Dialect, width: int) -> tuple[pd.DataFrame, list[int]]:
@@ -73,7 +99,7 @@ def _read_fast(source: Any, *, encoding: str, dialect: Dialect, width: int) -> t
             delimiter=dialect.delimiter, newlines_in_values=True, invalid_row_handler=record_invalid
         ),
         convert_options=pa_csv.ConvertOptions(
-            column_types=dict.fromkeys(names, pa.string()),
+            column_types=dict.fromkeys(names, pa.large_string()),  # what pandas' str dtype holds
             null_values=[""],
             strings_can_be_null=True,
             quoted_strings_can_be_null=True,
@@ -81,6 +107,8 @@ def _read_fast(source: Any, *, encoding: str, dialect: Dialect, width: int) -> t
     )
     if invalid_counts:
         return pd.DataFrame(), invalid_counts
+    for position in range(width):
+        table = table.set_column(position, names[position], _tidy_arrow(table.column(position)))
     frame = table.to_pandas(self_destruct=True, split_blocks=True)
     frame.columns = range(width)
     return frame, []
@@ -135,8 +163,7 @@ def read_text_table(content: Content, *, encoding: str, dialect: Dialect) -> Tex
     split into columns.
     """
     if dialect.quoted_lines:
-        unwrapped = _unwrapped_source(content, encoding)
-        data = unwrapped.getvalue()
+        data = _unwrapped_source(content, encoding)
         content = Content(name=content.name, kind="text", n_bytes=content.n_bytes, data=data)
         encoding = "utf-8"
     # with a header, the header decides the width: cells beyond it are kept as extra columns
@@ -158,17 +185,18 @@ def read_text_table(content: Content, *, encoding: str, dialect: Dialect) -> Tex
                     frame = fast
         if frame is None:
             wider = max([width, *invalid_counts])
-            frame = _read_c(
-                content.readable, content=content, encoding=encoding, dialect=dialect, width=wider
-            )
+            raw = _read_c(content.readable, content=content, encoding=encoding, dialect=dialect, width=wider)
+            # pop each raw column as it is tidied, so at most one column exists twice
+            tidy: dict[int, pd.Series] = {}
+            for position in range(raw.shape[1]):
+                tidy[position] = tidy_text(raw.pop(position))  # type: ignore[arg-type]  # int labels
+            frame = pd.DataFrame(tidy)
     except (UnicodeDecodeError, UnicodeError) as exc:
         raise DataLoadError(
             f"{content.name} does not decode as {encoding_label(encoding)} ({exc}); "
             "choose another text encoding."
         ) from exc
     n_columns = frame.shape[1]
-    # pop each raw column as it is tidied, so at most one column exists twice
-    frame = pd.DataFrame({position: tidy_text(frame.pop(position)) for position in range(n_columns)})
     extra = list(range(width, n_columns))
     ragged_lines: tuple[int, ...] = ()
     n_ragged = 0

@@ -10,6 +10,8 @@ Effect sizes (``Trait.effect``, signed, in standard deviations):
 
 * numeric: (segment mean − overall mean) / overall standard deviation, computed on values
   winsorised at the overall 1st and 99th percentiles so a few extreme customers do not dominate;
+  skewed non-negative columns (|skewness| > 1: spend, counts, days) are compared on the
+  log(1 + x) scale, so the effect follows the typical customer as the quoted median does;
 * categorical level (and yes/no "yes"): (segment share − overall share) / sqrt(p (1 − p)),
   with p the overall share.
 
@@ -78,13 +80,41 @@ class TraitColumns:
     boolean: tuple[str, ...]
 
 
+_TYPE_CHECK_ROWS = 10_000
+
+
 def _is_flag(series: pd.Series) -> bool:
+    """Yes/no columns: booleans, or numbers that are only ever 0 and 1."""
     if pd.api.types.is_bool_dtype(series.dtype):
         return True
     if not pd.api.types.is_numeric_dtype(series.dtype):
         return False
-    values = pd.unique(series.dropna())
-    return len(values) == 2 and set(np.asarray(values, dtype="float64").tolist()) == {0.0, 1.0}
+    # a look at the first rows rules out almost every real numeric column cheaply
+    head = series.iloc[:_TYPE_CHECK_ROWS].dropna().to_numpy(dtype="float64")
+    if head.size and not np.all((head == 0) | (head == 1)):
+        return False
+    values = series.dropna().to_numpy(dtype="float64")
+    return bool(np.all((values == 0) | (values == 1))) and np.unique(values).size == 2
+
+
+def _few_levels(series: pd.Series) -> bool:
+    if series.iloc[:_TYPE_CHECK_ROWS].nunique(dropna=True) > MAX_CATEGORY_LEVELS:
+        return False
+    return 2 <= series.nunique(dropna=True) <= MAX_CATEGORY_LEVELS
+
+
+def level_counts(
+    segment_index: np.ndarray, n_segments: int, values: pd.Series
+) -> tuple[list[str], np.ndarray]:
+    """Customers per (segment, level) as an array of shape (n_segments, n_levels); missing values skipped.
+
+    ``segment_index`` holds each row's position in the sorted segment numbers.
+    """
+    codes, uniques = pd.factorize(values, sort=True)
+    present = codes >= 0
+    n_levels = len(uniques)
+    flat = np.bincount(segment_index[present] * n_levels + codes[present], minlength=n_segments * n_levels)
+    return [str(u) for u in uniques], flat.reshape(n_segments, n_levels)
 
 
 def trait_columns(frame: pd.DataFrame, *, features: Sequence[str], excluded: Sequence[str]) -> TraitColumns:
@@ -107,7 +137,7 @@ def trait_columns(frame: pd.DataFrame, *, features: Sequence[str], excluded: Seq
             boolean.append(column)
         elif pd.api.types.is_numeric_dtype(dtype):
             numeric.append(column)
-        elif 2 <= series.nunique(dropna=True) <= MAX_CATEGORY_LEVELS:
+        elif _few_levels(series):
             categorical.append(column)
     return TraitColumns(tuple(numeric), tuple(categorical), tuple(boolean))
 
@@ -149,21 +179,22 @@ def _sample_rows(n_rows: int, size: int, rng: np.random.Generator) -> np.ndarray
 
 
 def _level_shares(
-    column: str, values: pd.Series, labels: np.ndarray, sizes: pd.Series, *, boolean: bool
+    column: str, values: pd.Series, segment_index: np.ndarray, sizes: pd.Series, *, boolean: bool
 ) -> list[_Level]:
-    n_rows = len(values)
     if boolean:
         flags = values.astype("float64").fillna(0.0).to_numpy() > 0.5
-        counts = pd.DataFrame({"yes": flags.astype("int64")}).groupby(labels).sum()
+        names = ["yes"]
+        counts = np.bincount(segment_index[flags], minlength=len(sizes))[:, None]
     else:
-        counts = pd.crosstab(labels, values.to_numpy(dtype=object), dropna=True)
+        names, counts = level_counts(segment_index, len(sizes), values)
+    n_rows = len(values)
     levels: list[_Level] = []
-    for level in counts.columns:
-        segment_share = counts[level].reindex(sizes.index, fill_value=0) / sizes
-        overall = float(counts[level].sum()) / n_rows
+    for position, level in enumerate(names):
+        segment_share = pd.Series(counts[:, position], index=sizes.index) / sizes
+        overall = float(counts[:, position].sum()) / n_rows
         spread = np.sqrt(overall * (1.0 - overall))
         effect = (segment_share - overall) / spread if spread > 0 else segment_share * 0.0
-        levels.append(_Level(column, str(level), boolean, segment_share, overall, effect))
+        levels.append(_Level(column, level, boolean, segment_share, overall, effect))
     return levels
 
 
@@ -185,24 +216,27 @@ def segment_statistics(
     sample = _sample_rows(len(frame), _STATS_SAMPLE, rng)
     sampled = values.iloc[sample]
     if numeric:
-        low = sampled.quantile(0.01)
-        high = sampled.quantile(0.99)
-        clipped = values.clip(lower=low, upper=high, axis=1)
-        spread = clipped.std(ddof=0)
-        centre = clipped.mean()
-        effect = (clipped.groupby(labels).mean() - centre) / spread.where(spread > 0)
-        effect = effect.fillna(0.0)
         skewness = sampled.skew().fillna(0.0).abs()
-        non_negative = (sampled.min() >= 0) & (sampled.max() <= 1)
+        scaled = values.copy()
+        for column in numeric:
+            if skewness[column] > _SKEWED and sampled[column].min() >= 0:
+                scaled[column] = np.log1p(values[column].clip(lower=0.0))
+        scaled_sample = scaled.iloc[sample]
+        clipped = scaled.clip(lower=scaled_sample.quantile(0.01), upper=scaled_sample.quantile(0.99), axis=1)
+        spread = clipped.std(ddof=0)
+        effect = (clipped.groupby(labels).mean() - clipped.mean()) / spread.where(spread > 0)
+        effect = effect.fillna(0.0)
+        within_unit = (sampled.min() >= 0) & (sampled.max() <= 1)
     else:
         effect = pd.DataFrame(index=sizes.index)
         skewness = pd.Series(dtype="float64")
-        non_negative = pd.Series(dtype="bool")
+        within_unit = pd.Series(dtype="bool")
+    segment_index = np.searchsorted(sizes.index.to_numpy(), labels)
     levels: list[_Level] = []
     for column in columns.categorical:
-        levels.extend(_level_shares(column, frame[column], labels, sizes, boolean=False))
+        levels.extend(_level_shares(column, frame[column], segment_index, sizes, boolean=False))
     for column in columns.boolean:
-        levels.extend(_level_shares(column, frame[column], labels, sizes, boolean=True))
+        levels.extend(_level_shares(column, frame[column], segment_index, sizes, boolean=True))
     correlation_rows = _sample_rows(len(frame), _CORRELATION_SAMPLE, rng)
     correlation = values.iloc[correlation_rows].corr().abs().fillna(0.0)
     return SegmentStatistics(
@@ -214,7 +248,7 @@ def segment_statistics(
         overall_median=values.median(),
         overall_mean=values.mean(),
         skewed={c: bool(skewness.get(c, 0.0) > _SKEWED) for c in numeric},
-        rates={c: bool(non_negative.get(c, False)) for c in numeric},
+        rates={c: bool(within_unit.get(c, False)) for c in numeric},
         levels=tuple(levels),
         correlation=correlation,
         money_col=money_col,
@@ -231,13 +265,15 @@ def _numeric_trait(stats: SegmentStatistics, segment: int, column: str) -> Trait
     effect = _cell(stats.numeric_effect, segment, column)
     segment_median = _cell(stats.numeric_median, segment, column)
     overall_median = float(stats.overall_median[column])
-    use_median = role != "share" and stats.skewed[column] and segment_median != overall_median
-    if use_median:
+    segment_mean = _cell(stats.numeric_mean, segment, column)
+    overall_mean = float(stats.overall_mean[column])
+    # quote the median for skewed columns, unless it does not point the way the effect does
+    # (equal medians, or a few big values pulling the other way); then the average
+    median_agrees = np.sign(segment_median - overall_median) == np.sign(effect) != 0
+    if role != "share" and stats.skewed[column] and median_agrees:
         statistic, segment_value, overall_value = "median", segment_median, overall_median
     else:
-        statistic = "average"
-        segment_value = _cell(stats.numeric_mean, segment, column)
-        overall_value = float(stats.overall_mean[column])
+        statistic, segment_value, overall_value = "average", segment_mean, overall_mean
     ratio = segment_value / overall_value if overall_value > 0 and segment_value >= 0 else None
     facts = NumericFacts(
         column=column,

@@ -17,7 +17,7 @@ from segmentation._parsing import parse_dates, parse_numbers
 if TYPE_CHECKING:
     from segmentation.features import TransactionColumns
 
-__all__ = ["TypedLines", "customer_key", "read_lines"]
+__all__ = ["TypedLines", "check_column", "column_listing", "customer_key", "read_lines"]
 
 # A date or amount column where more than this share of filled cells cannot be read is
 # probably the wrong column, so we stop instead of silently dropping most lines.
@@ -65,6 +65,16 @@ def customer_key(series: pd.Series) -> pd.Series:
     return text.where(series.notna() & (text != ""))
 
 
+def column_listing(columns: list[str]) -> str:
+    return ", ".join(repr(c) for c in columns) if columns else "none"
+
+
+def check_column(frame: pd.DataFrame, name: str | None, what: str) -> None:
+    if name is not None and name not in frame.columns:
+        shown = ", ".join(repr(str(c)) for c in frame.columns[:30])
+        raise ColumnError(f"The {what} column {name!r} is not in the transactions. Its columns are: {shown}.")
+
+
 def _codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     codes, uniques = pd.factorize(customer_key(series), use_na_sentinel=True)
     return codes.astype(np.int64), np.asarray(uniques, dtype=object)
@@ -95,7 +105,9 @@ def _numbers(frame: pd.DataFrame, column: str, what: str, decimal: str) -> np.nd
     return parsed.values.to_numpy(dtype="float64", na_value=np.nan)
 
 
-def _line_values(frame: pd.DataFrame, columns: TransactionColumns, notes: list[str], decimal: str) -> np.ndarray:
+def _line_values(
+    frame: pd.DataFrame, columns: TransactionColumns, notes: list[str], decimal: str
+) -> np.ndarray:
     """Money per line (amount, or quantity × price); items per line when the file has no money."""
     if columns.amount is not None:
         value = _numbers(frame, columns.amount, "amount", decimal)
@@ -107,20 +119,24 @@ def _line_values(frame: pd.DataFrame, columns: TransactionColumns, notes: list[s
         source = f"{columns.quantity!r} × {columns.price!r}"
     elif columns.quantity is not None:
         notes.append(
-            f"The file has no amount or price, so 'monetary' is the number of items bought ({columns.quantity!r}) "
+            "The file has no amount or price, so 'monetary' is the number of items bought "
+            f"({columns.quantity!r}) "
             "and 'avg_order_value' the items per order."
         )
         return np.nan_to_num(_numbers(frame, columns.quantity, "quantity", decimal), nan=1.0)
     else:
         notes.append(
-            "The file has no amount, quantity or price, so 'monetary' counts the lines bought (one item each) "
+            "The file has no amount, quantity or price, so 'monetary' counts the lines bought "
+            "(one item each) "
             "and 'avg_order_value' the items per order."
         )
         return np.ones(len(frame), dtype="float64")
     missing = np.isnan(value)
     if missing.any():
-        notes.append(f"{int(missing.sum()):,} lines have no readable value in {source}; they count as purchases "
-                     "worth 0.")
+        notes.append(
+            f"{int(missing.sum()):,} lines have no readable value in {source}; they count as purchases "
+            "worth 0."
+        )
     return np.where(missing, 0.0, value)
 
 
@@ -134,14 +150,26 @@ def read_lines(
     order = _codes(frame[columns.order])[0] if columns.order is not None else None
     item = _codes(frame[columns.item])[0] if columns.item is not None else None
     category_codes, category_names = _codes(frame[columns.category]) if columns.category else (None, None)
-    lines = TypedLines(customer_codes, customer_names, day, value, order, item, category_codes, category_names,
-                       has_money=columns.amount is not None or (columns.quantity is not None
-                                                               and columns.price is not None))
+    lines = TypedLines(
+        customer_codes,
+        customer_names,
+        day,
+        value,
+        order,
+        item,
+        category_codes,
+        category_names,
+        has_money=columns.amount is not None or (columns.quantity is not None and columns.price is not None),
+    )
     no_id = customer_codes < 0
     no_date = day == np.iinfo(np.int64).min
     if no_id.any():
-        notes.append(f"{int(no_id.sum()):,} lines have no customer id in {columns.customer!r} and were left out.")
+        notes.append(
+            f"{int(no_id.sum()):,} lines have no customer id in {columns.customer!r} and were left out."
+        )
     if (no_date & ~no_id).any():
-        notes.append(f"{int((no_date & ~no_id).sum()):,} lines have no readable date in {columns.date!r} and were "
-                     "left out.")
+        notes.append(
+            f"{int((no_date & ~no_id).sum()):,} lines have no readable date in {columns.date!r} and were "
+            "left out."
+        )
     return lines.subset(~(no_id | no_date))

@@ -29,7 +29,6 @@ import numpy as np
 import pandas as pd
 from scipy.cluster.hierarchy import cut_tree, linkage
 from sklearn.cluster import HDBSCAN, KMeans, MiniBatchKMeans
-from sklearn.metrics import pairwise_distances_argmin_min
 from sklearn.mixture import GaussianMixture
 from threadpoolctl import threadpool_limits
 
@@ -39,6 +38,7 @@ from segmentation.model_io import (
     SegmentationModel,
     assign_segments,
     build_model,
+    nearest_centre,
 )
 from segmentation.preprocessing import FeatureSpec, PreparedFeatures, prepare_features
 
@@ -55,6 +55,7 @@ __all__ = [
     "check_k",
     "cluster_matrix",
     "fit_segments",
+    "threads_for",
     "ward_tree",
 ]
 
@@ -189,8 +190,8 @@ def _kmeans(matrix: np.ndarray, k: int, seed: int, n_init: int) -> ClusterFit:
         refined: KMeans | MiniBatchKMeans = MiniBatchKMeans(
             n_clusters=k, init=start, n_init=1, batch_size=8192, random_state=seed
         ).fit(matrix)
-        labels, distance = pairwise_distances_argmin_min(matrix, refined.cluster_centers_)
-        return ClusterFit(labels.astype("int64"), refined.cluster_centers_, float(np.sum(distance**2)))
+        labels, squared = nearest_centre(matrix, refined.cluster_centers_)
+        return ClusterFit(labels, refined.cluster_centers_, float(np.sum(squared)))
     refined = KMeans(n_clusters=k, init=start, n_init=1, random_state=seed).fit(matrix)
     return ClusterFit(refined.labels_.astype("int64"), refined.cluster_centers_, float(refined.inertia_))
 
@@ -226,8 +227,8 @@ def _agglomerative(matrix: np.ndarray, k: int, tree: tuple[np.ndarray, np.ndarra
     sample_labels = cut_tree(link, n_clusters=k)[:, 0]
     sample = matrix[rows]
     centres = np.vstack([sample[sample_labels == c].mean(axis=0) for c in range(k)])
-    labels, distance = pairwise_distances_argmin_min(matrix, centres)
-    return ClusterFit(labels.astype("int64"), centres, float(np.sum(distance**2)))
+    labels, squared = nearest_centre(matrix, centres)
+    return ClusterFit(labels, centres, float(np.sum(squared)))
 
 
 def _hdbscan(matrix: np.ndarray, seed: int) -> ClusterFit:
@@ -250,8 +251,8 @@ def _hdbscan(matrix: np.ndarray, seed: int) -> ClusterFit:
             for i in range(len(found))
         ]
     )
-    nearest, distance = pairwise_distances_argmin_min(matrix, centres)
-    labels = np.where(distance <= radii[nearest], nearest, -1).astype("int64")
+    nearest, squared = nearest_centre(matrix, centres)
+    labels = np.where(squared <= radii[nearest] ** 2, nearest, -1).astype("int64")
     labels[rows] = member_labels
     return ClusterFit(labels, centres, _within_ss(matrix, labels, centres), radii=radii)
 
@@ -271,9 +272,7 @@ def cluster_matrix(
     k by the sweep; ``k`` is ignored by ``"hdbscan"``. Segments are renumbered by size
     (largest first).
     """
-    # Thread start-up costs more than it saves on small problems (and thrashes on a busy machine).
-    threads = 1 if len(matrix) <= SINGLE_THREAD_ROWS else None
-    with threadpool_limits(limits=threads, user_api="openmp"):
+    with threads_for(len(matrix)):
         if algorithm == "kmeans":
             fit = _kmeans(matrix, k, seed, n_init)
         elif algorithm == "gmm":
@@ -283,6 +282,15 @@ def cluster_matrix(
         else:
             fit = _hdbscan(matrix, seed)
     return _by_size(fit)
+
+
+def threads_for(n_rows: int) -> threadpool_limits:
+    """Run BLAS/OpenMP single-threaded on small problems.
+
+    Starting and synchronising threads costs more than it saves below ~50k rows, and on a busy
+    machine spinning threads slow everything down by an order of magnitude.
+    """
+    return threadpool_limits(limits=1 if n_rows <= SINGLE_THREAD_ROWS else None)
 
 
 def _by_size(fit: ClusterFit) -> ClusterFit:

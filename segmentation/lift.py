@@ -21,17 +21,16 @@ says so, revenue summed).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from segmentation._campaign_rules import normalise_keys, numbers
 from segmentation._errors import ColumnError, ParameterError
 from segmentation._export import unescape_text
+from segmentation._lift_stats import proportion_test, welch_difference, wilson_interval
 
 __all__ = [
     "MIN_CONVERSIONS",
@@ -40,6 +39,7 @@ __all__ = [
     "LiftComparison",
     "LiftReport",
     "measure_lift",
+    "simulate_results",
     "summarise_lift",
     "wilson_interval",
 ]
@@ -48,7 +48,6 @@ __all__ = [
 MIN_GROUP_SIZE = 30
 #: Below this many conversions (or non-conversions) in either group, the normal approximation fails.
 MIN_CONVERSIONS = 5
-_Z95 = float(stats.norm.ppf(0.975))
 _CONVERTED = frozenset({"1", "1.0", "yes", "y", "true", "converted"})
 _NOT_CONVERTED = frozenset({"0", "0.0", "no", "n", "false", ""})
 
@@ -211,16 +210,6 @@ class LiftReport:
         }
 
 
-def wilson_interval(conversions: int, n: int) -> tuple[float, float] | None:
-    """95% Wilson score interval of a conversion rate (sensible also near 0% and 100%); None when n = 0."""
-    if n == 0:
-        return None
-    rate = conversions / n
-    centre = (rate + _Z95**2 / (2 * n)) / (1 + _Z95**2 / n)
-    half = _Z95 * math.sqrt(rate * (1 - rate) / n + _Z95**2 / (4 * n * n)) / (1 + _Z95**2 / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
 def _parse_converted(values: pd.Series, *, column: str) -> pd.Series:
     if pd.api.types.is_bool_dtype(values):
         return values.fillna(False).astype("int64")
@@ -241,43 +230,6 @@ def _parse_revenue(values: pd.Series, *, column: str) -> pd.Series:
             f"column {column!r} should hold amounts but has {values[bad].iloc[0]!r}; fix those rows."
         )
     return amounts.fillna(0.0)
-
-
-def _proportion_test(
-    xt: int, nt: int, xc: int, nc: int
-) -> tuple[float | None, float | None, tuple[float, float] | None, float | None]:
-    """Absolute lift, relative lift, unpooled 95% Wald interval, pooled z-test p-value."""
-    if nt == 0 or nc == 0:
-        return None, None, None, None
-    rate_t, rate_c = xt / nt, xc / nc
-    diff = rate_t - rate_c
-    relative = diff / rate_c if rate_c > 0 else None
-    se_unpooled = math.sqrt(rate_t * (1 - rate_t) / nt + rate_c * (1 - rate_c) / nc)
-    ci = (diff - _Z95 * se_unpooled, diff + _Z95 * se_unpooled)
-    pooled = (xt + xc) / (nt + nc)
-    se_pooled = math.sqrt(pooled * (1 - pooled) * (1 / nt + 1 / nc))
-    # With no conversions (or only conversions) in both groups there is nothing to test.
-    p_value = math.erfc(abs(diff / se_pooled) / math.sqrt(2)) if se_pooled > 0 else None
-    return diff, relative, ci, p_value
-
-
-def _welch(
-    treated: np.ndarray, control: np.ndarray
-) -> tuple[float | None, tuple[float, float] | None, float | None]:
-    """Difference of means, Welch 95% interval and two-sided p-value."""
-    if len(treated) == 0 or len(control) == 0:
-        return None, None, None
-    diff = float(treated.mean() - control.mean())
-    if len(treated) < 2 or len(control) < 2:
-        return diff, None, None
-    var_t, var_c = treated.var(ddof=1) / len(treated), control.var(ddof=1) / len(control)
-    se = math.sqrt(var_t + var_c)
-    if se == 0:
-        return diff, (diff, diff), None
-    dof = (var_t + var_c) ** 2 / (var_t**2 / (len(treated) - 1) + var_c**2 / (len(control) - 1))
-    t_crit = float(stats.t.ppf(0.975, dof))
-    p_value = float(2 * stats.t.sf(abs(diff) / se, dof))
-    return diff, (diff - t_crit * se, diff + t_crit * se), p_value
 
 
 def _small_sample_warnings(label: str, outcomes: dict[str, GroupOutcome]) -> tuple[str, ...]:
@@ -310,11 +262,11 @@ def _compare(label: str, joined: pd.DataFrame, with_revenue: bool) -> LiftCompar
             revenue_per_customer=float(revenue[group].mean()) if with_revenue and n else None,
         )
     treatment, control = outcomes["treatment"], outcomes["control"]
-    diff, relative, ci, p_value = _proportion_test(
+    diff, relative, ci, p_value = proportion_test(
         treatment.conversions, treatment.n, control.conversions, control.n
     )
     revenue_diff, revenue_ci, revenue_p = (
-        _welch(revenue["treatment"], revenue["control"]) if with_revenue else (None,) * 3
+        welch_difference(revenue["treatment"], revenue["control"]) if with_revenue else (None,) * 3
     )
     return LiftComparison(
         label=label,
@@ -487,3 +439,41 @@ def summarise_lift(comparison: LiftComparison) -> str:
     else:
         verdict = "could well be chance"
     return f"{sentence}, {p_text} — {verdict}."
+
+
+def simulate_results(
+    export: pd.DataFrame,
+    *,
+    customer_col: str,
+    control_rate: float = 0.03,
+    absolute_lift: float = 0.01,
+    mean_order_value: float = 50.0,
+    seed: int = 0,
+    group_col: str = "group",
+) -> pd.DataFrame:
+    """Made-up campaign results for a list, to preview the analysis before real results exist.
+
+    Each control customer converts with probability ``control_rate``, each treated customer with
+    ``control_rate + absolute_lift``; converters spend a gamma-distributed amount averaging
+    ``mean_order_value``. Never use these numbers as evidence: they only show what the report
+    will look like.
+
+    Returns
+    -------
+    DataFrame of shape (n_listed, 3)
+        ``customer_col``, ``converted`` (0/1) and ``revenue``.
+    """
+    if not 0 <= control_rate <= 1 or not 0 <= control_rate + absolute_lift <= 1:
+        raise ParameterError("the simulated conversion rates must lie between 0 and 1.")
+    rng = np.random.default_rng(seed)
+    treated = normalise_keys(export[group_col]).eq("treatment").to_numpy()
+    probability = np.where(treated, control_rate + absolute_lift, control_rate)
+    converted = rng.random(len(export)) < probability
+    revenue = np.where(converted, rng.gamma(2.0, mean_order_value / 2.0, len(export)), 0.0).round(2)
+    return pd.DataFrame(
+        {
+            customer_col: unescape_text(export[customer_col]).to_numpy(),
+            "converted": converted.astype("int64"),
+            "revenue": revenue,
+        }
+    )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, BinaryIO
 
 import pandas as pd
@@ -22,6 +22,7 @@ from segmentation._errors import DataLoadError
 from segmentation._sniff import (
     DELIMITER_NAMES,
     SAMPLE_BYTES,
+    SAMPLE_LINES,
     detect_dialect,
     detect_encoding,
     encoding_label,
@@ -46,6 +47,7 @@ __all__ = [
 DEFAULT_MAX_BYTES = 2 * 1024**3
 SUPPORTED_ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "cp1252", "latin-1", "gb18030", "shift_jis", "cp932")
 _PREVIEW_LINES = 15
+_MAX_SAMPLE_BYTES = 64 * 1024**2
 _SHOWN_NAMES = 5
 
 
@@ -149,32 +151,58 @@ def _column_names(
         notes.append(
             f"Some column names appear more than once ({shown}); all are kept, later ones as 'name (2)'."
         )
-    blanks = [new for old, new in renamed if not old]
-    if blanks:
-        notes.append(f"Columns without a name were called {', '.join(blanks[:_SHOWN_NAMES])}.")
     return names, renamed, notes
 
 
-def _text_preview(content: Content, encoding: str) -> tuple[list[str], bool]:
-    head = content.head(SAMPLE_BYTES + 1)
-    truncated = len(head) > SAMPLE_BYTES
-    text = head[:SAMPLE_BYTES].decode(encoding, errors="replace")
-    return sample_lines(text, truncated=truncated), truncated
+def _without_empty_unnamed(
+    frame: pd.DataFrame, renamed: list[tuple[str, str]]
+) -> tuple[pd.DataFrame, list[tuple[str, str]], list[str]]:
+    """Drop columns with neither a name nor a value (trailing separators); name the other blank ones."""
+    unnamed = [new for old, new in renamed if not old]
+    empty = [name for name in unnamed if frame[name].isna().all()]
+    notes = []
+    if empty:
+        notes.append(
+            f"Left out {len(empty)} column(s) with no name and no values (lines ending in a separator)."
+        )
+    kept = [name for name in unnamed if name not in empty]
+    if kept:
+        notes.append(f"Columns without a name were called {', '.join(kept[:_SHOWN_NAMES])}.")
+    still_renamed = [(old, new) for old, new in renamed if new not in empty]
+    return (frame.drop(columns=empty) if empty else frame), still_renamed, notes
+
+
+def _text_sample(content: Content, encoding: str, *, skip_rows: int) -> list[str]:
+    """Decoded first lines: about 200, or enough to see past ``skip_rows`` chosen lines."""
+    size = SAMPLE_BYTES
+    while True:
+        head = content.head(size + 1)
+        truncated = len(head) > size
+        text = head[:size].decode(encoding, errors="replace")
+        lines = sample_lines(text, truncated=truncated, limit=skip_rows + SAMPLE_LINES)
+        if not truncated or len(lines) >= skip_rows + 20 or size >= _MAX_SAMPLE_BYTES:
+            return lines
+        size *= 4
 
 
 def _load_text(content: Content, options: ReadOptions) -> tuple[pd.DataFrame, Detection]:
     display = f"{content.inner_name} in {content.name}" if content.inner_name else content.name
     head = content.head(SAMPLE_BYTES)
-    encoding_given = options.encoding is not None
     if not head.strip():
         raise DataLoadError(f"{display} is empty (only blank lines); export the table again.")
-    if not encoding_given and looks_binary(head) and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    # UTF-16/32 text is full of NUL bytes, so the binary check only applies to byte-oriented encodings
+    wide_text = head.startswith((b"\xff\xfe", b"\xfe\xff")) or "16" in (options.encoding or "")
+    wide_text = wide_text or "32" in (options.encoding or "")
+    if not wide_text and looks_binary(head):
         raise DataLoadError(
             f"{display} does not look like a text table (it holds binary data); upload a CSV, TXT, "
             "XLSX or Parquet file, or the original export."
         )
-    encoding, encoding_note = detect_encoding(content, override=options.encoding)
-    lines, _ = _text_preview(content, encoding)
+    encoding, encoding_note, replace_invalid = detect_encoding(content, override=options.encoding)
+    if replace_invalid:
+        repaired = content.all_bytes().decode(encoding, errors="replace").encode(encoding)
+        content = replace(content, data=repaired, path=None)
+    lines = _text_sample(content, encoding, skip_rows=options.skip_rows or 0)
     if not any(line.strip() for line in lines):
         raise DataLoadError(f"{display} is empty (only blank lines); export the table again.")
     dialect = detect_dialect(
@@ -205,13 +233,16 @@ def _load_text(content: Content, options: ReadOptions) -> tuple[pd.DataFrame, De
         )
     if parsed.n_empty_rows:
         notes.append(f"Left out {parsed.n_empty_rows} empty line(s) or row(s) with every cell empty.")
-    frame = parsed.frame.set_axis(names, axis=1)
+    frame, renamed, column_notes = _without_empty_unnamed(parsed.frame.set_axis(names, axis=1), renamed)
+    notes += column_notes
     if frame.empty:
-        raise DataLoadError(
-            f"{display} has a header row but no data rows; check that the export included the data."
-            if dialect.header
-            else f"{display} has no data rows."
-        )
+        if options.skip_rows:
+            problem = f"has no data rows after skipping {options.skip_rows} line(s); skip fewer lines."
+        elif dialect.header:
+            problem = "has a header row but no data rows; check that the export included the data."
+        else:
+            problem = "has no data rows."
+        raise DataLoadError(f"{display} {problem}")
     detection = Detection(
         format="csv",
         compression=content.compression,
@@ -290,7 +321,9 @@ def _load_xlsx(content: Content, options: ReadOptions) -> tuple[pd.DataFrame, De
     notes += name_notes
     if body.empty:
         raise DataLoadError(f"{display} has a header row but no data rows in the sheet {sheet!r}.")
-    frame = _tidy_binary_frame(body).set_axis(names, axis=1)
+    tidy = _tidy_binary_frame(body).set_axis(names, axis=1)
+    frame, renamed, column_notes = _without_empty_unnamed(tidy, renamed)
+    notes += column_notes
     detection = Detection(
         format="xlsx",
         compression=content.compression,

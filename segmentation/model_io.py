@@ -22,7 +22,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from scipy import stats
-from sklearn.metrics import pairwise_distances_argmin_min
 
 from segmentation._errors import ColumnError, DataQualityWarning, ModelFileError
 from segmentation.preprocessing import FeatureSpec, PreparedFeatures, feature_frame
@@ -39,6 +38,8 @@ __all__ = [
     "build_model",
     "incomplete_rows",
     "load_model",
+    "nearest_centre",
+    "numbers_for_model",
     "save_model",
     "segment_name_column",
     "transform_rows",
@@ -359,11 +360,33 @@ def _labels_for_matrix(model: SegmentationModel, matrix: np.ndarray) -> np.ndarr
             ]
         )
         return np.argmax(log_likelihood.reshape(len(matrix), -1), axis=1).astype("int64")
-    nearest, distance = pairwise_distances_argmin_min(matrix, model.centres)
-    labels = nearest.astype("int64")
+    labels, squared = nearest_centre(matrix, model.centres)
     if model.radii is not None:
-        labels[distance > model.radii[labels]] = UNASSIGNED
+        labels[squared > model.radii[labels] ** 2] = UNASSIGNED
     return labels
+
+
+def nearest_centre(
+    matrix: np.ndarray, centres: np.ndarray, *, chunk: int = 8192
+) -> tuple[np.ndarray, np.ndarray]:
+    """Index of the nearest centre per row and the squared distance to it.
+
+    Each row's distances are computed from that row alone (no matrix-product shortcut), so a
+    row gets the same answer whatever else is in the table.
+
+    Returns
+    -------
+    labels : ndarray of int64, shape (n_rows,)
+    squared_distance : ndarray of float64, shape (n_rows,)
+    """
+    labels = np.empty(len(matrix), dtype="int64")
+    squared = np.empty(len(matrix), dtype="float64")
+    for start in range(0, len(matrix), chunk):
+        block = matrix[start : start + chunk]
+        distances = ((block[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)
+        labels[start : start + chunk] = distances.argmin(axis=1)
+        squared[start : start + chunk] = distances.min(axis=1)
+    return labels, squared
 
 
 def assign_segments(model: SegmentationModel, frame: pd.DataFrame) -> np.ndarray:
@@ -406,6 +429,43 @@ def incomplete_rows(model: SegmentationModel, frame: pd.DataFrame) -> np.ndarray
     if not drop:
         return np.zeros(len(frame), dtype=bool)
     return frame[drop].isna().any(axis=1).to_numpy()
+
+
+def numbers_for_model(model: SegmentationModel, frame: pd.DataFrame, *, decimal: str = ".") -> pd.DataFrame:
+    """``frame`` with the model's numeric features read as numbers (from text as written in a file).
+
+    Values that are not numbers become missing (and are filled like any missing value), with a
+    :class:`DataQualityWarning` naming the column and a value.
+
+    Parameters
+    ----------
+    frame : DataFrame of shape (n_rows, n_columns)
+        Typically a freshly loaded file whose columns are still text.
+    decimal : {".", ","}
+        The file's decimal mark.
+    """
+    from segmentation.profiling import parse_numbers
+
+    out = frame.copy()
+    for feature in model.features:
+        name = feature.spec.name
+        if feature.spec.kind != "numeric" or name not in frame.columns:
+            continue
+        column = frame[name]
+        if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+            continue
+        parsed = parse_numbers(column, decimal=decimal).values.astype("float64")
+        bad = column.notna() & parsed.isna()
+        if bad.any():
+            warnings.warn(
+                f"{int(bad.sum()):,} values of {name!r} are not numbers "
+                f"(for example {column[bad].iloc[0]!r}); "
+                "they were treated as missing.",
+                DataQualityWarning,
+                stacklevel=2,
+            )
+        out[name] = parsed
+    return out
 
 
 def save_model(model: SegmentationModel, path: str | Path) -> None:

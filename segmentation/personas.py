@@ -21,19 +21,20 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.decomposition import PCA
 
 from segmentation._errors import ColumnError, ParameterError
+from segmentation._persona_map import map_coordinates
 from segmentation._persona_names import ACTION_UNASSIGNED, UNASSIGNED_NAME, suggest_action, unique_names
+from segmentation._persona_wording import category_of_share_column, column_role, is_share_column
 from segmentation._rules import Condition, RuleSet, design_matrix, fit_surrogate_rules
 from segmentation._traits import (
     Trait,
     all_traits,
     distinctive_traits,
+    level_counts,
     segment_statistics,
     trait_columns,
 )
-from segmentation._persona_wording import category_of_share_column, column_role, is_share_column
 
 __all__ = [
     "Condition",
@@ -186,9 +187,10 @@ def _rfm_mix(
 ) -> dict[int, tuple[tuple[str, float], ...]]:
     if rfm_col is None:
         return {}
-    counts = pd.crosstab(labels, frame[rfm_col].to_numpy(dtype=object))
-    sizes = pd.Series(labels).value_counts().reindex(counts.index)
-    shares = counts.div(sizes.to_numpy(), axis=0)
+    segments, segment_index = np.unique(labels, return_inverse=True)
+    levels, counts = level_counts(segment_index, len(segments), frame[rfm_col])
+    sizes = np.bincount(segment_index, minlength=len(segments))
+    shares = pd.DataFrame(counts / sizes[:, None], index=segments, columns=levels)
     return _largest_shares(shares, _TOP_RFM)
 
 
@@ -368,7 +370,9 @@ def project_2d(
 ) -> Projection:
     """Place customers on a 2D map with PCA of the standardised features (seeded sample at scale).
 
-    Categorical features enter as 0/1 indicators; missing values are filled with the median.
+    Categorical features enter as 0/1 indicators; missing values are filled with the median;
+    skewed non-negative columns are log-scaled first (see :mod:`segmentation._persona_map`).
+    ``max_points`` caps the customers placed (a seeded random sample beyond it).
     """
     label_array = _validate(frame, labels, features=features)
     if max_points < 2:
@@ -381,19 +385,11 @@ def project_2d(
         else np.arange(n_total)
     )
     matrix, _ = design_matrix(frame.iloc[rows], features)
-    medians = np.nan_to_num(np.nanmedian(np.where(np.isfinite(matrix), matrix, np.nan), axis=0))
-    matrix = np.where(np.isfinite(matrix), matrix, medians[None, :])
-    spread = matrix.std(axis=0)
-    standardised = (matrix - matrix.mean(axis=0)) / np.where(spread > 0, spread, 1.0)
-    n_components = min(2, standardised.shape[1], len(rows))
-    pca = PCA(n_components=n_components, random_state=seed)
-    coordinates = pca.fit_transform(standardised) if n_components else np.zeros((len(rows), 0))
-    coordinates = np.hstack([coordinates, np.zeros((len(rows), 2 - coordinates.shape[1]))])
-    explained = [*(float(v) for v in getattr(pca, "explained_variance_ratio_", [])), 0.0, 0.0]
+    coordinates, explained = map_coordinates(matrix, seed=seed)
     projected = pd.DataFrame(
         {"x": coordinates[:, 0], "y": coordinates[:, 1], "segment": label_array[rows], "row": rows}
     )
-    return Projection(projected, (explained[0], explained[1]), sampled, n_total)
+    return Projection(projected, explained, sampled, n_total)
 
 
 def surrogate_rules(

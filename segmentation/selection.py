@@ -31,7 +31,6 @@ from sklearn.metrics import (
     adjusted_rand_score,
     calinski_harabasz_score,
     davies_bouldin_score,
-    pairwise_distances_argmin,
     silhouette_samples,
 )
 
@@ -43,10 +42,11 @@ from segmentation.clustering import (
     check_algorithm,
     check_k,
     cluster_matrix,
+    threads_for,
     ward_tree,
     warn_duplicates,
 )
-from segmentation.model_io import transform_rows
+from segmentation.model_io import nearest_centre, transform_rows
 from segmentation.preprocessing import FeatureSpec, prepare_features
 
 __all__ = [
@@ -161,7 +161,7 @@ def stratified_sample(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Rows to sample, stratified by segment, and weights making it represent all rows.
 
-    Each segment gets at least ``min(its size, min_per_segment)`` rows; the rest of the
+    Each segment gets at least ``min(its size, min_per_segment, size // n_segments)`` rows; the rest of the
     ``size`` is shared in proportion to segment size. Returns ``(rows, weights)``, both of shape
     (min(size, n),); weights are segment size / rows sampled from it.
     """
@@ -169,7 +169,7 @@ def stratified_sample(
     if n <= size:
         return np.arange(n), np.ones(n)
     segments, counts = np.unique(labels, return_counts=True)
-    base = np.minimum(counts, min_per_segment)
+    base = np.minimum(counts, min(min_per_segment, size // len(segments)))
     spare = np.maximum(size - base.sum(), 0)
     room = counts - base
     share = room / room.sum() * spare if room.sum() > 0 else np.zeros_like(room, dtype=float)
@@ -232,10 +232,6 @@ def silhouette_profile(
 # ---------------------------------------------------------------------------------------------
 # Stability and the other measures
 # ---------------------------------------------------------------------------------------------
-def _predict(matrix: np.ndarray, centres: np.ndarray) -> np.ndarray:
-    return pairwise_distances_argmin(matrix, centres)
-
-
 def _stability(matrix: np.ndarray, labels: np.ndarray, *, k: int, algorithm: str, seed: int) -> float:
     """Mean adjusted Rand agreement of refits on seeded sub-samples with the full solution."""
     n = len(matrix)
@@ -254,7 +250,9 @@ def _stability(matrix: np.ndarray, labels: np.ndarray, *, k: int, algorithm: str
             seed=seed + run + 1,
             n_init=2,
         )
-        scores.append(adjusted_rand_score(labels[evaluation], _predict(matrix[evaluation], refit.centres)))
+        scores.append(
+            adjusted_rand_score(labels[evaluation], nearest_centre(matrix[evaluation], refit.centres)[0])
+        )
     return float(np.mean(scores)) if scores else math.nan
 
 
@@ -385,6 +383,28 @@ def sweep_k(
     prepared = prepare_features(frame, specs)
     matrix = prepared.matrix
     check_k(ks[-1], len(matrix), matrix)
+    with threads_for(len(matrix)):
+        return _sweep(
+            matrix,
+            ks,
+            algorithm=algorithm,
+            seed=seed,
+            silhouette_sample=silhouette_sample,
+            progress=progress,
+            notes=((duplicates,) if duplicates else ()) + prepared.notes,
+        )
+
+
+def _sweep(
+    matrix: np.ndarray,
+    ks: tuple[int, ...],
+    *,
+    algorithm: str,
+    seed: int,
+    silhouette_sample: int,
+    progress: Progress | None,
+    notes: tuple[str, ...],
+) -> SweepResult:
     tree = ward_tree(matrix, seed=seed) if algorithm == "agglomerative" else None
     scores: dict[str, list[float]] = {m: [] for m in ("inertia", "sil", "ch", "db", "stab", "small")}
     sample_size = 0
@@ -419,5 +439,5 @@ def sweep_k(
         algorithm=algorithm,
         seed=seed,
         n_customers=len(matrix),
-        notes=((duplicates,) if duplicates else ()) + prepared.notes,
+        notes=notes,
     )

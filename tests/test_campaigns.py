@@ -8,6 +8,7 @@ import json
 import pickle
 import zipfile
 from datetime import UTC, date, datetime
+from xml.etree import ElementTree
 
 import numpy as np
 import openpyxl
@@ -361,3 +362,35 @@ def test_with_segments_and_validation(customers: pd.DataFrame) -> None:
         build_audience(customers, _spec(control_share=0.95), contacts=CONTACTS)
     with pytest.raises(ColumnError, match="whole numbers"):
         build_audience(customers.assign(segment="x"), _spec(), contacts=CONTACTS)
+
+
+def test_xlsx_round_trips_awkward_values() -> None:
+    frame = pd.DataFrame(
+        {
+            "text": ["a & b <c>", "Zoë 客户", "bell\x07here", None, "  spaced  "],
+            "number": [1.5, -2.0, np.nan, 1e-7, 3.0],
+            "count": [1, 2, 3, 4, 5],
+            "flag": [True, False, True, False, True],
+        }
+    )
+    manifest = {
+        "campaign": "x", "created_at": "now", "source": {"name": None, "sha256": "abc"}, "segments": [],
+        "rfm_groups": [], "filters": [], "consent": {"waived": True, "column": None},
+        "suppression": {"entries": 0}, "control_share": 0.1, "seed": 0, "totals": {"input": 5, "treatment": 5,
+        "control": 0, "listed": 5}, "rules": [], "counts": [],
+    }  # fmt: skip
+    payload = export_xlsx(frame, manifest=manifest)
+    ElementTree.fromstring(zipfile.ZipFile(io.BytesIO(payload)).read("xl/worksheets/sheet1.xml"))
+    rows = list(openpyxl.load_workbook(io.BytesIO(payload))["Audience"].iter_rows(values_only=True))
+    assert rows[0] == ("text", "number", "count", "flag")
+    assert [r[0] for r in rows[1:]] == ["a & b <c>", "Zoë 客户", "bellhere", None, "  spaced  "]
+    assert [r[1] for r in rows[1:]] == [1.5, -2.0, None, 1e-7, 3.0]
+    assert [r[2] for r in rows[1:]] == [1, 2, 3, 4, 5] and [r[3] for r in rows[1:]] == [
+        True,
+        False,
+        True,
+        False,
+        True,
+    ]
+    with pytest.raises(ParameterError, match="Excel can hold"):
+        export_xlsx(pd.DataFrame({"a": np.zeros(1_048_576)}), manifest=manifest)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import gzip
 import io
 import pickle
@@ -11,6 +12,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from segmentation._errors import DataLoadError
 from segmentation.loading import Detection, LoadedTable, ReadOptions, load_table
@@ -296,6 +299,23 @@ def test_zip_with_one_table(tmp_path: Path) -> None:
     assert len(loaded.frame) == 3
 
 
+def test_zip_holding_a_gzipped_csv(tmp_path: Path) -> None:
+    data = zipped({"orders.csv.gz": gzip.compress(SIMPLE_ROWS.encode()), "readme.md": b"notes"})
+    loaded = load_table(write(tmp_path, "nested.zip", data))
+    assert loaded.detection.inner_name == "orders.csv.gz"
+    assert cells(loaded)[2] == ["C003", "Lyon", "30.25"]
+
+
+def test_xlsx_skips_an_empty_first_sheet(tmp_path: Path) -> None:
+    path = tmp_path / "cover.xlsx"
+    with pd.ExcelWriter(path) as writer:
+        pd.DataFrame().to_excel(writer, sheet_name="Cover", index=False)
+        pd.DataFrame({"id": ["a", "b"]}).to_excel(writer, sheet_name="Data", index=False)
+    loaded = load_table(path)
+    assert loaded.detection.sheet == "Data"
+    assert loaded.frame["id"].tolist() == ["a", "b"]
+
+
 @pytest.mark.parametrize(
     ("members", "expected"),
     [({}, "no table"), ({"a.csv": b"x\n1\n", "b.csv": b"y\n2\n"}, "2 table files.*a.csv")],
@@ -436,3 +456,134 @@ def test_bad_options_are_refused(tmp_path: Path) -> None:
         load_table(path, options=ReadOptions(delimiter=";;"))
     with pytest.raises(DataLoadError, match="decimal"):
         load_table(path, options=ReadOptions(decimal="x"))
+
+
+# ---- more overrides and odd corners ------------------------------------------------------------------
+
+
+def test_header_override_off_keeps_the_names_as_a_data_row(tmp_path: Path) -> None:
+    loaded = load_table(write(tmp_path, "a.csv", SIMPLE_ROWS), options=ReadOptions(header=False))
+    assert list(loaded.frame.columns) == ["column_1", "column_2", "column_3"]
+    assert cells(loaded)[0] == ["customer_id", "city", "amount"]
+    assert len(loaded.frame) == 4
+
+
+def test_skipping_more_lines_than_the_file_has(tmp_path: Path) -> None:
+    with pytest.raises(DataLoadError, match=r"a\.csv has no data rows after skipping 9 line"):
+        load_table(write(tmp_path, "a.csv", SIMPLE_ROWS), options=ReadOptions(skip_rows=9))
+
+
+def test_skip_rows_beyond_the_sniffing_sample(tmp_path: Path) -> None:
+    text = "".join(f"log line {i}\n" for i in range(5000)) + "x;y\n1;2\n"
+    loaded = load_table(write(tmp_path, "long.csv", text), options=ReadOptions(skip_rows=5000))
+    assert cells(loaded) == [["1", "2"]] and list(loaded.frame.columns) == ["x", "y"]
+
+
+def test_detection_as_options_reproduces_the_table(tmp_path: Path) -> None:
+    path = write(tmp_path, "de.csv", "# export\nKunde;Umsatz\nK1;1,5\nK2;2,5\n", "cp1252")
+    first = load_table(path)
+    again = load_table(path, options=first.detection.as_options())
+    pd.testing.assert_frame_equal(first.frame, again.frame)
+    assert again.detection.as_options() == first.detection.as_options()
+
+
+def test_quoted_lines_holding_every_spare_control_character(tmp_path: Path) -> None:
+    # the unwrapping normally borrows a control character as separator; here none is free
+    controls = "\x1f\x1e\x1d\x1c\x01\x02"
+    text = (
+        f"# {controls}\n" + '"a\tb"\n' + "".join(f'"{i}\tvalue ""{i}"" and more text"\n' for i in range(60))
+    )
+    loaded = load_table(write(tmp_path, "ctl.txt", text))
+    assert loaded.detection.quoted_lines and loaded.detection.skip_rows == 1
+    assert cells(loaded)[3] == ["3", 'value "3" and more text']
+
+
+def test_xlsx_sheet_by_position_and_headerless_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "nums.xlsx"
+    with pd.ExcelWriter(path) as writer:
+        pd.DataFrame({"a": [1]}).to_excel(writer, sheet_name="first", index=False)
+        pd.DataFrame([[1, 2.5], [3, 4.5]]).to_excel(writer, sheet_name="second", index=False, header=False)
+    loaded = load_table(path, options=ReadOptions(sheet=1))
+    assert loaded.detection.sheet == "second" and not loaded.detection.header
+    assert list(loaded.frame.columns) == ["column_1", "column_2"]
+    assert loaded.frame["column_2"].tolist() == [2.5, 4.5]
+
+
+def test_xlsx_header_only(tmp_path: Path) -> None:
+    path = tmp_path / "empty_table.xlsx"
+    pd.DataFrame(columns=["id", "amount"]).to_excel(path, index=False)
+    with pytest.raises(DataLoadError, match=r"empty_table\.xlsx has a header row but no data rows"):
+        load_table(path)
+
+
+def test_xlsx_duplicate_and_numeric_names(tmp_path: Path) -> None:
+    path = tmp_path / "dup.xlsx"
+    pd.DataFrame([["id", "amount", "amount"], ["a", 1, 2]]).to_excel(path, index=False, header=False)
+    loaded = load_table(path)
+    assert list(loaded.frame.columns) == ["id", "amount", "amount (2)"]
+    assert loaded.frame["amount (2)"].tolist() == [2]
+
+
+def test_semicolons_inside_comma_separated_values(tmp_path: Path) -> None:
+    # ';' splits every data row the same way too, but only by treating the header as a preamble line
+    loaded = load_table(write(tmp_path, "c.csv", "id,note,amount\n1,a;b,5\n2,c;d,6\n3,e;f,7\n"))
+    assert (loaded.detection.delimiter, loaded.detection.skip_rows) == (",", 0)
+    assert cells(loaded)[0] == ["1", "a;b", "5"]
+
+
+def test_excel_separator_hint_line(tmp_path: Path) -> None:
+    loaded = load_table(write(tmp_path, "hint.csv", "sep=;\nid;amount\n1;2,5\n2;3\n"))
+    d = loaded.detection
+    assert (d.delimiter, d.skip_rows, d.header, d.decimal) == (";", 1, True, ",")
+    assert cells(loaded) == [["1", "2,5"], ["2", "3"]]
+
+
+def test_trailing_separators_add_no_empty_columns(tmp_path: Path) -> None:
+    loaded = load_table(write(tmp_path, "t.csv", "id,amount,\n1,5,\n2,6,\n"))
+    assert list(loaded.frame.columns) == ["id", "amount"]
+    assert any("no name and no values" in note for note in loaded.detection.notes)
+    data_only = load_table(write(tmp_path, "t2.csv", "id,amount\n1,5,\n2,6,\n"))
+    assert list(data_only.frame.columns) == ["id", "amount"]
+    assert cells(data_only) == [["1", "5"], ["2", "6"]]
+
+
+# ---- property: whatever text the cells hold, it comes back as written ---------------------------------
+
+_CELL_TEXT = st.text(alphabet=st.sampled_from(list("ab Zé客户\"',;|\t.-1")), max_size=12)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    names=st.lists(_CELL_TEXT, min_size=2, max_size=6),
+    amounts=st.lists(st.floats(-1e6, 1e6, allow_nan=False).map(lambda x: f"{x:.2f}"), min_size=2, max_size=6),
+    delimiter=st.sampled_from([",", ";", "\t", "|"]),
+)
+def test_cells_round_trip_through_detection(
+    tmp_path: Path, names: list[str], amounts: list[str], delimiter: str
+) -> None:
+    rows = list(zip(range(1, len(names) + 1), names, amounts, strict=False))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(["id", "name", "amount"])
+    writer.writerows(rows)
+    loaded = load_table(buffer.getvalue().encode(), name="p.csv")
+    assert loaded.detection.delimiter == delimiter
+    assert list(loaded.frame.columns) == ["id", "name", "amount"]
+    expected = [[str(i), name.strip() or None, amount] for i, name, amount in rows]
+    assert cells(loaded) == expected
+
+
+def test_utf8_file_with_one_damaged_byte_stays_utf8(tmp_path: Path) -> None:
+    good = "name;city\n" + "Jürgen;München\n" * 30
+    data = good.encode("utf-8") + b"Bad\xff;K\xf6ln\n"
+    loaded = load_table(write(tmp_path, "mixed.csv", data))
+    assert loaded.detection.encoding == "utf-8"
+    assert cells(loaded)[0] == ["Jürgen", "München"]
+    assert cells(loaded)[-1] == ["Bad\ufffd", "K\ufffdln"]
+    assert any("2 byte(s) are damaged (the first on line 32)" in note for note in loaded.detection.notes)
+
+
+def test_binary_stays_refused_with_a_chosen_encoding(tmp_path: Path) -> None:
+    path = write(tmp_path, "image.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20)
+    with pytest.raises(DataLoadError, match=r"image\.csv does not look like a text table"):
+        load_table(path, options=ReadOptions(encoding="latin-1"))

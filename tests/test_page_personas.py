@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -11,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from pages._state import ACTIVE_DATA, SEGMENT_ACTIONS, SEGMENT_NAMES, SEGMENT_RUN, ActiveData, SegmentRun
 from segmentation.personas import describe_segments
 
-PAGE = "pages/personas.py"
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "personas.py")
 FEATURES = ("recency_days", "monetary", "tenure_days")
 
 
@@ -26,7 +27,7 @@ def _data_and_run(*, with_personas: bool = False) -> tuple[ActiveData, SegmentRu
             "recency_days": recency,
             "monetary": monetary,
             "tenure_days": rng.uniform(100, 800, n),
-            "channel": np.where(np.arange(n) < 60, "Online", "Store"),
+            "channel": rng.choice(["Online", "Store"], n),
         }
     )
     labels = np.where(customers["recency_days"] < 100, 0, 1)  # segments from a simple rule
@@ -92,7 +93,9 @@ def test_cards_show_generated_names_and_a_rename_is_kept() -> None:
     }
     page_text = " ".join(m.value for m in at.markdown)
     assert "Last purchase:" in page_text and "Rule of thumb" in page_text
-    assert any(area.label == "Suggested action" for area in at.text_area)
+    assert len(at.get("plotly_chart")) == 2  # heatmap and customer map
+    assert any("all 120 customers" in caption.value for caption in at.caption)
+    assert any(caption.value.startswith("💡 **Suggested**") for caption in at.caption)
 
     at.text_input(key="personas:name:run-1:0").input("Our best customers").run()
     assert not at.exception
@@ -107,7 +110,8 @@ def test_an_edited_action_is_kept_and_no_longer_marked_suggested() -> None:
     at.text_area(key="personas:action:run-1:1").input("Send a postcard").run()
     assert not at.exception
     assert at.session_state[SEGMENT_ACTIONS][1] == "Send a postcard"
-    assert at.text_area(key="personas:action:run-1:1").label == "Action (your edit)"
+    captions = [caption.value for caption in at.caption]
+    assert "✏️ **Your action.** The suggestion was: " + "Low-cost reactivation" in " ".join(captions)
 
 
 def test_personas_stored_on_the_run_are_used() -> None:
@@ -117,3 +121,19 @@ def test_personas_stored_on_the_run_are_used() -> None:
     at = _page(data, replace(run, personas=renamed, default_names={}))
     assert not at.exception
     assert at.text_input(key="personas:name:run-1:0").value == "Precomputed"
+
+
+def test_unassigned_customers_and_a_repeated_name_are_flagged() -> None:
+    data, run = _data_and_run()
+    labels = run.labels.copy()
+    labels[:6] = -1
+    at = _page(data, replace(run, labels=labels, token="run-with-noise"))  # cached results follow the token
+    assert not at.exception, at.exception
+    assert "6 customers fit no segment" in at.markdown[0].value
+    assert [box.key for box in at.text_input] == [
+        "personas:name:run-with-noise:0",
+        "personas:name:run-with-noise:1",
+    ]
+    at.text_input(key="personas:name:run-with-noise:1").input("Recent big spenders").run()
+    assert not at.exception
+    assert "Several segments are called 'Recent big spenders'" in at.warning[0].value

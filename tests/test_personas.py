@@ -13,6 +13,7 @@ from segmentation._errors import ColumnError, ParameterError
 from segmentation.personas import (
     Persona,
     describe_segments,
+    guess_money_column,
     personas_to_dict,
     project_2d,
     segment_profile_matrix,
@@ -303,3 +304,51 @@ def test_projection_samples_at_scale_and_keeps_segments() -> None:
     assert 0.5 < sum(projection.explained_variance) <= 1.0 + 1e-9
     full = project_2d(frame, labels, features=RFM_FEATURES)
     assert not full.sampled and len(full.frame) == 160
+
+
+def test_names_from_customer_attributes_and_categorical_majorities() -> None:
+    rng = np.random.default_rng(5)
+    labels = np.repeat([0, 1, 2], 50)
+    frame = pd.DataFrame(
+        {
+            "CustomerID": np.arange(150),
+            "Age": rng.uniform(20, 60, 150),
+            "Annual Income (k$)": np.concatenate([rng.uniform(80, 120, 100), rng.uniform(20, 40, 50)]),
+            "Spending Score (1-100)": np.concatenate([rng.uniform(70, 95, 50), rng.uniform(5, 30, 100)]),
+            "channel": np.where(labels == 2, "Store", rng.choice(["Online", "Store"], 150)),
+        }
+    )
+    names = {p.segment: p.name for p in describe_segments(frame, labels, features=list(frame.columns[1:4]))}
+    assert names[0] == "High-income big spenders"
+    assert names[1] == "High-income low-spending customers"
+    assert names[2] == "Low-income low-spending customers"
+    same_spending = frame.assign(**{"Spending Score (1-100)": rng.uniform(5, 95, 150)})
+    by_channel = describe_segments(same_spending, labels, features=["Annual Income (k$)"])
+    assert by_channel[2].name == "Low-income customers, mostly Store"
+    young = frame.assign(Age=np.where(labels == 0, 25.0, 50.0) + rng.uniform(-5, 5, 150))
+    young_names = describe_segments(young, labels, features=["Age", "Spending Score (1-100)"])
+    assert young_names[0].name == "Young big spenders"
+
+
+def test_unassigned_only_and_single_segment() -> None:
+    frame, _ = _rfm_table()
+    only_noise = describe_segments(frame, np.full(160, -1), features=RFM_FEATURES)
+    assert [(p.segment, p.name, p.share) for p in only_noise] == [(-1, "Unassigned", 1.0)]
+    (single,) = describe_segments(frame, np.zeros(160, dtype=int), features=RFM_FEATURES)
+    assert single.name == "Typical customers" and single.traits == () and single.rule == ""
+
+
+def test_guess_money_column() -> None:
+    assert guess_money_column(pd.DataFrame({"revenue_usd": [1.0], "monetary": [2.0]})) == "monetary"
+    assert guess_money_column(pd.DataFrame({"age": [1.0], "total_spend": [2.0]})) == "total_spend"
+    frame = pd.DataFrame(
+        {"Annual Income (k$)": [1.0], "Spending Score (1-100)": [2.0], "returns_value": [3.0]}
+    )
+    assert guess_money_column(frame) is None
+
+
+def test_projection_of_a_constant_feature_is_flat() -> None:
+    frame = pd.DataFrame({"constant": np.ones(20)})
+    projection = project_2d(frame, np.repeat([0, 1], 10), features=["constant"])
+    assert projection.explained_variance == (0.0, 0.0)
+    assert (projection.frame[["x", "y"]].to_numpy() == 0).all()

@@ -40,7 +40,9 @@ def planted_tastes(*, n_customers: int = 160, per_customer: int = 10, seed: int 
     for customer, group in enumerate(groups):
         picks = rng.choice(ITEMS_PER_GROUP, size=per_customer, replace=False, p=inside / inside.sum())
         for day, pick in enumerate(picks):
-            rows.append((f"c{customer:03d}", f"i{group * ITEMS_PER_GROUP + pick:02d}", 1_600_000_000 + 86_400 * day))
+            rows.append(
+                (f"c{customer:03d}", f"i{group * ITEMS_PER_GROUP + pick:02d}", 1_600_000_000 + 86_400 * day)
+            )
     return pd.DataFrame(rows, columns=["customer", "item", "time"])
 
 
@@ -61,7 +63,9 @@ def test_build_interactions_merges_repeats_and_orders_by_first_purchase() -> Non
             "qty": [1, 2, 1, 3, -1],
         }
     )
-    counts = build_interactions(frame, customer_col="cust", item_col="sku", time_col="date", weighting="count")
+    counts = build_interactions(
+        frame, customer_col="cust", item_col="sku", time_col="date", weighting="count"
+    )
     assert list(counts.customer_ids) == ["a", "b"] and list(counts.item_ids) == ["x", "y", "z"]
     assert counts.matrix.toarray().tolist() == [[1, 2, 0], [1, 0, 1]]
     # Entries in CSR order: (a,x) 01-01, (a,y) first 01-02, (b,x) 01-05, (b,z) 01-04.
@@ -72,10 +76,15 @@ def test_build_interactions_merges_repeats_and_orders_by_first_purchase() -> Non
 
 
 def test_epoch_seconds_and_milliseconds_give_the_same_order() -> None:
-    seconds = pd.DataFrame({"c": ["a", "a", "a"], "i": ["p", "q", "r"], "t": [1_700_000_300, 1_700_000_100, 1_700_000_200]})
+    seconds = pd.DataFrame(
+        {"c": ["a", "a", "a"], "i": ["p", "q", "r"], "t": [1_700_000_300, 1_700_000_100, 1_700_000_200]}
+    )
     millis = seconds.assign(t=seconds["t"] * 1000)
     dates = seconds.assign(t=pd.to_datetime(seconds["t"], unit="s"))
-    orders = [build_interactions(f, customer_col="c", item_col="i", time_col="t").order.tolist() for f in (seconds, millis, dates)]
+    orders = [
+        build_interactions(f, customer_col="c", item_col="i", time_col="t").order.tolist()
+        for f in (seconds, millis, dates)
+    ]
     assert orders == [[2, 0, 1]] * 3
 
 
@@ -143,7 +152,7 @@ class TestEveryModel:
         assert sorted(ids[1, :2].tolist()) == [1, 2] and ids[1, 2] == -1
 
     def test_own_taste_group_first_and_deterministic_after_pickling(self, name: str, planted: tuple) -> None:
-        frame, X = planted
+        _, X = planted
         model = make_model(name).fit(X)
         users = np.arange(X.shape[0])
         ids, _ = model.recommend(users, X, N=3)
@@ -158,7 +167,9 @@ class TestEveryModel:
 
     def test_beats_popularity_on_planted_tastes(self, name: str, planted: tuple) -> None:
         frame, _ = planted
-        interactions = build_interactions(frame, customer_col="customer", item_col="item", time_col="time", weighting="count")
+        interactions = build_interactions(
+            frame, customer_col="customer", item_col="item", time_col="time", weighting="count"
+        )
         report = evaluate_interactions(interactions, k=5, models=[name])
         popularity = report.result("popularity")
         if name != "popularity":
@@ -191,12 +202,21 @@ def test_metrics_match_a_hand_computed_example() -> None:
 
 def test_evaluate_models_reports_popularity_and_the_default() -> None:
     frame = planted_tastes(n_customers=60, seed=3)
-    report = evaluate_models(frame, customer_col="customer", item_col="item", time_col="time", k=10, models=["item_knn"])
+    report = evaluate_models(
+        frame, customer_col="customer", item_col="item", time_col="time", k=10, models=["item_knn"]
+    )
     payload = report.to_dict()
     assert {"protocol", "default_model", "results"} <= set(payload)
     models = {r["model"] for r in payload["results"]}
     assert models == {"popularity", "item_knn", DEFAULT_MODEL}
-    assert set(payload["results"][0]) == {"model", "precision_at_k", "recall_at_k", "ndcg_at_k", "coverage", "seconds"}
+    assert set(payload["results"][0]) == {
+        "model",
+        "precision_at_k",
+        "recall_at_k",
+        "ndcg_at_k",
+        "coverage",
+        "seconds",
+    }
     assert report.n_customers_evaluated == 60
     assert 0 < report.result("popularity").coverage < 1
     with pytest.raises(ParameterError):

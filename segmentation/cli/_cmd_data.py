@@ -35,7 +35,9 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         "each column is and whether rows are customers or transactions, and list data-quality issues.",
     )
     inspect.add_argument("file", metavar="FILE", help="the table to inspect")
-    inspect.add_argument("--json", action="store_true", help="print JSON (keys: format, rows, shape, columns, issues)")
+    inspect.add_argument(
+        "--json", action="store_true", help="print JSON (keys: format, rows, shape, columns, issues)"
+    )
     inspect.set_defaults(handler=_run_inspect)
 
     features = subparsers.add_parser(
@@ -47,13 +49,20 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         "recognised; otherwise the error lists the candidates.",
     )
     features.add_argument("transactions", metavar="TRANSACTIONS", help="the transaction file")
-    features.add_argument("--customers", metavar="FILE", help="customer attributes to join on the customer id")
+    features.add_argument(
+        "--customers", metavar="FILE", help="customer attributes to join on the customer id"
+    )
     features.add_argument("--customer-id-col", metavar="C", help="id column of the --customers file")
-    for _, flag, metavar, text in _COLUMN_FLAGS:
-        features.add_argument(flag, metavar=metavar, help=text)
-    features.add_argument("--as-of", metavar="YYYY-MM-DD",
-                          help="day recency is measured from (default: the day after the last purchase)")
-    features.add_argument("-o", "--output", required=True, metavar="OUT", help="output file (.csv, .xlsx, .parquet)")
+    for field, flag, metavar, text in _COLUMN_FLAGS:
+        features.add_argument(flag, dest=f"{field}_col", metavar=metavar, help=text)
+    features.add_argument(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="day recency is measured from (default: the day after the last purchase)",
+    )
+    features.add_argument(
+        "-o", "--output", required=True, metavar="OUT", help="output file (.csv, .xlsx, .parquet)"
+    )
     features.set_defaults(handler=_run_features)
 
 
@@ -95,17 +104,22 @@ def _parse_as_of(text: str | None) -> pd.Timestamp | None:
     try:
         return pd.Timestamp(pd.to_datetime(text, format="%Y-%m-%d"))
     except ValueError as exc:
-        raise ParameterError(f"--as-of {text!r} is not a date written as YYYY-MM-DD, like 2024-12-31.") from exc
+        raise ParameterError(
+            f"--as-of {text!r} is not a date written as YYYY-MM-DD, like 2024-12-31."
+        ) from exc
 
 
 def _explicit_columns(args: argparse.Namespace, table: CliTable) -> dict[str, str | None]:
     chosen: dict[str, str | None] = {}
     for field, flag, _, _ in _COLUMN_FLAGS:
-        name = getattr(args, field)
-        chosen[field] = None if name is None else resolve_column(table.raw, name, file=args.transactions, flag=flag)
+        name = getattr(args, f"{field}_col")
+        chosen[field] = (
+            None if name is None else resolve_column(table.raw, name, file=args.transactions, flag=flag)
+        )
     if (chosen["quantity"] is None) != (chosen["price"] is None) and chosen["amount"] is None:
-        raise ParameterError("Give both --quantity-col and --price-col (their product is the line amount), "
-                             "or --amount-col.")
+        raise ParameterError(
+            "Give both --quantity-col and --price-col (their product is the line amount), or --amount-col."
+        )
     return chosen
 
 
@@ -119,8 +133,9 @@ def _run_features(args: argparse.Namespace) -> int:
         people = read_input(args.customers)
         customers = people.raw
         if args.customer_id_col:
-            customer_id_col = resolve_column(people.raw, args.customer_id_col, file=args.customers,
-                                             flag="--customer-id-col")
+            customer_id_col = resolve_column(
+                people.raw, args.customer_id_col, file=args.customers, flag="--customer-id-col"
+            )
     # Typed lines: dates and numbers are already converted; ids stay as written.
     result = build_customer_features(
         table.typed,
@@ -133,7 +148,8 @@ def _run_features(args: argparse.Namespace) -> int:
     write_table(result.frame, args.output)
     print(
         f"wrote {args.output}: {len(result.frame):,} customers from {result.n_lines:,} lines "
-        f"(as of {result.as_of.isoformat()}; {result.n_returns:,} return lines worth {result.returns_value:,.2f})"
+        f"(as of {result.as_of.isoformat()}; {result.n_returns:,} return lines "
+        f"worth {result.returns_value:,.2f})"
     )
     for note in result.notes:
         print(f"note: {note}")

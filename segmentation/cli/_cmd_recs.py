@@ -1,4 +1,4 @@
-"""``segmentation recommend`` (top-N items per customer) and ``segmentation evaluate-recs`` (offline scores)."""
+"""``segmentation recommend`` (top-N items per customer) and ``evaluate-recs`` (offline model scores)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,14 @@ from typing import Any
 import pandas as pd
 
 from segmentation._errors import ColumnError, ParameterError
-from segmentation.cli._common import CliTable, print_json, read_input, resolve_column, split_names, write_table
+from segmentation.cli._common import (
+    CliTable,
+    print_json,
+    read_input,
+    resolve_column,
+    split_names,
+    write_table,
+)
 from segmentation.profiling import Role
 from segmentation.recommendations import (
     DEFAULT_MODEL,
@@ -23,7 +30,9 @@ __all__ = ["register"]
 
 
 def _add_column_flags(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("transactions", metavar="TRANSACTIONS", help="order lines or ratings: customer, item, time")
+    parser.add_argument(
+        "transactions", metavar="TRANSACTIONS", help="order lines or ratings: customer, item, time"
+    )
     parser.add_argument("--customer-col", metavar="C", help="customer id column (default: detected)")
     parser.add_argument("--item-col", metavar="I", help="item / product id column (default: detected)")
     parser.add_argument(
@@ -46,8 +55,12 @@ def register(subparsers: Any) -> None:
     recommend.add_argument(
         "--model", default=DEFAULT_MODEL, help=f"one of {', '.join(MODELS)} (default {DEFAULT_MODEL})"
     )
-    recommend.add_argument("--top-n", type=int, default=10, metavar="N", help="items per customer (default 10)")
-    recommend.add_argument("-o", "--output", required=True, metavar="RECS", help="file to write (.csv, .xlsx)")
+    recommend.add_argument(
+        "--top-n", type=int, default=10, metavar="N", help="items per customer (default 10)"
+    )
+    recommend.add_argument(
+        "-o", "--output", required=True, metavar="RECS", help="file to write (.csv, .xlsx)"
+    )
     recommend.set_defaults(handler=_run_recommend)
 
     evaluate = subparsers.add_parser(
@@ -58,7 +71,9 @@ def register(subparsers: Any) -> None:
     )
     _add_column_flags(evaluate)
     evaluate.add_argument("--k", type=int, default=10, help="list length (default 10)")
-    evaluate.add_argument("--models", metavar="A,B", help=f"models to compare (default all: {', '.join(MODELS)})")
+    evaluate.add_argument(
+        "--models", metavar="A,B", help=f"models to compare (default all: {', '.join(MODELS)})"
+    )
     evaluate.add_argument("--json", action="store_true", help="print JSON instead of a table")
     evaluate.set_defaults(handler=_run_evaluate)
 
@@ -125,7 +140,9 @@ def _run_evaluate(args: argparse.Namespace) -> int:
         weighting="count",
     )
     report = evaluate_interactions(
-        interactions, k=args.k, models=[m.strip().lower().replace("-", "_") for m in models] if models else None
+        interactions,
+        k=args.k,
+        models=[m.strip().lower().replace("-", "_") for m in models] if models else None,
     )
     if args.json:
         print_json(report.to_dict())
@@ -135,7 +152,8 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     for score in report.results:
         marker = "  (default)" if score.model == report.default_model else ""
         print(
-            f"{score.model:<12} {score.precision_at_k:>7.4f} {score.recall_at_k:>7.4f} {score.ndcg_at_k:>7.4f} "
+            f"{score.model:<12} {score.precision_at_k:>7.4f} {score.recall_at_k:>7.4f} "
+            f"{score.ndcg_at_k:>7.4f} "
             f"{score.coverage:>7.1%} {score.seconds:>8.2f}{marker}"
         )
     return 0
@@ -157,7 +175,9 @@ def _read_segments(path: str, customer_col: str) -> tuple[dict[str, int], dict[i
     segments = dict(zip(ids, numbers.astype(int).tolist(), strict=True))
     names: dict[int, str] = {}
     if "segment_name" in table.raw.columns:
-        names = dict(zip(numbers.astype(int).tolist(), table.raw["segment_name"].astype(str).tolist(), strict=True))
+        names = dict(
+            zip(numbers.astype(int).tolist(), table.raw["segment_name"].astype(str).tolist(), strict=True)
+        )
     return segments, names, ids
 
 

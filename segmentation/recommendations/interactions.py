@@ -100,7 +100,7 @@ def tfidf_weight(X: sp.csr_matrix) -> sp.csr_matrix:
     return sp.csr_matrix((weighted.astype(np.float32), (coo.row, coo.col)), shape=X.shape)
 
 
-def bm25_weight(X: sp.csr_matrix, K1: float = 100.0, B: float = 0.8) -> sp.csr_matrix:  # noqa: N803
+def bm25_weight(X: sp.csr_matrix, K1: float = 100.0, B: float = 0.8) -> sp.csr_matrix:
     """Okapi BM25 weighting as in ``implicit.nearest_neighbours.bm25_weight``.
 
     Parameters

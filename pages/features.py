@@ -1,0 +1,527 @@
+"""Features & k page: choose what customers are compared on, find a good number of segments, segment."""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from pages import _state
+from pages._upload import UPLOAD_TYPES, read_upload
+from segmentation._errors import SegmentationError, SegmentationWarning
+from segmentation.clustering import ALGORITHM_LABELS, MAX_K, SegmentationResult, fit_segments
+from segmentation.model_io import (
+    assign_segments,
+    incomplete_rows,
+    numbers_for_model,
+    segment_name_column,
+)
+from segmentation.preprocessing import (
+    MISSING_CHOICES,
+    SCALINGS,
+    TRANSFORMS,
+    FeatureSpec,
+    FeatureSuggestion,
+    default_specs,
+    feature_correlations,
+    high_correlation_pairs,
+    specs_from_table,
+    specs_table,
+    suggest_features,
+)
+from segmentation.selection import (
+    STABLE_AGREEMENT,
+    SilhouetteProfile,
+    SweepResult,
+    silhouette_profile,
+    sweep_k,
+)
+
+PLOT_POINTS = 20_000
+SWEEP_KEY = "features:sweep_request"
+SWEEP_RESULT_KEY = "features:sweep_result"
+
+
+# ---- cached wrappers (keyed on tokens; frames travel as unhashed "_" arguments) ----
+def _quietly(call: Callable[[], Any]) -> Any:
+    """Run a package call; its warnings are shown from the result's notes instead."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SegmentationWarning)
+        return call()
+
+
+@st.cache_data(show_spinner="Looking at the columns…", max_entries=8)
+def _suggestion(
+    _customers: pd.DataFrame, token: str, roles: tuple[tuple[str, str], ...]
+) -> FeatureSuggestion:
+    return suggest_features(_customers, dict(roles))
+
+
+@st.cache_data(max_entries=16)
+def _defaults(
+    _customers: pd.DataFrame, token: str, features: tuple[str, ...], roles: tuple[tuple[str, str], ...]
+) -> pd.DataFrame:
+    return specs_table(_customers, default_specs(_customers, features, dict(roles)))
+
+
+@st.cache_data(max_entries=16)
+def _correlations(_customers: pd.DataFrame, token: str, features: tuple[str, ...]) -> pd.DataFrame:
+    return feature_correlations(_customers, features)
+
+
+@st.cache_data(max_entries=8)
+def _plot_sample(_customers: pd.DataFrame, token: str, seed: int) -> pd.DataFrame:
+    if len(_customers) <= PLOT_POINTS:
+        return _customers
+    return _customers.sample(n=PLOT_POINTS, random_state=seed)
+
+
+def _sweep(customers: pd.DataFrame, request: tuple[Any, ...], *, k_range: tuple[int, int]) -> SweepResult:
+    """The k sweep for ``request``, with a progress bar; kept in the session so it runs once.
+
+    (Not ``st.cache_data``: a cached function cannot drive a progress bar drawn outside it.)
+    """
+    cached = st.session_state.get(SWEEP_RESULT_KEY)
+    if cached is not None and cached[0] == request:
+        return cached[1]
+    _, specs, _, algorithm, seed = request
+    bar = st.progress(0.0, text="Trying each k…")
+    result = _quietly(
+        lambda: sweep_k(
+            customers,
+            specs,
+            k_values=range(k_range[0], k_range[1] + 1),
+            algorithm=algorithm,
+            seed=seed,
+            progress=lambda done, message: bar.progress(done, text=message),
+        )
+    )
+    bar.empty()
+    st.session_state[SWEEP_RESULT_KEY] = (request, result)
+    return result
+
+
+@st.cache_data(show_spinner="Segmenting customers…", max_entries=8)
+def _fit(
+    _customers: pd.DataFrame, token: str, specs: tuple[FeatureSpec, ...], k: int, algorithm: str, seed: int
+) -> SegmentationResult:
+    return _quietly(lambda: fit_segments(_customers, specs, k=k, algorithm=algorithm, seed=seed))
+
+
+@st.cache_data(show_spinner="Describing each segment…", max_entries=8)
+def _personas(
+    _customers: pd.DataFrame,
+    _labels: np.ndarray,
+    run_token: str,
+    features: tuple[str, ...],
+    id_col: str,
+    seed: int,
+) -> tuple[Any, ...]:
+    from segmentation.personas import describe_segments, guess_money_column
+
+    return describe_segments(
+        _customers,
+        _labels,
+        features=features,
+        money_col=guess_money_column(_customers),
+        id_col=id_col if id_col in _customers.columns else None,
+        seed=seed,
+    )
+
+
+@st.cache_data(show_spinner="Measuring how well each customer fits…", max_entries=8)
+def _silhouettes(
+    _customers: pd.DataFrame, _result: SegmentationResult, run_token: str, seed: int
+) -> SilhouetteProfile:
+    return silhouette_profile(_customers, _result, seed=seed)
+
+
+@st.cache_data(show_spinner="Scoring the new customers…", max_entries=4)
+def _score(_frame: pd.DataFrame, sha256: str, decimal: str, _model: Any, run_token: str) -> pd.DataFrame:
+    def run() -> pd.DataFrame:
+        typed = numbers_for_model(_model, _frame, decimal=decimal)
+        labels = assign_segments(_model, typed)
+        names = segment_name_column(
+            labels, _model.segment_names, not_segmented=incomplete_rows(_model, typed)
+        )
+        return _frame.assign(segment=labels, segment_name=names)
+
+    return _quietly(run)
+
+
+# ---- drawing helpers ----
+def _link(page: str, label: str, icon: str) -> None:
+    try:
+        st.page_link(page, label=label, icon=icon)
+    except StreamlitAPIException:
+        st.markdown(f"{icon} Open **{label}** in the sidebar.")
+
+
+def _token(*parts: object) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
+def _metric_chart(
+    sweep: SweepResult, values: tuple[float, ...], title: str, axis: str, mark: int | None
+) -> go.Figure:
+    figure = go.Figure(
+        go.Scatter(
+            x=list(sweep.k),
+            y=list(values),
+            mode="lines+markers",
+            name=axis,
+            hovertemplate="k = %{x}<br>" + axis + " = %{y:,.3f}<extra></extra>",
+        )
+    )
+    if mark is not None and mark in sweep.k:
+        y = values[sweep.k.index(mark)]
+        figure.add_trace(
+            go.Scatter(
+                x=[mark],
+                y=[y],
+                mode="markers",
+                marker={"size": 14, "symbol": "star"},
+                name=f"k = {mark}",
+                hovertemplate=f"k = {mark}<extra></extra>",
+            )
+        )
+    figure.update_layout(
+        title=title,
+        xaxis_title="number of segments (k)",
+        yaxis_title=axis,
+        height=300,
+        showlegend=False,
+        margin={"t": 40, "b": 30},
+    )
+    return figure
+
+
+# ---- the page ----
+st.title("Features & k")
+data = _state.get_active_data()
+if data is None:
+    st.info("Load data on the Data page first: this page segments the customers in it.")
+    _link("pages/data.py", "Data", "📂")
+    st.stop()
+assert data is not None
+customers = data.customers
+seed = _state.seed()
+roles = tuple(sorted((str(k), str(v)) for k, v in data.roles.items()))
+
+st.header("1. Features")
+st.caption(
+    "Customers are compared on these columns. Ids, personal data, dates and columns that are the same for "
+    "everyone are left out; each reason is listed below."
+)
+suggestion = _suggestion(customers, data.token, roles)
+options = [*suggestion.selected, *suggestion.available]
+features = tuple(
+    st.multiselect(
+        "Features to segment on",
+        options,
+        default=list(suggestion.selected),
+        key=f"features:chosen:{data.token}",
+    )
+)
+if suggestion.excluded:
+    with st.expander(f"{len(suggestion.excluded)} columns left out, and why"):
+        st.dataframe(
+            pd.DataFrame({"column": list(suggestion.excluded), "reason": list(suggestion.excluded.values())}),
+            hide_index=True,
+            width="stretch",
+        )
+if not features:
+    st.warning("Choose at least one feature to segment on.")
+    st.stop()
+
+st.subheader("How each feature is prepared")
+st.caption(
+    "Missing values are filled (or those customers left out); skewed money columns get a log so a few big "
+    "spenders do not dominate; scaling puts every feature on the same footing; weight 2 counts a "
+    "feature twice."
+)
+edited = st.data_editor(
+    _defaults(customers, data.token, features, roles),
+    key=f"features:settings:{_token(data.token, features)}",
+    hide_index=True,
+    width="stretch",
+    disabled=["feature", "kind", "n_missing", "skew", "levels"],
+    column_config={
+        "feature": st.column_config.TextColumn("Feature"),
+        "kind": st.column_config.TextColumn("Kind"),
+        "missing": st.column_config.SelectboxColumn(
+            "Missing values", options=list(MISSING_CHOICES), required=True
+        ),
+        "n_missing": st.column_config.NumberColumn("Customers missing", format="%d"),
+        "transform": st.column_config.SelectboxColumn("Transform", options=list(TRANSFORMS), required=True),
+        "scaling": st.column_config.SelectboxColumn("Scaling", options=list(SCALINGS), required=True),
+        "weight": st.column_config.NumberColumn("Weight", min_value=0.1, max_value=10.0, step=0.1),
+        "rare_share": st.column_config.NumberColumn(
+            "Group levels rarer than", min_value=0.0, max_value=0.49, step=0.01, format="percent"
+        ),
+        "skew": st.column_config.NumberColumn("Skew", format="%.2f"),
+        "levels": st.column_config.NumberColumn("Distinct values", format="%d"),
+    },
+)
+try:
+    specs = specs_from_table(edited)
+except SegmentationError as exc:
+    st.error(str(exc))
+    st.stop()
+
+with st.expander("Distributions and correlations", expanded=False):
+    sample = _plot_sample(customers, data.token, seed)
+    shown = st.selectbox("Feature", features, key="features:histogram")
+    st.plotly_chart(
+        px.histogram(
+            sample, x=shown, title=f"How {shown} is spread across customers", labels={shown: shown}
+        ).update_layout(yaxis_title="customers"),
+        width="stretch",
+    )
+    note = (
+        f" (a random {PLOT_POINTS:,} of {len(customers):,} customers)" if len(sample) < len(customers) else ""
+    )
+    st.caption(
+        f"Each bar counts customers with values in that range{note}. A long tail to the right suggests a log."
+    )
+    correlations = _correlations(customers, data.token, features)
+    if len(correlations) > 1:
+        st.plotly_chart(
+            px.imshow(
+                correlations,
+                zmin=-1,
+                zmax=1,
+                color_continuous_scale="RdBu_r",
+                text_auto=".2f",
+                title="Correlation between features",
+                labels={"color": "Pearson r"},
+            ),
+            width="stretch",
+        )
+        st.caption(
+            "1 means two features move together, -1 opposite, 0 unrelated. Two near-duplicates count twice."
+        )
+    for first, second, r in high_correlation_pairs(correlations):
+        st.warning(
+            f"**{first}** and **{second}** are strongly correlated (r = {r:.2f}): they say almost the same "
+            "thing, so together they weigh double. Consider keeping only one."
+        )
+
+st.header("2. Number of segments")
+left, right = st.columns(2)
+algorithm = left.selectbox(
+    "Method", list(ALGORITHM_LABELS), format_func=ALGORITHM_LABELS.get, key="features:algorithm"
+)
+k_range = right.slider("k values to try", 2, MAX_K, (2, 10), key="features:k_range")
+density = algorithm == "hdbscan"
+request = (data.token, specs, k_range, algorithm, seed)
+if density:
+    st.info(
+        "The density method finds the number of segments itself; customers far from every dense group "
+        "are kept apart as 'Unassigned'."
+    )
+elif st.button("Find segments", type="primary") or st.session_state.get(SWEEP_KEY) == request:
+    st.session_state[SWEEP_KEY] = request
+
+sweep: SweepResult | None = None
+if not density and st.session_state.get(SWEEP_KEY) == request:
+    try:
+        sweep = _sweep(customers, request, k_range=k_range)
+    except SegmentationError as exc:
+        st.error(str(exc))
+        st.stop()
+
+if sweep is not None:
+    for note in sweep.notes:
+        st.warning(note)
+    st.success(f"**Recommended: k = {sweep.recommended_k}.** {sweep.reason}")
+    if sweep.disagreement:
+        st.warning(sweep.disagreement)
+    charts = [
+        (
+            sweep.inertia,
+            "Elbow: spread within segments",
+            "inertia",
+            sweep.elbow_k,
+            "Lower is tighter; the star marks the elbow, after which extra segments buy little.",
+        ),
+        (
+            sweep.silhouette,
+            "Silhouette: how distinct segments are",
+            "silhouette",
+            sweep.recommended_k,
+            "From -1 to 1: how much closer customers are to their own segment than to the next one. "
+            "Higher is better.",
+        ),
+        (
+            sweep.calinski_harabasz,
+            "Calinski–Harabasz",
+            "score",
+            None,
+            "Spread between segments relative to within them. Higher is better.",
+        ),
+        (
+            sweep.davies_bouldin,
+            "Davies–Bouldin",
+            "score",
+            None,
+            "How much segments overlap their nearest neighbour. Lower is better.",
+        ),
+    ]
+    for row in (charts[:2], charts[2:]):
+        for column, (values, title, axis, mark, caption) in zip(st.columns(2), row, strict=True):
+            column.plotly_chart(_metric_chart(sweep, values, title, axis, mark), width="stretch")
+            column.caption(caption)
+    exact = sweep.silhouette_sample_size >= sweep.n_customers
+    st.caption(
+        "Silhouette computed on all customers."
+        if exact
+        else f"Silhouette estimated on {sweep.silhouette_sample_size:,} of {sweep.n_customers:,} customers, "
+        "sampled per segment so small segments count; the other measures use every customer."
+    )
+    unstable = [k for k, s in zip(sweep.k, sweep.stability, strict=True) if s < STABLE_AGREEMENT]
+    if unstable:
+        st.warning(
+            f"Unstable solutions at k = {', '.join(map(str, unstable))}: re-fitting on other samples of "
+            "customers gives noticeably different segments, so do not build campaigns on them."
+        )
+    with st.expander("All measures per k"):
+        st.dataframe(
+            sweep.to_frame(),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "stability": st.column_config.ProgressColumn(
+                    "stability (agreement across refits)", min_value=0, max_value=1, format="%.2f"
+                ),
+                "smallest_share": st.column_config.NumberColumn("smallest segment", format="percent"),
+            },
+        )
+
+if sweep is None and not density:
+    st.info("Press **Find segments** to compare the k values.")
+    st.stop()
+
+st.header("3. Segments")
+k_default = sweep.recommended_k if sweep is not None else 4
+k = int(
+    st.number_input(
+        "Number of segments",
+        min_value=2,
+        max_value=MAX_K,
+        value=k_default,
+        key=f"features:k:{_token(request)}",
+        disabled=density,
+    )
+)
+try:
+    result = _fit(customers, data.token, specs, k, algorithm, seed)
+except SegmentationError as exc:
+    st.error(str(exc))
+    st.stop()
+run_token = _token(data.token, specs, k, algorithm, seed)
+try:
+    personas = _personas(customers, result.labels, run_token, result.features, data.customer_id_col, seed)
+except SegmentationError as exc:
+    st.warning(f"Segment names could not be generated ({exc}); segments are numbered instead.")
+    personas = ()
+names = {p.segment: p.name for p in personas if p.segment >= 0} or {
+    s: f"Segment {s}" for s in range(result.k)
+}
+_state.set_segment_run(
+    _state.SegmentRun(
+        data_token=data.token,
+        token=run_token,
+        features=result.features,
+        algorithm=algorithm,
+        k=result.k,
+        seed=seed,
+        labels=result.labels,
+        result=result,
+        default_names=names,
+        default_actions={p.segment: p.action for p in personas},
+        personas=personas or None,
+    )
+)
+for note in result.notes:
+    st.warning(note)
+current_names = _state.segment_names()
+sizes = pd.DataFrame({"segment": list(result.sizes), "customers": list(result.sizes.values())})
+sizes["name"] = [current_names.get(s, "Unassigned") for s in sizes["segment"]]
+sizes["share"] = sizes["customers"] / sizes["customers"].sum()
+st.plotly_chart(
+    px.bar(
+        sizes,
+        x="name",
+        y="customers",
+        hover_data={"share": ":.1%"},
+        title="Customers per segment",
+        labels={"name": "segment", "customers": "customers"},
+    ),
+    width="stretch",
+)
+st.caption("Segments under 1% of customers are flagged above: too small to be worth a campaign of their own.")
+
+profile = _silhouettes(customers, result, run_token, seed)
+order = np.lexsort((-profile.values, profile.labels))
+silhouette_frame = pd.DataFrame(
+    {
+        "position": np.arange(len(order)),
+        "silhouette": profile.values[order],
+        "segment": [current_names.get(int(s), str(s)) for s in profile.labels[order]],
+    }
+)
+st.plotly_chart(
+    px.bar(
+        silhouette_frame,
+        x="position",
+        y="silhouette",
+        color="segment",
+        title=f"How well each customer fits its segment (average {profile.mean:.2f})",
+        labels={"position": "customers, sorted within segment"},
+    ).update_traces(marker_line_width=0),
+    width="stretch",
+)
+scope = (
+    "every customer" if profile.exact else f"a sample of {profile.sample_size:,} customers drawn per segment"
+)
+st.caption(f"Bars below 0 are customers closer to another segment than to their own ({scope}).")
+_link("pages/personas.py", "Personas: name and describe the segments", "🧑‍🤝‍🧑")
+
+st.header("4. Saved model")
+model = result.model.with_names(current_names)
+st.download_button(
+    "Download the model (JSON)", model.to_json(), file_name="segmentation-model.json", mime="application/json"
+)
+st.caption(
+    "A readable file with the preparation settings, segment centres and names; apply it to new customers "
+    "here or with `segmentation assign`."
+)
+st.subheader("Score new customers")
+upload = st.file_uploader(
+    "Customer file with the same feature columns", type=UPLOAD_TYPES, key="features:score"
+)
+if upload is not None:
+    loaded = read_upload(upload)
+    if loaded is not None:
+        table, sha256 = loaded
+        try:
+            scored = _score(table.frame, sha256, table.detection.decimal, model, run_token)
+        except SegmentationError as exc:
+            st.error(f"**{upload.name}** could not be scored: {exc}")
+        else:
+            st.dataframe(scored.head(200), hide_index=True, width="stretch")
+            st.download_button(
+                "Download scored customers (CSV)",
+                scored.to_csv(index=False),
+                file_name="scored-customers.csv",
+                mime="text/csv",
+            )

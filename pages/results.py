@@ -1,0 +1,279 @@
+"""Campaign results page: did the customers who got the campaign do better than the control group?"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from pages import _state
+from pages._upload import UPLOAD_TYPES, read_upload
+from segmentation._errors import SegmentationError
+from segmentation.lift import LiftReport, measure_lift, simulate_results, summarise_lift
+
+NONE = "— none —"
+FROM_SESSION = "The list built on the Campaigns page"
+FROM_UPLOAD = "Upload an exported list"
+GROUP_LABELS = {"treatment": "Got the campaign", "control": "Control (not contacted)"}
+GROUP_COLOURS = {"Got the campaign": "#2563eb", "Control (not contacted)": "#9ca3af"}
+
+
+# ---- cached wrappers -------------------------------------------------------------------------
+@st.cache_data(show_spinner="Comparing the groups…", max_entries=16)
+def _lift(
+    _export: pd.DataFrame,
+    _results: pd.DataFrame,
+    key: str,
+    customer_col: str,
+    results_customer_col: str,
+    converted_col: str | None,
+    revenue_col: str | None,
+    missing: str,
+) -> LiftReport:
+    return measure_lift(
+        _export,
+        _results,
+        customer_col=customer_col,
+        results_customer_col=results_customer_col,
+        converted_col=converted_col,
+        revenue_col=revenue_col,
+        missing=missing,
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _simulated(_export: pd.DataFrame, key: str, customer_col: str, seed: int) -> pd.DataFrame:
+    return simulate_results(_export, customer_col=customer_col, seed=seed)
+
+
+# ---- charts ----------------------------------------------------------------------------------
+def _rates_chart(groups: pd.DataFrame) -> go.Figure:
+    frame = groups.assign(
+        group=groups["group"].map(GROUP_LABELS),
+        above=groups["rate_high"] - groups["rate"],
+        below=groups["rate"] - groups["rate_low"],
+    )
+    figure = px.bar(
+        frame,
+        x="comparison",
+        y="rate",
+        color="group",
+        barmode="group",
+        error_y="above",
+        error_y_minus="below",
+        title="Conversion rate by group, with 95% intervals",
+        labels={"comparison": "", "rate": "Conversion rate", "group": "Group"},
+        color_discrete_map=GROUP_COLOURS,
+        custom_data=["customers", "conversions", "rate_low", "rate_high"],
+    )
+    figure.update_traces(
+        hovertemplate="%{x}: %{y:.1%} (%{customdata[1]:,} of %{customdata[0]:,}; "
+        "95% interval %{customdata[2]:.1%} to %{customdata[3]:.1%})<extra>%{fullData.name}</extra>"
+    )
+    figure.update_layout(yaxis_tickformat=".0%", height=420, margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    return figure
+
+
+def _lift_chart(comparisons: pd.DataFrame) -> go.Figure:
+    frame = comparisons.assign(
+        lift_points=comparisons["absolute_lift"] * 100,
+        above=(comparisons["ci_high"] - comparisons["absolute_lift"]) * 100,
+        below=(comparisons["absolute_lift"] - comparisons["ci_low"]) * 100,
+        verdict=comparisons["enough_data"].map({True: "Enough data", False: "Too few customers"}),
+    )
+    figure = px.bar(
+        frame.iloc[::-1],
+        x="lift_points",
+        y="comparison",
+        orientation="h",
+        error_x="above",
+        error_x_minus="below",
+        color="verdict",
+        title="Lift in conversion rate (percentage points), with 95% intervals",
+        labels={"lift_points": "Lift (percentage points)", "comparison": "", "verdict": ""},
+        color_discrete_map={"Enough data": "#16a34a", "Too few customers": "#d1d5db"},
+        custom_data=["p_value"],
+    )
+    figure.update_traces(hovertemplate="%{y}: %{x:+.1f} points (p = %{customdata[0]:.3f})<extra></extra>")
+    figure.add_vline(x=0, line_color="#374151", line_width=1)
+    figure.update_layout(height=140 + 40 * len(frame), margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    return figure
+
+
+def _revenue_chart(groups: pd.DataFrame) -> go.Figure:
+    frame = groups.assign(group=groups["group"].map(GROUP_LABELS))
+    figure = px.bar(
+        frame,
+        x="comparison",
+        y="revenue_per_customer",
+        color="group",
+        barmode="group",
+        title="Revenue per customer by group",
+        labels={"comparison": "", "revenue_per_customer": "Revenue per customer", "group": "Group"},
+        color_discrete_map=GROUP_COLOURS,
+    )
+    figure.update_traces(hovertemplate="%{x}: %{y:,.2f} per customer<extra>%{fullData.name}</extra>")
+    figure.update_layout(height=380, margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    return figure
+
+
+# ---- widgets ---------------------------------------------------------------------------------
+def _link(page: str, label: str, icon: str) -> None:
+    """A link to another page; a plain hint when the page is run on its own (tests, direct runs)."""
+    try:
+        st.page_link(page, label=label, icon=icon)
+    except StreamlitAPIException:
+        st.markdown(f"{icon} Open **{label}** in the sidebar.")
+
+
+def _exported_list() -> tuple[pd.DataFrame, str, str] | None:
+    """The list to measure: (frame, its id column, a cache key)."""
+    campaign = _state.get(_state.CAMPAIGN)
+    sources = [FROM_SESSION, FROM_UPLOAD] if isinstance(campaign, dict) else [FROM_UPLOAD]
+    source = st.radio("Which list was sent?", sources, key="results:source", horizontal=True)
+    if source == FROM_SESSION:
+        manifest = campaign["manifest"]
+        st.caption(
+            f"Campaign **{campaign['name']}**, built {manifest['created_at']} ({campaign['file_name']})."
+        )
+        return (
+            campaign["frame"],
+            campaign["customer_col"],
+            f"session:{manifest['created_at']}:{manifest['campaign']}",
+        )
+    uploaded = st.file_uploader("Exported list (CSV or XLSX)", type=UPLOAD_TYPES, key="results:export")
+    if uploaded is None:
+        st.info("Upload the list you downloaded from the Campaigns page (it has a **group** column).")
+        return None
+    read = read_upload(uploaded)
+    if read is None:
+        return None
+    frame = read[0].frame
+    return frame, str(frame.columns[0]), f"upload:{read[1]}"
+
+
+def _results(export: pd.DataFrame, id_col: str, list_key: str) -> tuple[pd.DataFrame, str] | None:
+    simulate = st.checkbox(
+        "No results yet? Preview the report with simulated results (made-up numbers)", key="results:simulate"
+    )
+    if simulate:
+        st.warning("These results are **simulated**: they show what the report will look like, nothing more.")
+        return _simulated(export, list_key, id_col, _state.seed()), f"simulated:{_state.seed()}"
+    uploaded = st.file_uploader(
+        "Campaign results (customer id, converted 0/1 and/or revenue)", type=UPLOAD_TYPES, key="results:file"
+    )
+    if uploaded is None:
+        st.info("Upload the results exported from your email or ad platform, or your order system.")
+        return None
+    read = read_upload(uploaded)
+    return None if read is None else (read[0].frame, f"upload:{read[1]}")
+
+
+def _column(label: str, columns: list[str], preferred: str | None, key: str, *, optional: bool) -> str | None:
+    options = [NONE, *columns] if optional else columns
+    index = options.index(preferred) if preferred in options else 0
+    chosen = st.selectbox(label, options, index=index, key=key)
+    return None if chosen == NONE else chosen
+
+
+def _by_name(columns: list[str], wanted: str) -> str | None:
+    return next((c for c in columns if c.strip().casefold() == wanted), None)
+
+
+def _show(report: LiftReport) -> None:
+    st.markdown(summarise_lift(report.overall))
+    for warning in report.overall.warnings:
+        st.warning(warning)
+    small = [s.label for s in report.segments if s.too_small]
+    if small:
+        st.warning(f"Too few customers or conversions to conclude anything for: {', '.join(small)}.")
+    for note in report.notes:
+        st.info(note)
+    comparisons = report.comparison_frame()
+    st.dataframe(
+        comparisons,
+        hide_index=True,
+        column_config={
+            "comparison": "Customers",
+            "treatment_customers": st.column_config.NumberColumn("Got the campaign", format="localized"),
+            "treatment_rate": st.column_config.NumberColumn("Their conversion", format="percent"),
+            "control_customers": st.column_config.NumberColumn("Control group", format="localized"),
+            "control_rate": st.column_config.NumberColumn("Control conversion", format="percent"),
+            "absolute_lift": st.column_config.NumberColumn("Lift", format="percent"),
+            "ci_low": st.column_config.NumberColumn("95% CI from", format="percent"),
+            "ci_high": st.column_config.NumberColumn("95% CI to", format="percent"),
+            "relative_lift": st.column_config.NumberColumn("Relative lift", format="percent"),
+            "p_value": st.column_config.NumberColumn("p-value", format="%.3f"),
+            "enough_data": st.column_config.CheckboxColumn("Enough data"),
+        },
+    )
+    groups = report.group_frame()
+    st.plotly_chart(_rates_chart(groups), key="results:rates_chart")
+    st.caption(
+        "What this means: if the blue bars sit above the grey ones and the whiskers barely overlap, the "
+        "campaign most likely made people buy more; long whiskers mean the groups are too small to be sure."
+    )
+    st.plotly_chart(_lift_chart(comparisons), key="results:lift_chart")
+    st.caption(
+        "What this means: bars to the right of the line are extra conversions caused by the campaign; "
+        "when a whisker crosses the line, the effect could be zero."
+    )
+    if groups["revenue_per_customer"].notna().any():
+        st.plotly_chart(_revenue_chart(groups), key="results:revenue_chart")
+        st.caption(
+            "What this means: the average revenue each customer brought in, counting non-buyers as zero."
+        )
+
+
+# ---- page ------------------------------------------------------------------------------------
+st.title("Campaign results")
+st.caption(
+    "Join what happened after a campaign to the list you sent, and compare the customers who got it "
+    "with the control group you held back."
+)
+
+listed = _exported_list()
+if listed is None:
+    if _state.get(_state.CAMPAIGN) is None:
+        st.info("Build a list on the Campaigns page first, or upload one you exported earlier.")
+        _link("pages/campaigns.py", "Campaigns", "📣")
+    st.stop()
+export, list_id, list_key = listed
+results = _results(export, list_id, list_key)
+if results is None:
+    st.stop()
+outcomes, results_key = results
+
+columns = [str(c) for c in outcomes.columns]
+left, middle, right = st.columns(3)
+with left:
+    results_id = _column("Customer id column", columns, list_id, "results:id_col", optional=False)
+with middle:
+    converted = _column(
+        "Converted (0/1) column", columns, _by_name(columns, "converted"), "results:converted", optional=True
+    )
+with right:
+    revenue = _column(
+        "Revenue column", columns, _by_name(columns, "revenue"), "results:revenue", optional=True
+    )
+missing = st.radio(
+    "Customers on the list but not in the results",
+    ["not_converted", "exclude"],
+    format_func={"not_converted": "count as not converted", "exclude": "leave out"}.get,
+    key="results:missing",
+    horizontal=True,
+    help="Results files often list only buyers, so missing customers usually did not convert.",
+)
+if converted is None and revenue is None:
+    st.error("Choose the column that says who converted, the revenue column, or both.")
+    st.stop()
+try:
+    report = _lift(
+        export, outcomes, f"{list_key}|{results_key}", list_id, str(results_id), converted, revenue, missing
+    )
+except SegmentationError as exc:
+    st.error(str(exc))
+    st.stop()
+_show(report)

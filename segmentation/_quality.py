@@ -1,0 +1,316 @@
+"""Data-quality checks behind :func:`segmentation.profiling.profile_table`.
+
+Each check returns :class:`DataIssue` values whose message names the column, the count and
+example values, in words a marketer can act on. Counts cover every row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from segmentation._parsing import (
+    DateParse,
+    DistinctText,
+    NumberParse,
+    dates_from_distinct,
+    distinct_text,
+    is_text,
+    numbers_from_distinct,
+    parse_dates,
+    parse_numbers,
+)
+from segmentation._roles import NUMBER_ROLES, Role
+
+__all__ = [
+    "ColumnValues",
+    "DataIssue",
+    "TableShape",
+    "column_issues",
+    "column_values",
+    "missing_issues",
+    "table_issues",
+]
+
+TableShape = Literal["customers", "transactions"]
+
+_MAD_TO_SD = 1.4826
+_OUTLIER_MADS = 5.0
+_TUKEY_IQRS = 3.0
+_FEW_ROWS = 20
+_N_EXAMPLES = 3
+
+
+@dataclass(frozen=True)
+class DataIssue:
+    """One data-quality finding. ``column`` is None for table-wide findings."""
+
+    column: str | None
+    kind: str
+    count: int
+    message: str
+    examples: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"column": self.column, "kind": self.kind, "count": self.count, "message": self.message}
+
+
+def _quote_examples(examples: tuple[str, ...]) -> str:
+    return ", ".join(repr(e) for e in examples[:_N_EXAMPLES])
+
+
+def _outlier_issue(name: str, values: pd.Series) -> DataIssue | None:
+    """Robust outliers: median ± 5 scaled MADs, or Tukey's 3·IQR fences when the MAD is zero."""
+    numbers = values.dropna().to_numpy(dtype="float64")
+    if len(numbers) < _FEW_ROWS:
+        return None
+    median = float(np.median(numbers))
+    mad = float(np.median(np.abs(numbers - median))) * _MAD_TO_SD
+    if mad > 0:
+        low, high = median - _OUTLIER_MADS * mad, median + _OUTLIER_MADS * mad
+        rule = f"more than 5 robust standard deviations (5 × 1.4826 × MAD) from the median {median:,.4g}"
+    else:
+        q1, q3 = np.quantile(numbers, [0.25, 0.75])
+        iqr = float(q3 - q1)
+        if iqr == 0:
+            return None
+        low, high = q1 - _TUKEY_IQRS * iqr, q3 + _TUKEY_IQRS * iqr
+        rule = "outside Tukey's fences (quartiles ± 3 × IQR)"
+    outside = (numbers < low) | (numbers > high)
+    count = int(outside.sum())
+    if count == 0:
+        return None
+    extremes = np.unique(numbers[outside])
+    examples = tuple(f"{v:g}" for v in (extremes[:1].tolist() + extremes[-2:].tolist()))
+    above, below = int((numbers > high).sum()), int((numbers < low).sum())
+    return DataIssue(
+        name,
+        "outliers",
+        count,
+        f"{name!r} has {count:,} unusual values ({below:,} below {low:,.4g}, {above:,} above {high:,.4g}), "
+        f"{rule}, like {_quote_examples(tuple(dict.fromkeys(examples)))}. "
+        "Check they are real before segmenting.",
+        tuple(dict.fromkeys(examples)),
+    )
+
+
+def _number_issues(name: str, role: Role, parsed: NumberParse) -> list[DataIssue]:
+    issues: list[DataIssue] = []
+    if parsed.n_bad:
+        issues.append(
+            DataIssue(
+                name,
+                "not_a_number",
+                parsed.n_bad,
+                f"{name!r} has {parsed.n_bad:,} values that are not numbers, like "
+                f"{_quote_examples(parsed.examples)}; they will be treated as missing.",
+                parsed.examples,
+            )
+        )
+    if role in (Role.AMOUNT, Role.PRICE, Role.QUANTITY):
+        values = parsed.values
+        negative, zero = int((values < 0).sum()), int((values == 0).sum())
+        if negative:
+            issues.append(
+                DataIssue(
+                    name,
+                    "negative_amount",
+                    negative,
+                    f"{name!r} has {negative:,} negative values; they are taken as returns or cancellations "
+                    "and counted separately from spend.",
+                )
+            )
+        if zero:
+            issues.append(
+                DataIssue(
+                    name,
+                    "zero_amount",
+                    zero,
+                    f"{name!r} has {zero:,} values equal to zero "
+                    "(free items, test orders or missing prices?).",
+                )
+            )
+    outliers = _outlier_issue(name, parsed.values)
+    if outliers is not None:
+        issues.append(outliers)
+    return issues
+
+
+def _date_issues(name: str, parsed: DateParse) -> list[DataIssue]:
+    issues: list[DataIssue] = []
+    if parsed.n_bad:
+        issues.append(
+            DataIssue(
+                name,
+                "not_a_date",
+                parsed.n_bad,
+                f"{name!r} has {parsed.n_bad:,} values that are not dates "
+                f"(read as {parsed.format_name}), like "
+                f"{_quote_examples(parsed.examples)}; those rows will be left out of date calculations.",
+                parsed.examples,
+            )
+        )
+    if parsed.ambiguous:
+        issues.append(
+            DataIssue(
+                name,
+                "ambiguous_date",
+                0,
+                f"{name!r} could be day-first or month-first (no day above 12); it was read day-first "
+                "(31/12 style). Change it if your system writes month first.",
+            )
+        )
+    return issues
+
+
+def missing_issues(name: str, missing: int, rows: int) -> list[DataIssue]:
+    if rows and missing == rows:
+        return [
+            DataIssue(name, "all_missing", missing, f"{name!r} is empty in every row; it will be ignored.")
+        ]
+    if rows and missing > 0.5 * rows:
+        return [
+            DataIssue(
+                name,
+                "mostly_missing",
+                missing,
+                f"{name!r} is missing in {missing:,} of {rows:,} rows ({missing / rows:.0%}); "
+                "segments built on it would mostly reflect the gaps.",
+            )
+        ]
+    return []
+
+
+@dataclass(frozen=True)
+class ColumnValues:
+    """One column factorized once, so every check can share it.
+
+    ``codes`` of shape (n_rows,) index the distinct values (-1: missing or blank);
+    ``text`` is set for text columns (stripped distinct values), ``uniques`` otherwise.
+    """
+
+    series: pd.Series
+    codes: np.ndarray
+    n_distinct: int
+    text: DistinctText | None
+    uniques: np.ndarray
+
+    @property
+    def missing(self) -> int:
+        return int((self.codes < 0).sum())
+
+    def value_at(self, code: int) -> str:
+        return str(self.text.texts.iloc[code]) if self.text is not None else str(self.uniques[code])
+
+    def examples(self, limit: int = _N_EXAMPLES) -> tuple[str, ...]:
+        present = [c for c in range(len(self.uniques)) if self.text is None or self.text.texts.iloc[c] != ""]
+        return tuple(self.value_at(c) for c in present[:limit])
+
+
+def column_values(series: pd.Series) -> ColumnValues:
+    """Factorize ``series`` (text is stripped and blank counts as missing)."""
+    if is_text(series):
+        distinct = distinct_text(series)
+        texts = distinct.texts.to_numpy(dtype=object)
+        return ColumnValues(series, distinct.codes, distinct.n_distinct, distinct, texts)
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    return ColumnValues(series, codes.astype(np.int64), len(uniques), None, np.asarray(uniques, dtype=object))
+
+
+def _duplicate_id_issue(name: str, values: ColumnValues) -> DataIssue | None:
+    counts = np.bincount(values.codes[values.codes >= 0], minlength=len(values.uniques))
+    repeated = np.flatnonzero(counts > 1)
+    if len(repeated) == 0:
+        return None
+    most = repeated[np.argsort(-counts[repeated], kind="stable")][:_N_EXAMPLES]
+    examples = tuple(values.value_at(int(c)) for c in most)
+    count = int(counts[repeated].sum())
+    return DataIssue(
+        name,
+        "duplicate_id",
+        count,
+        f"{name!r} repeats: {count:,} rows share an id with another row, like "
+        f"{_quote_examples(examples)}. Only the first row of each customer will be used.",
+        examples,
+    )
+
+
+def column_issues(
+    name: str, role: Role, values: ColumnValues, *, rows: int, shape: TableShape, decimal: str
+) -> list[DataIssue]:
+    """Every check that applies to one column with the given role."""
+    missing, distinct = values.missing, values.n_distinct
+    issues = missing_issues(name, missing, rows)
+    if missing == rows or role is Role.IGNORE:
+        return issues
+    if distinct == 1 and rows > 1:
+        issues.append(
+            DataIssue(
+                name,
+                "constant",
+                rows - missing,
+                f"{name!r} has the same value ({values.examples(1)[0]!r}) in every row; "
+                "it cannot tell customers apart.",
+            )
+        )
+    index = values.series.index
+    if role in NUMBER_ROLES:
+        parsed = (
+            numbers_from_distinct(values.text, index, decimal=decimal)
+            if values.text is not None
+            else parse_numbers(values.series, decimal=decimal)
+        )
+        issues.extend(_number_issues(name, role, parsed))
+    elif role is Role.DATE:
+        dates = (
+            dates_from_distinct(values.text, index) if values.text is not None else parse_dates(values.series)
+        )
+        issues.extend(_date_issues(name, dates))
+    elif role is Role.CUSTOMER_ID and shape == "customers":
+        duplicate = _duplicate_id_issue(name, values)
+        if duplicate is not None:
+            issues.append(duplicate)
+    elif (
+        role in (Role.TEXT, Role.CATEGORICAL)
+        and rows - missing > _FEW_ROWS
+        and distinct > 0.9 * (rows - missing)
+    ):
+        issues.append(
+            DataIssue(
+                name,
+                "near_unique_text",
+                distinct,
+                f"{name!r} has a different value in almost every row ({distinct:,} distinct); it looks like "
+                "free text or an id and will not help to form segments.",
+            )
+        )
+    return issues
+
+
+def table_issues(frame: pd.DataFrame, shape: TableShape) -> list[DataIssue]:
+    issues: list[DataIssue] = []
+    if frame.shape[1] == 1:
+        issues.append(
+            DataIssue(
+                None,
+                "one_column",
+                1,
+                f"The file has a single column ({str(frame.columns[0])[:60]!r}); the separator was probably "
+                "not recognised. Choose it by hand (comma, semicolon, tab).",
+            )
+        )
+    if len(frame) < _FEW_ROWS:
+        unit = "customers" if shape == "customers" else "purchase lines"
+        issues.append(
+            DataIssue(
+                None,
+                "few_rows",
+                len(frame),
+                f"The table has only {len(frame):,} {unit}; "
+                "segments need at least a few dozen to mean anything.",
+            )
+        )
+    return issues

@@ -1,0 +1,211 @@
+"""``sweep``, ``segment`` and ``assign``: choose k, segment a customer file, score new customers."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from segmentation._errors import DataQualityWarning, ParameterError
+from segmentation.cli._common import (
+    CliTable,
+    print_json,
+    read_input,
+    resolve_column,
+    split_names,
+    write_table,
+)
+from segmentation.clustering import ALGORITHMS, fit_segments
+from segmentation.model_io import (
+    assign_segments,
+    incomplete_rows,
+    load_model,
+    numbers_for_model,
+    save_model,
+    segment_name_column,
+)
+from segmentation.preprocessing import FeatureSpec, default_specs
+from segmentation.profiling import parse_numbers
+from segmentation.selection import sweep_k
+
+__all__ = ["register"]
+
+_OUTPUT_COLUMNS = ("segment", "segment_name")
+_TEXT_ROLES = {"categorical", "category", "consent", "email", "phone", "name", "text"}
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``sweep``, ``segment`` and ``assign`` subcommands."""
+    sweep = subparsers.add_parser(
+        "sweep",
+        help="try a range of k and recommend the number of segments",
+        description="Segment FILE for every k in a range and report inertia (elbow), silhouette, "
+        "Calinski-Harabasz, Davies-Bouldin and stability, with a recommended k.",
+    )
+    _add_common(sweep)
+    sweep.add_argument("--k-min", type=int, default=2, help="smallest k to try (default 2)")
+    sweep.add_argument("--k-max", type=int, default=10, help="largest k to try (default 10, at most 30)")
+    sweep.add_argument("--json", action="store_true", help="print the results as JSON")
+    sweep.set_defaults(handler=_run_sweep)
+
+    segment = subparsers.add_parser(
+        "segment",
+        help="segment a customer file into k segments",
+        description="Segment FILE and write it back with 'segment' and 'segment_name' columns.",
+    )
+    _add_common(segment)
+    segment.add_argument("--k", type=int, required=True, help="number of segments (ignored by hdbscan)")
+    segment.add_argument(
+        "-o", "--output", required=True, metavar="OUT", help="output table (.csv/.xlsx/.parquet)"
+    )
+    segment.add_argument("--model", metavar="MODEL.json", help="also save the fitted model as JSON")
+    segment.add_argument("--personas", metavar="PERSONAS.json", help="also save the segment personas as JSON")
+    segment.set_defaults(handler=_run_segment)
+
+    assign = subparsers.add_parser(
+        "assign",
+        help="put new customers in the segments of a saved model",
+        description="Apply MODEL.json (from 'segment --model' or the app) to FILE.",
+    )
+    assign.add_argument("file", metavar="FILE", help="customer table (CSV, Excel, Parquet ...)")
+    assign.add_argument(
+        "--model", required=True, metavar="MODEL.json", help="model saved by 'segment --model'"
+    )
+    assign.add_argument(
+        "-o", "--output", required=True, metavar="OUT", help="output table (.csv/.xlsx/.parquet)"
+    )
+    assign.set_defaults(handler=_run_assign)
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE", help="customer table, one row per customer")
+    parser.add_argument(
+        "--features",
+        required=True,
+        help="comma-separated feature columns, e.g. 'Age,Annual Income (k$)' (use \\, for a comma in a name)",
+    )
+    parser.add_argument("--algorithm", choices=ALGORITHMS, default="kmeans", help="clustering method")
+    parser.add_argument("--seed", type=int, default=0, help="random seed; same seed, same result (default 0)")
+
+
+def _as_numbers(table: CliTable, names: list[str]) -> pd.DataFrame:
+    """``table.typed`` with the named columns read as numbers from the raw text where every value is one.
+
+    Explicitly named features win over guessed roles: small integers can look like dates or ids.
+    """
+    typed = table.typed
+    for name in names:
+        if pd.api.types.is_numeric_dtype(typed[name]) and not pd.api.types.is_bool_dtype(typed[name]):
+            continue
+        numbers = parse_numbers(table.raw[name], decimal=table.loaded.detection.decimal).values
+        if numbers.notna().sum() == table.raw[name].notna().sum():
+            typed = typed.assign(**{name: numbers.astype("float64")})
+    return typed
+
+
+def _features(table: CliTable, features_text: str) -> tuple[pd.DataFrame, tuple[FeatureSpec, ...]]:
+    """The typed table and default specs for the features named on the command line."""
+    names = [
+        resolve_column(table.typed, name, file=table.path, flag="--features")
+        for name in split_names(features_text)
+    ]
+    roles = {str(c): str(r) for c, r in table.roles.items()}
+    guessable = [n for n in names if roles.get(n) not in _TEXT_ROLES]
+    typed = _as_numbers(table, guessable)
+    roles.update({n: "numeric" for n in guessable if typed[n].dtype != table.typed[n].dtype})
+    return typed, default_specs(typed, names, roles)
+
+
+def _progress_to_stderr(fraction: float, message: str) -> None:
+    if sys.stderr.isatty():
+        sys.stderr.write(f"\r{fraction:4.0%} {message}   ")
+        if fraction >= 1:
+            sys.stderr.write("\n")
+
+
+def _run_sweep(args: argparse.Namespace) -> None:
+    if args.k_min > args.k_max:
+        raise ParameterError(f"--k-min {args.k_min} is larger than --k-max {args.k_max}.")
+    table = read_input(args.file)
+    typed, specs = _features(table, args.features)
+    result = sweep_k(
+        typed,
+        specs,
+        k_values=range(args.k_min, args.k_max + 1),
+        algorithm=args.algorithm,
+        seed=args.seed,
+        progress=_progress_to_stderr,
+    )
+    if args.json:
+        print_json(result.to_dict())
+        return
+    shown = result.to_frame().rename(columns={"smallest_share": "smallest segment"})
+    print(shown.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    print(f"\nElbow: {result.elbow_k if result.elbow_k is not None else 'none found'}")
+    print(f"Recommended k: {result.recommended_k}. {result.reason}")
+    if result.disagreement:
+        print(result.disagreement)
+    print(f"Silhouette estimated on {result.silhouette_sample_size:,} of {result.n_customers:,} customers.")
+
+
+def _id_column(table: CliTable) -> str | None:
+    return next((str(c) for c, r in table.roles.items() if str(r) == "customer_id"), None)
+
+
+def _with_segments(raw: pd.DataFrame, labels: np.ndarray, names: np.ndarray) -> pd.DataFrame:
+    clashing = [c for c in _OUTPUT_COLUMNS if c in raw.columns]
+    if clashing:
+        warnings.warn(
+            f"the input already has {', '.join(repr(c) for c in clashing)}; the output replaces them.",
+            DataQualityWarning,
+            stacklevel=2,
+        )
+    out = raw.drop(columns=clashing)
+    out["segment"] = labels
+    out["segment_name"] = names
+    return out
+
+
+def _run_segment(args: argparse.Namespace) -> None:
+    from segmentation.personas import describe_segments, guess_money_column, personas_to_dict
+
+    table = read_input(args.file)
+    typed, specs = _features(table, args.features)
+    result = fit_segments(typed, specs, k=args.k, algorithm=args.algorithm, seed=args.seed)
+    personas = describe_segments(
+        typed,
+        result.labels,
+        features=list(result.features),
+        money_col=guess_money_column(typed),
+        id_col=_id_column(table),
+        seed=args.seed,
+    )
+    names = {p.segment: p.name for p in personas if p.segment >= 0}
+    column = segment_name_column(result.labels, names, not_segmented=result.not_segmented)
+    write_table(_with_segments(table.raw, result.labels, column), args.output)
+    if args.model:
+        save_model(result.model.with_names(names), args.model)
+    if args.personas:
+        Path(args.personas).write_text(
+            json.dumps(personas_to_dict(personas), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+    sizes = ", ".join(f"{names.get(s, 'Unassigned')} {n:,}" for s, n in sorted(result.sizes.items()))
+    print(f"Wrote {args.output}: {len(result.labels):,} customers in {result.k} segments ({sizes}).")
+
+
+def _run_assign(args: argparse.Namespace) -> None:
+    model = load_model(args.model)
+    table = read_input(args.file)
+    typed = numbers_for_model(model, table.raw, decimal=table.loaded.detection.decimal)
+    labels = assign_segments(model, typed)
+    column = segment_name_column(labels, model.segment_names, not_segmented=incomplete_rows(model, typed))
+    write_table(_with_segments(table.raw, labels, column), args.output)
+    counts = pd.Series(column).value_counts()
+    summary = ", ".join(f"{name} {count:,}" for name, count in counts.items())
+    print(f"Wrote {args.output}: {len(labels):,} customers ({summary}).")

@@ -1,0 +1,168 @@
+"""The Campaigns and Campaign results pages, run with Streamlit's AppTest on small session data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from pages._state import ActiveData, SegmentRun
+
+N_CUSTOMERS = 60
+PAGES = Path(__file__).resolve().parents[1] / "pages"
+
+
+def _session() -> tuple[ActiveData, SegmentRun]:
+    ids = [f"C{i:03d}" for i in range(N_CUSTOMERS)]
+    customers = pd.DataFrame(
+        {
+            "customer_id": pd.Series(ids, dtype="str"),
+            "email": pd.Series([f"c{i}@example.com" for i in range(N_CUSTOMERS)], dtype="str"),
+            "first_name": pd.Series(["Ann", "=Bo", "Cy"] * (N_CUSTOMERS // 3), dtype="str"),
+            "monetary": np.linspace(10.0, 600.0, N_CUSTOMERS),
+            "marketing_consent": pd.array([i % 4 != 0 for i in range(N_CUSTOMERS)], dtype="boolean"),
+        }
+    )
+    roles = {
+        "customer_id": "customer_id",
+        "email": "email",
+        "first_name": "name",
+        "monetary": "amount",
+        "marketing_consent": "consent",
+    }
+    data = ActiveData(
+        source_name="test.csv",
+        token="data-1",
+        customers=customers,
+        customer_id_col="customer_id",
+        roles=roles,
+    )
+    labels = np.array([i % 3 for i in range(N_CUSTOMERS)])
+    run = SegmentRun(
+        data_token="data-1",
+        token="run-1",
+        features=("monetary",),
+        algorithm="kmeans",
+        k=3,
+        seed=0,
+        labels=labels,
+        result=None,
+        default_names={0: "Loyal", 1: "New", 2: "At risk"},
+        default_actions={0: "Thank them", 1: "Welcome", 2: "Win back"},
+    )
+    return data, run
+
+
+def _campaigns_page() -> AppTest:
+    at = AppTest.from_file(str(PAGES / "campaigns.py"), default_timeout=30)
+    data, run = _session()
+    at.session_state["active_data"] = data
+    at.session_state["segment_run"] = run
+    return at
+
+
+def _metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_campaigns_page_builds_the_list_live() -> None:
+    at = _campaigns_page().run()
+    assert not at.exception
+    # 15 of 60 have no consent (every 4th); 10% control per segment of 15 -> round(1.5) = 2 each.
+    assert _metric(at, "On the list") == "45"
+    assert _metric(at, "Control group") == "6"
+    rules = at.dataframe[0].value.set_index("rule")
+    assert rules.loc["no marketing consent", "removed"] == 15
+    campaign = at.session_state["campaign"]
+    assert campaign["manifest"]["consent"]["column"] == "marketing_consent"
+    assert campaign["file_name"].startswith("Campaign_") and campaign["file_name"].endswith(".csv")
+    assert set(campaign["frame"]["suggested_action"]) == {"Thank them", "Welcome", "Win back"}
+
+    at.multiselect(key="campaigns:segments").set_value(["Loyal"]).run()
+    assert _metric(at, "On the list") == "15"
+    at.slider(key="campaigns:control").set_value(0.2).run()
+    assert _metric(at, "Control group") == "3"
+    at.selectbox(key="campaigns:filter_col_0").set_value("monetary").run()
+    at.selectbox(key="campaigns:filter_op_0_True").set_value("at least")
+    at.text_input(key="campaigns:filter_value_0").set_value("300").run()
+    assert not at.exception
+    listed = at.session_state["campaign"]["frame"]
+    assert len(listed) == int(_metric(at, "On the list")) and 0 < len(listed) < 15
+
+
+def test_campaigns_page_consent_waiver_and_bad_filter() -> None:
+    at = _campaigns_page().run()
+    at.selectbox(key="campaigns:consent_col").set_value("— none —").run()
+    assert any("Choose the consent column" in e.value for e in at.error)
+    at.checkbox(key="campaigns:waive").check().run()
+    assert any("waived" in w.value for w in at.warning)
+    assert _metric(at, "On the list") == str(N_CUSTOMERS)
+    assert at.session_state["campaign"]["manifest"]["consent"]["waived"] is True
+    at.selectbox(key="campaigns:filter_col_0").set_value("monetary").run()
+    at.text_input(key="campaigns:filter_value_0").set_value("lots").run()
+    assert any("not a number" in e.value for e in at.error)
+
+
+def test_campaigns_page_without_segments_points_to_the_right_page() -> None:
+    at = AppTest.from_file(str(PAGES / "campaigns.py"), default_timeout=30)
+    data, _ = _session()
+    at.session_state["active_data"] = data
+    at.run()
+    assert not at.exception
+    assert any("Segment your customers first" in i.value for i in at.info)
+
+
+@pytest.fixture
+def campaign_in_session() -> AppTest:
+    at = _campaigns_page().run()
+    return at
+
+
+def test_results_page_measures_the_last_campaign(campaign_in_session: AppTest) -> None:
+    campaign = campaign_in_session.session_state["campaign"]
+    at = AppTest.from_file(str(PAGES / "results.py"), default_timeout=30)
+    data, run = _session()
+    at.session_state["active_data"] = data
+    at.session_state["segment_run"] = run
+    at.session_state["campaign"] = campaign
+    at.run()
+    assert not at.exception
+    at.checkbox(key="results:simulate").check().run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert table.loc[0, "comparison"] == "All customers"
+    assert table.loc[0, "treatment_customers"] == 39 and table.loc[0, "control_customers"] == 6
+    assert any("too few" in w.value or "only" in w.value for w in at.warning)
+    assert any(m.value.startswith("Customers who got the campaign converted") for m in at.markdown)
+
+
+def test_results_page_empty_state() -> None:
+    at = AppTest.from_file(str(PAGES / "results.py"), default_timeout=30).run()
+    assert not at.exception
+    assert any("Campaigns page" in i.value or "Upload" in i.value for i in at.info)
+
+
+def test_campaigns_page_adds_recommended_items_and_hashes_emails() -> None:
+    at = _campaigns_page()
+    at.session_state["recommendations"] = pd.DataFrame(
+        {
+            "customer": [f"C{i:03d}" for i in range(N_CUSTOMERS) for _ in range(2)],
+            "rank": [1, 2] * N_CUSTOMERS,
+            "item": ["P1", "P2"] * N_CUSTOMERS,
+            "item_name": ["Tea", "Mug"] * N_CUSTOMERS,
+            "score": 0.5,
+            "reason": "bought together",
+            "cold_start": False,
+        }
+    )
+    at.run()
+    at.number_input(key="campaigns:top_n").set_value(2).run()
+    at.checkbox(key="campaigns:hash").check().run()
+    assert not at.exception
+    frame = at.session_state["campaign"]["frame"]
+    assert {"item_1", "item_1_name", "item_2", "item_2_name", "email_sha256"} <= set(frame.columns)
+    assert "email" not in frame.columns and "first_name" not in frame.columns
+    assert set(frame["item_2_name"]) == {"Mug"}

@@ -1,0 +1,118 @@
+"""The Features & k page through AppTest: empty state, defaults, sweep, segments, saved model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+from pages._state import ACTIVE_DATA, SEGMENT_RUN, ActiveData, SegmentRun
+from segmentation.model_io import SegmentationModel
+
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "features.py")
+CENTRES = np.array([[10.0, 100.0, 2.0], [60.0, 600.0, 12.0], [120.0, 300.0, 6.0]])
+SPREAD = np.array([4.0, 30.0, 0.8])
+
+
+def _data() -> ActiveData:
+    rng = np.random.default_rng(3)
+    points = CENTRES[np.repeat([0, 1, 2], 50)] + rng.normal(size=(150, 3)) * SPREAD  # three planted groups
+    customers = pd.DataFrame(
+        {
+            "customer_id": [f"C{i:04d}" for i in range(150)],
+            "email": [f"c{i}@example.com" for i in range(150)],
+            "recency_days": np.abs(points[:, 0]),
+            "monetary": np.abs(points[:, 1]),
+            "frequency": np.abs(points[:, 2]),
+            "monetary_again": np.abs(points[:, 1]) * 2 + 1,
+            "country": pd.Series(rng.choice(["FR", "DE"], 150), dtype="str"),
+            "store": ["Main"] * 150,
+        }
+    )
+    roles = {"customer_id": "customer_id", "email": "email", "country": "categorical"}
+    return ActiveData(
+        source_name="test.csv", token="d1", customers=customers, customer_id_col="customer_id", roles=roles
+    )
+
+
+def _page(data: ActiveData | None) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    if data is not None:
+        at.session_state[ACTIVE_DATA] = data
+    return at.run()
+
+
+def test_without_data_the_page_points_to_the_data_page() -> None:
+    at = _page(None)
+    assert not at.exception
+    assert "Load data on the Data page first" in at.info[0].value
+
+
+def test_defaults_leave_out_ids_pii_and_constants_and_warn_on_correlation() -> None:
+    at = _page(_data())
+    assert not at.exception
+    chosen = at.multiselect[0].value
+    assert chosen == ["recency_days", "monetary", "frequency", "monetary_again"]
+    excluded = at.dataframe[0].value.set_index("column")["reason"]
+    assert {"customer_id", "email", "store"} <= set(excluded.index)
+    assert any("monetary" in w.value and "monetary_again" in w.value for w in at.warning)
+    assert "Find segments" in at.info[-1].value  # nothing computed before the button
+
+
+def test_find_segments_recommends_the_planted_k_and_stores_the_run() -> None:
+    at = _page(_data())
+    at.multiselect[0].set_value(["recency_days", "monetary", "frequency"])
+    at.slider[0].set_value((2, 6))
+    at.run()
+    at.button[0].click().run()
+    assert not at.exception
+    assert "Recommended: k = 3" in at.success[0].value
+    run = at.session_state[SEGMENT_RUN]
+    assert isinstance(run, SegmentRun) and run.k == 3 and run.data_token == "d1"
+    assert len(run.labels) == 150 and set(run.default_names) == {0, 1, 2}
+    assert len(set(run.default_names.values())) == 3
+    assert "Silhouette computed on all customers" in " ".join(c.value for c in at.caption)
+
+
+def test_density_method_needs_no_sweep_and_marks_unassigned() -> None:
+    at = _page(_data())
+    at.multiselect[0].set_value(["recency_days", "monetary", "frequency"])
+    at.selectbox(key="features:algorithm").set_value("hdbscan").run()
+    assert not at.exception
+    run = at.session_state[SEGMENT_RUN]
+    assert run.algorithm == "hdbscan" and run.k >= 2
+
+
+def test_saved_model_is_json_that_reproduces_the_run() -> None:
+    data = _data()
+    at = _page(data)
+    at.multiselect[0].set_value(["recency_days", "monetary", "frequency"])
+    at.run()
+    at.button[0].click().run()
+    run = at.session_state[SEGMENT_RUN]
+    model = SegmentationModel.from_json(run.result.model.to_json())
+    from segmentation.model_io import assign_segments
+
+    assert np.array_equal(assign_segments(model, data.customers), run.labels)
+    assert json.loads(run.result.model.to_json())["algorithm"] == "kmeans"
+
+
+def test_k_range_above_the_number_of_customers_is_explained() -> None:
+    data = _data()
+    small = ActiveData(
+        source_name="tiny.csv",
+        token="d2",
+        customers=data.customers.head(8),
+        customer_id_col="customer_id",
+        roles=data.roles,
+    )
+    at = _page(small)
+    at.multiselect[0].set_value(["recency_days", "monetary", "frequency"])
+    at.run()
+    at.button[0].click().run()
+    assert not at.exception
+    assert any("k=10 is larger than the 8 customers" in e.value for e in at.error)
+    assert SEGMENT_RUN not in at.session_state

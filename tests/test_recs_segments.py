@@ -1,0 +1,141 @@
+"""Top-N lists with reasons, cold start, catalogs, and a segment's top items with lift and owned share."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from segmentation._errors import ParameterError
+from segmentation.recommendations import (
+    build_interactions,
+    fit_recommender,
+    item_names,
+    recommend_top_n,
+    segment_top_items,
+)
+
+# Two tastes: coffee lovers (a, b, c) and tea lovers (t, u, v). Customer c9 bought one coffee.
+HISTORY = {
+    "c1": ["a", "b", "c"],
+    "c2": ["a", "b", "c"],
+    "c3": ["a", "b"],
+    "c4": ["a", "c"],
+    "t1": ["t", "u", "v"],
+    "t2": ["t", "u", "v"],
+    "t3": ["t", "u"],
+    "c9": ["b"],
+}
+CATALOG = pd.DataFrame(
+    {
+        "sku": ["a", "b", "c", "t", "u"],
+        "title": ["Espresso", "Grinder", "Mug", "Green tea", "Teapot"],
+        "price": [1, 2, 3, 4, 5],
+    }
+)
+SEGMENTS = {"c1": 0, "c2": 0, "c3": 0, "c4": 0, "c9": 0, "t1": 1, "t2": 1, "t3": 1, "new_c": 0, "new_t": 1}
+NAMES = {0: "Coffee lovers", 1: "Tea lovers"}
+
+
+@pytest.fixture(scope="module")
+def fitted_by_model() -> dict:
+    rows = [(c, item, day) for c, items in HISTORY.items() for day, item in enumerate(items)]
+    frame = pd.DataFrame(rows, columns=["customer", "item", "day"])
+    interactions = build_interactions(frame, customer_col="customer", item_col="item", time_col="day")
+    return {
+        m: fit_recommender(interactions, model=m)
+        for m in ("item_knn", "ease", "popularity", "user_knn", "rp3beta")
+    }
+
+
+def test_lists_exclude_owned_items_and_name_the_reason(fitted_by_model: dict) -> None:
+    recs = recommend_top_n(fitted_by_model["item_knn"], n=2, catalog=CATALOG)
+    assert list(recs.columns) == ["customer", "rank", "item", "item_name", "score", "reason", "cold_start"]
+    for customer, owned in HISTORY.items():
+        assert not set(recs.loc[recs["customer"] == customer, "item"]) & set(owned)
+    c3 = recs[recs["customer"] == "c3"].iloc[0]
+    assert c3["item"] == "c" and c3["item_name"] == "Mug" and c3["rank"] == 1
+    assert c3["reason"] in {"Because they bought Espresso", "Because they bought Grinder"}
+    # A single interaction is enough for a reason; that interaction is the reason.
+    c9 = recs[recs["customer"] == "c9"]
+    assert set(c9["item"]) == {"a", "c"} and set(c9["reason"]) == {"Because they bought Grinder"}
+    assert not recs["cold_start"].any()
+
+
+def test_items_missing_from_the_catalog_keep_their_id(fitted_by_model: dict) -> None:
+    recs = recommend_top_n(fitted_by_model["ease"], n=1, catalog=CATALOG)
+    t3 = recs[recs["customer"] == "t3"].iloc[0]
+    assert t3["item"] == "v" and t3["item_name"] == "v"
+    assert list(item_names(["a", "zz"], CATALOG)) == ["Espresso", "zz"]
+    assert list(item_names(["a"], None)) == ["a"]
+
+
+def test_cold_start_customers_get_their_segments_popular_items(fitted_by_model: dict) -> None:
+    customers = [*HISTORY, "new_c", "new_t", "stranger"]
+    recs = recommend_top_n(
+        fitted_by_model["ease"],
+        n=2,
+        customers=customers,
+        segments=SEGMENTS,
+        segment_names=NAMES,
+        catalog=CATALOG,
+    )
+    assert list(dict.fromkeys(recs["customer"])) == customers
+    new_t = recs[recs["customer"] == "new_t"]
+    assert new_t["cold_start"].all() and list(new_t["item"]) == ["t", "u"]
+    assert set(new_t["reason"]) == {"Popular in Tea lovers"} and set(new_t["segment"]) == {1}
+    new_c = recs[recs["customer"] == "new_c"]
+    assert list(new_c["item"]) == ["a", "b"]
+    stranger = recs[recs["customer"] == "stranger"]
+    assert stranger["cold_start"].all() and set(stranger["reason"]) == {"Popular with all customers"}
+    assert set(stranger["segment"]) == {-1}
+
+
+def test_every_model_gives_full_unseen_lists(fitted_by_model: dict) -> None:
+    for name, fitted in fitted_by_model.items():
+        recs = recommend_top_n(fitted, n=3)
+        assert recs.groupby("customer").size().max() <= 3, name
+        merged = recs.merge(
+            pd.DataFrame(
+                [(c, i) for c, items in HISTORY.items() for i in items], columns=["customer", "item"]
+            )
+        )
+        assert merged.empty, name
+        assert (recs["reason"].str.len() > 0).all(), name
+
+
+def test_one_item_catalog() -> None:
+    frame = pd.DataFrame({"customer": ["x", "y"], "item": ["only", "only"]})
+    fitted = fit_recommender(build_interactions(frame, customer_col="customer", item_col="item"))
+    recs = recommend_top_n(fitted, n=5, customers=["x", "z"])
+    # x owns the only item: nothing left; z is new and gets it, flagged.
+    assert list(recs["customer"]) == ["z"] and list(recs["item"]) == ["only"] and recs["cold_start"].all()
+    top = segment_top_items(fitted, ["x", "y"], n=3)
+    assert list(top["item"]) == ["only"] and top["owned_share"].iloc[0] == 1.0
+
+
+def test_segment_top_items_lift_and_owned_share(fitted_by_model: dict) -> None:
+    coffee = [c for c, s in SEGMENTS.items() if s == 0]
+    top = segment_top_items(fitted_by_model["item_knn"], coffee, n=3, catalog=CATALOG)
+    assert list(top.columns) == ["item", "item_name", "score", "lift", "owned_share", "from_popularity"]
+    # Mug is missing for c3 (owns Espresso+Grinder) and c9 (Grinder); Grinder for c4; Espresso for c9.
+    assert list(top["item"]) == ["c", "b", "a"]
+    sim_ab, sim_ac, sim_bc = 3 / (4 + 20), 3 / (np.sqrt(12) + 20), 2 / (np.sqrt(12) + 20)
+    expected = np.array([sim_ac + 2 * sim_bc, sim_ab + sim_bc, sim_ab]) / 5  # averaged over 5 with history
+    assert top["score"].to_numpy() == pytest.approx(expected, rel=1e-5)
+    # Owned share counts all 6 coffee customers, including the new one.
+    assert top["owned_share"].tolist() == pytest.approx([3 / 6, 4 / 6, 4 / 6])
+    popularity_share = np.array([3 + 1, 4 + 1, 4 + 1]) / (19 + 6)
+    assert top["lift"].to_numpy() == pytest.approx(expected / expected.sum() / popularity_share, rel=1e-5)
+    nobody = segment_top_items(fitted_by_model["item_knn"], ["new_c"], n=2)
+    assert nobody["from_popularity"].all() and list(nobody["item"]) == ["a", "b"]
+    with pytest.raises(ParameterError):
+        segment_top_items(fitted_by_model["item_knn"], coffee, n=0)
+    with pytest.raises(ParameterError):
+        recommend_top_n(fitted_by_model["item_knn"], n=0)
+
+
+def test_popularity_model_reasons_are_counts(fitted_by_model: dict) -> None:
+    recs = recommend_top_n(fitted_by_model["popularity"], n=1, customers=["t3"])
+    assert recs["reason"].iloc[0].startswith("Bestseller: owned by")
+    assert np.isfinite(recs["score"]).all()

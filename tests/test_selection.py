@@ -1,0 +1,106 @@
+"""The k sweep: planted k is recommended, measures line up, stratified silhouette, edge cases."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.datasets import make_blobs
+from sklearn.metrics import silhouette_score
+
+from segmentation._errors import ParameterError
+from segmentation.clustering import fit_segments
+from segmentation.preprocessing import FeatureSpec, prepare_features
+from segmentation.selection import elbow_of, recommend_k, silhouette_profile, stratified_sample, sweep_k
+
+FEATURES = ["a", "b", "c"]
+SPECS = [FeatureSpec(name) for name in FEATURES]
+
+
+CORNERS = np.array([[0, 0, 0], [10, 0, 0], [0, 10, 0], [0, 0, 10], [10, 10, 10], [10, 10, 0]], dtype=float)
+
+
+def blobs(n: int, centers: int, seed: int = 0, std: float = 1.0) -> pd.DataFrame:
+    """Well-separated groups (corners of a cube, 10 apart) with a known number of segments."""
+    points, _ = make_blobs(n_samples=n, centers=CORNERS[:centers], cluster_std=std, random_state=seed)
+    return pd.DataFrame(points, columns=FEATURES)
+
+
+def test_planted_four_segments_are_recommended() -> None:
+    calls: list[tuple[float, str]] = []
+    result = sweep_k(
+        blobs(400, 4), SPECS, k_values=range(2, 8), seed=0, progress=lambda f, m: calls.append((f, m))
+    )
+    assert result.k == (2, 3, 4, 5, 6, 7)
+    assert result.recommended_k == 4 and result.elbow_k == 4
+    assert "k=4" in result.reason and result.disagreement is None
+    best = int(np.argmax(result.silhouette))
+    assert result.k[best] == 4 and result.stability[best] > 0.95
+    assert list(result.inertia) == sorted(result.inertia, reverse=True)
+    assert [round(f, 3) for f, _ in calls] == [round(i / 6, 3) for i in range(1, 7)]
+
+
+def test_json_dict_has_the_documented_keys_aligned_with_k() -> None:
+    payload = sweep_k(blobs(200, 3), SPECS, k_values=range(2, 5)).to_dict()
+    for key in ("k", "inertia", "silhouette", "calinski_harabasz", "davies_bouldin"):
+        assert len(payload[key]) == 3
+    assert isinstance(payload["recommended_k"], int) and payload["silhouette_sample_size"] == 200
+
+
+def test_small_data_silhouette_is_exact() -> None:
+    frame = blobs(300, 3)
+    result = sweep_k(frame, SPECS, k_values=[3])
+    labels = fit_segments(frame, SPECS, k=3).labels
+    scaled = prepare_features(frame, SPECS).matrix
+    assert result.silhouette[0] == pytest.approx(silhouette_score(scaled, labels), abs=1e-9)
+
+
+def test_stratified_sample_keeps_small_segments_and_reweights() -> None:
+    labels = np.array([0] * 9000 + [1] * 900 + [2] * 100)
+    rows, weights = stratified_sample(labels, size=1000, seed=0, min_per_segment=200)
+    picked = labels[rows]
+    assert len(rows) == 1000 and len(set(rows.tolist())) == 1000
+    assert (picked == 2).sum() == 100 and (picked == 1).sum() >= 200
+    for segment, size in ((0, 9000), (1, 900), (2, 100)):
+        assert weights[picked == segment].sum() == pytest.approx(size)
+
+
+def test_sampled_silhouette_is_close_to_exact() -> None:
+    frame = blobs(3000, 5, std=3.0)
+    result = fit_segments(frame, SPECS, k=5)
+    profile = silhouette_profile(frame, result, sample_size=800, seed=1)
+    exact = silhouette_score(prepare_features(frame, SPECS).matrix, result.labels)
+    assert profile.sample_size == 800 and not profile.exact
+    assert profile.mean == pytest.approx(exact, abs=0.02)
+
+
+def test_recommendation_skips_unstable_and_tiny_solutions_and_reports_disagreement() -> None:
+    k, reason, disagreement = recommend_k(
+        [2, 3, 4, 5], [0.5, 0.6, 0.7, 0.4], [1.0, 1.0, 0.5, 1.0], [0.3, 0.2, 0.1, 0.005], elbow_k=3
+    )
+    assert k == 3 and "elbow" not in reason.split(" ")[1]
+    assert disagreement is not None and "k=3" in disagreement and "k=4" in disagreement
+    k, reason, _ = recommend_k([2, 3], [0.5, 0.49], [1.0, 1.0], [0.3, 0.3], elbow_k=3)
+    assert k == 3 and "elbow" in reason
+
+
+def test_elbow_of_a_clear_knee_and_of_a_straight_line() -> None:
+    assert elbow_of([2, 3, 4, 5, 6, 7], [100, 50, 12, 10, 9, 8]) == 4
+    assert elbow_of([2, 3], [10, 5]) is None
+
+
+def test_k_range_checks() -> None:
+    frame = blobs(8, 2)
+    with pytest.raises(ParameterError, match="k=10 is larger than the 8 customers"):
+        sweep_k(frame, SPECS, k_values=range(2, 11))
+    with pytest.raises(ParameterError, match="between 2 and 30"):
+        sweep_k(frame, SPECS, k_values=range(1, 4))
+    with pytest.raises(ParameterError, match="finds the number of segments itself"):
+        sweep_k(frame, SPECS, k_values=[2], algorithm="hdbscan")
+
+
+def test_sweep_on_agglomerative_and_gmm_runs() -> None:
+    frame = blobs(300, 3)
+    for algorithm in ("agglomerative", "gmm"):
+        result = sweep_k(frame, SPECS, k_values=range(2, 6), algorithm=algorithm)
+        assert result.recommended_k == 3, algorithm
