@@ -11,15 +11,15 @@ import streamlit as st
 from pages import _state
 from pages._shell import ensure_demo_loaded, journey_status
 
-st.set_page_config(page_title="Segmentation studio", page_icon="🧭", layout="wide")
+st.set_page_config(page_title="Segmentation studio", page_icon=":material/donut_small:", layout="wide")
 
 PAGES = [
-    st.Page("pages/data.py", title="1 · Data", icon="📂", default=True),
-    st.Page("pages/features.py", title="2 · Features & k", icon="🧮"),
-    st.Page("pages/personas.py", title="3 · Personas", icon="🧑‍🤝‍🧑"),
-    st.Page("pages/recommendations.py", title="4 · Recommendations", icon="🛒"),
-    st.Page("pages/campaigns.py", title="5 · Campaigns", icon="📣"),
-    st.Page("pages/results.py", title="6 · Campaign results", icon="📈"),
+    st.Page("pages/data.py", title="1 · Data", icon=":material/upload_file:", default=True),
+    st.Page("pages/features.py", title="2 · Features & k", icon=":material/tune:"),
+    st.Page("pages/personas.py", title="3 · Personas", icon=":material/groups:"),
+    st.Page("pages/recommendations.py", title="4 · Recommendations", icon=":material/shopping_cart:"),
+    st.Page("pages/campaigns.py", title="5 · Campaigns", icon=":material/campaign:"),
+    st.Page("pages/results.py", title="6 · Campaign results", icon=":material/trending_up:"),
 ]
 
 ensure_demo_loaded()
@@ -27,9 +27,7 @@ st.session_state.setdefault(_state.SEED, _state.DEFAULT_SEED)
 page = st.navigation(PAGES)
 
 with st.sidebar:
-    st.markdown("### Your progress")
-    for step, done, detail in journey_status():
-        st.markdown(f"{'✅' if done else '⬜'} **{step}**  \n<small>{detail}</small>", unsafe_allow_html=True)
+    progress_box = st.container()
     st.divider()
     st.number_input(
         "Random seed",
@@ -41,4 +39,12 @@ with st.sidebar:
         "so the same data and seed always give the same segments and lists.",
     )
 
-page.run()
+try:
+    page.run()
+finally:
+    # Drawn after the page (even when it stops early) so a step finished on this run shows as done.
+    with progress_box:
+        st.markdown("### Your progress")
+        for step, done, detail in journey_status():
+            icon = ":material/check_circle:" if done else ":material/radio_button_unchecked:"
+            st.markdown(f"{icon} **{step}**  \n<small>{detail}</small>", unsafe_allow_html=True)

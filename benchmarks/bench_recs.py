@@ -58,6 +58,40 @@ def quality(seed: int = 0) -> None:
         )
 
 
+def _peak_rss_mb() -> float:
+    """Peak resident memory of this process in MB.
+
+    VmHWM starts afresh at exec; ru_maxrss on Linux keeps the parent's peak across fork+exec,
+    so it is only a fallback.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:  # not Linux
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _generate(data_path: str) -> None:
+    """Runs in its own process, so the benchmark's parent never holds the 1M-row table."""
+    started = time.perf_counter()
+    frame = make_synthetic_interactions(**SCALE, min_per_customer=1, seed=0)
+    interactions = build_interactions(
+        frame, customer_col="customer_id", item_col="item_id", weighting="count"
+    )
+    coo = interactions.matrix.tocoo()
+    np.savez(data_path, rows=coo.row, cols=coo.col, n_rows=coo.shape[0], n_cols=coo.shape[1])
+    print(
+        json.dumps({"seconds": time.perf_counter() - started, "nnz": int(coo.nnz), "shape": list(coo.shape)})
+    )
+
+
+def _run_self(*args: str) -> dict:
+    out = subprocess.run([sys.executable, __file__, *args], check=True, capture_output=True, text=True)
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
 def _child(data_path: str, model_name: str) -> None:
     """Runs in a fresh process so ru_maxrss is this workload's peak alone."""
     import scipy.sparse as sp
@@ -72,7 +106,7 @@ def _child(data_path: str, model_name: str) -> None:
     fitted = time.perf_counter()
     ids, _ = model.recommend(np.arange(matrix.shape[0]), matrix, 10)
     done = time.perf_counter()
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = _peak_rss_mb()
     print(
         json.dumps(
             {
@@ -88,31 +122,18 @@ def _child(data_path: str, model_name: str) -> None:
 
 
 def scale(models: list[str]) -> None:
-    started = time.perf_counter()
-    frame = make_synthetic_interactions(**SCALE, min_per_customer=1, seed=0)
-    interactions = build_interactions(
-        frame, customer_col="customer_id", item_col="item_id", weighting="count"
-    )
-    generated = time.perf_counter() - started
-    coo = interactions.matrix.tocoo()
     with tempfile.TemporaryDirectory() as folder:
         path = str(Path(folder) / "interactions.npz")
-        np.savez(path, rows=coo.row, cols=coo.col, n_rows=coo.shape[0], n_cols=coo.shape[1])
+        data = _run_self("--generate", path)
+        n_customers, n_items = data["shape"]
         print(
-            f"\n### Scale: {interactions.n_interactions:,} interactions, "
-            f"{interactions.n_customers:,} customers, "
-            f"{interactions.n_items:,} items (data generated in {generated:.0f} s, not counted)\n"
+            f"\n### Scale: {data['nnz']:,} interactions, {n_customers:,} customers, {n_items:,} items "
+            f"(generated in {data['seconds']:.0f} s, not counted)\n"
         )
         print("| model | fit s | top-10 for every customer s | total s | peak RSS MB |")
         print("|---|---|---|---|---|")
         for model in models:
-            out = subprocess.run(
-                [sys.executable, __file__, "--child", path, "--model", model],
-                check=True,
-                capture_output=True,
-                text=True,
-            )
-            result = json.loads(out.stdout.strip().splitlines()[-1])
+            result = _run_self("--child", path, "--model", model)
             print(
                 f"| {model} | {result['fit_seconds']:.1f} | {result['recommend_seconds']:.1f} | "
                 f"{result['total_seconds']:.1f} | {result['peak_rss_mb']:.0f} |",
@@ -126,7 +147,11 @@ def main() -> None:
     parser.add_argument("--scale", action="store_true")
     parser.add_argument("--model", action="append", help="models for --scale (default: the default model)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--generate", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.generate:
+        _generate(args.generate)
+        return
     if args.child:
         _child(args.child, (args.model or [DEFAULT_MODEL])[0])
         return

@@ -28,6 +28,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 K_VALUES = list(range(2, 11))
 
@@ -40,7 +41,7 @@ def _blobs(n: int, seed: int):  # type: ignore[no-untyped-def]
     return pd.DataFrame(points, columns=[f"feature_{i}" for i in range(8)])
 
 
-def _child(args: argparse.Namespace) -> dict[str, object]:
+def _child(args: argparse.Namespace) -> dict[str, Any]:
     import numpy as np
     from sklearn.cluster import KMeans
     from sklearn.metrics import silhouette_score
@@ -89,7 +90,7 @@ def _child(args: argparse.Namespace) -> dict[str, object]:
     }
 
 
-def _exact_check(args: argparse.Namespace) -> dict[str, object]:
+def _exact_check(args: argparse.Namespace) -> dict[str, Any]:
     from sklearn.metrics import silhouette_score
 
     from segmentation.clustering import fit_segments
@@ -107,7 +108,7 @@ def _exact_check(args: argparse.Namespace) -> dict[str, object]:
     return {"n": args.exact_size, "errors": errors, "sample": ours.silhouette_sample_size}
 
 
-def _run_child(flag: str, value: int, args: argparse.Namespace) -> dict[str, object]:
+def _run_child(flag: str, value: int, args: argparse.Namespace) -> dict[str, Any]:
     env = dict(os.environ)
     if args.threads:
         for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -163,8 +164,8 @@ def main() -> None:
         f"{args.threads or 'library default'}.\n"
     )
     print(
-        "| customers | our sweep 2..10 (s) | plain 2..10 (s) | speed-up | peak RSS (MB) | inertia / KMeans(n_init=10) "
-        "| silhouette − reference | silhouette sample |"
+        "| customers | our sweep 2..10 (s) | plain 2..10 (s) | speed-up | peak RSS (MB) "
+        "| inertia / KMeans(n_init=10) | silhouette − reference | silhouette sample |"
     )
     print("|---:|---:|---:|---:|---:|---|---|---:|")
     for row in rows:
@@ -173,16 +174,18 @@ def main() -> None:
             if row["plain_extrapolated"]
             else ""
         )
-        ratios = ", ".join(f"k={k}: {v:.4f}" for k, v in row["inertia_ratio"].items())  # type: ignore[union-attr]
-        errors = ", ".join(f"k={k}: {v:+.4f}" for k, v in row["silhouette_vs_reference"].items())  # type: ignore[union-attr]
+        ratios = ", ".join(f"k={k}: {v:.4f}" for k, v in row["inertia_ratio"].items())
+        errors = ", ".join(f"k={k}: {v:+.4f}" for k, v in row["silhouette_vs_reference"].items())
         print(
-            f"| {row['n']:,} | {row['ours_seconds']:.1f} | {plain} | {row['speedup']:.1f}× | {row['peak_mb']:.0f} "
+            f"| {row['n']:,} | {row['ours_seconds']:.1f} | {plain} | {row['speedup']:.1f}× "
+            f"| {row['peak_mb']:.0f} "
             f"| {ratios} | {errors} | {row['silhouette_sample_size']:,} |"
         )
-    worst = max(abs(v) for v in exact["errors"].values())  # type: ignore[union-attr]
+    worst = max(abs(v) for v in exact["errors"].values())
     print(
-        f"\nSilhouette vs the exact value on {exact['n']:,} customers (estimate on {exact['sample']:,}), k=2..10: "
-        + ", ".join(f"{v:+.4f}" for v in exact["errors"].values())  # type: ignore[union-attr]
+        f"\nSilhouette vs the exact value on {exact['n']:,} customers "
+        f"(estimate on {exact['sample']:,}), k=2..10: "
+        + ", ".join(f"{v:+.4f}" for v in exact["errors"].values())
         + f"; worst {worst:.4f}."
     )
     out = Path(__file__).parent / "out"

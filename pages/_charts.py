@@ -11,7 +11,11 @@ def rfm_group_chart(groups: pd.Series) -> go.Figure:
     """Horizontal bar chart of customers per RFM group, largest first."""
     counts = groups.value_counts()
     frame = pd.DataFrame(
-        {"group": counts.index.astype(str), "customers": counts.to_numpy(), "share": counts.to_numpy() / counts.sum()}
+        {
+            "group": counts.index.astype(str),
+            "customers": counts.to_numpy(),
+            "share": counts.to_numpy() / counts.sum(),
+        }
     )
     figure = px.bar(
         frame.iloc[::-1],

@@ -16,7 +16,9 @@ def _demo_dataset():  # type: ignore[no-untyped-def]
 def load_demo() -> None:
     """Make the bundled demo data the active dataset."""
     dataset = _demo_dataset()
-    _state.set_active_data(_state.ActiveData.from_dataset(dataset, token=fingerprint("demo", dataset.source_name)))
+    _state.set_active_data(
+        _state.ActiveData.from_dataset(dataset, token=fingerprint("demo", dataset.source_name))
+    )
 
 
 def ensure_demo_loaded() -> None:
@@ -37,12 +39,18 @@ def journey_status() -> list[tuple[str, bool, str]]:
     else:
         steps.append(("Data", True, f"{data.source_name} · {len(data.customers):,} customers"))
     steps.append(
-        ("Features & k", run is not None, f"{run.k} segments with {run.algorithm}" if run else "Not segmented yet")
+        (
+            "Features & k",
+            run is not None,
+            f"{run.k} segments with {run.algorithm}" if run else "Not segmented yet",
+        )
     )
     steps.append(("Personas", run is not None, "Names and traits ready" if run else "Needs segments"))
     if data is not None and not data.has_transactions:
         steps.append(("Recommendations", False, "Needs purchase history"))
     else:
-        steps.append(("Recommendations", recs is not None, "Ready for lists" if recs is not None else "Not run yet"))
+        steps.append(
+            ("Recommendations", recs is not None, "Ready for lists" if recs is not None else "Not run yet")
+        )
     steps.append(("Campaigns", campaign is not None, "List built" if campaign is not None else "No list yet"))
     return steps

@@ -34,7 +34,7 @@ def read_upload(uploaded: object, *, options: ReadOptions | None = None) -> tupl
         return _load(data, sha256, name, repr(options), options), sha256
     except SegmentationError as exc:
         st.error(f"**{name}** could not be used: {exc}")
-    except Exception as exc:  # noqa: BLE001 - a user's file must never crash the page
+    except Exception as exc:  # a user's file must never crash the page
         st.error(
             f"**{name}** could not be read ({type(exc).__name__}: {exc}). Try saving it as a plain "
             "CSV file, or set how it is read under 'How the file was read'."

@@ -20,11 +20,10 @@ from segmentation.datasets import (
     transaction_dataset,
 )
 from segmentation.features import TransactionColumns, detect_transaction_columns, rfm_segment_table
-from segmentation.loading import LoadedTable, ReadOptions
+from segmentation.loading import SUPPORTED_ENCODINGS, LoadedTable, ReadOptions
 from segmentation.profiling import ROLE_LABELS, Role, TableProfile, coerce_table, infer_roles, profile_table
 
 DELIMITERS = {"Comma ,": ",", "Semicolon ;": ";", "Tab": "\t", "Pipe |": "|", "Spaces": " "}
-ENCODINGS = ["utf-8", "utf-8-sig", "cp1252", "latin-1", "gb18030", "shift_jis"]
 ROLE_BY_LABEL = {label: role for role, label in ROLE_LABELS.items()}
 AUTO = "Detect automatically"
 
@@ -85,7 +84,7 @@ def _read_options_form(loaded: LoadedTable | None) -> ReadOptions:
     """Widgets to override each detection; 'Detect automatically' leaves it to the loader."""
     with st.expander("How the file was read — change it if something looks wrong", expanded=False):
         c1, c2, c3 = st.columns(3)
-        encoding = c1.selectbox("Text encoding", [AUTO, *ENCODINGS], key="data:encoding")
+        encoding = c1.selectbox("Text encoding", [AUTO, *SUPPORTED_ENCODINGS], key="data:encoding")
         delimiter = c2.selectbox("Column separator", [AUTO, *DELIMITERS], key="data:delimiter")
         decimal = c3.selectbox("Decimal mark", [AUTO, "Point 12.5", "Comma 12,5"], key="data:decimal")
         c4, c5, c6 = st.columns(3)
@@ -126,11 +125,15 @@ def _roles_editor(profile: TableProfile, roles: dict[str, Role]) -> dict[str, Ro
             "Role": st.column_config.SelectboxColumn(
                 "Role", options=list(ROLE_LABELS.values()), required=True, help="What the column holds."
             ),
-            "Missing": st.column_config.ProgressColumn("Missing", format="percent", min_value=0.0, max_value=1.0),
+            "Missing": st.column_config.ProgressColumn(
+                "Missing", format="percent", min_value=0.0, max_value=1.0
+            ),
         },
         key="data:roles_editor",
     )
-    return {str(col): ROLE_BY_LABEL[label] for col, label in zip(edited["Column"], edited["Role"], strict=True)}
+    return {
+        str(col): ROLE_BY_LABEL[label] for col, label in zip(edited["Column"], edited["Role"], strict=True)
+    }
 
 
 def _issues_table(profile: TableProfile) -> None:
@@ -151,7 +154,9 @@ def _issues_table(profile: TableProfile) -> None:
     )
 
 
-def _pick(label: str, options: list[str], current: str | None, *, key: str, optional: bool = False) -> str | None:
+def _pick(
+    label: str, options: list[str], current: str | None, *, key: str, optional: bool = False
+) -> str | None:
     choices = (["(none)"] if optional else []) + options
     index = choices.index(current) if current in choices else 0
     value = st.selectbox(label, choices, index=index, key=key)
@@ -179,8 +184,12 @@ def _transaction_form(loaded: LoadedTable, sha: str, typed: pd.DataFrame, roles:
         item = _pick("Item / product (optional)", columns, guess.item, key="data:tx_item", optional=True)
     with c2:
         date_col = _pick("Purchase date", columns, guess.date, key="data:tx_date")
-        quantity = _pick("Quantity (optional)", columns, guess.quantity, key="data:tx_quantity", optional=True)
-        category = _pick("Category (optional)", columns, guess.category, key="data:tx_category", optional=True)
+        quantity = _pick(
+            "Quantity (optional)", columns, guess.quantity, key="data:tx_quantity", optional=True
+        )
+        category = _pick(
+            "Category (optional)", columns, guess.category, key="data:tx_category", optional=True
+        )
     with c3:
         order = _pick("Order id (optional)", columns, guess.order, key="data:tx_order", optional=True)
         price = _pick("Unit price (optional)", columns, guess.price, key="data:tx_price", optional=True)
@@ -202,7 +211,9 @@ def _transaction_form(loaded: LoadedTable, sha: str, typed: pd.DataFrame, roles:
     as_of_default = None
     if date_col:
         st.caption("Recency is counted from the as-of date: by default the day after the last purchase.")
-    as_of_text = st.text_input("As-of date (YYYY-MM-DD, blank = day after the last purchase)", key="data:as_of")
+    as_of_text = st.text_input(
+        "As-of date (YYYY-MM-DD, blank = day after the last purchase)", key="data:as_of"
+    )
     if as_of_text.strip():
         try:
             as_of_default = dt.date.fromisoformat(as_of_text.strip())
@@ -225,7 +236,9 @@ def _transaction_form(loaded: LoadedTable, sha: str, typed: pd.DataFrame, roles:
         item=item,
         category=category,
     )
-    key = fingerprint(sha, mapping, as_of_default, attributes[1] if attributes else None, catalog[1] if catalog else None)
+    key = fingerprint(
+        sha, mapping, as_of_default, attributes[1] if attributes else None, catalog[1] if catalog else None
+    )
     try:
         dataset = _transaction_dataset(
             typed,
@@ -251,7 +264,9 @@ def _typed_side_file(uploaded: object | None) -> tuple[pd.DataFrame, str] | None
         return None
     loaded, sha = read
     roles = _roles(loaded.frame, sha)
-    typed, _ = _typed_and_profile(loaded.frame, sha, {k: str(v) for k, v in roles.items()}, loaded.detection.decimal)
+    typed, _ = _typed_and_profile(
+        loaded.frame, sha, {k: str(v) for k, v in roles.items()}, loaded.detection.decimal
+    )
     return typed, sha
 
 
@@ -262,7 +277,9 @@ def _customer_form(loaded: LoadedTable, sha: str, typed: pd.DataFrame, roles: di
     if not st.button("Use this customer table", type="primary", key="data:use_customers"):
         return
     try:
-        dataset = customer_table_dataset(typed, roles, source_name=loaded.name, customer_id_col=ids[0] if ids else None)
+        dataset = customer_table_dataset(
+            typed, roles, source_name=loaded.name, customer_id_col=ids[0] if ids else None
+        )
     except SegmentationError as exc:
         st.error(str(exc))
         return
@@ -279,11 +296,11 @@ def _upload_flow() -> None:
         help="CSV, TSV or TXT (also inside .gz or .zip), Excel .xlsx, or Parquet. "
         "Any separator, encoding or header layout: we detect it and you can correct it.",
     )
-    options = _read_options_form(None) if uploaded is None else None
     if uploaded is None:
         st.info(
-            "Upload a file with **one row per customer** (id, age, spend, region…) or **one row per purchase** "
-            "(customer id, date, amount or quantity × price, product…). Files stay on this computer."
+            "Upload a file with **one row per customer** (id, age, spend, region…) or **one row per "
+            "purchase** (customer id, date, amount or quantity × price, product…). "
+            "Files stay on this computer."
         )
         return
     first = read_upload(uploaded)
@@ -304,7 +321,9 @@ def _upload_flow() -> None:
     st.dataframe(loaded.frame.head(20), width="stretch", hide_index=True)
 
     st.subheader("What each column holds")
-    st.caption("We guessed a role for every column. Change a role if it is wrong: it decides how the column is used.")
+    st.caption(
+        "We guessed a role for every column. Change a role if it is wrong: it decides how the column is used."
+    )
     guessed = _roles(loaded.frame, key)
     first_profile = _typed_and_profile(
         loaded.frame, key, {k: str(v) for k, v in guessed.items()}, loaded.detection.decimal
@@ -315,7 +334,9 @@ def _upload_flow() -> None:
     )
 
     st.subheader("Data quality")
-    st.caption(f"{profile.rows:,} rows × {len(profile.columns)} columns. Problems worth a look before segmenting:")
+    st.caption(
+        f"{profile.rows:,} rows × {len(profile.columns)} columns. Problems worth a look before segmenting:"
+    )
     _issues_table(profile)
 
     st.subheader("What kind of table is this?")
@@ -365,10 +386,10 @@ st.caption("Step 1 of 5 · Bring your customer or order export, or keep explorin
 source = st.radio("Where is your data?", ["Demo shop", "Upload a file"], horizontal=True, key="data:source")
 if source == "Demo shop":
     active = _state.get_active_data()
-    if active is None or active.source_name != DEMO_NAME:
-        if st.button("Use the demo shop", type="primary", key="data:use_demo"):
-            load_demo()
-            st.rerun()
+    is_demo_active = active is not None and active.source_name == DEMO_NAME
+    if not is_demo_active and st.button("Use the demo shop", type="primary", key="data:use_demo"):
+        load_demo()
+        st.rerun()
     st.caption(
         "A made-up online shop: 5,000 customers with names, ages, regions and marketing consent, "
         "a 300-product catalog, and two years of orders."

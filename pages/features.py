@@ -48,6 +48,17 @@ from segmentation.selection import (
 PLOT_POINTS = 20_000
 SWEEP_KEY = "features:sweep_request"
 SWEEP_RESULT_KEY = "features:sweep_result"
+# (SweepResult field, chart title, axis label, field of the k to mark, one-line caption)
+METRIC_CHARTS = (
+    ("inertia", "Elbow: spread within segments", "inertia", "elbow_k",
+     "Lower is tighter; the star marks the elbow, after which extra segments buy little."),
+    ("silhouette", "Silhouette: how distinct segments are", "silhouette", "recommended_k",
+     "From -1 to 1: how much closer customers are to their own segment than to the next. Higher is better."),
+    ("calinski_harabasz", "Calinski–Harabasz", "score", None,
+     "Spread between segments relative to the spread within them. Higher is better."),
+    ("davies_bouldin", "Davies–Bouldin", "score", None,
+     "How much each segment overlaps its nearest neighbour. Lower is better."),
+)  # fmt: skip
 
 
 # ---- cached wrappers (keyed on tokens; frames travel as unhashed "_" arguments) ----
@@ -84,6 +95,10 @@ def _plot_sample(_customers: pd.DataFrame, token: str, seed: int) -> pd.DataFram
     return _customers.sample(n=PLOT_POINTS, random_state=seed)
 
 
+def _advance(bar: Any, done: float, message: str) -> None:
+    bar.progress(done, text=message)
+
+
 def _sweep(customers: pd.DataFrame, request: tuple[Any, ...], *, k_range: tuple[int, int]) -> SweepResult:
     """The k sweep for ``request``, with a progress bar; kept in the session so it runs once.
 
@@ -101,7 +116,7 @@ def _sweep(customers: pd.DataFrame, request: tuple[Any, ...], *, k_range: tuple[
             k_values=range(k_range[0], k_range[1] + 1),
             algorithm=algorithm,
             seed=seed,
-            progress=lambda done, message: bar.progress(done, text=message),
+            progress=lambda done, message: _advance(bar, done, message),
         )
     )
     bar.empty()
@@ -317,8 +332,10 @@ with st.expander("Distributions and correlations", expanded=False):
 
 st.header("2. Number of segments")
 left, right = st.columns(2)
-algorithm = left.selectbox(
-    "Method", list(ALGORITHM_LABELS), format_func=ALGORITHM_LABELS.get, key="features:algorithm"
+algorithm = str(
+    left.selectbox(
+        "Method", list(ALGORITHM_LABELS), format_func=lambda a: ALGORITHM_LABELS[a], key="features:algorithm"
+    )
 )
 k_range = right.slider("k values to try", 2, MAX_K, (2, 10), key="features:k_range")
 density = algorithm == "hdbscan"
@@ -345,40 +362,12 @@ if sweep is not None:
     st.success(f"**Recommended: k = {sweep.recommended_k}.** {sweep.reason}")
     if sweep.disagreement:
         st.warning(sweep.disagreement)
-    charts = [
-        (
-            sweep.inertia,
-            "Elbow: spread within segments",
-            "inertia",
-            sweep.elbow_k,
-            "Lower is tighter; the star marks the elbow, after which extra segments buy little.",
-        ),
-        (
-            sweep.silhouette,
-            "Silhouette: how distinct segments are",
-            "silhouette",
-            sweep.recommended_k,
-            "From -1 to 1: how much closer customers are to their own segment than to the next one. "
-            "Higher is better.",
-        ),
-        (
-            sweep.calinski_harabasz,
-            "Calinski–Harabasz",
-            "score",
-            None,
-            "Spread between segments relative to within them. Higher is better.",
-        ),
-        (
-            sweep.davies_bouldin,
-            "Davies–Bouldin",
-            "score",
-            None,
-            "How much segments overlap their nearest neighbour. Lower is better.",
-        ),
-    ]
-    for row in (charts[:2], charts[2:]):
-        for column, (values, title, axis, mark, caption) in zip(st.columns(2), row, strict=True):
-            column.plotly_chart(_metric_chart(sweep, values, title, axis, mark), width="stretch")
+    for row in (METRIC_CHARTS[:2], METRIC_CHARTS[2:]):
+        for column, (field, title, axis, mark, caption) in zip(st.columns(2), row, strict=True):
+            marked = getattr(sweep, mark) if mark else None
+            column.plotly_chart(
+                _metric_chart(sweep, getattr(sweep, field), title, axis, marked), width="stretch"
+            )
             column.caption(caption)
     exact = sweep.silhouette_sample_size >= sweep.n_customers
     st.caption(

@@ -101,7 +101,7 @@ def behaviour(lines: TypedLines, *, as_of_day: int, top_categories: int) -> tupl
         )
     rc = lines.customer_codes[returned]
     columns["returns_count"] = np.bincount(rc, minlength=n).astype("float64")
-    columns["returns_value"] = np.bincount(rc, weights=-lines.value[returned], minlength=n)
+    columns["returns_value"] = np.bincount(rc, weights=-lines.value[returned], minlength=n).astype("float64")
     if lines.category_codes is not None:
         columns.update(_category_shares(lines, purchase, n, monetary, top=top_categories))
     kept = np.flatnonzero(bought)

@@ -103,7 +103,10 @@ def is_text(series: pd.Series) -> bool:
 def distinct_text(series: pd.Series) -> DistinctText:
     """Split a text column into distinct stripped values once, for all checks to share."""
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    texts = pd.Series(np.asarray(uniques, dtype=object), dtype="str").str.strip()
+    distinct = pd.Series(uniques, copy=False)
+    if not pd.api.types.is_string_dtype(distinct.dtype) or distinct.dtype == object:
+        distinct = distinct.astype("str")
+    texts = distinct.str.strip().reset_index(drop=True)
     blank = (texts == "").to_numpy()
     if blank.any():
         # Blank text is a missing cell written with spaces: send it to the missing code.

@@ -62,38 +62,57 @@ def _quote_examples(examples: tuple[str, ...]) -> str:
     return ", ".join(repr(e) for e in examples[:_N_EXAMPLES])
 
 
-def _outlier_issue(name: str, values: pd.Series) -> DataIssue | None:
-    """Robust outliers: median ± 5 scaled MADs, or Tukey's 3·IQR fences when the MAD is zero."""
-    numbers = values.dropna().to_numpy(dtype="float64")
-    if len(numbers) < _FEW_ROWS:
-        return None
+def _fences(numbers: np.ndarray) -> tuple[float, float, str] | None:
+    """Median ± 5 scaled MADs, or Tukey's 3·IQR fences when the MAD is zero; None when both are zero."""
     median = float(np.median(numbers))
     mad = float(np.median(np.abs(numbers - median))) * _MAD_TO_SD
     if mad > 0:
-        low, high = median - _OUTLIER_MADS * mad, median + _OUTLIER_MADS * mad
-        rule = f"more than 5 robust standard deviations (5 × 1.4826 × MAD) from the median {median:,.4g}"
+        return (
+            median - _OUTLIER_MADS * mad,
+            median + _OUTLIER_MADS * mad,
+            "more than 5 robust standard deviations ",
+        )
+    q1, q3 = np.quantile(numbers, [0.25, 0.75])
+    iqr = float(q3 - q1)
+    if iqr == 0:
+        return None
+    return q1 - _TUKEY_IQRS * iqr, q3 + _TUKEY_IQRS * iqr, "outside Tukey's fences (quartiles ± 3 × IQR) "
+
+
+def _outlier_issue(name: str, values: pd.Series, *, log_scale: bool) -> DataIssue | None:
+    """Robust outliers, on a log scale for money and quantities (they are right-skewed).
+
+    On the log scale only positive values are checked: negatives and zeros have their own issues.
+    """
+    numbers = values.dropna().to_numpy(dtype="float64")
+    if log_scale:
+        numbers = numbers[numbers > 0]
+    if len(numbers) < _FEW_ROWS:
+        return None
+    fences = _fences(np.log(numbers) if log_scale else numbers)
+    if fences is None:
+        return None
+    low, high, rule = fences
+    if log_scale:
+        low, high = float(np.exp(low)), float(np.exp(high))
+        rule += f"(5 × 1.4826 × MAD) on a log scale, around the median {np.median(numbers):,.4g}"
     else:
-        q1, q3 = np.quantile(numbers, [0.25, 0.75])
-        iqr = float(q3 - q1)
-        if iqr == 0:
-            return None
-        low, high = q1 - _TUKEY_IQRS * iqr, q3 + _TUKEY_IQRS * iqr
-        rule = "outside Tukey's fences (quartiles ± 3 × IQR)"
+        rule += f"(5 × 1.4826 × MAD) from the median {np.median(numbers):,.4g}"
+    rule = rule.replace("(quartiles ± 3 × IQR) (5 × 1.4826 × MAD)", "(quartiles ± 3 × IQR)")
     outside = (numbers < low) | (numbers > high)
     count = int(outside.sum())
     if count == 0:
         return None
     extremes = np.unique(numbers[outside])
-    examples = tuple(f"{v:g}" for v in (extremes[:1].tolist() + extremes[-2:].tolist()))
+    examples = tuple(dict.fromkeys(f"{v:g}" for v in (extremes[:1].tolist() + extremes[-2:].tolist())))
     above, below = int((numbers > high).sum()), int((numbers < low).sum())
     return DataIssue(
         name,
         "outliers",
         count,
         f"{name!r} has {count:,} unusual values ({below:,} below {low:,.4g}, {above:,} above {high:,.4g}), "
-        f"{rule}, like {_quote_examples(tuple(dict.fromkeys(examples)))}. "
-        "Check they are real before segmenting.",
-        tuple(dict.fromkeys(examples)),
+        f"{rule}, like {_quote_examples(examples)}. Check they are real before segmenting.",
+        examples,
     )
 
 
@@ -133,7 +152,7 @@ def _number_issues(name: str, role: Role, parsed: NumberParse) -> list[DataIssue
                     "(free items, test orders or missing prices?).",
                 )
             )
-    outliers = _outlier_issue(name, parsed.values)
+    outliers = _outlier_issue(name, parsed.values, log_scale=role is not Role.NUMERIC)
     if outliers is not None:
         issues.append(outliers)
     return issues
@@ -158,9 +177,9 @@ def _date_issues(name: str, parsed: DateParse) -> list[DataIssue]:
             DataIssue(
                 name,
                 "ambiguous_date",
-                0,
-                f"{name!r} could be day-first or month-first (no day above 12); it was read day-first "
-                "(31/12 style). Change it if your system writes month first.",
+                int(parsed.values.notna().sum()),
+                f"{name!r} could be day-first or month-first (no value has a day above 12); its dates were "
+                "read day-first (31/12 style). Check this if your system writes the month first.",
             )
         )
     return issues
@@ -196,28 +215,28 @@ class ColumnValues:
     codes: np.ndarray
     n_distinct: int
     text: DistinctText | None
-    uniques: np.ndarray
+    uniques: pd.Series
 
     @property
     def missing(self) -> int:
         return int((self.codes < 0).sum())
 
     def value_at(self, code: int) -> str:
-        return str(self.text.texts.iloc[code]) if self.text is not None else str(self.uniques[code])
+        return str(self.uniques.iloc[code])
 
     def examples(self, limit: int = _N_EXAMPLES) -> tuple[str, ...]:
-        present = [c for c in range(len(self.uniques)) if self.text is None or self.text.texts.iloc[c] != ""]
-        return tuple(self.value_at(c) for c in present[:limit])
+        """The first ``limit`` distinct non-blank values, in order of appearance."""
+        head = [str(v) for v in self.uniques.iloc[: limit + 5].tolist()]
+        return tuple(v for v in head if self.text is None or v != "")[:limit]
 
 
 def column_values(series: pd.Series) -> ColumnValues:
     """Factorize ``series`` (text is stripped and blank counts as missing)."""
     if is_text(series):
         distinct = distinct_text(series)
-        texts = distinct.texts.to_numpy(dtype=object)
-        return ColumnValues(series, distinct.codes, distinct.n_distinct, distinct, texts)
+        return ColumnValues(series, distinct.codes, distinct.n_distinct, distinct, distinct.texts)
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    return ColumnValues(series, codes.astype(np.int64), len(uniques), None, np.asarray(uniques, dtype=object))
+    return ColumnValues(series, codes.astype(np.int64), len(uniques), None, pd.Series(uniques))
 
 
 def _duplicate_id_issue(name: str, values: ColumnValues) -> DataIssue | None:

@@ -8,6 +8,7 @@ a sample of rows so that inferring roles on a million-row table takes millisecon
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from enum import StrEnum
 
 import numpy as np
@@ -15,7 +16,7 @@ import pandas as pd
 
 from segmentation._parsing import parse_dates, parse_numbers
 
-__all__ = ["ROLE_LABELS", "Role", "infer_roles", "name_hint", "normalise_name"]
+__all__ = ["ROLE_LABELS", "Role", "as_roles", "infer_roles", "name_hint", "normalise_name"]
 
 _SAMPLE_ROWS = 5_000
 
@@ -134,6 +135,7 @@ _COMPILED_HINTS = tuple((role, re.compile(pattern)) for role, pattern in _NAME_H
 _MISSING_WORDS = frozenset(
     {"n/a", "na", "n.a.", "nan", "null", "none", "-", "--", "?", "missing", "unknown", "#n/a"}
 )
+_DATE_SHAPE = r"(?i)\d+[-/. ]\d+[-/. ]\d+|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
 _EMAIL = r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"
 _PHONE = r"^\+?[\d\s().\-/]{7,20}$"
 _YES_NO = frozenset(
@@ -166,6 +168,11 @@ _YES_NO = frozenset(
         "unsubscribed",
     }
 )
+
+
+def as_roles(roles: Mapping[str, Role | str]) -> dict[str, Role]:
+    """Roles keyed by column name, accepting the plain strings the app stores in its session."""
+    return {str(column): Role(role) for column, role in roles.items()}
 
 
 def normalise_name(name: object) -> str:
@@ -228,7 +235,8 @@ def _text_role(hint: Role | None, sample: pd.Series) -> Role:
     if hint in (Role.CUSTOMER_ID, Role.ORDER_ID, Role.ITEM):
         return hint
     # Dates before phones: "2024-03-01" also fits the loose phone pattern.
-    if hint is Role.DATE or not digits_only:
+    # Only text shaped like a date (three digit groups, or a month name) goes to the date parsers.
+    if hint is Role.DATE or (not digits_only and _share(text.str.contains(_DATE_SHAPE)) >= 0.9):
         dates = parse_dates(text)
         if 1 - dates.n_bad / len(text) >= 0.9:
             return Role.DATE

@@ -1,18 +1,22 @@
 """Parsing a delimited text table once its dialect is known, every cell kept as text.
 
 Private helper of :mod:`segmentation.loading`. The fast path is pyarrow's multi-threaded CSV
-reader; files it cannot take as they are (ragged rows, runs of spaces, spaces before quotes)
-go through pandas' C parser, which pads short rows and, given enough column names, keeps the
-extra cells of long rows.
+reader. Rows with too few or too many cells are set aside by it, numbered by a second
+single-threaded read, and put back in place with their extra cells in extra columns. Files
+pyarrow cannot take (runs of spaces, spaces before quotes, very many odd rows) go through
+pandas' C parser, which pads short rows and, given enough column names, keeps long rows whole.
 """
 
 from __future__ import annotations
 
+import contextlib
+import csv
 import io
 import re
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -58,45 +62,90 @@ def tidy_text(column: pd.Series) -> pd.Series:
     return pd.Series(pd.array(tidy, dtype="str"), index=column.index, name=column.name)
 
 
-def _unwrapped_source(content: Content, encoding: str) -> bytes:
-    """The text with the quotes around each whole line removed, as UTF-8 bytes, one line per line."""
-    data = content.all_bytes()
-    # Read every line as one quoted CSV field so pyarrow's C++ parser unwraps and un-doubles the quotes;
-    # that needs a field separator that never occurs in the file.
-    separator = next((c for c in "\x1f\x1e\x1d\x1c\x01\x02" if c.encode() not in data), None)
-    if separator is None:
-        text = data.decode(encoding)
-        return "\n".join(unwrap_line(line) for line in _LINE_BREAK.split(text)).encode("utf-8")
-    table = pa_csv.read_csv(
-        io.BytesIO(data),
-        read_options=pa_csv.ReadOptions(column_names=["line"], encoding=encoding.replace("-sig", "")),
-        parse_options=pa_csv.ParseOptions(delimiter=separator, ignore_empty_lines=False),
-        convert_options=pa_csv.ConvertOptions(
-            column_types={"line": pa.large_string()},
-            strings_can_be_null=False,
-            quoted_strings_can_be_null=False,
-        ),
+def _unwrap_arrow_lines(lines: pa.ChunkedArray) -> bytes:
+    """:func:`unwrap_line` over an array of lines, joined with newlines; intermediates freed early."""
+    trimmed = pc.utf8_trim_whitespace(lines)
+    wrapped = pc.and_(
+        pc.greater_equal(pc.utf8_length(trimmed), 2),
+        pc.and_(pc.starts_with(trimmed, '"'), pc.ends_with(trimmed, '"')),
     )
-    del data
-    return "\n".join(table.column("line").to_pylist()).encode("utf-8")
+    inner = pc.utf8_slice_codeunits(trimmed, 1, -1)
+    del trimmed
+    inner = pc.replace_substring(inner, '""', '"')
+    unwrapped = pc.if_else(wrapped, inner, lines)
+    del inner, lines
+    # "line" + "\n" + "" for every line: the values buffer then holds the whole text
+    joined = pc.binary_join_element_wise(
+        unwrapped, pa.scalar("", pa.large_string()), pa.scalar("\n", pa.large_string())
+    ).combine_chunks()
+    del unwrapped
+    values = joined.buffers()[2]
+    if len(joined) == 0 or values is None:
+        return b""
+    offsets = np.frombuffer(joined.buffers()[1], dtype=np.int64)
+    start, end = int(offsets[joined.offset]), int(offsets[joined.offset + len(joined)])
+    return values.slice(start, end - start).to_pybytes()
 
 
-def _read_fast(source: Any, *, encoding: str, dialect: Dialect, width: int) -> tuple[pd.DataFrame, list[int]]:
-    """pyarrow reader; returns the frame and the field counts of rows that do not have ``width`` fields."""
-    invalid_counts: list[int] = []
+def _unwrapped_source(content: Content, encoding: str) -> bytes:
+    """The text with the quotes around each whole line removed, as UTF-8 bytes, one line per line.
 
-    def record_invalid(row: Any) -> str:
-        invalid_counts.append(int(row.actual_columns))
+    Same rule as :func:`unwrap_line`, run by pyarrow over all lines at once: each physical line
+    is read as one unquoted field (that needs a field separator that never occurs in the file).
+    """
+    data = content.all_bytes()
+    separator = next((c for c in "\x1f\x1e\x1d\x1c\x01\x02" if c.encode() not in data), None)
+    if separator is not None:
+        try:
+            table = pa_csv.read_csv(
+                io.BytesIO(data),
+                read_options=pa_csv.ReadOptions(column_names=["line"], encoding=encoding.replace("-sig", "")),
+                parse_options=pa_csv.ParseOptions(
+                    delimiter=separator, quote_char=False, ignore_empty_lines=False
+                ),
+                convert_options=pa_csv.ConvertOptions(
+                    column_types={"line": pa.large_string()}, strings_can_be_null=False
+                ),
+            )
+        except pa.ArrowInvalid:
+            pass  # unwrap line by line below
+        else:
+            del data
+            return _unwrap_arrow_lines(table.column("line"))
+    text = data.decode(encoding)
+    return "\n".join(unwrap_line(line) for line in _LINE_BREAK.split(text)).encode("utf-8")
+
+
+_MAX_REPAIRED_ROWS = 100_000  # beyond this many odd rows the C parser is faster than repairing in Python
+
+
+def _read_arrow(
+    source: Any, *, encoding: str, dialect: Dialect, width: int, threads: bool
+) -> tuple[pa.Table, list[tuple[int | None, str]]]:
+    """pyarrow reader; returns the rows with ``width`` fields and ``(record number, text)`` of the others.
+
+    Blank lines stay rows (all empty, dropped later) so record numbers count every line.
+    """
+    odd_rows: list[tuple[int | None, str]] = []
+
+    def record_odd_row(row: Any) -> str:
+        odd_rows.append((row.number, str(row.text)))
         return "skip"
 
     names = [f"c{i}" for i in range(width)]
     table = pa_csv.read_csv(
         source,
         read_options=pa_csv.ReadOptions(
-            skip_rows=dialect.data_line, column_names=names, encoding=encoding.replace("-sig", "")
+            skip_rows=dialect.data_line,
+            column_names=names,
+            encoding=encoding.replace("-sig", ""),
+            use_threads=threads,
         ),
         parse_options=pa_csv.ParseOptions(
-            delimiter=dialect.delimiter, newlines_in_values=True, invalid_row_handler=record_invalid
+            delimiter=dialect.delimiter,
+            newlines_in_values=True,
+            ignore_empty_lines=False,
+            invalid_row_handler=record_odd_row,
         ),
         convert_options=pa_csv.ConvertOptions(
             column_types=dict.fromkeys(names, pa.large_string()),  # what pandas' str dtype holds
@@ -105,13 +154,82 @@ def _read_fast(source: Any, *, encoding: str, dialect: Dialect, width: int) -> t
             quoted_strings_can_be_null=True,
         ),
     )
-    if invalid_counts:
-        return pd.DataFrame(), invalid_counts
-    for position in range(width):
-        table = table.set_column(position, names[position], _tidy_arrow(table.column(position)))
+    return table, odd_rows
+
+
+def _with_odd_rows(
+    columns: list[pa.ChunkedArray], n_rows: int, odd_rows: list[tuple[int | None, str]], *, dialect: Dialect
+) -> tuple[list[pa.ChunkedArray], int] | None:
+    """Put rows with too few or too many cells back in their places among the ``n_rows`` regular ones.
+
+    Returns the new columns and the number of short rows, or ``None`` when the odd rows' places
+    are unknown. Empties ``columns`` as it goes, so each old column is freed once copied.
+    """
+    if any(number is None for number, _ in odd_rows) or len(odd_rows) > _MAX_REPAIRED_ROWS:
+        return None
+    positions = np.array([int(number or 0) - dialect.data_line - 1 for number, _ in odd_rows], dtype=np.int64)
+    n_total = n_rows + len(odd_rows)
+    width = len(columns)
+    is_odd = np.zeros(n_total, dtype=bool)
+    if positions.min() < 0 or positions.max() >= n_total:
+        return None
+    is_odd[positions] = True
+    if int(is_odd.sum()) != len(odd_rows):
+        return None
+    take = np.empty(n_total, dtype=np.int64)
+    take[~is_odd] = np.arange(n_rows)
+    take[positions] = n_rows + np.arange(len(odd_rows))
+    cells = [next(csv.reader(io.StringIO(text), delimiter=dialect.delimiter), []) for _, text in odd_rows]
+    n_columns = max(width, *(len(row) for row in cells))
+    repaired = []
+    for j in range(n_columns):
+        base = columns.pop(0) if columns else pa.chunked_array([pa.nulls(n_rows, pa.large_string())])
+        odd = pa.array([row[j] if j < len(row) else None for row in cells], type=pa.large_string())
+        repaired.append(
+            pc.take(pa.chunked_array([*base.chunks, odd], type=pa.large_string()), pa.array(take))
+        )
+        del base
+    return repaired, sum(1 for row in cells if len(row) < width)
+
+
+def _arrow_frame(columns: list[pa.ChunkedArray]) -> pd.DataFrame:
+    """Tidy each column (emptying ``columns`` so the raw ones are freed early) into a ``str`` frame."""
+    names = [f"c{i}" for i in range(len(columns))]
+    tidied = []
+    while columns:
+        tidied.append(_tidy_arrow(columns.pop(0)))
+    table = pa.table(tidied, names=names)
+    del tidied
     frame = table.to_pandas(self_destruct=True, split_blocks=True)
-    frame.columns = range(width)
-    return frame, []
+    frame.columns = range(len(names))
+    return frame
+
+
+def _read_fast(
+    content: Content, *, encoding: str, dialect: Dialect, width: int
+) -> tuple[pd.DataFrame | None, int, int]:
+    """The pyarrow path: ``(frame, width, n_short)``, or ``(None, widest row seen, 0)`` for the C parser."""
+    table, odd_rows = _read_arrow(
+        content.readable(), encoding=encoding, dialect=dialect, width=width, threads=True
+    )
+    if not odd_rows:
+        columns = table.columns
+        del table
+        return _arrow_frame(columns), width, 0
+    del table
+    # only a single-threaded read numbers the odd rows
+    table, odd_rows = _read_arrow(
+        content.readable(), encoding=encoding, dialect=dialect, width=width, threads=False
+    )
+    columns, n_rows = table.columns, table.num_rows
+    del table
+    repaired = _with_odd_rows(columns, n_rows, odd_rows, dialect=dialect)
+    if repaired is None:
+        widest = max(len(text.split(dialect.delimiter)) for _, text in odd_rows)
+        return None, max(width, widest), 0
+    del columns
+    new_columns, n_short = repaired
+    return _arrow_frame(new_columns), width, n_short
 
 
 def _field_upper_bound(content: Content, *, encoding: str, delimiter: str) -> int:
@@ -168,29 +286,26 @@ def read_text_table(content: Content, *, encoding: str, dialect: Dialect) -> Tex
         encoding = "utf-8"
     # with a header, the header decides the width: cells beyond it are kept as extra columns
     width = len(dialect.header_fields) if dialect.header_fields else dialect.width
-    n_short = 0
-    invalid_counts: list[int] = []
     frame: pd.DataFrame | None = None
+    widest = width
+    n_short = 0
     try:
         if dialect.delimiter != " " and len(dialect.delimiter) == 1 and not dialect.spaces_before_quotes:
-            try:
-                source = content.readable()
-                fast, invalid_counts = _read_fast(source, encoding=encoding, dialect=dialect, width=width)
-            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-                invalid_counts = []  # e.g. an unclosed quote: let the C parser explain the problem
-            else:
-                if invalid_counts:
-                    n_short = sum(1 for count in invalid_counts if count < width)
-                else:
-                    frame = fast
+            # on e.g. an unclosed quote, let the C parser read the file or explain the problem
+            with contextlib.suppress(pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                frame, widest, n_short = _read_fast(content, encoding=encoding, dialect=dialect, width=width)
         if frame is None:
-            wider = max([width, *invalid_counts])
-            raw = _read_c(content.readable, content=content, encoding=encoding, dialect=dialect, width=wider)
+            raw = _read_c(content.readable, content=content, encoding=encoding, dialect=dialect, width=widest)
             # pop each raw column as it is tidied, so at most one column exists twice
             tidy: dict[int, pd.Series] = {}
             for position in range(raw.shape[1]):
                 tidy[position] = tidy_text(raw.pop(position))  # type: ignore[arg-type]  # int labels
             frame = pd.DataFrame(tidy)
+    except (pa.ArrowException, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise DataLoadError(
+            f"{content.name} could not be split into columns ({exc}). Check the column separator and "
+            "quote settings in 'How the file was read'."
+        ) from exc
     except (UnicodeDecodeError, UnicodeError) as exc:
         raise DataLoadError(
             f"{content.name} does not decode as {encoding_label(encoding)} ({exc}); "

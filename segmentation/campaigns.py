@@ -41,6 +41,7 @@ from segmentation._campaign_rules import (
     RuleCount,
     filter_mask,
     hash_email,
+    isin_text,
     normalise_keys,
     parse_consent,
     parse_filter,
@@ -170,9 +171,9 @@ def _consent_rules(
     said_no = (consent == False).fillna(False).to_numpy(dtype=bool)  # noqa: E712 - nullable boolean
     blocked = set(ids[said_no]) | (set(emails[said_no]) if emails is not None else set())
     blocked.discard("")
-    allowed = ~ids.isin(blocked)
+    allowed = ~isin_text(ids, blocked)
     if emails is not None:
-        allowed &= ~emails.isin(blocked)
+        allowed &= ~isin_text(emails, blocked)
     log.apply("said no to marketing on another row", allowed)
     return unrecognised
 
@@ -303,8 +304,10 @@ def build_audience(
     if spec.consent_col is not None and not spec.consent_waived:
         unrecognised = _consent_rules(log, customers[spec.consent_col], ids, emails)
     suppressed = set(spec.suppression)
-    on_list = ids.isin(suppressed) | (emails.isin(suppressed) if emails is not None else False)
-    log.apply("on the suppression list", ~np.asarray(on_list, dtype=bool))
+    on_list = isin_text(ids, suppressed)
+    if emails is not None:
+        on_list |= isin_text(emails, suppressed)
+    log.apply("on the suppression list", ~on_list)
     log.apply("duplicate customer id", _first_of_each(ids, log.keep))
     if emails is not None:
         log.apply("duplicate email", _first_of_each(emails, log.keep))
@@ -322,7 +325,7 @@ def build_audience(
             contacts.customer_id if contacts.customer_id in recommendations.columns else "customer"
         )
         items = pivot_recommendations(recommendations, customer_col=customer_col, top_n=spec.top_n_items)
-        without = int((~normalise_keys(selected[contacts.customer_id]).isin(items.index)).sum())
+        without = int((~isin_text(normalise_keys(selected[contacts.customer_id]), items.index)).sum())
         if without:
             notes.append(
                 f"{without:,} listed customers have no recommendations; their item columns are empty."

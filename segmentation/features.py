@@ -10,6 +10,7 @@ million lines take seconds.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -28,8 +29,8 @@ from segmentation._rfm import (
     rfm_segment_grid,
     rfm_segment_table,
 )
+from segmentation._roles import Role, as_roles
 from segmentation._transactions import check_column, column_listing, read_lines
-from segmentation.profiling import Role
 
 __all__ = [
     "FEATURE_COLUMNS",
@@ -139,7 +140,7 @@ def _pick_optional(roles: dict[str, Role], role: Role) -> str | None:
 
 def detect_transaction_columns(
     frame: pd.DataFrame,
-    roles: dict[str, Role],
+    roles: Mapping[str, Role | str],
     *,
     customer: str | None = None,
     date: str | None = None,
@@ -162,6 +163,7 @@ def detect_transaction_columns(
         When the customer or date column is missing or ambiguous; the message lists the
         candidate columns and the flag to pass.
     """
+    roles = as_roles(roles)
     explicit = {
         "customer": customer,
         "date": date,
@@ -217,6 +219,10 @@ def detect_transaction_columns(
 
 
 # --------------------------------------------------------------------------- entry point
+
+
+def _day_text(day: int) -> str:
+    return str(np.datetime64(day, "D"))
 
 
 def _as_of_day(as_of: date | datetime | str | None, last_day: int) -> int:
@@ -302,6 +308,11 @@ def build_customer_features(
             f"{columns.date!r}."
         )
     as_of_day = _as_of_day(as_of, int(lines.day.max()))
+    if as_of_day < int(lines.day.min()):
+        raise ParameterError(
+            f"The as-of date {_day_text(as_of_day)} is before the first purchase "
+            f"({_day_text(int(lines.day.min()))}); choose a later date."
+        )
     after = lines.day > as_of_day
     if after.any():
         notes.append(f"{int(after.sum()):,} lines dated after the as-of date were left out.")
@@ -328,10 +339,10 @@ def build_customer_features(
     return CustomerFeatures(
         frame=frame,
         id_col=id_col,
-        as_of=pd.Timestamp(np.datetime64(as_of_day, "D")).date(),
+        as_of=date.fromisoformat(_day_text(as_of_day)),
         n_lines=len(lines.day),
         n_returns=n_returns,
-        returns_value=float(-lines.value[lines.value < 0].sum()),
+        returns_value=abs(float(lines.value[lines.value < 0].sum())),
         cut_points=cut_points if cut_points is not None else default_cut_points(frame),
         notes=tuple(notes),
         rank_based=cut_points is None,

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from segmentation._campaign_rules import normalise_keys, numbers
+from segmentation._campaign_rules import isin_text, normalise_keys, numbers
 from segmentation._errors import ColumnError, ParameterError
 from segmentation._export import unescape_text
 from segmentation._lift_stats import proportion_test, welch_difference, wilson_interval
@@ -363,8 +363,8 @@ def measure_lift(
         .agg(converted=("converted", "max"), revenue=("revenue", "sum"))
     )
     outcome = outcome[outcome.index != ""]
-    matched = listed["key"].isin(outcome.index)
-    unmatched_results = int((~outcome.index.isin(listed["key"])).sum())
+    matched = pd.Series(isin_text(listed["key"], outcome.index), index=listed.index)
+    unmatched_results = int((~isin_text(outcome.index.to_series(), listed["key"])).sum())
     missing_count = int((~matched).sum())
     joined = listed.join(outcome, on="key")
     if missing == "exclude":

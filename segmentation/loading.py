@@ -272,7 +272,7 @@ def _tidy_binary_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _header_row(raw: pd.DataFrame) -> int:
-    """First row filled at least half as much as the fullest of the top rows (title rows sit above it)."""
+    """First row filled more than half as much as the fullest of the top rows (title rows sit above it)."""
     top = raw.head(50).notna().sum(axis=1)
     widest = int(top.max()) if len(top) else 0
     for position, filled in enumerate(top):
@@ -320,7 +320,8 @@ def _load_xlsx(content: Content, options: ReadOptions) -> tuple[pd.DataFrame, De
     names, renamed, name_notes = _column_names(written, header=header)
     notes += name_notes
     if body.empty:
-        raise DataLoadError(f"{display} has a header row but no data rows in the sheet {sheet!r}.")
+        problem = f"after skipping {skip_rows} row(s)" if options.skip_rows else "below the header row"
+        raise DataLoadError(f"{display} has no data rows {problem} in the sheet {sheet!r}.")
     tidy = _tidy_binary_frame(body).set_axis(names, axis=1)
     frame, renamed, column_notes = _without_empty_unnamed(tidy, renamed)
     notes += column_notes

@@ -9,6 +9,7 @@ Counts of bad values always cover every row; only role inference samples rows.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +17,7 @@ import pandas as pd
 
 from segmentation._parsing import DateParse, NumberParse, parse_dates, parse_numbers
 from segmentation._quality import DataIssue, TableShape, column_issues, column_values, table_issues
-from segmentation._roles import ID_ROLES, NUMBER_ROLES, ROLE_LABELS, Role, infer_roles
+from segmentation._roles import ID_ROLES, NUMBER_ROLES, ROLE_LABELS, Role, as_roles, infer_roles
 from segmentation._transactions import customer_key
 
 __all__ = [
@@ -119,7 +120,7 @@ def _as_consent(series: pd.Series) -> pd.Series:
     return result
 
 
-def coerce_table(frame: pd.DataFrame, roles: dict[str, Role], *, decimal: str = ".") -> pd.DataFrame:
+def coerce_table(frame: pd.DataFrame, roles: Mapping[str, Role | str], *, decimal: str = ".") -> pd.DataFrame:
     """Convert each column to the type its role implies; the input is not modified.
 
     Numbers (numeric, amount, quantity, price) become float64 with bad values NaN; dates become
@@ -139,6 +140,7 @@ def coerce_table(frame: pd.DataFrame, roles: dict[str, Role], *, decimal: str = 
     -------
     DataFrame of shape (n_rows, n_columns)
     """
+    roles = as_roles(roles)
     converted: dict[Any, pd.Series] = {}
     for column in frame.columns:
         series = frame[column]
@@ -182,12 +184,13 @@ def _shape_guess(id_column: str, n_ids: int, n_distinct: int, roles: dict[str, R
 _NO_ID = ShapeGuess("customers", "No customer id column was found, so each row is taken as one customer.")
 
 
-def detect_table_shape(frame: pd.DataFrame, roles: dict[str, Role]) -> ShapeGuess:
+def detect_table_shape(frame: pd.DataFrame, roles: Mapping[str, Role | str]) -> ShapeGuess:
     """Guess whether ``frame`` has one row per customer or one row per purchase.
 
     A table is a transaction table when its customer ids repeat (more than 5 % of rows) and it
     has a date, an order id, an item or an amount; otherwise it is a customer table.
     """
+    roles = as_roles(roles)
     id_columns = [c for c, r in roles.items() if r is Role.CUSTOMER_ID]
     if not id_columns:
         return _NO_ID
@@ -196,7 +199,7 @@ def detect_table_shape(frame: pd.DataFrame, roles: dict[str, Role]) -> ShapeGues
 
 
 def profile_table(
-    frame: pd.DataFrame, *, roles: dict[str, Role] | None = None, decimal: str = "."
+    frame: pd.DataFrame, *, roles: Mapping[str, Role | str] | None = None, decimal: str = "."
 ) -> TableProfile:
     """Profile every column and list data-quality issues.
 
@@ -215,7 +218,7 @@ def profile_table(
         Rows, shape guess, one :class:`ColumnProfile` per column and the :class:`DataIssue` list
         (table-wide issues first, then by column order).
     """
-    roles = dict(roles) if roles is not None else infer_roles(frame)
+    roles = as_roles(roles) if roles is not None else infer_roles(frame)
     rows = len(frame)
     # Factorize each column once; every count and check below reuses it.
     summaries = {str(column): column_values(frame[column]) for column in frame.columns}

@@ -31,7 +31,7 @@ from sklearn.metrics import (
     adjusted_rand_score,
     calinski_harabasz_score,
     davies_bouldin_score,
-    silhouette_samples,
+    euclidean_distances,
 )
 
 from segmentation._errors import ParameterError
@@ -56,6 +56,7 @@ __all__ = [
     "SweepResult",
     "recommend_k",
     "silhouette_profile",
+    "silhouette_values",
     "stratified_sample",
     "sweep_k",
 ]
@@ -63,7 +64,7 @@ __all__ = [
 Progress = Callable[[float, str], None]
 
 #: Customers used to estimate the silhouette (stratified by segment).
-SILHOUETTE_SAMPLE = 4_000
+SILHOUETTE_SAMPLE = 3_000
 #: Each segment contributes at least this many customers to the silhouette sample (or all it has).
 SILHOUETTE_MIN_PER_SEGMENT = 200
 #: Mean adjusted Rand agreement across refits below which a solution is called unstable.
@@ -186,6 +187,35 @@ def stratified_sample(
     return np.concatenate(rows), np.concatenate(weights)
 
 
+def silhouette_values(points: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Silhouette of each point, as ``sklearn.metrics.silhouette_samples`` computes it.
+
+    Same definition (0 for a point alone in its segment), but the per-segment distance sums come
+    from one distance matrix times a segment indicator matrix: about twice as fast as scikit-learn's
+    chunked reduction on the few thousand sampled customers, which is the sweep's hot spot.
+
+    Parameters
+    ----------
+    points : ndarray of shape (m, n_outputs)
+    labels : ndarray of int, shape (m,)
+        At least two distinct segments.
+    """
+    segments, codes = np.unique(labels, return_inverse=True)
+    indicator = np.zeros((len(points), len(segments)))
+    indicator[np.arange(len(points)), codes] = 1.0
+    sums = euclidean_distances(points) @ indicator  # (m, n_segments): distance sum to each segment
+    counts = indicator.sum(axis=0)
+    own_count = counts[codes]
+    rows = np.arange(len(points))
+    within = sums[rows, codes] / np.maximum(own_count - 1, 1)
+    mean_to = sums / counts
+    mean_to[rows, codes] = np.inf
+    nearest_other = mean_to.min(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        values = (nearest_other - within) / np.maximum(within, nearest_other)
+    return np.where(own_count > 1, np.nan_to_num(values), 0.0)
+
+
 def _silhouette(matrix: np.ndarray, labels: np.ndarray, *, size: int, seed: int) -> tuple[float, int]:
     assigned = np.flatnonzero(labels >= 0)
     if len(np.unique(labels[assigned])) < 2:
@@ -194,7 +224,7 @@ def _silhouette(matrix: np.ndarray, labels: np.ndarray, *, size: int, seed: int)
     picked = assigned[rows]
     if len(np.unique(labels[picked])) < 2:
         return math.nan, len(picked)
-    values = silhouette_samples(matrix[picked], labels[picked])
+    values = silhouette_values(matrix[picked], labels[picked])
     return float(np.average(values, weights=weights)), len(picked)
 
 
@@ -217,7 +247,7 @@ def silhouette_profile(
     rows, weights = stratified_sample(labels, size=sample_size, seed=seed)
     if len(np.unique(labels[rows])) < 2:
         raise ParameterError("the silhouette needs at least two segments with customers in them.")
-    values = silhouette_samples(matrix[assigned[rows]], labels[rows])
+    values = silhouette_values(matrix[assigned[rows]], labels[rows])
     return SilhouetteProfile(
         values=values,
         labels=labels[rows],
@@ -233,7 +263,12 @@ def silhouette_profile(
 # Stability and the other measures
 # ---------------------------------------------------------------------------------------------
 def _stability(matrix: np.ndarray, labels: np.ndarray, *, k: int, algorithm: str, seed: int) -> float:
-    """Mean adjusted Rand agreement of refits on seeded sub-samples with the full solution."""
+    """Mean adjusted Rand agreement of refits on seeded sub-samples with the full solution.
+
+    Each refit uses the same method on a random sub-sample (at most STABILITY_SAMPLE customers);
+    customers of a common evaluation sample are put in the refit's nearest segment centre and
+    compared with their segment in the full solution.
+    """
     n = len(matrix)
     rng = np.random.default_rng(seed + 7919 * k)
     evaluation = rng.choice(n, size=min(n, STABILITY_SAMPLE), replace=False)
@@ -243,13 +278,7 @@ def _stability(matrix: np.ndarray, labels: np.ndarray, *, k: int, algorithm: str
         sub = rng.choice(n, size=sub_size, replace=False)
         if len(np.unique(matrix[sub], axis=0)) < k:
             continue
-        refit = cluster_matrix(
-            matrix[sub],
-            k=k,
-            algorithm="agglomerative" if algorithm == "agglomerative" else "kmeans",
-            seed=seed + run + 1,
-            n_init=2,
-        )
+        refit = cluster_matrix(matrix[sub], k=k, algorithm=algorithm, seed=seed + run + 1, n_init=2)
         scores.append(
             adjusted_rand_score(labels[evaluation], nearest_centre(matrix[evaluation], refit.centres)[0])
         )

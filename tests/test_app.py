@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 PAGES = [
     "pages/data.py",
@@ -16,7 +20,7 @@ PAGES = [
 
 
 def _app() -> AppTest:
-    at = AppTest.from_file("app.py", default_timeout=120)
+    at = AppTest.from_file(APP, default_timeout=120)
     at.run()
     return at
 

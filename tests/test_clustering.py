@@ -98,3 +98,18 @@ def test_unknown_algorithm_is_rejected() -> None:
     frame, _ = blobs(n=50)
     with pytest.raises(ParameterError, match="'spectral' is not one of"):
         fit_segments(frame, SPECS, k=3, algorithm="spectral")
+
+
+def test_large_data_paths_sample_then_refine_on_everyone(monkeypatch: pytest.MonkeyPatch) -> None:
+    import segmentation.clustering as clustering
+
+    frame, truth = blobs(n=600)
+    monkeypatch.setattr(clustering, "FIT_SAMPLE", 100)  # starts found on 100 customers ...
+    monkeypatch.setattr(clustering, "AGGLOMERATIVE_SAMPLE", 120)  # ... Ward tree on 120
+    refined = fit_segments(frame, SPECS, k=4)
+    ward = fit_segments(frame, SPECS, k=4, algorithm="agglomerative")
+    monkeypatch.setattr(clustering, "MINIBATCH_THRESHOLD", 300)  # ... and mini-batch refinement above 300
+    minibatch = fit_segments(frame, SPECS, k=4)
+    for result in (refined, ward, minibatch):
+        assert adjusted_rand_score(truth, result.labels) > 0.98
+        assert (result.labels >= 0).all()

@@ -359,3 +359,25 @@ def test_numeric_ids_keep_leading_zeros_as_text() -> None:
     )
     out = build_customer_features(frame, columns=COLUMNS, as_of="2024-01-11").frame
     assert out["customer"].tolist() == ["007", "010", "011", "012", "014"]
+
+
+def test_as_of_before_first_purchase_is_an_error() -> None:
+    with pytest.raises(
+        ParameterError, match=r"as-of date 2023-12-01 is before the first purchase \(2024-01-01\)"
+    ):
+        build_customer_features(raw_lines(), columns=COLUMNS, as_of="2023-12-01")
+
+
+def test_no_returns_gives_float_zeros() -> None:
+    frame = raw_lines()
+    frame = frame[~frame["amount"].str.startswith("-")]
+    result = build_customer_features(frame, columns=COLUMNS, as_of="2024-01-11")
+    assert result.returns_value == 0.0 and result.n_returns == 0
+    assert result.frame["returns_value"].dtype == "float64"
+    assert result.frame["returns_value"].sum() == 0.0
+
+
+def test_roles_as_plain_strings_from_the_app_session() -> None:
+    roles = {"customer": "customer_id", "date": "date", "order": "order_id", "amount": "amount"}
+    found = detect_transaction_columns(raw_lines(), roles)
+    assert (found.customer, found.date, found.order, found.amount) == ("customer", "date", "order", "amount")

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from segmentation import _text_reader
 from segmentation._errors import DataLoadError
 from segmentation.loading import Detection, LoadedTable, ReadOptions, load_table
 
@@ -242,8 +243,18 @@ def test_unknown_encoding_override(tmp_path: Path) -> None:
 # ---- ragged rows and names --------------------------------------------------------------------------
 
 
-def test_long_rows_keep_their_extra_cells(tmp_path: Path) -> None:
-    text = "id,city\n1,Rome\n2,Oslo,extra!,more\n3,Lima\n4\n"
+@pytest.mark.parametrize(
+    ("text", "repair_limit"),
+    [
+        ("id,city\n1,Rome\n2,Oslo,extra!,more\n\n3,Lima\n4\n", 100_000),  # pyarrow, odd rows put back
+        ("id,city\n1,Rome\n2,Oslo,extra!,more\n\n3,Lima\n4\n", 0),  # pandas' C parser instead
+        ("id  city\n1   Rome\n2   Oslo extra! more\n\n3 Lima\n4\n", 100_000),  # runs of spaces: C parser
+    ],
+)
+def test_long_rows_keep_their_extra_cells(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, repair_limit: int
+) -> None:
+    monkeypatch.setattr(_text_reader, "_MAX_REPAIRED_ROWS", repair_limit)
     loaded = load_table(write(tmp_path, "ragged.csv", text))
     assert list(loaded.frame.columns) == ["id", "city", "extra_1", "extra_2"]
     assert cells(loaded) == [
@@ -286,7 +297,7 @@ def test_gzip(tmp_path: Path) -> None:
 
 def zipped(members: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for member, data in members.items():
             archive.writestr(member, data)
     return buffer.getvalue()
@@ -512,7 +523,7 @@ def test_xlsx_sheet_by_position_and_headerless_numbers(tmp_path: Path) -> None:
 def test_xlsx_header_only(tmp_path: Path) -> None:
     path = tmp_path / "empty_table.xlsx"
     pd.DataFrame(columns=["id", "amount"]).to_excel(path, index=False)
-    with pytest.raises(DataLoadError, match=r"empty_table\.xlsx has a header row but no data rows"):
+    with pytest.raises(DataLoadError, match=r"empty_table\.xlsx has no data rows below the header row"):
         load_table(path)
 
 
@@ -587,3 +598,25 @@ def test_binary_stays_refused_with_a_chosen_encoding(tmp_path: Path) -> None:
     path = write(tmp_path, "image.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20)
     with pytest.raises(DataLoadError, match=r"image\.csv does not look like a text table"):
         load_table(path, options=ReadOptions(encoding="latin-1"))
+
+
+def test_quoted_lines_after_a_comment_with_a_stray_quote(tmp_path: Path) -> None:
+    loaded = load_table(write(tmp_path, "stray.txt", '# say "hi\n"a\tb"\n"1\t2"\n"3\t4"\n'))
+    assert loaded.detection.quoted_lines and loaded.detection.skip_rows == 1
+    assert cells(loaded) == [["1", "2"], ["3", "4"]]
+
+
+def test_undecodable_everywhere_falls_back_to_latin1(tmp_path: Path) -> None:
+    # 0x81 is undefined in Windows-1252, a lone 0xFF is invalid in GB18030 and Shift-JIS
+    loaded = load_table(write(tmp_path, "odd.csv", b"name,code\nA\x81,\xff1\nB,2\n"))
+    assert loaded.detection.encoding == "latin-1"
+    assert cells(loaded)[0] == ["A\x81", "\xff1"]
+    assert any("Latin-1" in note for note in loaded.detection.notes)
+
+
+def test_zip_member_over_the_limit(tmp_path: Path) -> None:
+    data = zipped({"huge.csv": b"a,b\n" + b"1,2\n" * 50_000})
+    path = write(tmp_path, "packed.zip", data)
+    assert path.stat().st_size < 50_000
+    with pytest.raises(DataLoadError, match=r"huge\.csv inside packed\.zip is .* over the"):
+        load_table(path, max_bytes=50_000)

@@ -28,7 +28,7 @@ def _mall_like_csv(n: int = 60) -> bytes:
 def _orders_csv() -> bytes:
     rows = ["Kunde;Datum;Artikel;Betrag"]
     rng = np.random.default_rng(1)
-    for i in range(300):
+    for _ in range(300):
         customer = f"K{rng.integers(1, 40):03d}"
         day = 1 + int(rng.integers(0, 28))
         month = 1 + int(rng.integers(0, 12))

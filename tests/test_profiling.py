@@ -353,15 +353,20 @@ def test_profile_duplicate_ids_constant_and_missing() -> None:
 
 
 def test_profile_amount_checks_and_outliers() -> None:
-    amounts = [str(10 + (i % 7)) for i in range(50)] + ["-5", "-6", "0", "5000"]
-    frame = text_frame({"customer_id": [f"C{i % 20}" for i in range(54)], "amount": amounts})
-    found = issues_by_kind(frame, roles={"customer_id": Role.CUSTOMER_ID, "amount": Role.AMOUNT})
+    values = [str(10 + (i % 7)) for i in range(50)] + ["-5", "-6", "0", "5000"]
+    frame = text_frame({"customer_id": [f"C{i % 20}" for i in range(54)], "amount": values, "visits": values})
+    roles = {"customer_id": Role.CUSTOMER_ID, "amount": Role.AMOUNT, "visits": Role.NUMERIC}
+    found = issues_by_kind(frame, roles=roles)
     assert found[("amount", "negative_amount")].count == 2  # type: ignore[attr-defined]
     assert found[("amount", "zero_amount")].count == 1  # type: ignore[attr-defined]
-    outliers = found[("amount", "outliers")]
-    # median 13, MAD 2 → fences 13 ± 5 × 1.4826 × 2 ≈ [-1.8, 27.8]: -5, -6 and 5000 are outside, 0 is not
-    assert outliers.count == 3  # type: ignore[attr-defined]
-    assert "MAD" in outliers.message and "'5000'" in outliers.message  # type: ignore[attr-defined]
+    # Money is checked on a log scale over positive values only: just 5000 stands out.
+    money = found[("amount", "outliers")]
+    assert money.count == 1 and "log scale" in money.message and "'5000'" in money.message  # type: ignore[attr-defined]
+    # A plain number uses the linear rule: median 13, MAD 2 → 13 ± 5 × 1.4826 × 2 ≈ [-1.8, 27.8],
+    # so -5, -6 and 5000 are outside and 0 is not.
+    plain = found[("visits", "outliers")]
+    assert plain.count == 3 and "from the median 13" in plain.message  # type: ignore[attr-defined]
+    assert ("visits", "negative_amount") not in found
 
 
 def test_profile_table_level_issues_and_json_keys() -> None:
@@ -388,3 +393,11 @@ def test_profile_columns_summary() -> None:
     spend = profile.columns[1]
     assert (spend.dtype, spend.missing, spend.distinct) == ("number", 0, 3)
     assert profile.columns[0].missing == 1 and profile.columns[0].missing_share == 0.25
+
+
+def test_profile_flags_ambiguous_and_bad_dates() -> None:
+    frame = text_frame({"visit": ["01/02/2024", "03/04/2024", "05/06/2024", "never", None]})
+    found = issues_by_kind(frame, roles={"visit": Role.DATE})
+    assert found[("visit", "ambiguous_date")].count == 3  # type: ignore[attr-defined]
+    bad = found[("visit", "not_a_date")]
+    assert bad.count == 1 and "read as day-first" in bad.message and "'never'" in bad.message  # type: ignore[attr-defined]

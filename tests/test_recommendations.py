@@ -226,3 +226,17 @@ def test_evaluate_models_reports_popularity_and_the_default() -> None:
 def test_popularity_is_item_count_of_buyers() -> None:
     X = sp.csr_matrix(np.array([[3, 0, 1], [1, 0, 0], [0, 1, 0]], dtype=np.float32))
     assert Popularity().fit(X).score(X[:1])[0].tolist() == [2.0, 1.0, 1.0]
+
+
+def test_top_n_fills_from_popularity_skipping_owned_and_chosen_items() -> None:
+    from segmentation.recommendations._topn import top_n
+
+    candidates = sp.csr_matrix(np.array([[0.0, 0.0, 0.0, 0.5, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0]]))
+    seen = sp.csr_matrix(np.array([[1, 0, 0, 0, 0], [1, 1, 1, 1, 0]]))
+    popularity_first = np.array([0, 3, 1, 2, 4])
+    ids, scores = top_n(
+        candidates, seen, n=3, fallback_order=popularity_first, fallback_scores=np.arange(5, dtype=np.float32)
+    )
+    # Row 0: its one candidate, then the most popular items it neither owns nor already got.
+    assert ids.tolist() == [[3, 1, 2], [4, -1, -1]]
+    assert scores[0].tolist() == [0.5, 1.0, 2.0] and np.isnan(scores[1, 1:]).all()

@@ -99,8 +99,21 @@ def test_k_range_checks() -> None:
         sweep_k(frame, SPECS, k_values=[2], algorithm="hdbscan")
 
 
-def test_sweep_on_agglomerative_and_gmm_runs() -> None:
-    frame = blobs(300, 3)
-    for algorithm in ("agglomerative", "gmm"):
-        result = sweep_k(frame, SPECS, k_values=range(2, 6), algorithm=algorithm)
-        assert result.recommended_k == 3, algorithm
+@pytest.mark.parametrize("algorithm", ["agglomerative", "gmm"])
+def test_sweep_with_other_methods_finds_the_planted_k(algorithm: str) -> None:
+    result = sweep_k(blobs(300, 3), SPECS, k_values=range(2, 6), algorithm=algorithm)
+    assert result.recommended_k == 3
+    assert result.stability[1] > 0.95
+
+
+def test_silhouette_values_match_scikit_learn() -> None:
+    from sklearn.metrics import silhouette_samples
+
+    from segmentation.selection import silhouette_values
+
+    rng = np.random.default_rng(0)
+    points = rng.normal(size=(300, 4))
+    labels = np.concatenate([rng.integers(0, 4, 299), [9]])  # segment 9 has a single customer
+    np.testing.assert_allclose(
+        silhouette_values(points, labels), silhouette_samples(points, labels), atol=1e-12
+    )

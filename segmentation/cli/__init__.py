@@ -76,12 +76,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stderr.write(f"segmentation {args.command}: error: file not found: {exc.filename}\n")
             return EXIT_BAD_INPUT
         except (IsADirectoryError, PermissionError) as exc:
-            sys.stderr.write(f"segmentation {args.command}: error: cannot use {exc.filename}: {exc.strerror}\n")
+            sys.stderr.write(
+                f"segmentation {args.command}: error: cannot use {exc.filename}: {exc.strerror}\n"
+            )
             return EXIT_BAD_INPUT
         except KeyboardInterrupt:
             sys.stderr.write("interrupted\n")
             return 130
-        except Exception as exc:  # noqa: BLE001 - the CLI promises never to print a traceback
+        except Exception as exc:  # the CLI promises never to print a traceback
             sys.stderr.write(
                 f"segmentation {args.command}: internal error ({type(exc).__name__}): {exc}. "
                 "Please report this with the command you ran.\n"

@@ -218,9 +218,10 @@ def _run_recommend(args: argparse.Namespace) -> int:
     recs = recs.rename(columns={"customer": customer_col, "item": item_col})
     write_table(recs, args.output)
     n_cold = int(recs.loc[recs["cold_start"], customer_col].nunique())
+    fallback = "their segment's most popular items" if segments is not None else "the most popular items"
     print(
         f"wrote {args.output}: top {args.top_n} of {interactions.n_items:,} items for "
         f"{recs[customer_col].nunique():,} customers with model {fitted.model_name}"
-        + (f" ({n_cold:,} without history got their segment's popular items)" if n_cold else "")
+        + (f" ({n_cold:,} without purchase history got {fallback})" if n_cold else "")
     )
     return 0

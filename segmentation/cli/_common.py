@@ -80,7 +80,9 @@ def split_names(text: str) -> list[str]:
     parts.append("".join(current).strip())
     names = [p for p in parts if p]
     if not names:
-        raise SegmentationError(f"no column names in {text!r}; give them separated by commas, like 'age,income'.")
+        raise SegmentationError(
+            f"no column names in {text!r}; give them separated by commas, like 'age,income'."
+        )
     return names
 
 

@@ -1,4 +1,4 @@
-"""Top-N selection from sparse candidate scores, with seen items masked and popularity fill-in.
+"""Top-N selection: pruning score blocks, masking seen items, filling in by popularity.
 
 Assumes validated input: ``candidates`` and ``seen`` are CSR matrices of the same shape
 (n_users, n_items); candidate values are the model's evidence (only positive ones count).
@@ -11,7 +11,48 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["top_n"]
+__all__ = ["prune_dense", "prune_sparse", "seen_positions", "top_k_per_row", "top_n"]
+
+
+def top_k_per_row(block: np.ndarray, k: int, row_offset: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Keep the ``k`` largest positive values of each row of a dense block (assumes k ≥ 1)."""
+    n_rows, n_cols = block.shape
+    if k < n_cols:
+        keep = np.argpartition(-block, k - 1, axis=1)[:, :k]
+    else:
+        keep = np.broadcast_to(np.arange(n_cols), (n_rows, n_cols))
+    values = np.take_along_axis(block, keep, axis=1)
+    rows = np.repeat(np.arange(n_rows) + row_offset, keep.shape[1])
+    cols, vals = keep.ravel(), values.ravel()
+    positive = vals > 0
+    return rows[positive], cols[positive], vals[positive]
+
+
+def prune_dense(
+    block: np.ndarray, *, keep: int | None, seen: tuple[np.ndarray, np.ndarray] | None = None
+) -> sp.csr_matrix:
+    """The positive entries of a dense score block, at most the ``keep`` largest per row, as CSR.
+
+    ``seen`` (row, column) positions are zeroed first, so they never take a place; the block
+    is a temporary of the caller and is modified.
+    """
+    if seen is not None:
+        block[seen[0], seen[1]] = 0.0
+    rows, cols, values = top_k_per_row(block, keep if keep is not None else block.shape[1], 0)
+    return sp.csr_matrix((values, (rows, cols)), shape=block.shape)
+
+
+def seen_positions(seen: sp.csr_matrix | None) -> tuple[np.ndarray, np.ndarray] | None:
+    if seen is None:
+        return None
+    return np.repeat(np.arange(seen.shape[0]), np.diff(seen.indptr)), seen.indices
+
+
+def prune_sparse(scores: sp.csr_matrix, *, keep: int | None, seen: sp.csr_matrix | None) -> sp.csr_matrix:
+    """Like :func:`prune_dense` for sparse scores; dense argpartition is faster once rows are full."""
+    if keep is None or scores.nnz <= 4 * keep * scores.shape[0]:
+        return scores  # top_n removes seen items itself
+    return prune_dense(scores.toarray(), keep=keep, seen=seen_positions(seen))
 
 
 def _entry_rows(matrix: sp.csr_matrix) -> np.ndarray:
@@ -43,7 +84,9 @@ def top_n(
         seen_keys = _entry_rows(seen) * n_items + seen.indices
         keep &= ~np.isin(rows * n_items + cols, seen_keys)
     rows, cols, values = rows[keep], cols[keep], values[keep]
-    order = np.lexsort((cols, -values, rows))
+    # Two stable sorts (score, then row) are several times faster than np.lexsort on floats.
+    by_score = np.argsort(-values, kind="stable")
+    order = by_score[np.argsort(rows[by_score], kind="stable")]
     rows, cols, values = rows[order], cols[order], values[order]
     starts = np.searchsorted(rows, np.arange(n_users))
     rank = np.arange(rows.size) - starts[rows]

@@ -30,7 +30,7 @@ import scipy.sparse as sp
 from scipy.linalg import lapack
 
 from segmentation._errors import ParameterError
-from segmentation.recommendations._topn import top_n
+from segmentation.recommendations._topn import prune_dense, prune_sparse, seen_positions, top_k_per_row, top_n
 from segmentation.recommendations.interactions import apply_weighting
 
 __all__ = [
@@ -57,20 +57,6 @@ def _row_normalise(X: sp.csr_matrix) -> sp.csr_matrix:
     sums = np.ravel(np.asarray(X.sum(axis=1), dtype=np.float64))
     scale = np.divide(1.0, sums, out=np.zeros_like(sums), where=sums > 0)
     return sp.csr_matrix(sp.diags(scale.astype(np.float32)) @ X)
-
-
-def _top_k_per_row(block: np.ndarray, k: int, row_offset: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Keep the ``k`` largest positive values of each row of a dense block (assumes k ≥ 1)."""
-    n_rows, n_cols = block.shape
-    if k < n_cols:
-        keep = np.argpartition(-block, k - 1, axis=1)[:, :k]
-    else:
-        keep = np.broadcast_to(np.arange(n_cols), (n_rows, n_cols))
-    values = np.take_along_axis(block, keep, axis=1)
-    rows = np.repeat(np.arange(n_rows) + row_offset, keep.shape[1])
-    cols, vals = keep.ravel(), values.ravel()
-    positive = vals > 0
-    return rows[positive], cols[positive], vals[positive]
 
 
 class Recommender:
@@ -133,7 +119,8 @@ class Recommender:
         step = _block_rows(self.n_items_)
         for start in range(0, user_ids.size, step):
             rows = X[user_ids[start : start + step]]
-            candidates = self._candidates(apply_weighting(rows, self.weighting))
+            seen = rows if filter_already_liked else None
+            candidates = self._candidates(apply_weighting(rows, self.weighting), keep=n_top, seen=seen)
             block_ids, block_scores = top_n(
                 sp.csr_matrix(candidates),
                 rows if filter_already_liked else None,
@@ -168,11 +155,11 @@ class Recommender:
     def _score(self, Xw_users: sp.csr_matrix) -> np.ndarray:
         raise NotImplementedError
 
-    def _candidates(self, Xw_users: sp.csr_matrix) -> sp.csr_matrix:
-        """Scores with evidence (> 0) as a sparse matrix; models with sparse scores override this."""
-        dense = self._score(Xw_users)
-        rows, cols = np.nonzero(dense > 0)
-        return sp.csr_matrix((dense[rows, cols], (rows, cols)), shape=dense.shape)
+    def _candidates(
+        self, Xw_users: sp.csr_matrix, *, keep: int | None = None, seen: sp.csr_matrix | None = None
+    ) -> sp.csr_matrix:
+        """Scores with evidence (> 0) as a sparse matrix, at most the best ``keep`` per row."""
+        return prune_dense(self._score(Xw_users), keep=keep, seen=seen_positions(seen))
 
 
 class Popularity(Recommender):
@@ -185,7 +172,9 @@ class Popularity(Recommender):
         # Every item is "filled in" by popularity, with its buyer count as the score.
         self._fallback_scores = self.item_scores_
 
-    def _candidates(self, Xw_users: sp.csr_matrix) -> sp.csr_matrix:
+    def _candidates(
+        self, Xw_users: sp.csr_matrix, *, keep: int | None = None, seen: sp.csr_matrix | None = None
+    ) -> sp.csr_matrix:
         return sp.csr_matrix((Xw_users.shape[0], self.n_items_), dtype=np.float32)
 
     def _score(self, Xw_users: sp.csr_matrix) -> np.ndarray:
@@ -200,8 +189,12 @@ class _ItemBased(Recommender):
     def _score(self, Xw_users: sp.csr_matrix) -> np.ndarray:
         return self._candidates(Xw_users).toarray()
 
-    def _candidates(self, Xw_users: sp.csr_matrix) -> sp.csr_matrix:
-        return sp.csr_matrix(self._user_vectors(Xw_users) @ self.item_weights_)
+    def _candidates(
+        self, Xw_users: sp.csr_matrix, *, keep: int | None = None, seen: sp.csr_matrix | None = None
+    ) -> sp.csr_matrix:
+        return prune_sparse(
+            sp.csr_matrix(self._user_vectors(Xw_users) @ self.item_weights_), keep=keep, seen=seen
+        )
 
     def _user_vectors(self, Xw_users: sp.csr_matrix) -> sp.csr_matrix:
         return Xw_users
@@ -229,7 +222,7 @@ def _cosine_neighbours(
         if min_common > 0:
             similarity[overlap < min_common] = 0.0
         similarity[np.arange(stop - start), np.arange(start, stop)] = 0.0
-        rows, cols, vals = _top_k_per_row(similarity.astype(np.float32), neighbors, start)
+        rows, cols, vals = top_k_per_row(similarity.astype(np.float32), neighbors, start)
         parts_rows.append(rows)
         parts_cols.append(cols)
         parts_vals.append(vals)
@@ -287,14 +280,16 @@ class UserKNN(Recommender):
     def _score(self, Xw_users: sp.csr_matrix) -> np.ndarray:
         return self._candidates(Xw_users).toarray()
 
-    def _candidates(self, Xw_users: sp.csr_matrix) -> sp.csr_matrix:
+    def _candidates(
+        self, Xw_users: sp.csr_matrix, *, keep: int | None = None, seen: sp.csr_matrix | None = None
+    ) -> sp.csr_matrix:
         overlap = (Xw_users @ self.train_t_).toarray().astype(np.float64)
         norms = np.sqrt(np.ravel(np.asarray(Xw_users.multiply(Xw_users).sum(axis=1), dtype=np.float64)))
         similarity = overlap / (norms[:, None] * self.train_norms_[None, :] + self.shrinkage + 1e-12)
         # A customer scored against the training matrix finds itself; its own items are masked anyway.
-        rows, cols, vals = _top_k_per_row(similarity.astype(np.float32), self.neighbors, 0)
+        rows, cols, vals = top_k_per_row(similarity.astype(np.float32), self.neighbors, 0)
         neighbours = sp.csr_matrix((vals, (rows, cols)), shape=similarity.shape)
-        return sp.csr_matrix(neighbours @ self.train_)
+        return prune_sparse(sp.csr_matrix(neighbours @ self.train_), keep=keep, seen=seen)
 
     def contribution(self, sources: np.ndarray, targets: np.ndarray) -> np.ndarray | None:
         # Neighbouring customers are not an item to name; explain with plain item cosine instead.
@@ -344,7 +339,7 @@ class RP3Beta(_ItemBased):
             block = (item_to_user[start : start + step] @ user_to_item).toarray().astype(np.float64)
             block *= penalty[None, :]
             block[np.arange(block.shape[0]), np.arange(start, start + block.shape[0])] = 0.0
-            parts.append(_top_k_per_row(block.astype(np.float32), self.neighbors, start))
+            parts.append(top_k_per_row(block.astype(np.float32), self.neighbors, start))
         rows = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
         cols = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
         vals = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0, dtype=np.float32)
@@ -410,18 +405,21 @@ class EASE(Recommender):
             scores[:, self.modelled_items_] = Xw_users[:, self.modelled_items_] @ self.weights_
         return scores
 
-    def _candidates(self, Xw_users: sp.csr_matrix) -> sp.csr_matrix:
-        # Only modelled items can score; threshold the small dense block, not all n_items columns.
-        block = (
-            np.asarray(Xw_users[:, self.modelled_items_] @ self.weights_)
-            if self.modelled_items_.size
-            else None
-        )
-        if block is None:
+    def _candidates(
+        self, Xw_users: sp.csr_matrix, *, keep: int | None = None, seen: sp.csr_matrix | None = None
+    ) -> sp.csr_matrix:
+        # Only modelled items can score: prune the small dense block, never all n_items columns.
+        if not self.modelled_items_.size:
             return sp.csr_matrix((Xw_users.shape[0], self.n_items_), dtype=np.float32)
-        rows, cols = np.nonzero(block > 0)
+        block = np.asarray(Xw_users[:, self.modelled_items_] @ self.weights_)
+        seen_at = seen_positions(seen)
+        if seen_at is not None:
+            modelled = self._position[seen_at[1]]
+            seen_at = (seen_at[0][modelled >= 0], modelled[modelled >= 0])
+        pruned = prune_dense(block, keep=keep, seen=seen_at)
         return sp.csr_matrix(
-            (block[rows, cols], (rows, self.modelled_items_[cols])), shape=(Xw_users.shape[0], self.n_items_)
+            (pruned.data, self.modelled_items_[pruned.indices], pruned.indptr),
+            shape=(block.shape[0], self.n_items_),
         )
 
     def contribution(self, sources: np.ndarray, targets: np.ndarray) -> np.ndarray | None:

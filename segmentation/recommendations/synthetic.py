@@ -63,7 +63,7 @@ def _draw_items(
 def make_synthetic_interactions(
     *,
     n_customers: int = 610,
-    n_items: int = 9_700,
+    n_items: int = 11_600,
     n_interactions: int = 100_000,
     n_tastes: int = 40,
     taste_concentration: float = 0.15,
@@ -77,7 +77,8 @@ def make_synthetic_interactions(
     Parameters
     ----------
     n_customers, n_items, n_interactions : int
-        Sizes; the row count is close to ``n_interactions``.
+        Sizes; the row count is close to ``n_interactions``. ``n_items`` is the catalog: about
+        17% of it is never drawn, so the default 11,600 gives about 9.7k items with interactions.
     n_tastes : int
         Number of latent item groups.
     taste_concentration : float
