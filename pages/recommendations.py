@@ -78,7 +78,7 @@ def _all_lists(
     _segments: dict[str, int],
     key: tuple[str, str, str, int],
     names: tuple[tuple[int, str], ...],
-    catalog_item_col: str | None,
+    catalog_cols: tuple[str | None, str | None],
 ) -> pd.DataFrame:
     return recommend_top_n(
         _fitted,
@@ -87,7 +87,8 @@ def _all_lists(
         segments=_segments,
         segment_names=dict(names),
         catalog=_catalog,
-        catalog_item_col=catalog_item_col,
+        catalog_item_col=catalog_cols[0],
+        catalog_name_col=catalog_cols[1],
     )
 
 
@@ -97,9 +98,16 @@ def _segment_items(
     _catalog: pd.DataFrame | None,
     _members: tuple[str, ...],
     key: tuple[str, str, str, int, int],
-    catalog_item_col: str | None,
+    catalog_cols: tuple[str | None, str | None],
 ) -> pd.DataFrame:
-    return segment_top_items(_fitted, _members, n=key[4], catalog=_catalog, catalog_item_col=catalog_item_col)
+    return segment_top_items(
+        _fitted,
+        _members,
+        n=key[4],
+        catalog=_catalog,
+        catalog_item_col=catalog_cols[0],
+        catalog_name_col=catalog_cols[1],
+    )
 
 
 # ---- drawing helpers ----
@@ -117,6 +125,16 @@ def _link(page: str, label: str, icon: str) -> None:
 def _column(columns: Any, name: str) -> str | None:
     value = getattr(columns, name, None) if columns is not None else None
     return str(value) if value else None
+
+
+def _catalog_columns(data: _state.ActiveData, item_col: str) -> tuple[str | None, str | None]:
+    """(item id column, name column) of the catalog, as the Data page detected them."""
+    detected = getattr(data, "catalog_columns", None)
+    if detected is not None:
+        return _column(detected, "item"), _column(detected, "name")
+    if data.catalog is not None and item_col in data.catalog.columns:
+        return item_col, None
+    return None, None
 
 
 def _evaluation_section(interactions: Interactions, data_token: str) -> None:
@@ -157,11 +175,17 @@ def _evaluation_section(interactions: Interactions, data_token: str) -> None:
         },
     )
     default = report.result(DEFAULT_MODEL)
-    ratio = default.ndcg_at_k / best_popularity if best_popularity > 0 else float("nan")
+    ratio = default.ndcg_at_k / best_popularity if best_popularity > 0 else float("inf")
     st.caption(
         f"{MODEL_LABELS[DEFAULT_MODEL]} is the default because {DEFAULT_REASON}. On your data it scores "
         f"{ratio:.1f}× the bestsellers' NDCG@10 ({report.n_customers_evaluated:,} customers tested)."
     )
+    if ratio < 1.0:
+        st.warning(
+            "On this data, plain bestsellers predict next purchases as well as the personalised model "
+            "(common when a few staples dominate every basket). Consider choosing "
+            f"“{MODEL_LABELS['popularity']}” below, or use the personalised lists for variety."
+        )
 
 
 def _segment_section(items: pd.DataFrame, segment_label: str) -> None:
@@ -299,7 +323,7 @@ labels = np.asarray(run.labels)
 customer_ids = data.customers[data.customer_id_col].astype(str).to_numpy()
 segments = dict(zip(customer_ids.tolist(), labels.astype(int).tolist(), strict=True))
 catalog = data.catalog
-catalog_item_col = item_col if catalog is not None and item_col in catalog.columns else None
+catalog_cols = _catalog_columns(data, item_col)
 fitted = _fitted(interactions, data.token, model_name)
 lists = _all_lists(
     fitted,
@@ -308,7 +332,7 @@ lists = _all_lists(
     segments,
     (data.token, run.token, model_name, top_n),
     tuple(sorted(names.items())),
-    catalog_item_col,
+    catalog_cols,
 )
 _state.put(
     _state.RECOMMENDATIONS,
@@ -325,7 +349,7 @@ segment = st.selectbox(
 segment_label = names.get(segment, "Unassigned" if segment == -1 else f"Segment {segment}")
 members = tuple(customer_ids[labels == segment].tolist())
 items = _segment_items(
-    fitted, catalog, members, (data.token, run.token, model_name, segment, top_n), catalog_item_col
+    fitted, catalog, members, (data.token, run.token, model_name, segment, top_n), catalog_cols
 )
 _segment_section(items, segment_label)
 _customer_preview(lists, members)

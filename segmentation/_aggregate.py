@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from segmentation._errors import ColumnError
+from segmentation._plural import counted
 from segmentation._roles import Role, infer_roles
 from segmentation._transactions import TypedLines, check_column, column_listing, customer_key
 
@@ -137,8 +138,8 @@ def join_customers(
     duplicated = keys.duplicated() & keys.notna()
     if duplicated.any():
         notes.append(
-            f"The customer file lists {int(duplicated.sum()):,} ids more than once; the first row of "
-            "each was used."
+            f"The customer file repeats some ids ({counted(int(duplicated.sum()), 'extra row')}); "
+            "the first row of each id was used."
         )
     attributes = attributes[~duplicated.to_numpy() & keys.notna().to_numpy()]
     attributes.index = pd.Index(keys[~duplicated & keys.notna()].to_numpy(dtype=object), name=None)
@@ -151,13 +152,13 @@ def join_customers(
     found_mask = features[id_col].isin(attributes.index).to_numpy()
     if not found_mask.all():
         notes.append(
-            f"{int((~found_mask).sum()):,} buying customers are not in the customer file; "
-            "their attributes are empty."
+            f"Found no attributes for {counted(int((~found_mask).sum()), 'customer')}: they are not "
+            "in the customer file."
         )
     without_purchases = int((~pd.Index(attributes.index).isin(features[id_col])).sum())
     if without_purchases:
         notes.append(
-            f"{without_purchases:,} customers in the customer file have no purchases and are not in "
-            "the table (RFM needs at least one purchase)."
+            f"Left out {counted(without_purchases, 'customer')} of the customer file with no "
+            "purchases (RFM needs at least one)."
         )
     return pd.concat([features, joined], axis=1)

@@ -371,13 +371,15 @@ def pivot_recommendations(
     # Placing values by integer codes is several times faster than DataFrame.pivot on millions of rows.
     codes, customers = pd.factorize(long["key"])
     rank_of_row = long["rank"].to_numpy()
-    parts = [("item", "")] + ([("item_name", "_name")] if has_names else [])
+    parts = {"": long["item"].to_numpy(dtype=object)}
+    if has_names:
+        parts["_name"] = long["item_name"].to_numpy(dtype=object)
     columns: dict[str, pd.Series] = {}
     for rank in range(1, top_n + 1):
         at_rank = rank_of_row == rank
-        for part, suffix in parts:
+        for suffix, source in parts.items():
             values = np.full(len(customers), "", dtype=object)
-            values[codes[at_rank]] = long[part].to_numpy(dtype=object)[at_rank]
+            values[codes[at_rank]] = source[at_rank]
             columns[f"item_{rank}{suffix}"] = pd.Series(values, dtype="str")
     return pd.DataFrame(columns).set_axis(pd.Index(customers, name="key"), axis=0)
 

@@ -23,6 +23,7 @@ from segmentation._parsing import (
     parse_dates,
     parse_numbers,
 )
+from segmentation._plural import counted
 from segmentation._roles import NUMBER_ROLES, Role
 
 __all__ = [
@@ -110,7 +111,8 @@ def _outlier_issue(name: str, values: pd.Series, *, log_scale: bool) -> DataIssu
         name,
         "outliers",
         count,
-        f"{name!r} has {count:,} unusual values ({below:,} below {low:,.4g}, {above:,} above {high:,.4g}), "
+        f"{name!r} has {counted(count, 'unusual value')} "
+        f"({below:,} below {low:,.4g}, {above:,} above {high:,.4g}), "
         f"{rule}, like {_quote_examples(examples)}. Check they are real before segmenting.",
         examples,
     )
@@ -124,7 +126,8 @@ def _number_issues(name: str, role: Role, parsed: NumberParse) -> list[DataIssue
                 name,
                 "not_a_number",
                 parsed.n_bad,
-                f"{name!r} has {parsed.n_bad:,} values that are not numbers, like "
+                f"{name!r} has {counted(parsed.n_bad, 'value')} that "
+                f"{'is not a number' if parsed.n_bad == 1 else 'are not numbers'}, like "
                 f"{_quote_examples(parsed.examples)}; they will be treated as missing.",
                 parsed.examples,
             )
@@ -138,8 +141,8 @@ def _number_issues(name: str, role: Role, parsed: NumberParse) -> list[DataIssue
                     name,
                     "negative_amount",
                     negative,
-                    f"{name!r} has {negative:,} negative values; they are taken as returns or cancellations "
-                    "and counted separately from spend.",
+                    f"{name!r} has {counted(negative, 'negative value')}, taken as returns or "
+                    "cancellations and counted separately from spend.",
                 )
             )
         if zero:
@@ -148,7 +151,7 @@ def _number_issues(name: str, role: Role, parsed: NumberParse) -> list[DataIssue
                     name,
                     "zero_amount",
                     zero,
-                    f"{name!r} has {zero:,} values equal to zero "
+                    f"{name!r} has {counted(zero, 'value')} equal to zero "
                     "(free items, test orders or missing prices?).",
                 )
             )
@@ -166,7 +169,8 @@ def _date_issues(name: str, parsed: DateParse) -> list[DataIssue]:
                 name,
                 "not_a_date",
                 parsed.n_bad,
-                f"{name!r} has {parsed.n_bad:,} values that are not dates "
+                f"{name!r} has {counted(parsed.n_bad, 'value')} that "
+                f"{'is not a date' if parsed.n_bad == 1 else 'are not dates'} "
                 f"(read as {parsed.format_name}), like "
                 f"{_quote_examples(parsed.examples)}; those rows will be left out of date calculations.",
                 parsed.examples,

@@ -13,6 +13,7 @@ import pandas as pd
 
 from segmentation._errors import ColumnError
 from segmentation._parsing import parse_dates, parse_numbers
+from segmentation._plural import counted
 
 if TYPE_CHECKING:
     from segmentation.features import TransactionColumns
@@ -141,8 +142,8 @@ def _line_values(
     missing = np.isnan(value)
     if missing.any():
         notes.append(
-            f"{int(missing.sum()):,} lines have no readable value in {source}; they count as purchases "
-            "worth 0."
+            f"Counted {counted(int(missing.sum()), 'line')} with no readable value in {source} as "
+            "purchases worth 0."
         )
     return np.where(missing, 0.0, value)
 
@@ -172,11 +173,11 @@ def read_lines(
     no_date = day == np.iinfo(np.int64).min
     if no_id.any():
         notes.append(
-            f"{int(no_id.sum()):,} lines have no customer id in {columns.customer!r} and were left out."
+            f"Left out {counted(int(no_id.sum()), 'line')} with no customer id in {columns.customer!r}."
         )
     if (no_date & ~no_id).any():
         notes.append(
-            f"{int((no_date & ~no_id).sum()):,} lines have no readable date in {columns.date!r} and were "
-            "left out."
+            f"Left out {counted(int((no_date & ~no_id).sum()), 'line')} with no readable date in "
+            f"{columns.date!r}."
         )
     return lines.subset(~(no_id | no_date))

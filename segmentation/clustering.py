@@ -71,6 +71,7 @@ FIT_SAMPLE = 10_000
 MINIBATCH_THRESHOLD = 2_000_000
 AGGLOMERATIVE_SAMPLE = 5_000
 DENSITY_SAMPLE = 10_000
+MIN_DENSITY_CUSTOMERS = 20
 TINY_SEGMENT_SHARE = 0.01
 SINGLE_THREAD_ROWS = 50_000
 _SAMPLE_STARTS = 10
@@ -384,6 +385,11 @@ def fit_segments(
     matrix = prepared.matrix
     if algorithm != "hdbscan":
         check_k(int(k or 0), len(matrix), matrix)
+    elif len(matrix) < MIN_DENSITY_CUSTOMERS:
+        raise ParameterError(
+            f"the density method needs at least {MIN_DENSITY_CUSTOMERS} customers to find dense groups; "
+            f"the table has {len(matrix)}. Use k-means instead."
+        )
     fit = cluster_matrix(matrix, k=int(k or 0), algorithm=algorithm, seed=seed)
     model = build_model(
         prepared,

@@ -19,6 +19,7 @@ import pandas as pd
 
 from segmentation._aggregate import behaviour, join_customers
 from segmentation._errors import ColumnError, ParameterError
+from segmentation._plural import counted
 from segmentation._rfm import (
     RFM_SEGMENT_RULES,
     RfmCutPoints,
@@ -232,6 +233,8 @@ def _as_of_day(as_of: date | datetime | str | None, last_day: int) -> int:
         stamp = pd.Timestamp(as_of)
     except (ValueError, TypeError) as exc:
         raise ParameterError(f"The as-of date {as_of!r} is not a date; write it like 2024-12-31.") from exc
+    if pd.isna(stamp):
+        raise ParameterError(f"The as-of date {as_of!r} is empty; write it like 2024-12-31 or leave it out.")
     return int(stamp.normalize().to_datetime64().astype("datetime64[D]").astype(np.int64))
 
 
@@ -315,14 +318,13 @@ def build_customer_features(
         )
     after = lines.day > as_of_day
     if after.any():
-        notes.append(f"{int(after.sum()):,} lines dated after the as-of date were left out.")
+        notes.append(f"Left out {counted(int(after.sum()), 'line')} dated after the as-of date.")
         lines = lines.subset(~after)
     frame, kept = behaviour(lines, as_of_day=as_of_day, top_categories=top_categories)
     only_returns = len(lines.customer_names) - len(kept)
     if only_returns:
         notes.append(
-            f"{only_returns:,} customers have only returns or cancellations and no purchase; they "
-            "were left out."
+            f"Left out {counted(only_returns, 'customer')} whose only lines are returns or cancellations."
         )
     if frame.empty:
         raise ColumnError(

@@ -109,7 +109,7 @@ def test_features_with_customer_file_and_quantity_price(
         str(out),
     ]
     assert main(args) == 0
-    assert "have no purchases" in capsys.readouterr().out
+    assert "Left out 1 customer of the customer file with no purchases" in capsys.readouterr().out
     frame = pd.read_csv(out, dtype={"member": str}).set_index("member")
     assert frame.loc["007", "monetary"] == 15.0 and frame.loc["008", "region"] == "South"
     assert frame.index.tolist() == ["007", "008"]

@@ -113,3 +113,9 @@ def test_large_data_paths_sample_then_refine_on_everyone(monkeypatch: pytest.Mon
     for result in (refined, ward, minibatch):
         assert adjusted_rand_score(truth, result.labels) > 0.98
         assert (result.labels >= 0).all()
+
+
+def test_density_method_on_too_few_customers_is_explained() -> None:
+    frame, _ = blobs(n=6)
+    with pytest.raises(ParameterError, match="at least 20 customers"):
+        fit_segments(frame, SPECS, k=None, algorithm="hdbscan")

@@ -137,6 +137,8 @@ def _one_role(roles: dict[str, Role], role: Role, *, file: str, flag: str, requi
 
 def _contacts(frame: pd.DataFrame, roles: dict[str, Role], args: argparse.Namespace) -> ContactColumns:
     file = args.segmented
+    customer_id: str | None
+    email: str | None
     if args.id_col:
         customer_id = resolve_column(frame, args.id_col, file=file, flag="--id-col")
     else:
