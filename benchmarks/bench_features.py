@@ -19,9 +19,13 @@ import resource
 import subprocess
 import sys
 import time
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from segmentation.features import TransactionColumns
 
 SEED = 20240601
 
@@ -61,9 +65,9 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_one(n_lines: int, typed: bool) -> dict[str, float]:
-    """Generate, (optionally) type, and time build_customer_features in this process."""
-    from segmentation.features import TransactionColumns, build_customer_features
+def prepare_inputs(n_lines: int, *, typed: bool) -> tuple[pd.DataFrame, TransactionColumns]:
+    """Generated lines (as text, or typed as the CLI and the app pass them) and their columns."""
+    from segmentation.features import TransactionColumns
     from segmentation.profiling import Role, coerce_table
 
     frame = make_transactions(n_lines)
@@ -78,8 +82,6 @@ def run_one(n_lines: int, typed: bool) -> dict[str, float]:
             "unit_price": Role.PRICE,
         }
         frame = coerce_table(frame, roles)
-    data_mb = frame.memory_usage(deep=True).sum() / 2**20
-    rss_before = _rss_mb()
     columns = TransactionColumns(
         customer="customer_id",
         date="order_date",
@@ -89,6 +91,16 @@ def run_one(n_lines: int, typed: bool) -> dict[str, float]:
         item="product_id",
         category="category",
     )
+    return frame, columns
+
+
+def run_one(n_lines: int, typed: bool) -> dict[str, float]:
+    """Generate, (optionally) type, and time build_customer_features in this process."""
+    from segmentation.features import build_customer_features
+
+    frame, columns = prepare_inputs(n_lines, typed=typed)
+    data_mb = frame.memory_usage(deep=True).sum() / 2**20
+    rss_before = _rss_mb()
     start = time.perf_counter()
     result = build_customer_features(frame, columns=columns)
     seconds = time.perf_counter() - start

@@ -41,9 +41,12 @@ def synthetic_customers(n_customers: int, *, k: int = 8, seed: int = 0) -> tuple
     return frame, labels
 
 
+FEATURES = ["recency_days", "frequency", "monetary", "avg_order_value", "tenure_days"]
+
+
 def main(n_customers: int) -> None:
     frame, labels = synthetic_customers(n_customers)
-    features = ["recency_days", "frequency", "monetary", "avg_order_value", "tenure_days"]
+    features = FEATURES
     started = time.perf_counter()
     personas = describe_segments(frame, labels, features=features, money_col="monetary", id_col="customer_id")
     described = time.perf_counter() - started

@@ -160,7 +160,14 @@ def _silhouettes(
 
 
 @st.cache_data(show_spinner="Scoring the new customers…", max_entries=4)
-def _score(_frame: pd.DataFrame, sha256: str, decimal: str, _model: Any, run_token: str) -> pd.DataFrame:
+def _score(
+    _frame: pd.DataFrame,
+    sha256: str,
+    decimal: str,
+    _model: Any,
+    run_token: str,
+    names: tuple[tuple[int, str], ...],
+) -> pd.DataFrame:
     def run() -> pd.DataFrame:
         typed = numbers_for_model(_model, _frame, decimal=decimal)
         labels = assign_segments(_model, typed)
@@ -369,12 +376,13 @@ if sweep is not None:
                 _metric_chart(sweep, getattr(sweep, field), title, axis, marked), width="stretch"
             )
             column.caption(caption)
-    exact = sweep.silhouette_sample_size >= sweep.n_customers
+    exact = sweep.silhouette_reference_size >= sweep.n_customers
     st.caption(
         "Silhouette computed on all customers."
         if exact
-        else f"Silhouette estimated on {sweep.silhouette_sample_size:,} of {sweep.n_customers:,} customers, "
-        "sampled per segment so small segments count; the other measures use every customer."
+        else f"Silhouette estimated: {sweep.silhouette_sample_size:,} of {sweep.n_customers:,} customers, "
+        f"each compared with {sweep.silhouette_reference_size:,} others, sampled per segment so small "
+        "segments count. The other measures use every customer."
     )
     unstable = [k for k, s in zip(sweep.k, sweep.stability, strict=True) if s < STABLE_AGREEMENT]
     if unstable:
@@ -480,7 +488,9 @@ st.plotly_chart(
     width="stretch",
 )
 scope = (
-    "every customer" if profile.exact else f"a sample of {profile.sample_size:,} customers drawn per segment"
+    "every customer"
+    if profile.exact
+    else f"{profile.sample_size:,} customers drawn per segment, each compared with {profile.reference_size:,}"
 )
 st.caption(f"Bars below 0 are customers closer to another segment than to their own ({scope}).")
 _link("pages/personas.py", "Personas: name and describe the segments", "🧑‍🤝‍🧑")
@@ -503,7 +513,14 @@ if upload is not None:
     if loaded is not None:
         table, sha256 = loaded
         try:
-            scored = _score(table.frame, sha256, table.detection.decimal, model, run_token)
+            scored = _score(
+                table.frame,
+                sha256,
+                table.detection.decimal,
+                model,
+                run_token,
+                tuple(sorted(current_names.items())),
+            )
         except SegmentationError as exc:
             st.error(f"**{upload.name}** could not be scored: {exc}")
         else:

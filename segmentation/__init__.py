@@ -1,7 +1,7 @@
 """Customer segmentation for marketers: loading, features, segments, personas, recommendations, campaigns.
 
 No user-interface code lives here; the Streamlit app and the ``segmentation`` command line
-both call these functions.
+both call these functions. Each stage is its own module; this face re-exports their public names.
 """
 
 from __future__ import annotations
@@ -15,13 +15,187 @@ from segmentation._errors import (
     SegmentationError,
     SegmentationWarning,
 )
+from segmentation.campaigns import (
+    Audience,
+    CampaignSpec,
+    build_audience,
+    build_manifest,
+    escape_formulas,
+    export_csv,
+    export_xlsx,
+    export_zip,
+)
+from segmentation.clustering import (
+    ALGORITHMS,
+    SegmentationResult,
+    fit_segments,
+)
+from segmentation.datasets import (
+    CatalogColumns,
+    CustomerDataset,
+    customer_table_dataset,
+    demo_dataset,
+    transaction_dataset,
+)
+from segmentation.demo import (
+    DemoData,
+    generate_demo_data,
+    load_demo,
+    write_demo_data,
+)
+from segmentation.features import (
+    RFM_SEGMENT_RULES,
+    CustomerFeatures,
+    RfmCutPoints,
+    TransactionColumns,
+    build_customer_features,
+    default_cut_points,
+    detect_transaction_columns,
+    rfm_scores,
+    rfm_segment_table,
+)
+from segmentation.lift import (
+    LiftReport,
+    measure_lift,
+)
+from segmentation.loading import (
+    Detection,
+    LoadedTable,
+    ReadOptions,
+    load_table,
+)
+from segmentation.model_io import (
+    SegmentationModel,
+    assign_segments,
+    load_model,
+    save_model,
+)
+from segmentation.personas import (
+    Persona,
+    Trait,
+    describe_segments,
+    personas_to_dict,
+    project_2d,
+    segment_profile_matrix,
+    surrogate_rules,
+)
+from segmentation.preprocessing import (
+    FeatureSpec,
+    FeatureSuggestion,
+    build_preprocessor,
+    default_specs,
+    suggest_features,
+)
+from segmentation.profiling import (
+    ROLE_LABELS,
+    ColumnProfile,
+    DataIssue,
+    Role,
+    TableProfile,
+    coerce_table,
+    detect_table_shape,
+    infer_roles,
+    parse_dates,
+    parse_numbers,
+    profile_table,
+)
+from segmentation.recommendations import (
+    DEFAULT_MODEL,
+    MODELS,
+    EvaluationReport,
+    Interactions,
+    build_interactions,
+    evaluate_models,
+    make_model,
+    recommend_top_n,
+    segment_top_items,
+)
+from segmentation.selection import (
+    SweepResult,
+    recommend_k,
+    sweep_k,
+)
 
 __all__ = [
+    "ALGORITHMS",
+    "DEFAULT_MODEL",
+    "MODELS",
+    "RFM_SEGMENT_RULES",
+    "ROLE_LABELS",
+    "Audience",
+    "CampaignSpec",
+    "CatalogColumns",
     "ColumnError",
+    "ColumnProfile",
+    "CustomerDataset",
+    "CustomerFeatures",
+    "DataIssue",
     "DataLoadError",
     "DataQualityWarning",
+    "DemoData",
+    "Detection",
+    "EvaluationReport",
+    "FeatureSpec",
+    "FeatureSuggestion",
+    "Interactions",
+    "LiftReport",
+    "LoadedTable",
     "ModelFileError",
     "ParameterError",
+    "Persona",
+    "ReadOptions",
+    "RfmCutPoints",
+    "Role",
     "SegmentationError",
+    "SegmentationModel",
+    "SegmentationResult",
     "SegmentationWarning",
+    "SweepResult",
+    "TableProfile",
+    "Trait",
+    "TransactionColumns",
+    "assign_segments",
+    "build_audience",
+    "build_customer_features",
+    "build_interactions",
+    "build_manifest",
+    "build_preprocessor",
+    "coerce_table",
+    "customer_table_dataset",
+    "default_cut_points",
+    "default_specs",
+    "demo_dataset",
+    "describe_segments",
+    "detect_table_shape",
+    "detect_transaction_columns",
+    "escape_formulas",
+    "evaluate_models",
+    "export_csv",
+    "export_xlsx",
+    "export_zip",
+    "fit_segments",
+    "generate_demo_data",
+    "infer_roles",
+    "load_demo",
+    "load_model",
+    "load_table",
+    "make_model",
+    "measure_lift",
+    "parse_dates",
+    "parse_numbers",
+    "personas_to_dict",
+    "profile_table",
+    "project_2d",
+    "recommend_k",
+    "recommend_top_n",
+    "rfm_scores",
+    "rfm_segment_table",
+    "save_model",
+    "segment_profile_matrix",
+    "segment_top_items",
+    "suggest_features",
+    "surrogate_rules",
+    "sweep_k",
+    "transaction_dataset",
+    "write_demo_data",
 ]

@@ -45,18 +45,23 @@ from segmentation.preprocessing import FeatureSpec, PreparedFeatures, prepare_fe
 __all__ = [
     "AGGLOMERATIVE_SAMPLE",
     "ALGORITHMS",
+    "ALGORITHM_LABELS",
     "DENSITY_SAMPLE",
     "FIT_SAMPLE",
     "MAX_K",
     "MINIBATCH_THRESHOLD",
+    "MIN_DENSITY_CUSTOMERS",
     "TINY_SEGMENT_SHARE",
     "ClusterFit",
     "SegmentationResult",
+    "check_algorithm",
     "check_k",
     "cluster_matrix",
     "fit_segments",
     "threads_for",
+    "tiny_segment_notes",
     "ward_tree",
+    "warn_duplicates",
 ]
 
 ALGORITHMS: tuple[str, ...] = ("kmeans", "gmm", "agglomerative", "hdbscan")

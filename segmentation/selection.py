@@ -220,7 +220,8 @@ def silhouette_values(
     ref = np.arange(len(points)) if reference is None else np.asarray(reference)
     indicator = np.zeros((len(ref), len(segments)))
     indicator[np.arange(len(ref)), codes[ref]] = 1.0
-    sums = euclidean_distances(points, points[ref]) @ indicator  # (m, n_segments): distance sums
+    distances = euclidean_distances(points) if reference is None else euclidean_distances(points, points[ref])
+    sums = distances @ indicator  # (m, n_segments): distance sums to each segment
     counts = indicator.sum(axis=0)
     in_reference = np.zeros(len(points), dtype=bool)
     in_reference[ref] = True

@@ -42,7 +42,7 @@ def test_sweep_json_recommends_the_planted_k(customer_file: Path, capsys: pytest
     for key in ("inertia", "silhouette", "calinski_harabasz", "davies_bouldin"):
         assert len(payload[key]) == 5
     assert payload["recommended_k"] == 4 and payload["elbow_k"] == 4
-    assert payload["silhouette_sample_size"] == 200
+    assert payload["silhouette_sample_size"] == 200 and payload["silhouette_reference_size"] == 200
 
 
 def test_sweep_text_output_explains_the_choice(
@@ -50,7 +50,10 @@ def test_sweep_text_output_explains_the_choice(
 ) -> None:
     assert main(["sweep", str(customer_file), "--features", FEATURES, "--k-max", "5"]) == 0
     out = capsys.readouterr().out
-    assert "Recommended k: 4." in out and "Silhouette estimated on 200 of 200 customers" in out
+    assert (
+        "Recommended k: 4." in out
+        and "Silhouette estimated on 200 of 200 customers (each compared with 200)" in out
+    )
 
 
 def test_segment_then_assign_reproduces_segments(

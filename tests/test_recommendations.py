@@ -15,13 +15,16 @@ from segmentation.recommendations import (
     MODELS,
     ItemKNN,
     Popularity,
+    binary_weight,
     bm25_weight,
     build_interactions,
     evaluate_interactions,
     evaluate_models,
+    log_weight,
     make_model,
     score_recommendations,
     split_latest,
+    tfidf_weight,
 )
 
 N_GROUPS, ITEMS_PER_GROUP = 4, 20
@@ -96,6 +99,11 @@ def test_bm25_matches_the_formula_and_keeps_sparsity() -> None:
     length = 0.5 + 0.5 * np.array([3.0, 2.0]) / 2.5
     expected_00 = 2.0 * 2.0 / (1.0 * length[0] + 2.0) * idf[0]
     assert weighted[0, 0] == pytest.approx(expected_00, rel=1e-5)
+    assert log_weight(X).toarray()[0].tolist() == pytest.approx([1 + np.log(2), 0.0, 1.0])
+    assert binary_weight(X).toarray().tolist() == [[1, 0, 1], [0, 1, 1]]
+    # TF-IDF: the item both customers have weighs least; repeats count by their square root.
+    tfidf = tfidf_weight(X).toarray()
+    assert tfidf[0, 2] < tfidf[1, 1] and tfidf[0, 0] == pytest.approx(np.sqrt(2) * idf[0], rel=1e-5)
 
 
 def test_missing_columns_and_unknown_weighting_are_explained() -> None:
@@ -240,3 +248,14 @@ def test_top_n_fills_from_popularity_skipping_owned_and_chosen_items() -> None:
     # Row 0: its one candidate, then the most popular items it neither owns nor already got.
     assert ids.tolist() == [[3, 1, 2], [4, -1, -1]]
     assert scores[0].tolist() == [0.5, 1.0, 2.0] and np.isnan(scores[1, 1:]).all()
+
+
+def test_results_pickle_for_the_app_cache(planted: tuple) -> None:
+    frame, _ = planted
+    interactions = build_interactions(frame, customer_col="customer", item_col="item", time_col="time")
+    report = evaluate_interactions(interactions, k=5, models=["popularity"])
+    for value in (interactions, report):
+        restored = pickle.loads(pickle.dumps(value))
+        assert type(restored) is type(value)
+    assert pickle.loads(pickle.dumps(report)).to_dict() == report.to_dict()
+    assert (pickle.loads(pickle.dumps(interactions)).matrix != interactions.matrix).nnz == 0

@@ -117,3 +117,14 @@ def test_silhouette_values_match_scikit_learn() -> None:
     np.testing.assert_allclose(
         silhouette_values(points, labels), silhouette_samples(points, labels), atol=1e-12
     )
+
+
+def test_reference_subset_estimate_is_close_to_exact() -> None:
+    from segmentation.selection import silhouette_values, stratified_sample
+
+    frame = blobs(4000, 5, std=3.0)
+    scaled = prepare_features(frame, SPECS).matrix
+    labels = fit_segments(frame, SPECS, k=5).labels
+    reference, _ = stratified_sample(labels, size=800, seed=0)
+    estimate = silhouette_values(scaled, labels, reference=reference).mean()
+    assert estimate == pytest.approx(silhouette_score(scaled, labels), abs=0.01)

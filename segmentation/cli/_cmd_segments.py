@@ -151,7 +151,10 @@ def _run_sweep(args: argparse.Namespace) -> None:
     print(f"Recommended k: {result.recommended_k}. {result.reason}")
     if result.disagreement:
         print(result.disagreement)
-    print(f"Silhouette estimated on {result.silhouette_sample_size:,} of {result.n_customers:,} customers.")
+    print(
+        f"Silhouette estimated on {result.silhouette_sample_size:,} of {result.n_customers:,} customers "
+        f"(each compared with {result.silhouette_reference_size:,})."
+    )
 
 
 def _id_column(table: CliTable) -> str | None:
