@@ -28,8 +28,11 @@ HERE = Path(__file__).resolve()
 SIZES = ("small", "medium", "large")
 _DIVISOR = {"small": 100, "medium": 10, "large": 1}  # large = the issue's target sizes
 TIMEOUT = 1800.0
-SWEEP_EXACT_MAX = 20_000  # exact silhouette is O(n²); checked on at most this many customers
-SWEEP_PLAIN_ALL_KS_MAX = 200_000  # above this the plain approach runs k=2,6,10 and is extrapolated
+SWEEP_EXACT = {"small": 5_000, "medium": 20_000, "large": 20_000}  # exact silhouette is O(n²)
+# Sizes at which the plain approach runs only k = 2, 6, 10 and its 2..10 time is extrapolated:
+# at large because KMeans(n_init=10) for every k would take minutes, at small to keep the smoke
+# check short.
+SWEEP_PLAIN_EXTRAPOLATED = ("small", "large")
 
 
 def scaled(large: int, size: str) -> int:
@@ -41,7 +44,7 @@ def count_label(n: float) -> str:
     """``1_000_000`` → ``1M``, ``50_000`` → ``50k``."""
     for unit, scale in (("M", 1e6), ("k", 1e3)):
         if n >= scale:
-            return f"{n / scale:g}{unit}"
+            return f"{n / scale:.3g}{unit}"
     return f"{n:g}"
 
 
@@ -133,20 +136,15 @@ def features_build(lines: int) -> Work:
 
 def _sweep_options(**values: int) -> argparse.Namespace:
     """The options ``bench_sweep``'s child functions read."""
-    return argparse.Namespace(
-        seed=0,
-        plain_ks="2,6,10",
-        full_plain_max=SWEEP_PLAIN_ALL_KS_MAX,
-        reference_sample=30_000,
-        **values,
-    )
+    return argparse.Namespace(seed=0, plain_ks="2,6,10", reference_sample=30_000, **values)
 
 
-def sweep_compare(n: int) -> Work:
+def sweep_compare(n: int, all_plain_ks: bool) -> Work:
     """``bench_sweep``'s comparison: our sweep 2..10, the plain approach, inertia and silhouette checks."""
     import bench_sweep
 
-    return lambda: bench_sweep._child(_sweep_options(child=n, exact_size=0))
+    options = _sweep_options(child=n, exact_size=0, full_plain_max=n if all_plain_ks else 0)
+    return lambda: bench_sweep._child(options)
 
 
 def sweep_exact(n: int) -> Work:
@@ -328,8 +326,9 @@ def _exact_silhouette_errors(n: int) -> tuple[int, int, tuple[float, ...]]:
 def collect_sweep(size: str) -> list[Row]:
     """k = 2..10 sweep on 1M × 8 at large (and the 100k target at medium) against the plain approach."""
     n = scaled(1_000_000, size)
-    numbers = measure(HERE, "sweep_compare", n=n, timeout=TIMEOUT).details
-    exact_n, exact_sample, exact_errors = _exact_silhouette_errors(min(n, SWEEP_EXACT_MAX))
+    all_plain_ks = size not in SWEEP_PLAIN_EXTRAPOLATED
+    numbers = measure(HERE, "sweep_compare", n=n, all_plain_ks=all_plain_ks, timeout=TIMEOUT).details
+    exact_n, exact_sample, exact_errors = _exact_silhouette_errors(min(n, SWEEP_EXACT[size]))
     worst_inertia = max(numbers["inertia_ratio"].values()) - 1
     worst_reference = max(abs(v) for v in numbers["silhouette_vs_reference"].values())
     worst_exact = max(abs(v) for v in exact_errors)

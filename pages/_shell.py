@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from pages import _state
 from segmentation.datasets import demo_dataset, fingerprint
@@ -54,3 +55,26 @@ def journey_status() -> list[tuple[str, bool, str]]:
         )
     steps.append(("Campaigns", campaign is not None, "List built" if campaign is not None else "No list yet"))
     return steps
+
+
+PAGE_ICONS = {
+    "pages/data.py": ":material/upload_file:",
+    "pages/features.py": ":material/tune:",
+    "pages/personas.py": ":material/groups:",
+    "pages/recommendations.py": ":material/shopping_cart:",
+    "pages/campaigns.py": ":material/campaign:",
+    "pages/results.py": ":material/trending_up:",
+}
+
+
+def link_to(page: str, label: str, icon: str | None = None) -> None:
+    """A link to another page of the journey.
+
+    When a page runs on its own (tests, or a direct ``streamlit run pages/x.py``) there is no
+    navigation to link into, so a plain hint is shown instead.
+    """
+    icon = PAGE_ICONS.get(page, ":material/arrow_forward:")
+    try:
+        st.page_link(page, label=label, icon=icon)
+    except StreamlitAPIException:
+        st.markdown(f"{icon} Open **{label}** in the sidebar.")

@@ -11,9 +11,9 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
-from streamlit.errors import StreamlitAPIException
 
 from pages import _state
+from pages._shell import link_to
 from pages._upload import UPLOAD_TYPES, read_upload
 from segmentation._errors import SegmentationError
 from segmentation.campaigns import (
@@ -112,14 +112,6 @@ def _segment_chart(counts: pd.DataFrame) -> go.Figure:
         barmode="stack", height=120 + 40 * len(counts), margin={"l": 10, "r": 10, "t": 50, "b": 10}
     )
     return figure
-
-
-def _link(page: str, label: str, icon: str) -> None:
-    """A link to another page; a plain hint when the page is run on its own (tests, direct runs)."""
-    try:
-        st.page_link(page, label=label, icon=icon)
-    except StreamlitAPIException:
-        st.markdown(f"{icon} Open **{label}** in the sidebar.")
 
 
 # ---- widgets ---------------------------------------------------------------------------------
@@ -272,11 +264,11 @@ data = _state.get_active_data()
 run = _state.get_segment_run()
 if data is None:
     st.info("Load data on the Data page first.")
-    _link("pages/data.py", "Data", "📂")
+    link_to("pages/data.py", "Data")
     st.stop()
 if run is None:
     st.info("Segment your customers first: the list is built from segments.")
-    _link("pages/features.py", "Features & k", "🧮")
+    link_to("pages/features.py", "Features & k")
     st.stop()
 
 names = _state.segment_names()

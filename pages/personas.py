@@ -9,9 +9,9 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
-from streamlit.errors import StreamlitAPIException
 
 from pages import _state
+from pages._shell import link_to
 from segmentation._errors import SegmentationError
 from segmentation.personas import (
     Persona,
@@ -62,12 +62,6 @@ def _projection(
 
 
 # ---- drawing helpers ----
-def _link(page: str, label: str, icon: str) -> None:
-    """A link to another page; a plain hint when the page is run on its own (tests, direct runs)."""
-    try:
-        st.page_link(page, label=label, icon=icon)
-    except StreamlitAPIException:
-        st.markdown(f"{icon} Open **{label}** in the sidebar.")
 
 
 def _shares_line(pairs: tuple[tuple[str, float], ...]) -> str:
@@ -93,7 +87,7 @@ def _name_input(persona: Persona, current: str, run_token: str) -> None:
     )
     cleaned = " ".join((typed or "").split())
     if not cleaned:
-        st.caption("⚠️ A segment needs a name; keeping the previous one.")
+        st.caption(":material/warning: A segment needs a name; keeping the previous one.")
     elif cleaned != current:
         _state.set_segment_name(persona.segment, cleaned)
 
@@ -110,9 +104,9 @@ def _action_input(persona: Persona, current: str, run_token: str) -> None:
     if action != current:
         _state.set_segment_action(persona.segment, action)
     if action == persona.action:
-        st.caption(f"💡 **Suggested** (edit freely). {persona.action_reason}")
+        st.caption(f":material/lightbulb: **Suggested** (edit freely). {persona.action_reason}")
     else:
-        st.caption(f"✏️ **Your action.** The suggestion was: {persona.action}")
+        st.caption(f":material/edit: **Your action.** The suggestion was: {persona.action}")
 
 
 def _card(persona: Persona, *, name: str, action: str, run_token: str) -> None:
@@ -217,11 +211,11 @@ data = _state.get_active_data()
 run = _state.get_segment_run()
 if data is None:
     st.info("Load data on the Data page first.")
-    _link("pages/data.py", "1 · Data", "📂")
+    link_to("pages/data.py", "1 · Data")
     st.stop()
 if run is None:
     st.info("Build segments on the Features & k page first; personas describe them.")
-    _link("pages/features.py", "2 · Features & k", "🧮")
+    link_to("pages/features.py", "2 · Features & k")
     st.stop()
 assert data is not None and run is not None  # for type checkers: st.stop() ends the run
 

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import plotly.express as px
 import streamlit as st
-from streamlit.errors import StreamlitAPIException
 
 from pages import _state
+from pages._shell import link_to
 from segmentation._errors import SegmentationError
 from segmentation.recommendations import (
     DEFAULT_MODEL,
@@ -113,13 +113,6 @@ def _segment_items(
 # ---- drawing helpers ----
 def _label(model: str, *, marker: str) -> str:
     return f"{MODEL_LABELS.get(model, model)}{marker if model == DEFAULT_MODEL else ''}"
-
-
-def _link(page: str, label: str, icon: str) -> None:
-    try:
-        st.page_link(page, label=label, icon=icon)
-    except StreamlitAPIException:
-        st.markdown(f"{icon} Open **{label}** in the sidebar.")
 
 
 def _column(columns: Any, name: str) -> str | None:
@@ -268,7 +261,7 @@ st.caption(
 data = _state.get_active_data()
 if data is None:
     st.info("Load data on the Data page first.")
-    _link("pages/data.py", "Data", "📂")
+    link_to("pages/data.py", "Data")
     st.stop()
 columns = data.transaction_columns
 customer_col, item_col = _column(columns, "customer"), _column(columns, "item")
@@ -279,7 +272,7 @@ if data.transactions is None or customer_col is None or item_col is None:
         "has "
         "no products to recommend)."
     )
-    _link("pages/data.py", "Data", "📂")
+    link_to("pages/data.py", "Data")
     st.stop()
 
 try:
@@ -304,7 +297,7 @@ _evaluation_section(interactions, data.token)
 run = _state.get_segment_run()
 if run is None:
     st.info("Segment your customers on the Features & k page to see recommendations per segment.")
-    _link("pages/features.py", "Features & k", "🧮")
+    link_to("pages/features.py", "Features & k")
     st.stop()
 
 st.subheader("Recommendations per segment")
@@ -354,4 +347,4 @@ items = _segment_items(
 _segment_section(items, segment_label)
 _customer_preview(lists, members)
 st.caption(f"Top-{top_n} lists for all {len(customer_ids):,} customers are ready for the Campaigns page.")
-_link("pages/campaigns.py", "Campaigns", "📣")
+link_to("pages/campaigns.py", "Campaigns")

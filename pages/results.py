@@ -6,9 +6,9 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
-from streamlit.errors import StreamlitAPIException
 
 from pages import _state
+from pages._shell import link_to
 from pages._upload import UPLOAD_TYPES, read_upload
 from segmentation._errors import SegmentationError
 from segmentation.lift import LiftReport, measure_lift, simulate_results, summarise_lift
@@ -120,12 +120,6 @@ def _revenue_chart(groups: pd.DataFrame) -> go.Figure:
 
 
 # ---- widgets ---------------------------------------------------------------------------------
-def _link(page: str, label: str, icon: str) -> None:
-    """A link to another page; a plain hint when the page is run on its own (tests, direct runs)."""
-    try:
-        st.page_link(page, label=label, icon=icon)
-    except StreamlitAPIException:
-        st.markdown(f"{icon} Open **{label}** in the sidebar.")
 
 
 def _exported_list() -> tuple[pd.DataFrame, str, str] | None:
@@ -238,7 +232,7 @@ listed = _exported_list()
 if listed is None:
     if _state.get(_state.CAMPAIGN) is None:
         st.info("Build a list on the Campaigns page first, or upload one you exported earlier.")
-        _link("pages/campaigns.py", "Campaigns", "📣")
+        link_to("pages/campaigns.py", "Campaigns")
     st.stop()
 export, list_id, list_key = listed
 results = _results(export, list_id, list_key)

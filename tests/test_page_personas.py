@@ -95,7 +95,7 @@ def test_cards_show_generated_names_and_a_rename_is_kept() -> None:
     assert "Last purchase:" in page_text and "Rule of thumb" in page_text
     assert len(at.get("plotly_chart")) == 2  # heatmap and customer map
     assert any("all 120 customers" in caption.value for caption in at.caption)
-    assert any(caption.value.startswith("💡 **Suggested**") for caption in at.caption)
+    assert any(caption.value.startswith(":material/lightbulb: **Suggested**") for caption in at.caption)
 
     at.text_input(key="personas:name:run-1:0").input("Our best customers").run()
     assert not at.exception
@@ -111,7 +111,7 @@ def test_an_edited_action_is_kept_and_no_longer_marked_suggested() -> None:
     assert not at.exception
     assert at.session_state[SEGMENT_ACTIONS][1] == "Send a postcard"
     captions = [caption.value for caption in at.caption]
-    assert "✏️ **Your action.** The suggestion was: " + "Low-cost reactivation" in " ".join(captions)
+    assert ":material/edit: **Your action.** The suggestion was: " + "Low-cost reactivation" in " ".join(captions)
 
 
 def test_personas_stored_on_the_run_are_used() -> None:

@@ -97,7 +97,8 @@ def write_table(frame: pd.DataFrame, path: str) -> None:
     elif suffix == ".parquet":
         frame.to_parquet(target, index=False)
     else:
-        frame.to_csv(target, index=False, encoding="utf-8")
+        # 10 significant digits: sums such as 3336.759999999997 are written as 3336.76.
+        frame.to_csv(target, index=False, encoding="utf-8", float_format="%.10g")
 
 
 def print_json(payload: Any) -> None:
