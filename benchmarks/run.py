@@ -23,7 +23,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from _harness import BenchmarkError
-from _stages import SIZES, STAGES, SWEEP_EXACT, Row
+from _stages import SIZES, STAGES, SWEEP_EXACT, SWEEP_REFERENCE, Row
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "RESULTS.md"
 _THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
@@ -98,9 +98,10 @@ def render(rows: list[Row], *, command: str, started: datetime, load_start: floa
         "k = 2, 6, 10 are run and the 2..10 total is extrapolated from their mean. Recommendations "
         "quality: the default model's P@10 ÷ that of recommending the most popular items.",
         "- Sampled: the sweep estimates silhouette on a stratified sample (its size is in the row); its "
-        f"error is measured against the exact silhouette of the same labels on "
-        f"{SWEEP_EXACT['small']:,} (small) or {SWEEP_EXACT['large']:,} customers for k = 2..10, and at the "
-        "row's size against a 30,000-customer silhouette at k = 2, 6, 10. The sweep's peak MB is `ru_maxrss` read by "
+        "error is measured at the row's size against the silhouette of the same labels at k = 2, 6, 10 "
+        f"(exact up to {SWEEP_REFERENCE:,} customers, on a {SWEEP_REFERENCE:,}-customer sample above), "
+        f"and at medium and large also against the exact silhouette on {SWEEP_EXACT:,} customers for "
+        "k = 2..10. The sweep's peak MB is `ru_maxrss` read by "
         "`bench_sweep.py` right after our sweep (before the plain approach runs).",
         "- Inputs are seeded synthetic data from the per-stage scripts: `bench_load.py` (mixed text "
         "columns with quotes, commas, accents, blanks), `bench_features.py` (~10 lines per customer, 2% "

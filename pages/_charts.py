@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
+import streamlit as st
 
 
 def rfm_group_chart(groups: pd.Series) -> go.Figure:
@@ -29,3 +30,20 @@ def rfm_group_chart(groups: pd.Series) -> go.Figure:
     figure.update_traces(hovertemplate="%{y}: %{x:,} customers (%{customdata[0]:.1%})<extra></extra>")
     figure.update_layout(height=380, margin={"l": 10, "r": 10, "t": 50, "b": 10})
     return figure
+
+
+def table_config(frame: pd.DataFrame) -> dict[str, object]:
+    """Column formats for ``st.dataframe``: shares as percents, other decimals rounded for reading.
+
+    Only the display changes; the values underneath (and every export) keep full precision.
+    """
+    config: dict[str, object] = {}
+    for column in frame.columns:
+        name = str(column)
+        if frame[column].dtype.kind != "f":
+            continue
+        if name.startswith("share_") or name.endswith("_share"):
+            config[name] = st.column_config.NumberColumn(name, format="percent")
+        else:
+            config[name] = st.column_config.NumberColumn(name, format="%.2f")
+    return config

@@ -78,3 +78,18 @@ def link_to(page: str, label: str, icon: str | None = None) -> None:
         st.page_link(page, label=label, icon=icon)
     except StreamlitAPIException:
         st.markdown(f"{icon} Open **{label}** in the sidebar.")
+
+
+def require_router() -> None:
+    """Send a page opened by a deep link on a freshly started server through ``app.py``.
+
+    Until ``app.py`` has run once, Streamlit treats ``pages/`` as an old-style page folder and
+    runs the page alone (no demo data, no sidebar, helper modules listed as pages). Switching
+    to the router once fixes that for every later visitor.
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # a Streamlit without it has no old-style page folder to worry about
+        return
+    if PagesManager.uses_pages_directory:
+        st.switch_page("app.py")

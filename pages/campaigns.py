@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from pages import _state
-from pages._shell import link_to
+from pages._shell import link_to, require_router
 from pages._upload import UPLOAD_TYPES, read_upload
 from segmentation._errors import SegmentationError
 from segmentation.campaigns import (
@@ -31,6 +31,8 @@ from segmentation.campaigns import (
     suppression_entries,
     with_segments,
 )
+
+require_router()
 
 NONE = "— none —"
 TEXT_CONDITIONS = {"is": "==", "is not": "!=", "contains": "contains"}

@@ -8,8 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from pages import _state
-from pages._charts import rfm_group_chart
-from pages._shell import load_demo
+from pages._charts import rfm_group_chart, table_config
+from pages._shell import load_demo, require_router
 from pages._upload import UPLOAD_TYPES, read_upload
 from segmentation._errors import SegmentationError
 from segmentation.datasets import (
@@ -22,6 +22,8 @@ from segmentation.datasets import (
 from segmentation.features import TransactionColumns, detect_transaction_columns, rfm_segment_table
 from segmentation.loading import SUPPORTED_ENCODINGS, LoadedTable, ReadOptions
 from segmentation.profiling import ROLE_LABELS, Role, TableProfile, coerce_table, infer_roles, profile_table
+
+require_router()
 
 DELIMITERS = {"Comma ,": ",", "Semicolon ;": ";", "Tab": "\t", "Pipe |": "|", "Spaces": " "}
 ROLE_BY_LABEL = {label: role for role, label in ROLE_LABELS.items()}
@@ -368,7 +370,8 @@ def _active_summary() -> None:
     st.markdown(line + ".")
     for note in data.notes:
         st.caption(f"• {note}")
-    st.dataframe(data.customers.head(50), width="stretch", hide_index=True)
+    preview = data.customers.head(50)
+    st.dataframe(preview, width="stretch", hide_index=True, column_config=table_config(preview))
     if "rfm_segment" in data.customers.columns:
         with st.expander("How RFM scores become groups"):
             st.caption(

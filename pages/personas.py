@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from pages import _state
-from pages._shell import link_to
+from pages._shell import link_to, require_router
 from segmentation._errors import SegmentationError
 from segmentation.personas import (
     Persona,
@@ -22,6 +22,8 @@ from segmentation.personas import (
     project_2d,
     segment_profile_matrix,
 )
+
+require_router()
 
 CARDS_PER_ROW = 2
 MAP_POINTS = 5000

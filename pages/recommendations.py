@@ -10,7 +10,7 @@ import plotly.express as px
 import streamlit as st
 
 from pages import _state
-from pages._shell import link_to
+from pages._shell import link_to, require_router
 from segmentation._errors import SegmentationError
 from segmentation.recommendations import (
     DEFAULT_MODEL,
@@ -24,6 +24,8 @@ from segmentation.recommendations import (
     recommend_top_n,
     segment_top_items,
 )
+
+require_router()
 
 MODEL_LABELS = {
     "popularity": "Bestsellers (popularity)",

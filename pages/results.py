@@ -8,10 +8,12 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from pages import _state
-from pages._shell import link_to
+from pages._shell import link_to, require_router
 from pages._upload import UPLOAD_TYPES, read_upload
 from segmentation._errors import SegmentationError
 from segmentation.lift import LiftReport, measure_lift, simulate_results, summarise_lift
+
+require_router()
 
 NONE = "— none —"
 FROM_SESSION = "The list built on the Campaigns page"

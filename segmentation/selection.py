@@ -220,12 +220,13 @@ def silhouette_values(
     ref = np.arange(len(points)) if reference is None else np.asarray(reference)
     indicator = np.zeros((len(ref), len(segments)))
     indicator[np.arange(len(ref)), codes[ref]] = 1.0
-    distances = euclidean_distances(points) if reference is None else euclidean_distances(points, points[ref])
+    distances = euclidean_distances(points, points[ref])
+    distances[ref, np.arange(len(ref))] = 0.0  # a point's distance to itself, exactly
     sums = distances @ indicator  # (m, n_segments): distance sums to each segment
     counts = indicator.sum(axis=0)
     in_reference = np.zeros(len(points), dtype=bool)
     in_reference[ref] = True
-    own_count = counts[codes] - in_reference  # a point's distance to itself is not a neighbour
+    own_count = counts[codes] - in_reference  # a point is not its own neighbour
     rows = np.arange(len(points))
     within = sums[rows, codes] / np.maximum(own_count, 1)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -327,6 +328,8 @@ def _safe(metric: Callable[[np.ndarray, np.ndarray], float], matrix: np.ndarray,
     assigned = labels >= 0
     if len(np.unique(labels[assigned])) < 2:
         return math.nan
+    if assigned.all():  # skip a copy of the whole matrix
+        return float(metric(matrix, labels))
     return float(metric(matrix[assigned], labels[assigned]))
 
 
