@@ -61,9 +61,7 @@ class Measurement:
         return max(self.peak_mb - self.baseline_mb, 0.0)
 
 
-def measure(
-    script: Path, setup: str, *, timeout: float | None = None, env: dict[str, str] | None = None, **kwargs: Any
-) -> Measurement:
+def measure(script: Path, setup: str, *, timeout: float | None = None, **kwargs: Any) -> Measurement:
     """Run ``setup(**kwargs)`` from ``script`` and its work in a fresh interpreter.
 
     Parameters
@@ -74,8 +72,6 @@ def measure(
         Name of the setup function; it returns the zero-argument work to measure.
     timeout : float, optional
         Seconds before the child is killed and :class:`BenchmarkError` raised.
-    env : dict, optional
-        Environment of the child (default: this process's).
     **kwargs
         JSON-serialisable keyword arguments for ``setup``.
 
@@ -87,7 +83,7 @@ def measure(
     command = [sys.executable, str(Path(__file__).resolve()), str(script), setup, json.dumps(kwargs)]
     where = f"{Path(script).name}:{setup}({', '.join(f'{k}={v!r}' for k, v in kwargs.items())})"
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env, check=False)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired as exc:
         raise BenchmarkError(f"{where} did not finish within {timeout:.0f} s.") from exc
     if done.returncode != 0:

@@ -85,7 +85,8 @@ def row(
         return Row(stage, size, seconds, peak_mb, ratio, "—", f"— ({detail})")
     failed = [c.label for c in checks if not c.passed]
     verdict = "pass" if not failed else f"**FAIL** ({'; '.join(failed)})"
-    return Row(stage, size, seconds, peak_mb, ratio, "; ".join(c.label for c in checks), f"{verdict} — {detail}")
+    target = "; ".join(c.label for c in checks)
+    return Row(stage, size, seconds, peak_mb, ratio, target, f"{verdict} — {detail}")
 
 
 # -- setup functions: run in the measured child ------------------------------------------------
@@ -192,8 +193,11 @@ def recs_scale(n_customers: int, n_items: int, n_interactions: int) -> Work:
         min_per_customer=1,
         seed=0,
     )
-    matrix = build_interactions(frame, customer_col="customer_id", item_col="item_id", weighting="count").matrix
-    del frame
+    interactions = build_interactions(
+        frame, customer_col="customer_id", item_col="item_id", weighting="count"
+    )
+    matrix = interactions.matrix
+    del frame, interactions
     gc.collect()
 
     def work() -> dict[str, Any]:
@@ -274,7 +278,8 @@ def collect_load(size: str) -> list[Row]:
         else []
     )
     detail = (
-        f"load {numbers['load_s']:.1f} s + profile {profile_s:.1f} s; CSV {generated.details['csv_mb']:.0f} MB, "
+        f"load {numbers['load_s']:.1f} s + profile {profile_s:.1f} s; "
+        f"CSV {generated.details['csv_mb']:.0f} MB, "
         f"frame {numbers['frame_mb']:.0f} MB; added {ours.added_mb:.0f} MB = {times_data:.1f}× data"
     )
     return [
@@ -342,7 +347,9 @@ def collect_sweep(size: str) -> list[Row]:
         exact_n, exact_sample, exact_errors = _exact_silhouette_errors(min(n, SWEEP_EXACT))
         worst_exact = max(abs(v) for v in exact_errors)
         worst_silhouette = max(worst_reference, worst_exact)
-        detail += f" and {worst_exact:.4f} vs exact on {exact_n:,} customers (sample {exact_sample:,}), k=2..10"
+        detail += (
+            f" and {worst_exact:.4f} vs exact on {exact_n:,} customers (sample {exact_sample:,}), k=2..10"
+        )
     detail += f"; recommended k={numbers['recommended_k']}"
     speedup = numbers["speedup"]
     seconds, peak = numbers["ours_seconds"], numbers["peak_mb"]
@@ -397,9 +404,9 @@ def collect_recs(size: str) -> list[Row]:
     }
     ours = measure(HERE, "recs_scale", timeout=TIMEOUT, **scale)
     numbers = ours.details
-    checks = (
-        [Check("≤ 60 s", ours.seconds <= 60), Check("peak ≤ 4 GB", ours.peak_mb <= 4096)] if size == "large" else []
-    )
+    checks = []
+    if size == "large":
+        checks = [Check("≤ 60 s", ours.seconds <= 60), Check("peak ≤ 4 GB", ours.peak_mb <= 4096)]
     detail = f"model {numbers['model']}; {numbers['lists']:,} top-10 lists over {numbers['items']:,} items"
     return [
         row(
@@ -432,8 +439,8 @@ def collect_recs_quality() -> list[Row]:
     return [
         row(
             "recs: offline quality",
-            f"stand-in · {count_label(numbers['interactions'])} interactions, {numbers['customers']} customers, "
-            f"{count_label(numbers['items'])} items",
+            f"stand-in · {count_label(numbers['interactions'])} interactions, "
+            f"{numbers['customers']} customers, {count_label(numbers['items'])} items",
             default["seconds"],
             ours.peak_mb,
             checks=checks,
@@ -450,9 +457,9 @@ def collect_export(size: str) -> list[Row]:
     numbers = ours.details
     seconds = numbers["audience_s"] + numbers["csv_s"] + numbers["zip_s"] + numbers["xlsx_s"]
     detail = (
-        f"{int(numbers['listed']):,} listed; audience {numbers['audience_s']:.1f} s, CSV {numbers['csv_s']:.1f} s "
-        f"({numbers['csv_mb']:.0f} MB), ZIP {numbers['zip_s']:.1f} s, XLSX {numbers['xlsx_s']:.1f} s "
-        f"({numbers['xlsx_mb']:.0f} MB)"
+        f"{int(numbers['listed']):,} listed; audience {numbers['audience_s']:.1f} s, "
+        f"CSV {numbers['csv_s']:.1f} s ({numbers['csv_mb']:.0f} MB), ZIP {numbers['zip_s']:.1f} s, "
+        f"XLSX {numbers['xlsx_s']:.1f} s ({numbers['xlsx_mb']:.0f} MB)"
     )
     return [
         row(

@@ -14,10 +14,11 @@ The table goes to ``--out`` (default ``benchmarks/RESULTS.md``, included by the 
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -53,8 +54,8 @@ def _versions() -> str:
 
 def _threads() -> str:
     """How many threads the numeric libraries were allowed."""
-    chosen = {os.environ.get(variable) for variable in _THREAD_VARIABLES} - {None}
-    return f"{', '.join(sorted(c for c in chosen if c))} OpenMP/BLAS thread(s)" if chosen else "library-default threads"
+    chosen = sorted({os.environ[v] for v in _THREAD_VARIABLES if os.environ.get(v)})
+    return f"OpenMP/BLAS threads: {', '.join(chosen)}" if chosen else "library-default threads"
 
 
 def _cell(value: float | None, digits: int) -> str:
@@ -68,8 +69,8 @@ def render(rows: list[Row], *, command: str, started: datetime, load_start: floa
         "## Benchmark results",
         "",
         f"`{command}` on {started:%Y-%m-%d %H:%M} UTC — {cores} cores, load average {load_start:.1f} at "
-        f"start and {load_end:.1f} at the end; {_threads()}. The machine is shared with other jobs, so the seconds "
-        f"are noisy (runs differ by 30% or more); {_versions()}.",
+        f"start and {load_end:.1f} at the end; {_threads()}. The machine is shared with other jobs, so "
+        f"the seconds are noisy (runs differ by 30% or more); {_versions()}.",
         "",
         "| stage | size | seconds | peak MB | ratio vs plain | target | result |",
         "|---|---|---:|---:|---|---|---|",
@@ -81,7 +82,7 @@ def render(rows: list[Row], *, command: str, started: datetime, load_start: floa
     ]
     lines += [
         "",
-        "Notes",
+        "**Notes**",
         "",
         "- Sizes: large = the targets' sizes, medium = large ÷ 10, small = large ÷ 100. Targets are "
         "checked at the size they are set for (the sweep also at its 100k target); other rows show the "
@@ -89,7 +90,7 @@ def render(rows: list[Row], *, command: str, started: datetime, load_start: floa
         "- Every measurement runs in a fresh Python process (`benchmarks/_harness.py`). *seconds* is the "
         "wall time of the stage's work without generating its input; *peak MB* is the process's peak "
         "resident memory (VmHWM) during the work, so it includes the interpreter, the libraries and the "
-        "input held in memory. \"Added memory ≤ 3× data\" compares the memory the work added above what "
+        'input held in memory. "Added memory ≤ 3× data" compares the memory the work added above what '
         "was resident before it with the input's in-memory size (`memory_usage(deep=True)`).",
         "- *ratio vs plain* = plain seconds ÷ our seconds (above 1 = faster than the plain approach). "
         "load: plain is `pandas.read_csv(dtype=str)`, which neither detects the encoding, delimiter "
@@ -113,8 +114,8 @@ def render(rows: list[Row], *, command: str, started: datetime, load_start: floa
     return "\n".join(lines) + "\n"
 
 
-def _error_row(stage: str, size: str, error: BenchmarkError) -> Row:
-    return Row(stage, size, None, None, "—", "—", f"**ERROR** — {error}")
+def _error_row(stage: str, size: str, error: Exception) -> Row:
+    return Row(stage, size, None, None, "—", "—", f"**ERROR** — {type(error).__name__}: {error}")
 
 
 def run(stages: list[str], sizes: list[str]) -> list[Row]:
@@ -122,7 +123,9 @@ def run(stages: list[str], sizes: list[str]) -> list[Row]:
     rows: list[Row] = []
     for name in stages:
         stage = STAGES[name]
-        jobs = [(size, lambda size=size: stage.collect(size)) for size in sizes]
+        jobs: list[tuple[str, Callable[[], list[Row]]]] = [
+            (size, functools.partial(stage.collect, size)) for size in sizes
+        ]
         if stage.once is not None:
             jobs.append(("once", stage.once))
         for size, job in jobs:
@@ -130,7 +133,8 @@ def run(stages: list[str], sizes: list[str]) -> list[Row]:
             started = time.perf_counter()
             try:
                 rows += job()
-            except BenchmarkError as error:
+            # A changed stage script (a missing result key, a new signature) costs its row, not the run.
+            except (BenchmarkError, KeyError, TypeError, ValueError) as error:
                 rows.append(_error_row(name, size, error))
             print(f"    done in {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
     return rows
@@ -170,7 +174,10 @@ def main(argv: list[str] | None = None) -> int:
         command.append(f"--threads {args.threads}")
     started, load_start = datetime.now(UTC), os.getloadavg()[0]
     rows = run(args.stages, args.sizes)
-    report = render(rows, command=" ".join(command), started=started, load_start=load_start, load_end=os.getloadavg()[0])
+    load_end = os.getloadavg()[0]
+    report = render(
+        rows, command=" ".join(command), started=started, load_start=load_start, load_end=load_end
+    )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(report, encoding="utf-8")
     print(report)

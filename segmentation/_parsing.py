@@ -259,7 +259,10 @@ def _finish(values: pd.Series) -> pd.Series:
 def _parse_epoch(numbers: pd.Series) -> tuple[pd.Series, DateFormatName]:
     """Epoch seconds or milliseconds, chosen by magnitude."""
     median = float(numbers.abs().median()) if numbers.notna().any() else 0.0
-    finite = numbers.where(np.isfinite(numbers.astype("float64")) & (numbers.abs() < 1e14))
+    # Below 1e8 (March 1973) a number is far likelier an age, a score or a count than a timestamp.
+    finite = numbers.where(
+        np.isfinite(numbers.astype("float64")) & (numbers.abs() < 1e14) & (numbers.abs() >= 1e8)
+    )
     if median > 1e11:
         return pd.to_datetime(finite, unit="ms", errors="coerce"), "epoch milliseconds"
     return pd.to_datetime(finite, unit="s", errors="coerce"), "epoch seconds"

@@ -107,6 +107,8 @@ class Content:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError as exc:
             return max(0, consumed + exc.start)
+        except UnicodeError:  # e.g. UTF-16 without a byte-order mark: unreadable from the start
+            return 0
         return None
 
 

@@ -13,6 +13,7 @@ import contextlib
 import csv
 import io
 import re
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -205,22 +206,27 @@ def _arrow_frame(columns: list[pa.ChunkedArray]) -> pd.DataFrame:
     return frame
 
 
+def _arrow_source(content: Content) -> Any:
+    """A stream of the raw bytes: given a path, pyarrow would unpack by extension (text named .gz)."""
+    if content.path is None:
+        return content.readable()
+    return pa.input_stream(str(content.path), compression=None)
+
+
 def _read_fast(
     content: Content, *, encoding: str, dialect: Dialect, width: int
 ) -> tuple[pd.DataFrame | None, int, int]:
     """The pyarrow path: ``(frame, width, n_short)``, or ``(None, widest row seen, 0)`` for the C parser."""
-    table, odd_rows = _read_arrow(
-        content.readable(), encoding=encoding, dialect=dialect, width=width, threads=True
-    )
+    with _arrow_source(content) as source:
+        table, odd_rows = _read_arrow(source, encoding=encoding, dialect=dialect, width=width, threads=True)
     if not odd_rows:
         columns = table.columns
         del table
         return _arrow_frame(columns), width, 0
     del table
     # only a single-threaded read numbers the odd rows
-    table, odd_rows = _read_arrow(
-        content.readable(), encoding=encoding, dialect=dialect, width=width, threads=False
-    )
+    with _arrow_source(content) as source:
+        table, odd_rows = _read_arrow(source, encoding=encoding, dialect=dialect, width=width, threads=False)
     columns, n_rows = table.columns, table.num_rows
     del table
     repaired = _with_odd_rows(columns, n_rows, odd_rows, dialect=dialect)
@@ -246,24 +252,13 @@ def _read_c(
     """pandas C parser; widens the column list once when a row has more fields than expected."""
     for attempt in range(2):
         try:
-            return pd.read_csv(
-                source_factory(),
-                sep=r"\s+" if dialect.delimiter == " " else dialect.delimiter,
-                engine="c",
-                header=None,
-                names=list(range(width)),
-                index_col=False,
-                skiprows=dialect.data_line,
-                dtype="str",
-                keep_default_na=False,
-                na_values=[""],
-                skipinitialspace=True,
-                skip_blank_lines=False,
-                encoding=encoding,
-                quotechar='"',
-            )
-        except pd.errors.ParserError as exc:
-            if attempt == 0 and "fields in line" in str(exc):
+            # with runs of spaces a longer row only warns, and its extra cells would be lost
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                return _c_parse(source_factory(), encoding=encoding, dialect=dialect, width=width)
+        except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
+            too_wide = "fields in line" in str(exc) or isinstance(exc, pd.errors.ParserWarning)
+            if attempt == 0 and too_wide:
                 widest = _field_upper_bound(content, encoding=encoding, delimiter=dialect.delimiter)
                 width = max(width + 1, widest)
                 continue
@@ -272,6 +267,26 @@ def _read_c(
                 "quote characters in 'How the file was read', or fix the line named above."
             ) from exc
     raise AssertionError("unreachable")
+
+
+def _c_parse(source: Any, *, encoding: str, dialect: Dialect, width: int) -> pd.DataFrame:
+    return pd.read_csv(
+        source,
+        sep=r"\s+" if dialect.delimiter == " " else dialect.delimiter,
+        engine="c",
+        header=None,
+        names=list(range(width)),
+        index_col=False,
+        skiprows=dialect.data_line,
+        dtype="str",
+        keep_default_na=False,
+        na_values=[""],
+        skipinitialspace=True,
+        skip_blank_lines=False,
+        encoding=encoding,
+        quotechar='"',
+        compression=None,  # a text file named .gz or .zip is still plain text here
+    )
 
 
 def read_text_table(content: Content, *, encoding: str, dialect: Dialect) -> TextRead:

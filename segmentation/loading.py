@@ -362,8 +362,11 @@ def _load_parquet(content: Content, options: ReadOptions) -> tuple[pd.DataFrame,
         raise DataLoadError(f"{display} could not be read as a Parquet file ({exc}).") from exc
     if raw.empty:
         raise DataLoadError(f"{display} holds no rows.")
+    # a named index (df.set_index("customer_id").to_parquet()) is data, often the ids themselves
+    named_index = any(level is not None for level in raw.index.names)
+    raw = raw.reset_index(drop=not named_index, allow_duplicates=True)
     names, renamed, name_notes = _column_names(list(raw.columns), header=True)
-    frame = _tidy_binary_frame(raw.reset_index(drop=True)).set_axis(names, axis=1)
+    frame = _tidy_binary_frame(raw).set_axis(names, axis=1)
     detection = Detection(
         format="parquet",
         compression=content.compression,

@@ -8,14 +8,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from test_robustness_strategies import messy_csv_files, random_byte_files, transaction_like_files
 
 from segmentation.cli import main
 
 CLI_SETTINGS = settings(
-    max_examples=6,
+    max_examples=7,
     deadline=None,
     derandomize=True,
     database=None,
@@ -49,6 +49,7 @@ def test_inspect_json_exits_0_or_2(
     capsys.readouterr()
     code = main(["inspect", str(path), "--json"])
     out, err = capsys.readouterr()
+    event(f"exit {code}")
     _assert_clean_exit(code, err)
     if code == 0:
         payload = json.loads(out)
@@ -68,6 +69,7 @@ def test_features_exits_0_or_2(
     capsys.readouterr()
     code = main(["features", str(path), "-o", str(out_path)])
     _, err = capsys.readouterr()
+    event(f"exit {code}")
     _assert_clean_exit(code, err)
     assert out_path.exists() == (code == 0)
 

@@ -7,11 +7,13 @@ No tests live here; ``test_robustness*.py`` import these strategies. Examples ar
 from __future__ import annotations
 
 import csv
+import datetime
 import gzip
 import io
 import zipfile
 from dataclasses import dataclass
 
+import pandas as pd
 from hypothesis import strategies as st
 
 DELIMITERS = (",", ";", "\t", "|", " ")
@@ -67,7 +69,19 @@ CELLS = st.one_of(NUMBER_TEXTS, DATE_TEXTS, WORDS, MISSING_TEXTS, ID_TEXTS, st.s
 # Header names, including blanks and repeats (duplicates come from the small alphabet)
 HEADER_NAMES = st.one_of(
     st.sampled_from(
-        ["id", "customer_id", "Kunde", "date", "order_date", "amount", "Betrag", "qty", "price", "客户", "日付"]
+        [
+            "id",
+            "customer_id",
+            "Kunde",
+            "date",
+            "order_date",
+            "amount",
+            "Betrag",
+            "qty",
+            "price",
+            "客户",
+            "日付",
+        ]
     ),
     st.sampled_from(["", "id", "Unnamed: 0", "column_1", "name (2)", "  padded  "]),
     WORDS,
@@ -123,9 +137,7 @@ def messy_csv_text(draw: st.DrawFn) -> str:
                 row.extend(draw(st.lists(CELLS, max_size=3)))
     if draw(st.booleans()):
         rows.insert(0, [draw(HEADER_NAMES) for _ in range(n_columns)])
-    quoting = draw(st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL, csv.QUOTE_NONNUMERIC, csv.QUOTE_MINIMAL]))
-    if quoting == csv.QUOTE_NONNUMERIC:
-        quoting = csv.QUOTE_ALL  # every cell is a str here; QUOTE_ALL is what NONNUMERIC would do
+    quoting = draw(st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]))
     body = _render_rows(rows, delimiter, quoting)
     lines = body.split("\n")
     if draw(st.booleans()) and lines:
@@ -202,7 +214,9 @@ RANDOM_BYTES = st.one_of(
     st.sampled_from([b"\r\n", b"\r", b" \t \n", b"\x00", b",,,\n,,,\n", b'"', b'"""\n"', b"\xef\xbb\xbf"]),
     st.integers(60_000, 70_000).map(lambda n: b"a" * n),  # one huge line past the sniffing sample
     st.integers(60_000, 70_000).map(lambda n: b"a,b\n" + b"1," + b"x" * n + b"\n2,y\n"),
-    st.tuples(st.binary(max_size=100), st.binary(max_size=100)).map(lambda t: b"id,v\n1," + t[0] + b"\x00" + t[1]),
+    st.tuples(st.binary(max_size=100), st.binary(max_size=100)).map(
+        lambda t: b"id,v\n1," + t[0] + b"\x00" + t[1]
+    ),
     st.binary(min_size=1, max_size=200).map(lambda b: b"id,name\n1,Ann\n" + b.replace(b"\x00", b"")),
 )
 
@@ -241,12 +255,12 @@ def render_table(spec: TableSpec, *, quoting: int = csv.QUOTE_MINIMAL, preamble:
     return "".join(line + "\n" for line in preamble) + _render_rows(rows, spec.delimiter, quoting)
 
 
+_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%m/%d/%Y", "%Y/%m/%d %H:%M", "%d %b %Y")
 _TRANSACTION_COLUMNS = {
     "customer_id": st.integers(1, 6).map(lambda i: f"C{i:03d}"),
-    "order_date": DATE_TEXTS,
-    "amount": NUMBER_TEXTS,
+    "amount": st.one_of(st.integers(-50, 500).map(str), NUMBER_TEXTS),
     "quantity": st.sampled_from(["1", "2", "-1", "0", "3", "", "x"]),
-    "unit_price": NUMBER_TEXTS,
+    "unit_price": st.one_of(st.integers(1, 99).map(lambda p: f"{p}.99"), NUMBER_TEXTS),
     "order_id": st.integers(1, 20).map(lambda i: f"O{i}"),
     "product": WORDS,
     "category": st.sampled_from(["Books", "Toys", "玩具", "", "N/A"]),
@@ -255,14 +269,49 @@ _TRANSACTION_COLUMNS = {
 
 @st.composite
 def transaction_like_files(draw: st.DrawFn) -> tuple[str, bytes]:
-    """``(file name, bytes)`` of a purchase-lines table with messy values (maybe missing key columns)."""
-    names = draw(
-        st.lists(st.sampled_from(sorted(_TRANSACTION_COLUMNS)), min_size=1, max_size=6, unique=True)
+    """``(file name, bytes)`` of purchase lines: mostly usable, with messy values and missing columns."""
+    names = draw(st.lists(st.sampled_from(sorted(_TRANSACTION_COLUMNS)), max_size=4, unique=True))
+    if draw(st.integers(0, 4)) < 4:  # usually the customer and date columns are there
+        names = ["customer_id", "order_date", *(n for n in names if n != "customer_id")]
+    date_format = draw(st.sampled_from(_DATE_FORMATS))
+    dates = st.dates(min_value=datetime.date(2022, 1, 1), max_value=datetime.date(2024, 12, 31)).map(
+        lambda day: day.strftime(date_format)
     )
+    odd_date = st.one_of(DATE_TEXTS, MISSING_TEXTS)
+    # about one date in eight is odd (another format, missing, impossible)
+    messy_dates = st.integers(0, 7).flatmap(lambda roll: odd_date if roll == 7 else dates)
+    columns = {**_TRANSACTION_COLUMNS, "order_date": messy_dates}
     n_rows = draw(st.integers(1, 12))
-    rows = [[draw(_TRANSACTION_COLUMNS[name]) for name in names] for _ in range(n_rows)]
+    rows = [[draw(columns[name]) for name in names] for _ in range(n_rows)]
+    if not names:
+        names, rows = ["x"], [["1"] for _ in range(n_rows)]
     spec = TableSpec(header=names, rows=rows, delimiter=draw(st.sampled_from([",", ";", "\t"])))
     text = render_table(spec, preamble=tuple(draw(PREAMBLE_LINES)))
     encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "gb18030"]))
     data = encode_text(text, encoding) or text.encode("utf-8")
     return "orders.csv", data
+
+
+_NATIVE_CELLS = st.one_of(
+    st.none(),
+    st.integers(-1000, 10**12),
+    st.floats(allow_nan=True, allow_infinity=False, width=32),
+    CELLS,
+    st.datetimes(min_value=datetime.datetime(1990, 1, 1), max_value=datetime.datetime(2030, 1, 1)),
+    st.booleans(),
+)
+
+
+@st.composite
+def native_frames(draw: st.DrawFn) -> pd.DataFrame:
+    """A small frame as a spreadsheet holds it: per column one kind of value, or a mix, with blanks."""
+    n_columns = draw(st.integers(1, 4))
+    n_rows = draw(st.integers(0, 6))
+    names = [draw(HEADER_NAMES) for _ in range(n_columns)]
+    columns = []
+    for _ in range(n_columns):
+        kind = draw(st.sampled_from([_NATIVE_CELLS, CELLS, st.integers(0, 99), st.one_of(st.none(), WORDS)]))
+        columns.append([draw(kind) for _ in range(n_rows)])
+    frame = pd.DataFrame(dict(enumerate(columns)), index=range(n_rows))
+    frame.columns = names
+    return frame
