@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from pages import _state
 from segmentation.datasets import demo_dataset, fingerprint
+from segmentation.personas import Persona, describe_segments, guess_money_column
 
 
 @st.cache_data(show_spinner="Loading the demo shop's customers and orders…")
@@ -93,3 +96,46 @@ def require_router() -> None:
         return
     if PagesManager.uses_pages_directory:
         st.switch_page("app.py")
+
+
+def require_data(message: str = "Load data on the Data page first.") -> _state.ActiveData:
+    """The active dataset, or an empty state with a link to the Data page (the run stops)."""
+    data = _state.get_active_data()
+    if data is None:
+        st.info(message)
+        link_to("pages/data.py", "1 · Data")
+        st.stop()
+    assert data is not None  # st.stop() ends the run
+    return data
+
+
+def require_segments(message: str) -> tuple[_state.ActiveData, _state.SegmentRun]:
+    """The active dataset and its segmentation, or an empty state linking to the step missing."""
+    data = require_data()
+    run = _state.get_segment_run()
+    if run is None:
+        st.info(message)
+        link_to("pages/features.py", "2 · Features & k")
+        st.stop()
+    assert run is not None
+    return data, run
+
+
+@st.cache_data(show_spinner="Describing each segment…", max_entries=8)
+def personas_for(
+    _customers: pd.DataFrame,
+    _labels: np.ndarray,
+    run_token: str,
+    features: tuple[str, ...],
+    id_col: str,
+    seed: int,
+) -> tuple[Persona, ...]:
+    """Personas of a segmentation, cached on its token (shared by Features & k and Personas)."""
+    return describe_segments(
+        _customers,
+        _labels,
+        features=features,
+        money_col=guess_money_column(_customers),
+        id_col=id_col if id_col in _customers.columns else None,
+        seed=seed,
+    )

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from pages import _state
-from pages._shell import link_to, require_router
+from pages._shell import require_router, require_segments
 from pages._upload import UPLOAD_TYPES, read_upload
 from segmentation._errors import SegmentationError
 from segmentation.campaigns import (
@@ -262,16 +262,7 @@ st.caption(
     "duplicates, cells that are safe in a spreadsheet, and a control group to measure the effect later."
 )
 
-data = _state.get_active_data()
-run = _state.get_segment_run()
-if data is None:
-    st.info("Load data on the Data page first.")
-    link_to("pages/data.py", "Data")
-    st.stop()
-if run is None:
-    st.info("Segment your customers first: the list is built from segments.")
-    link_to("pages/features.py", "Features & k")
-    st.stop()
+data, run = require_segments("Segment your customers first: the list is built from segments.")
 
 names = _state.segment_names()
 actions = _state.segment_actions()

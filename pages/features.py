@@ -12,9 +12,9 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
-from streamlit.errors import StreamlitAPIException
 
 from pages import _state
+from pages._shell import link_to, personas_for, require_data, require_router
 from pages._upload import UPLOAD_TYPES, read_upload
 from segmentation._errors import SegmentationError, SegmentationWarning
 from segmentation.clustering import ALGORITHM_LABELS, MAX_K, SegmentationResult, fit_segments
@@ -44,6 +44,8 @@ from segmentation.selection import (
     silhouette_profile,
     sweep_k,
 )
+
+require_router()
 
 PLOT_POINTS = 20_000
 SWEEP_KEY = "features:sweep_request"
@@ -131,27 +133,6 @@ def _fit(
     return _quietly(lambda: fit_segments(_customers, specs, k=k, algorithm=algorithm, seed=seed))
 
 
-@st.cache_data(show_spinner="Describing each segment…", max_entries=8)
-def _personas(
-    _customers: pd.DataFrame,
-    _labels: np.ndarray,
-    run_token: str,
-    features: tuple[str, ...],
-    id_col: str,
-    seed: int,
-) -> tuple[Any, ...]:
-    from segmentation.personas import describe_segments, guess_money_column
-
-    return describe_segments(
-        _customers,
-        _labels,
-        features=features,
-        money_col=guess_money_column(_customers),
-        id_col=id_col if id_col in _customers.columns else None,
-        seed=seed,
-    )
-
-
 @st.cache_data(show_spinner="Measuring how well each customer fits…", max_entries=8)
 def _silhouettes(
     _customers: pd.DataFrame, _result: SegmentationResult, run_token: str, seed: int
@@ -180,11 +161,6 @@ def _score(
 
 
 # ---- drawing helpers ----
-def _link(page: str, label: str, icon: str) -> None:
-    try:
-        st.page_link(page, label=label, icon=icon)
-    except StreamlitAPIException:
-        st.markdown(f"{icon} Open **{label}** in the sidebar.")
 
 
 def _token(*parts: object) -> str:
@@ -228,12 +204,7 @@ def _metric_chart(
 
 # ---- the page ----
 st.title("Features & k")
-data = _state.get_active_data()
-if data is None:
-    st.info("Load data on the Data page first: this page segments the customers in it.")
-    _link("pages/data.py", "Data", "📂")
-    st.stop()
-assert data is not None
+data = require_data("Load data on the Data page first: this page segments the customers in it.")
 customers = data.customers
 seed = _state.seed()
 roles = tuple(sorted((str(k), str(v)) for k, v in data.roles.items()))
@@ -426,7 +397,7 @@ except SegmentationError as exc:
     st.stop()
 run_token = _token(data.token, specs, k, algorithm, seed)
 try:
-    personas = _personas(customers, result.labels, run_token, result.features, data.customer_id_col, seed)
+    personas = personas_for(customers, result.labels, run_token, result.features, data.customer_id_col, seed)
 except SegmentationError as exc:
     st.warning(f"Segment names could not be generated ({exc}); segments are numbered instead.")
     personas = ()
@@ -493,7 +464,7 @@ scope = (
     else f"{profile.sample_size:,} customers drawn per segment, each compared with {profile.reference_size:,}"
 )
 st.caption(f"Bars below 0 are customers closer to another segment than to their own ({scope}).")
-_link("pages/personas.py", "Personas: name and describe the segments", "🧑‍🤝‍🧑")
+link_to("pages/personas.py", "Personas: name and describe the segments")
 
 st.header("4. Saved model")
 model = result.model.with_names(current_names)

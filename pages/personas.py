@@ -11,13 +11,11 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from pages import _state
-from pages._shell import link_to, require_router
+from pages._shell import personas_for, require_router, require_segments
 from segmentation._errors import SegmentationError
 from segmentation.personas import (
     Persona,
     Projection,
-    describe_segments,
-    guess_money_column,
     personas_to_dict,
     project_2d,
     segment_profile_matrix,
@@ -30,25 +28,6 @@ MAP_POINTS = 5000
 
 
 # ---- cached wrappers (keyed on the segmentation's token; frames travel as unhashed "_" arguments) ----
-@st.cache_data(show_spinner="Describing each segment…", max_entries=4)
-def _personas(
-    _customers: pd.DataFrame,
-    _labels: np.ndarray,
-    run_token: str,
-    features: tuple[str, ...],
-    id_col: str,
-    seed: int,
-) -> tuple[Persona, ...]:
-    return describe_segments(
-        _customers,
-        _labels,
-        features=features,
-        money_col=guess_money_column(_customers),
-        id_col=id_col if id_col in _customers.columns else None,
-        seed=seed,
-    )
-
-
 @st.cache_data(show_spinner="Comparing segments feature by feature…", max_entries=4)
 def _profile(
     _customers: pd.DataFrame, _labels: np.ndarray, run_token: str, features: tuple[str, ...]
@@ -209,24 +188,16 @@ st.caption(
     "suggested actions: your wording is kept on every later page and in exports."
 )
 
-data = _state.get_active_data()
-run = _state.get_segment_run()
-if data is None:
-    st.info("Load data on the Data page first.")
-    link_to("pages/data.py", "1 · Data")
-    st.stop()
-if run is None:
-    st.info("Build segments on the Features & k page first; personas describe them.")
-    link_to("pages/features.py", "2 · Features & k")
-    st.stop()
-assert data is not None and run is not None  # for type checkers: st.stop() ends the run
+data, run = require_segments("Build segments on the Features & k page first; personas describe them.")
 
 labels = np.asarray(run.labels)
 try:
     personas: tuple[Persona, ...] = (
         run.personas
         if run.personas
-        else _personas(data.customers, labels, run.token, tuple(run.features), data.customer_id_col, run.seed)
+        else personas_for(
+            data.customers, labels, run.token, tuple(run.features), data.customer_id_col, run.seed
+        )
     )
     profile = _profile(data.customers, labels, run.token, tuple(run.features))
     projection = _projection(data.customers, labels, run.token, tuple(run.features), run.seed)

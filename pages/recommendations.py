@@ -10,7 +10,7 @@ import plotly.express as px
 import streamlit as st
 
 from pages import _state
-from pages._shell import link_to, require_router
+from pages._shell import link_to, require_data, require_router, require_segments
 from segmentation._errors import SegmentationError
 from segmentation.recommendations import (
     DEFAULT_MODEL,
@@ -260,19 +260,14 @@ st.caption(
     "What to put in each segment's campaign, and what to show each customer, with evidence it beats "
     "bestsellers."
 )
-data = _state.get_active_data()
-if data is None:
-    st.info("Load data on the Data page first.")
-    link_to("pages/data.py", "Data")
-    st.stop()
+data = require_data()
 columns = data.transaction_columns
 customer_col, item_col = _column(columns, "customer"), _column(columns, "item")
 if data.transactions is None or customer_col is None or item_col is None:
     st.info(
         "Recommendations need purchase history: one row per purchase with a customer id, a product id and "
         "ideally a date. Load an order-lines or transactions file on the Data page (a customer-only table "
-        "has "
-        "no products to recommend)."
+        "has no products to recommend)."
     )
     link_to("pages/data.py", "Data")
     st.stop()
@@ -296,11 +291,9 @@ cols[1].metric("Products", f"{interactions.n_items:,}")
 cols[2].metric("Customer–product pairs", f"{interactions.n_interactions:,}")
 _evaluation_section(interactions, data.token)
 
-run = _state.get_segment_run()
-if run is None:
-    st.info("Segment your customers on the Features & k page to see recommendations per segment.")
-    link_to("pages/features.py", "Features & k")
-    st.stop()
+_, run = require_segments(
+    "Segment your customers on the Features & k page to see recommendations per segment."
+)
 
 st.subheader("Recommendations per segment")
 options = st.columns(2)
