@@ -111,7 +111,8 @@ def test_an_edited_action_is_kept_and_no_longer_marked_suggested() -> None:
     assert not at.exception
     assert at.session_state[SEGMENT_ACTIONS][1] == "Send a postcard"
     captions = [caption.value for caption in at.caption]
-    assert ":material/edit: **Your action.** The suggestion was: " + "Low-cost reactivation" in " ".join(captions)
+    expected = ":material/edit: **Your action.** The suggestion was: Low-cost reactivation"
+    assert expected in " ".join(captions)
 
 
 def test_personas_stored_on_the_run_are_used() -> None:
