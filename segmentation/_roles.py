@@ -234,17 +234,17 @@ def _text_role(hint: Role | None, sample: pd.Series) -> Role:
         return Role.PHONE
     if hint in (Role.CUSTOMER_ID, Role.ORDER_ID, Role.ITEM):
         return hint
+    # Placeholders such as "N/A" are counted as bad values by the quality report, but they
+    # should not stop a mostly-date or mostly-numeric column from being seen as dates or numbers.
+    filled = text[~lowered.isin(_MISSING_WORDS)]
     # Dates before phones: "2024-03-01" also fits the loose phone pattern.
     # Only text shaped like a date (three digit groups, or a month name) goes to the date parsers.
-    if hint is Role.DATE or (not digits_only and _share(text.str.contains(_DATE_SHAPE)) >= 0.9):
-        dates = parse_dates(text)
-        if 1 - dates.n_bad / len(text) >= 0.9:
+    if hint is Role.DATE or (not digits_only and _share(filled.str.contains(_DATE_SHAPE)) >= 0.9):
+        dates = parse_dates(filled)
+        if len(filled) and 1 - dates.n_bad / len(filled) >= 0.9:
             return Role.DATE
     if looks_phone and not digits_only and hint is None:
         return Role.PHONE
-    # Placeholders such as "N/A" are counted as bad numbers by the quality report, but they
-    # should not stop a mostly-numeric column from being seen as numbers.
-    filled = text[~lowered.isin(_MISSING_WORDS)]
     numbers = parse_numbers(filled)
     parse_rate = 1 - numbers.n_bad / len(filled) if len(filled) else 0.0
     is_number = parse_rate >= (0.5 if hint in NUMBER_ROLES else 0.9)

@@ -125,6 +125,8 @@ def detect_encoding(content: Content, *, override: str | None) -> tuple[str, str
     head = content.head(SAMPLE_BYTES)
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig", "The text is UTF-8 with a byte-order mark (as Excel saves 'CSV UTF-8').", False
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):  # before UTF-16: same first bytes
+        return "utf-32", "The text is UTF-32 (with a byte-order mark).", False
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16", "The text is UTF-16 (as Excel saves 'Unicode Text').", False
     bad_offset = content.first_undecodable_offset("utf-8")

@@ -31,6 +31,7 @@ __all__ = ["TextRead", "read_text_table", "tidy_text"]
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _SHOWN_LINES = 5
+_SMALL_FILE_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -289,6 +290,15 @@ def _c_parse(source: Any, *, encoding: str, dialect: Dialect, width: int) -> pd.
     )
 
 
+def _nothing_after(content: Content, *, encoding: str, line: int) -> bool:
+    """True when a small file has only blank lines after its first ``line`` lines (header only)."""
+    head = content.head(_SMALL_FILE_BYTES + 1)
+    if len(head) > _SMALL_FILE_BYTES:
+        return False
+    lines = _LINE_BREAK.split(head.decode(encoding, errors="replace"))
+    return not any(text.strip() for text in lines[line:])
+
+
 def read_text_table(content: Content, *, encoding: str, dialect: Dialect) -> TextRead:
     """Parse ``content`` as text with ``dialect``; every column ``str`` dtype, empty cells NaN.
 
@@ -301,6 +311,10 @@ def read_text_table(content: Content, *, encoding: str, dialect: Dialect) -> Tex
         encoding = "utf-8"
     # with a header, the header decides the width: cells beyond it are kept as extra columns
     width = len(dialect.header_fields) if dialect.header_fields else dialect.width
+    if _nothing_after(content, encoding=encoding, line=dialect.data_line):
+        # pyarrow's threaded reader on empty input can leave a thread that aborts the process at exit
+        empty = pd.DataFrame({position: pd.Series([], dtype="str") for position in range(width)})
+        return TextRead(empty, width, (), 0, 0, 0)
     frame: pd.DataFrame | None = None
     widest = width
     n_short = 0

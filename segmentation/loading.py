@@ -191,7 +191,8 @@ def _load_text(content: Content, options: ReadOptions) -> tuple[pd.DataFrame, De
     if not head.strip():
         raise DataLoadError(f"{display} is empty (only blank lines); export the table again.")
     # UTF-16/32 text is full of NUL bytes, so the binary check only applies to byte-oriented encodings
-    wide_text = head.startswith((b"\xff\xfe", b"\xfe\xff")) or "16" in (options.encoding or "")
+    wide_text = head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff"))
+    wide_text = wide_text or "16" in (options.encoding or "")
     wide_text = wide_text or "32" in (options.encoding or "")
     if not wide_text and looks_binary(head):
         raise DataLoadError(

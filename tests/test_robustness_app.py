@@ -6,10 +6,10 @@ import gzip
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
-from test_robustness_strategies import messy_csv_files, random_byte_files
+from test_robustness_strategies import messy_csv_files, random_byte_files, transaction_like_files
 
 from pages._upload import UPLOAD_TYPES
 
@@ -128,3 +128,55 @@ def test_generated_uploads_never_crash_the_page(file: tuple[str, bytes]) -> None
         assert name in errors[0]
     else:
         assert at.radio(key="data:shape").value  # got as far as asking what kind of table it is
+
+
+@settings(
+    max_examples=6,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(file=transaction_like_files())
+def test_generated_purchase_files_build_or_show_an_error(file: tuple[str, bytes]) -> None:
+    name, content = file
+    at = _upload(name, content)
+    _assert_no_crash(at)
+    if at.error:
+        return
+    at.radio(key="data:shape").set_value("One row per purchase (transactions)").run()
+    at.button(key="data:build").click().run()
+    _assert_no_crash(at)
+    data = at.session_state.get("active_data", None)
+    built = data is not None and data.transactions is not None
+    event("built" if built else "error shown")
+    assert built or at.error, "pressing build neither built a customer table nor said why"
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("data:encoding", "utf-16"),
+        ("data:encoding", "shift_jis"),
+        ("data:delimiter", "Pipe |"),
+        ("data:delimiter", "Spaces"),
+        ("data:header", "No header"),
+        ("data:skip", 50),
+        ("data:quoted", "Yes"),
+        ("data:decimal", "Comma 12,5"),
+    ],
+)
+def test_odd_read_settings_never_crash_the_page(key: str, value: str | int) -> None:
+    content = "Kunde;Datum;Betrag\nK1;01.02.2025;12,50\nK2;03.02.2025;7,00\nK1;04.02.2025;1.234,00\n"
+    at = _upload("bestellungen.csv", content.encode("utf-8"))
+    assert not at.error, _errors(at)
+    if isinstance(value, int):
+        at.number_input(key=key).set_value(value).run()
+    else:
+        at.selectbox(key=key).set_value(value).run()
+    _assert_no_crash(at)
+    errors = _errors(at)
+    if errors:  # a setting that cannot work says so, naming the file
+        assert "bestellungen.csv" in errors[0]
+    else:
+        assert at.radio(key="data:shape").value

@@ -12,12 +12,14 @@ import gzip
 import io
 import zipfile
 from dataclasses import dataclass
+from typing import Literal
 
 import pandas as pd
 from hypothesis import strategies as st
 
 DELIMITERS = (",", ";", "\t", "|", " ")
-ENCODINGS = ("utf-8", "utf-8-sig", "cp1252", "gb18030", "shift_jis")
+ENCODINGS = ("utf-8", "utf-8-sig", "cp1252", "gb18030", "shift_jis", "utf-16")
+Quoting = Literal[0, 1, 2, 3]  # csv.QUOTE_MINIMAL, QUOTE_ALL, ...
 EXTENSIONS = (".csv", ".txt", ".tsv", ".gz", ".zip", ".xlsx", ".parquet", ".bin", "")
 
 # ---- cells ------------------------------------------------------------------------------------------
@@ -100,7 +102,7 @@ class TableSpec:
     delimiter: str
 
 
-def _render_rows(rows: list[list[str]], delimiter: str, quoting: int) -> str:
+def _render_rows(rows: list[list[str]], delimiter: str, quoting: Quoting) -> str:
     buffer = io.StringIO()
     if delimiter == " ":
         for row in rows:
@@ -137,7 +139,7 @@ def messy_csv_text(draw: st.DrawFn) -> str:
                 row.extend(draw(st.lists(CELLS, max_size=3)))
     if draw(st.booleans()):
         rows.insert(0, [draw(HEADER_NAMES) for _ in range(n_columns)])
-    quoting = draw(st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]))
+    quoting: Quoting = draw(st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]))
     body = _render_rows(rows, delimiter, quoting)
     lines = body.split("\n")
     if draw(st.booleans()) and lines:
@@ -249,7 +251,9 @@ def well_formed_tables(draw: st.DrawFn) -> TableSpec:
     return TableSpec(header=header, rows=rows, delimiter=delimiter)
 
 
-def render_table(spec: TableSpec, *, quoting: int = csv.QUOTE_MINIMAL, preamble: tuple[str, ...] = ()) -> str:
+def render_table(
+    spec: TableSpec, *, quoting: Quoting = csv.QUOTE_MINIMAL, preamble: tuple[str, ...] = ()
+) -> str:
     """The table as delimited text (header first), after ``preamble`` lines."""
     rows = [spec.header, *spec.rows] if spec.header is not None else spec.rows
     return "".join(line + "\n" for line in preamble) + _render_rows(rows, spec.delimiter, quoting)
