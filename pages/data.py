@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pandas as pd
 import streamlit as st
@@ -159,10 +160,12 @@ def _issues_table(profile: TableProfile) -> None:
 def _pick(
     label: str, options: list[str], current: str | None, *, key: str, optional: bool = False
 ) -> str | None:
-    choices = (["(none)"] if optional else []) + options
+    """A column picker; a required one starts on "(choose)" when detection found nothing."""
+    placeholder = "(none)" if optional else "(choose)"
+    choices = ([placeholder] if optional or current not in options else []) + options
     index = choices.index(current) if current in choices else 0
     value = st.selectbox(label, choices, index=index, key=key)
-    return None if value == "(none)" else value
+    return None if value == placeholder else value
 
 
 def _transaction_form(loaded: LoadedTable, sha: str, typed: pd.DataFrame, roles: dict[str, Role]) -> None:
@@ -176,7 +179,8 @@ def _transaction_form(loaded: LoadedTable, sha: str, typed: pd.DataFrame, roles:
         detect_message = None
     except SegmentationError as exc:
         detected = None
-        detect_message = str(exc)
+        # The package's message names command-line flags; here the pickers below do that job.
+        detect_message = re.sub(r"\s*Pass --[\w-]+( or --[\w-]+)*\.?", " Pick it below.", str(exc))
     columns = [str(c) for c in typed.columns]
     guess = detected or TransactionColumns(customer="", date="")
     c1, c2, c3 = st.columns(3)
