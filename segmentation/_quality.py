@@ -336,4 +336,20 @@ def table_issues(frame: pd.DataFrame, shape: TableShape) -> list[DataIssue]:
                 "segments need at least a few dozen to mean anything.",
             )
         )
+    repeated = int(frame.duplicated().sum()) if frame.shape[1] > 0 else 0
+    if repeated:
+        consequence = (
+            "they may be real repeat purchases or a double export; they are kept and counted as bought"
+            if shape == "transactions"
+            else "the same customer may be counted twice; check the export"
+        )
+        issues.append(
+            DataIssue(
+                None,
+                "duplicate_rows",
+                repeated,
+                f"{repeated:,} rows repeat an earlier row exactly "
+                f"({repeated / len(frame):.1%}): {consequence}.",
+            )
+        )
     return issues

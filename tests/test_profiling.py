@@ -401,3 +401,14 @@ def test_profile_flags_ambiguous_and_bad_dates() -> None:
     assert found[("visit", "ambiguous_date")].count == 3  # type: ignore[attr-defined]
     bad = found[("visit", "not_a_date")]
     assert bad.count == 1 and "read as day-first" in bad.message and "'never'" in bad.message  # type: ignore[attr-defined]
+
+
+def test_exact_repeated_rows_are_reported() -> None:
+    frame = pd.DataFrame(
+        {"member": ["1", "1", "2", "1"], "day": ["2025-01-01"] * 4, "item": ["milk", "milk", "tea", "milk"]}
+    ).astype("str")
+    profile = profile_table(frame)
+    repeats = [issue for issue in profile.issues if issue.kind == "duplicate_rows"]
+    assert len(repeats) == 1
+    assert repeats[0].count == 2
+    assert repeats[0].message.startswith("2 rows repeat an earlier row exactly (50.0%)")
