@@ -336,7 +336,9 @@ def table_issues(frame: pd.DataFrame, shape: TableShape) -> list[DataIssue]:
                 "segments need at least a few dozen to mean anything.",
             )
         )
-    repeated = int(frame.duplicated().sum()) if frame.shape[1] > 0 else 0
+    # One 64-bit hash per row keeps this check light on memory (DataFrame.duplicated would
+    # factorize every column at once); a collision would only over-count a hint.
+    repeated = int(pd.util.hash_pandas_object(frame, index=False).duplicated().sum()) if frame.shape[1] else 0
     if repeated:
         consequence = (
             "they may be real repeat purchases or a double export; they are kept and counted as bought"
