@@ -48,7 +48,16 @@ def settle(page: Any, pause: float = 0.8) -> None:
 
 
 def shot(page: Any, folder: Path, name: str) -> None:
+    """Screenshot the whole page: Streamlit scrolls inside its main pane, so grow the window to fit."""
+    height = page.evaluate(
+        "() => { const m = document.querySelector(\"[data-testid='stMain']\");"
+        " return m ? m.scrollHeight : 1000; }"
+    )
+    page.set_viewport_size({"width": 1440, "height": min(max(int(height) + 40, 1000), 9000)})
+    time.sleep(1.5)
     page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+    page.set_viewport_size({"width": 1440, "height": 1000})
+    time.sleep(0.5)
 
 
 def go(page: Any, title: str) -> None:
