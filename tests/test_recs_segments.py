@@ -127,6 +127,9 @@ def test_segment_top_items_lift_and_owned_share(fitted_by_model: dict) -> None:
     assert top["owned_share"].tolist() == pytest.approx([3 / 6, 4 / 6, 4 / 6])
     popularity_share = np.array([3 + 1, 4 + 1, 4 + 1]) / (19 + 6)
     assert top["lift"].to_numpy() == pytest.approx(expected / expected.sum() / popularity_share, rel=1e-5)
+    # Tea items never co-occur with coffee, so they score 0 for this segment and are not featured.
+    longer = segment_top_items(fitted_by_model["item_knn"], coffee, n=10)
+    assert set(longer["item"]) == {"a", "b", "c"}
     nobody = segment_top_items(fitted_by_model["item_knn"], ["new_c"], n=2)
     assert nobody["from_popularity"].all() and list(nobody["item"]) == ["a", "b"]
     with pytest.raises(ParameterError):

@@ -298,7 +298,8 @@ def segment_top_items(
     Returns
     -------
     DataFrame of shape (≤ n, 6)
-        ``item``, ``item_name``, ``score``, ``lift``, ``owned_share``, ``from_popularity``
+        ``item``, ``item_name``, ``score``, ``lift``, ``owned_share``, ``from_popularity``;
+        items scoring 0 for the segment are left out, so the list can be shorter than ``n``.
         (True when the segment has no history and the list falls back to overall popularity).
     """
     if n < 1:
@@ -322,6 +323,8 @@ def segment_top_items(
     segment_score = overall if from_popularity else total / max(rows.size, 1)
     count = min(n, interactions.n_items)
     top = np.argsort(-segment_score, kind="stable")[:count]
+    # An item no customer of the segment would be offered is not something to feature.
+    top = top[segment_score[top] > 0]
     score_share = segment_score / max(segment_score.sum(), 1e-12)
     owned = _owners_per_item(matrix, rows) / max(len(member_ids), 1)
     names = item_names(
