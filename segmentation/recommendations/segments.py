@@ -308,7 +308,7 @@ def segment_top_items(
     matrix = interactions.matrix
     member_ids = {str(m) for m in members}
     ids = interactions.customer_ids.astype(str)
-    rows = np.flatnonzero([c in member_ids for c in ids])
+    rows = np.flatnonzero(np.isin(ids, np.array(sorted(member_ids), dtype=object)))
     rows = rows[np.diff(matrix.indptr)[rows] > 0]
     overall = _owners_per_item(matrix, np.arange(interactions.n_customers))
     popularity_share = (overall + 1.0) / (overall.sum() + overall.size)
