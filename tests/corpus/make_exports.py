@@ -115,7 +115,9 @@ def shopify_orders() -> None:
             "Shipping": per_order(shipping),
             "Taxes": per_order(taxes),
             "Total": per_order(np.round(line_total - discount + shipping, 2)),
-            "Discount Code": per_order(np.where(discount > 0, rng.choice(["WELCOME10", "SPRING"], n_orders), None)),
+            "Discount Code": per_order(
+                np.where(discount > 0, rng.choice(["WELCOME10", "SPRING"], n_orders), None)
+            ),
             "Discount Amount": per_order(discount),
             "Shipping Method": per_order(rng.choice(["Standard", "Express", "Pickup"], n_orders)),
             "Created at": np.asarray(created)[order],
@@ -125,13 +127,30 @@ def shopify_orders() -> None:
             "Lineitem sku": [f"SKU-{1000 + p}" for p in product],
             "Lineitem requires shipping": np.where(PRODUCTS[product] == "Gift Card", "false", "true"),
             "Billing Name": pd.Series(first[who] + " " + last[who])[order].to_numpy(),
-            "Billing Street": per_order([f"{s} {k}" for s, k in zip(rng.choice(["Main St", "Hauptstr.", "Rue Haute"], n_orders), rng.integers(1, 200, n_orders), strict=True)]),  # noqa: E501
+            "Billing Street": per_order(
+                [
+                    f"{s} {k}"
+                    for s, k in zip(
+                        rng.choice(["Main St", "Hauptstr.", "Rue Haute"], n_orders),
+                        rng.integers(1, 200, n_orders),
+                        strict=True,
+                    )
+                ]
+            ),
             "Billing City": per_order(CITIES[who % len(CITIES)]),
             "Billing Zip": per_order(rng.integers(10000, 99999, n_orders).astype(str)),
             "Billing Country": per_order(COUNTRIES[who % len(COUNTRIES)]),
             "Billing Phone": per_order(_blank(rng, _phones(rng, n_orders, "+49 1## #######"), 0.3)),
-            "Notes": per_order(_blank(rng, rng.choice(["Please gift wrap", "Leave at door", "Call before delivery"], n_orders), 0.85)),  # noqa: E501
-            "Payment Method": per_order(rng.choice(["Shopify Payments", "PayPal Express Checkout"], n_orders)),
+            "Notes": per_order(
+                _blank(
+                    rng,
+                    rng.choice(["Please gift wrap", "Leave at door", "Call before delivery"], n_orders),
+                    0.85,
+                )
+            ),
+            "Payment Method": per_order(
+                rng.choice(["Shopify Payments", "PayPal Express Checkout"], n_orders)
+            ),
             "Refunded Amount": per_order(np.where(status == "refunded", line_total, 0.0)),
             "Vendor": rng.choice(["Acme Apparel", "Northwind", "Green Goods"], len(order)),
             "Id": per_order(5_512_345_000_000 + rng.integers(0, 999_999, n_orders)),
@@ -154,7 +173,9 @@ def shopify_customers() -> None:
             "Last Name": last,
             "Email": emails,
             "Accepts Email Marketing": rng.choice(["yes", "no"], n),
-            "Default Address Company": _blank(rng, rng.choice(["Acme GmbH", "Studio Nord", "Café Lumière"], n), 0.9),
+            "Default Address Company": _blank(
+                rng, rng.choice(["Acme GmbH", "Studio Nord", "Café Lumière"], n), 0.9
+            ),
             "Default Address Address1": [f"{k} High Street" for k in rng.integers(1, 300, n)],
             "Default Address City": rng.choice(CITIES, n),
             "Default Address Province Code": _blank(rng, rng.choice(["BE", "BY", "HH", "NW"], n), 0.5),
@@ -185,9 +206,13 @@ def woocommerce_orders() -> None:
     frame = pd.DataFrame(
         {
             "Order Number": order_no,
-            "Order Status": rng.choice(["Completed", "Processing", "Refunded", "Cancelled"], n, p=[0.7, 0.15, 0.1, 0.05]),
+            "Order Status": rng.choice(
+                ["Completed", "Processing", "Refunded", "Cancelled"], n, p=[0.7, 0.15, 0.1, 0.05]
+            ),
             "Order Date": _timestamps(rng, n).dt.strftime("%Y-%m-%d %H:%M").to_numpy(),
-            "Customer Note": _blank(rng, rng.choice(["Bitte klingeln", "Gift, no invoice", "Leave with neighbour"], n), 0.9),
+            "Customer Note": _blank(
+                rng, rng.choice(["Bitte klingeln", "Gift, no invoice", "Leave with neighbour"], n), 0.9
+            ),
             "First Name (Billing)": first[who],
             "Last Name (Billing)": last[who],
             "City (Billing)": CITIES[who % len(CITIES)],
@@ -226,8 +251,12 @@ def stripe_payments() -> None:
     frame = pd.DataFrame(
         {
             "id": [f"ch_3N{h[:22]}" for h in _hex(rng, n, 24)],
-            "Description": rng.choice(["Subscription creation", "Subscription update", "Payment for Invoice"], n),
-            "Seller Message": np.where(status == "Failed", "The bank did not return any further details.", "Payment complete."),
+            "Description": rng.choice(
+                ["Subscription creation", "Subscription update", "Payment for Invoice"], n
+            ),
+            "Seller Message": np.where(
+                status == "Failed", "The bank did not return any further details.", "Payment complete."
+            ),
             "Created date (UTC)": _timestamps(rng, n).dt.strftime("%Y-%m-%d %H:%M:%S").to_numpy(),
             "Amount": [f"{a:.2f}" for a in amount],
             "Amount Refunded": [f"{a:.2f}" for a in refunded],
@@ -258,9 +287,28 @@ def _mailchimp_base(rng: np.random.Generator, n: int) -> pd.DataFrame:
             "Email Address": emails,
             "First Name": first,
             "Last Name": last,
-            "Address": _blank(rng, [f"{k} Market Rd  {c}  {z}" for k, c, z in zip(rng.integers(1, 99, n), rng.choice(CITIES, n), rng.integers(10000, 99999, n), strict=True)], 0.5),  # noqa: E501
+            "Address": _blank(
+                rng,
+                [
+                    f"{k} Market Rd  {c}  {z}"
+                    for k, c, z in zip(
+                        rng.integers(1, 99, n),
+                        rng.choice(CITIES, n),
+                        rng.integers(10000, 99999, n),
+                        strict=True,
+                    )
+                ],
+                0.5,
+            ),
             "Phone Number": _blank(rng, _phones(rng, n, "+33 6 ## ## ## ##"), 0.6),
-            "Birthday": _blank(rng, [f"{m:02d}/{d:02d}" for m, d in zip(rng.integers(1, 13, n), rng.integers(1, 29, n), strict=True)], 0.5),  # noqa: E501
+            "Birthday": _blank(
+                rng,
+                [
+                    f"{m:02d}/{d:02d}"
+                    for m, d in zip(rng.integers(1, 13, n), rng.integers(1, 29, n), strict=True)
+                ],
+                0.5,
+            ),
             "MEMBER_RATING": rng.integers(1, 6, n),
             "OPTIN_TIME": optin.dt.strftime("%Y-%m-%d %H:%M:%S").to_numpy(),
             "OPTIN_IP": [f"{a}.{b}.{c}.{d}" for a, b, c, d in rng.integers(1, 255, (n, 4))],
@@ -294,9 +342,17 @@ def mailchimp_unsubscribed() -> None:
     frame["UNSUB_CAMPAIGN_TITLE"] = rng.choice(["Spring Sale 2024", "Weekly Digest #12", "Black Friday"], n)
     frame["UNSUB_CAMPAIGN_ID"] = rng.choice(["a1b2c3d4e5", "f6e5d4c3b2", "0a9b8c7d6e"], n)
     frame["UNSUB_REASON"] = rng.choice(
-        ["I no longer want to receive these emails", "The emails are spam", "Other", "N/A (Unsubscribed by admin)"], n
+        [
+            "I no longer want to receive these emails",
+            "The emails are spam",
+            "Other",
+            "N/A (Unsubscribed by admin)",
+        ],
+        n,
     )
-    frame["UNSUB_REASON_OTHER"] = _blank(rng, rng.choice(["too many mails", "moved abroad", "not relevant"], n), 0.8)
+    frame["UNSUB_REASON_OTHER"] = _blank(
+        rng, rng.choice(["too many mails", "moved abroad", "not relevant"], n), 0.8
+    )
     frame.to_csv(TABLES / "exp_mailchimp_unsubscribed.csv", index=False)
 
 
@@ -316,7 +372,9 @@ def hubspot_contacts() -> None:
             "Lifecycle Stage": rng.choice(["Subscriber", "Lead", "Marketing Qualified Lead", "Customer"], n),
             "Lead Status": _blank(rng, rng.choice(["New", "Open", "In progress", "Unqualified"], n), 0.3),
             "Create Date": created.dt.strftime("%Y-%m-%d %H:%M").to_numpy(),
-            "Last Activity Date": _blank(rng, (created + pd.Timedelta(days=20)).dt.strftime("%Y-%m-%d %H:%M"), 0.3),
+            "Last Activity Date": _blank(
+                rng, (created + pd.Timedelta(days=20)).dt.strftime("%Y-%m-%d %H:%M"), 0.3
+            ),
             "Marketing contact status": rng.choice(["Marketing contact", "Non-marketing contact"], n),
             "Unsubscribed from all email": rng.choice(["false", "true"], n, p=[0.85, 0.15]),
             "Company Name": _blank(rng, rng.choice(["Globex", "Initech", "Umbrella Corp", "Hooli"], n), 0.4),
@@ -324,7 +382,9 @@ def hubspot_contacts() -> None:
             "Country/Region": rng.choice(["Germany", "United Kingdom", "France", "Spain"], n),
             "Number of Pageviews": rng.poisson(6, n),
             "Number of Sessions": rng.poisson(3, n),
-            "Original Source": rng.choice(["Organic Search", "Direct Traffic", "Paid Social", "Email Marketing"], n),
+            "Original Source": rng.choice(
+                ["Organic Search", "Direct Traffic", "Paid Social", "Email Marketing"], n
+            ),
         }
     )
     frame.to_csv(TABLES / "exp_hubspot_contacts.csv", index=False)
@@ -342,7 +402,9 @@ def salesforce_contacts() -> None:
             "First Name": first,
             "Last Name": last,
             "Title": _blank(rng, rng.choice(["Marketing Manager", "CEO", "Buyer", "Office Manager"], n), 0.2),
-            "Account Name": rng.choice(["Société Générale Café", "Bäckerei Krüger", "Northwind Traders", "Contoso Ltd"], n),
+            "Account Name": rng.choice(
+                ["Société Générale Café", "Bäckerei Krüger", "Northwind Traders", "Contoso Ltd"], n
+            ),
             "Mailing Street": [f"{k} Church Lane" for k in rng.integers(1, 300, n)],
             "Mailing City": rng.choice(CITIES, n),
             "Mailing Zip/Postal Code": rng.integers(10000, 99999, n).astype(str),
@@ -360,7 +422,9 @@ def salesforce_contacts() -> None:
 
 
 def _retail_lines(rng: np.random.Generator, n: int) -> pd.DataFrame:
-    codes = np.array(["85123A", "71053", "84406B", "22423", "47566", "85099B", "20725", "22720", "21232", "POST"])
+    codes = np.array(
+        ["85123A", "71053", "84406B", "22423", "47566", "85099B", "20725", "22720", "21232", "POST"]
+    )
     names = np.array(
         ["WHITE HANGING HEART T-LIGHT HOLDER", "WHITE METAL LANTERN", "CREAM CUPID HEARTS COAT HANGER",
          "REGENCY CAKESTAND 3 TIER", "PARTY BUNTING", "JUMBO BAG RED RETROSPOT", "LUNCH BAG RED RETROSPOT",
@@ -387,10 +451,28 @@ def _retail_lines(rng: np.random.Generator, n: int) -> pd.DataFrame:
 
 def online_retail() -> None:
     lines = _retail_lines(_rng(9), 2000)
-    lines.columns = ["InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID", "Country"]
+    lines.columns = [
+        "InvoiceNo",
+        "StockCode",
+        "Description",
+        "Quantity",
+        "InvoiceDate",
+        "UnitPrice",
+        "CustomerID",
+        "Country",
+    ]
     lines.to_excel(TABLES / "exp_online_retail.xlsx", index=False)
     lines_ii = _retail_lines(_rng(10), 1500)
-    lines_ii.columns = ["Invoice", "StockCode", "Description", "Quantity", "InvoiceDate", "Price", "Customer ID", "Country"]
+    lines_ii.columns = [
+        "Invoice",
+        "StockCode",
+        "Description",
+        "Quantity",
+        "InvoiceDate",
+        "Price",
+        "Customer ID",
+        "Country",
+    ]
     lines_ii["InvoiceDate"] = lines_ii["InvoiceDate"].dt.strftime("%d/%m/%Y %H:%M")
     lines_ii.to_csv(TABLES / "exp_online_retail_ii.csv", index=False, encoding="cp1252")
 
@@ -424,12 +506,18 @@ def olist() -> None:
             "order_status": rng.choice(["delivered", "delivered", "shipped", "canceled"], n_orders),
             "order_purchase_timestamp": purchase.dt.strftime(fmt).to_numpy(),
             "order_approved_at": (purchase + pd.Timedelta(hours=2)).dt.strftime(fmt).to_numpy(),
-            "order_delivered_customer_date": _blank(rng, (purchase + pd.Timedelta(days=8)).dt.strftime(fmt), 0.05),
-            "order_estimated_delivery_date": (purchase + pd.Timedelta(days=20)).dt.strftime("%Y-%m-%d 00:00:00").to_numpy(),  # noqa: E501
+            "order_delivered_customer_date": _blank(
+                rng, (purchase + pd.Timedelta(days=8)).dt.strftime(fmt), 0.05
+            ),
+            "order_estimated_delivery_date": (purchase + pd.Timedelta(days=20))
+            .dt.strftime("%Y-%m-%d 00:00:00")
+            .to_numpy(),
         }
     ).to_csv(TABLES / "exp_olist_orders.csv", index=False)
     product_ids = _hex(rng, 60)
-    categories = np.array(["beleza_saude", "cama_mesa_banho", "esporte_lazer", "informatica_acessorios", "moveis_decoracao"])
+    categories = np.array(
+        ["beleza_saude", "cama_mesa_banho", "esporte_lazer", "informatica_acessorios", "moveis_decoracao"]
+    )
     items_per = rng.integers(1, 4, n_orders)
     item_order = np.repeat(np.arange(n_orders), items_per)
     product = rng.integers(0, 60, len(item_order))
@@ -440,7 +528,9 @@ def olist() -> None:
             "order_item_id": pd.Series(item_order).groupby(item_order).cumcount().to_numpy() + 1,
             "product_id": product_ids[product],
             "seller_id": _hex(rng, 25)[product % 25],
-            "shipping_limit_date": (purchase[item_order].reset_index(drop=True) + pd.Timedelta(days=6)).dt.strftime(fmt).to_numpy(),  # noqa: E501
+            "shipping_limit_date": (purchase[item_order].reset_index(drop=True) + pd.Timedelta(days=6))
+            .dt.strftime(fmt)
+            .to_numpy(),
             "price": product_price[product],
             "freight_value": np.round(rng.uniform(7, 40, len(item_order)), 2),
         }
@@ -482,9 +572,15 @@ def survey() -> None:
             "How satisfied are you with our service?": rng.choice(likert, n),
             "How easy was it to find what you needed?": rng.choice(likert, n),
             "How likely are you to recommend us to a friend? (0-10)": rng.integers(0, 11, n),
-            "Which channels do you use?": rng.choice(["Email", "Instagram", "Email;Instagram", "TikTok;Email"], n),
+            "Which channels do you use?": rng.choice(
+                ["Email", "Instagram", "Email;Instagram", "TikTok;Email"], n
+            ),
             "Age group": rng.choice(["18-24", "25-34", "35-44", "45-54", "55+"], n),
-            "Any other comments?": _blank(rng, rng.choice(["Great staff!", "Delivery took too long.", "More vegan options please"], n), 0.7),  # noqa: E501
+            "Any other comments?": _blank(
+                rng,
+                rng.choice(["Great staff!", "Delivery took too long.", "More vegan options please"], n),
+                0.7,
+            ),
             "I agree to receive marketing emails": rng.choice(["Yes", "No"], n),
         }
     ).to_csv(TABLES / "exp_survey_results.csv", index=False)
@@ -515,7 +611,9 @@ def ratings() -> None:
     pd.DataFrame(
         {
             "userId": user,
-            "movieId": rng.choice([1, 2, 3, 6, 32, 47, 50, 110, 260, 296, 318, 356, 480, 527, 589, 1196, 2571], n),
+            "movieId": rng.choice(
+                [1, 2, 3, 6, 32, 47, 50, 110, 260, 296, 318, 356, 480, 527, 589, 1196, 2571], n
+            ),
             "rating": rng.choice(np.arange(1, 11) / 2, n),
             "timestamp": 964_982_703 + rng.integers(0, 500_000_000, n),
         }
@@ -538,9 +636,22 @@ def marketing_campaign() -> None:
             "Recency": rng.integers(0, 100, n),
         }
     )
-    for col in ["MntWines", "MntFruits", "MntMeatProducts", "MntFishProducts", "MntSweetProducts", "MntGoldProds"]:
+    for col in [
+        "MntWines",
+        "MntFruits",
+        "MntMeatProducts",
+        "MntFishProducts",
+        "MntSweetProducts",
+        "MntGoldProds",
+    ]:
         frame[col] = rng.integers(0, 1500, n) // rng.integers(1, 10, n)
-    for col in ["NumDealsPurchases", "NumWebPurchases", "NumCatalogPurchases", "NumStorePurchases", "NumWebVisitsMonth"]:
+    for col in [
+        "NumDealsPurchases",
+        "NumWebPurchases",
+        "NumCatalogPurchases",
+        "NumStorePurchases",
+        "NumWebVisitsMonth",
+    ]:
         frame[col] = rng.poisson(4, n)
     for col in ["AcceptedCmp3", "AcceptedCmp4", "AcceptedCmp5", "AcceptedCmp1", "AcceptedCmp2", "Complain"]:
         frame[col] = (rng.random(n) < 0.07).astype(int)
@@ -554,7 +665,13 @@ def scaled_features() -> None:
     rng = _rng(16)
     n = 600
     frame = pd.DataFrame({"customer_id": [f"C{i:05d}" for i in rng.choice(90_000, n, replace=False)]})
-    for col in ["recency_scaled", "frequency_scaled", "monetary_scaled", "tenure_scaled", "avg_basket_scaled"]:
+    for col in [
+        "recency_scaled",
+        "frequency_scaled",
+        "monetary_scaled",
+        "tenure_scaled",
+        "avg_basket_scaled",
+    ]:
         frame[col] = rng.standard_normal(n) * rng.uniform(0.5, 3.0)
     frame["cluster"] = rng.integers(0, 4, n)
     frame.to_csv(TABLES / "exp_scaled_features.csv", index=False)
@@ -577,8 +694,10 @@ def mall_customers() -> None:
 def groceries() -> None:
     rng = _rng(18)
     n = 2000
-    items = np.array(["whole milk", "other vegetables", "rolls/buns", "soda", "yogurt", "bottled water",
-                      "root vegetables", "tropical fruit", "shopping bags", "sausage", "pastry", "citrus fruit"])  # fmt: skip
+    items = np.array(
+        ["whole milk", "other vegetables", "rolls/buns", "soda", "yogurt", "bottled water",
+         "root vegetables", "tropical fruit", "shopping bags", "sausage", "pastry", "citrus fruit"]
+    )  # fmt: skip
     pd.DataFrame(
         {
             "Member_number": rng.integers(1000, 1400, n),
@@ -606,7 +725,9 @@ def german_customers() -> None:
             "Ort": rng.choice(["Berlin", "München", "Köln", "Hamburg", "Düsseldorf"], n),
             "Geburtsdatum": _timestamps(rng, n, "1950-01-01", 18000).dt.strftime("%d.%m.%Y").to_numpy(),
             "Kunde seit": _timestamps(rng, n, "2016-01-01", 2500).dt.strftime("%d.%m.%Y").to_numpy(),
-            "Umsatz gesamt (EUR)": [f"{v:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".") for v in spent],
+            "Umsatz gesamt (EUR)": [
+                f"{v:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".") for v in spent
+            ],
             "Anzahl Bestellungen": rng.integers(1, 30, n),
             "Kundengruppe": rng.choice(["Privat", "Gewerbe", "Premium"], n),
             "Newsletter-Einwilligung": rng.choice(["ja", "nein"], n),

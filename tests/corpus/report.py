@@ -241,7 +241,8 @@ def render_mistakes(score: CorpusScore) -> str:
         for file, column in score.polarity_wrong:
             if file == table.file:
                 problems.append(
-                    f"  {column.column!r}: consent polarity expected {column.polarity}, got {column.consent_means}"
+                    f"  {column.column!r}: consent polarity expected {column.polarity}, "
+                    f"got {column.consent_means}"
                 )
         if table.unlabelled:
             problems.append(f"  columns reported but not labelled: {', '.join(map(repr, table.unlabelled))}")
