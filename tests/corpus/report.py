@@ -139,7 +139,16 @@ def _share(flags: Iterable[bool]) -> float:
 
 
 def _polarity(value: object) -> str:
-    return str(value).strip().casefold().replace("_", "-").replace(" ", "-")
+    """Read the CLI's ``consent_means`` as "opt-in" or "opt-out" (it may be the polarity's value,
+    its wording such as "yes = do not contact", or a mapping with a ``polarity`` key)."""
+    if isinstance(value, dict):
+        value = value.get("polarity", value)
+    text = str(value).strip().casefold().replace("_", "-").replace(" ", "-")
+    if "opt-out" in text or "not-contact" in text or "do-not" in text:
+        return "opt-out"
+    if "opt-in" in text or "may-contact" in text:
+        return "opt-in"
+    return text
 
 
 def load_labels(path: Path = LABELS) -> list[dict[str, Any]]:
