@@ -846,6 +846,177 @@ def crm_customers_xlsx() -> None:
     ).to_excel(TABLES / "exp_crm_customers.xlsx", index=False)
 
 
+def klaviyo_profiles() -> None:
+    rng = _rng(25)
+    n = 400
+    first, last, emails = _people(rng, n)
+    added = _timestamps(rng, n, "2022-03-01", 700)
+    pd.DataFrame(
+        {
+            "Email": emails,
+            "Phone Number": _blank(rng, _phones(rng, n, "+1##########"), 0.5),
+            "First Name": first,
+            "Last Name": last,
+            "Organization": _blank(rng, rng.choice(["Globex", "Initech", "Hooli"], n), 0.7),
+            "City": rng.choice(CITIES, n),
+            "Country": rng.choice(["Germany", "France", "United States"], n),
+            "Zip Code": [f"{z:05d}" for z in rng.integers(1000, 99999, n)],
+            "Source": rng.choice(["Shopify", "Signup Form", "Manual Import"], n),
+            "Date Added": added.dt.strftime("%Y-%m-%dT%H:%M:%S+00:00").to_numpy(),
+            "Last Open": _blank(
+                rng, (added + pd.Timedelta(days=9)).dt.strftime("%Y-%m-%dT%H:%M:%S+00:00"), 0.3
+            ),
+            "Email Marketing Consent": rng.choice(
+                ["SUBSCRIBED", "UNSUBSCRIBED", "NEVER_SUBSCRIBED"], n, p=[0.6, 0.2, 0.2]
+            ),
+            "Predicted Customer Lifetime Value": np.round(rng.gamma(2.0, 80.0, n), 2),
+            "Average Days Between Orders": _blank(rng, np.round(rng.uniform(10, 200, n), 1), 0.4),
+        }
+    ).to_csv(TABLES / "exp_klaviyo_profiles.csv", index=False)
+
+
+def pos_receipts() -> None:
+    rng = _rng(26)
+    n = 1200
+    receipt = np.sort(rng.integers(0, 400, n))
+    article = rng.integers(0, len(PRODUCTS), n)
+    qty = rng.integers(1, 4, n)
+    card = np.where(receipt % 3 == 0, "", (4_000_100 + receipt % 97).astype(str))
+    stamp = _timestamps(rng, 400, "2024-01-02", 90)[receipt].reset_index(drop=True)
+    pd.DataFrame(
+        {
+            "Receipt No": [f"{r:06d}" for r in 100_000 + receipt],
+            "Store": np.array(["Filiale 01", "Filiale 02", "Filiale 07"])[receipt % 3],
+            "Till": receipt % 4 + 1,
+            "Date": stamp.dt.strftime("%d/%m/%y").to_numpy(),
+            "Time": stamp.dt.strftime("%H:%M").to_numpy(),
+            "Member Card": card,
+            "Article": PRODUCTS[article],
+            "Article Group": np.array(["Apparel", "Accessories", "Outdoor"])[article % 3],
+            "Qty": qty,
+            "Unit Price": PRICES[article],
+            "Line Total": np.round(qty * PRICES[article], 2),
+            "VAT %": np.where(PRODUCTS[article] == "Gift Card", 0, 19),
+            "Payment": np.array(["Cash", "Card", "Card", "Voucher"])[receipt % 4],
+        }
+    ).to_csv(TABLES / "exp_pos_receipts.tsv", index=False, sep="\t")
+
+
+def amazon_orders() -> None:
+    rng = _rng(27)
+    n = 500
+    article = rng.integers(0, len(PRODUCTS), n)
+    qty = rng.integers(1, 3, n)
+    stamp = _timestamps(rng, n, "2024-02-01", 60)
+    order_ids = [
+        f"{a:03d}-{b:07d}-{c:07d}"
+        for a, b, c in zip(
+            rng.integers(100, 999, n),
+            rng.integers(0, 9_999_999, n),
+            rng.integers(0, 9_999_999, n),
+            strict=True,
+        )
+    ]
+    pd.DataFrame(
+        {
+            "amazon-order-id": order_ids,
+            "purchase-date": stamp.dt.strftime("%Y-%m-%dT%H:%M:%S+00:00").to_numpy(),
+            "order-status": rng.choice(["Shipped", "Pending", "Cancelled"], n, p=[0.85, 0.1, 0.05]),
+            "fulfillment-channel": rng.choice(["Amazon", "Merchant"], n),
+            "sales-channel": rng.choice(["Amazon.de", "Amazon.fr"], n),
+            "product-name": PRODUCTS[article],
+            "sku": [f"AMZ-{a:04d}" for a in article],
+            "asin": np.array([f"B0{h[:8].upper()}" for h in _hex(rng, len(PRODUCTS), 8)])[article],
+            "quantity": qty,
+            "currency": "EUR",
+            "item-price": np.round(qty * PRICES[article], 2),
+            "item-tax": np.round(qty * PRICES[article] * 0.19 / 1.19, 2),
+            "shipping-price": rng.choice([0.0, 3.99], n),
+            "ship-city": rng.choice(["BERLIN", "PARIS", "MÜNCHEN", "LYON"], n),
+            "ship-postal-code": [f"{z:05d}" for z in rng.integers(1000, 99999, n)],
+            "ship-country": rng.choice(["DE", "FR"], n),
+            "is-business-order": rng.choice(["false", "true"], n, p=[0.9, 0.1]),
+        }
+    ).to_csv(TABLES / "exp_amazon_orders.txt", index=False, sep="\t")
+
+
+def ecommerce_events() -> None:
+    rng = _rng(28)
+    n = 2000
+    product_ids = rng.integers(1_000_000, 100_000_000, 80)
+    product = rng.integers(0, 80, n)
+    codes = np.array(
+        ["electronics.smartphone", "appliances.kitchen.kettle", "apparel.shoes", "computers.notebook"]
+    )
+    category_ids = np.array(
+        [2053013555631882655, 2232732093077520756, 2053013553341792533, 2053013554658804075]
+    )
+    pd.DataFrame(
+        {
+            "event_time": _timestamps(rng, n, "2019-10-01", 31)
+            .dt.strftime("%Y-%m-%d %H:%M:%S UTC")
+            .to_numpy(),
+            "event_type": rng.choice(["view", "view", "view", "cart", "purchase"], n),
+            "product_id": product_ids[product],
+            "category_id": category_ids[product % 4],
+            "category_code": _blank(rng, codes[product % 4], 0.2),
+            "brand": _blank(rng, np.array(["samsung", "apple", "xiaomi", "bosch", "nike"])[product % 5], 0.1),
+            "price": np.round(rng.gamma(2.0, 100.0, 80), 2)[product],
+            "user_id": rng.integers(512_000_000, 512_000_300, n),
+            "user_session": [f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}" for h in _hex(rng, n)],
+        }
+    ).to_csv(TABLES / "exp_ecommerce_events.csv", index=False)
+
+
+def telco_churn() -> None:
+    rng = _rng(29)
+    n = 700
+    tenure = rng.integers(0, 73, n)
+    monthly = np.round(rng.uniform(18, 119, n), 2)
+    total = np.where(tenure == 0, " ", np.round(tenure * monthly, 2).astype(str))
+    phone = rng.choice(["Yes", "No"], n, p=[0.9, 0.1])
+    pd.DataFrame(
+        {
+            "customerID": [
+                f"{a:04d}-{b}"
+                for a, b in zip(rng.choice(10_000, n, replace=False), _hex(rng, n, 5), strict=True)
+            ],
+            "gender": rng.choice(["Female", "Male"], n),
+            "SeniorCitizen": rng.choice([0, 1], n, p=[0.84, 0.16]),
+            "Partner": rng.choice(["Yes", "No"], n),
+            "Dependents": rng.choice(["Yes", "No"], n),
+            "tenure": tenure,
+            "PhoneService": phone,
+            "MultipleLines": np.where(phone == "No", "No phone service", rng.choice(["Yes", "No"], n)),
+            "InternetService": rng.choice(["DSL", "Fiber optic", "No"], n),
+            "Contract": rng.choice(["Month-to-month", "One year", "Two year"], n),
+            "PaperlessBilling": rng.choice(["Yes", "No"], n),
+            "PaymentMethod": rng.choice(["Electronic check", "Mailed check", "Bank transfer (automatic)"], n),
+            "MonthlyCharges": monthly,
+            "TotalCharges": total,
+            "Churn": rng.choice(["No", "Yes"], n, p=[0.73, 0.27]),
+        }
+    ).to_csv(TABLES / "exp_telco_churn.csv", index=False)
+
+
+def pandas_reexport() -> None:
+    """A table read with pandas and written again without index=False: an "Unnamed: 0" column."""
+    rng = _rng(30)
+    n = 300
+    frame = pd.DataFrame(
+        {
+            "Unnamed: 0": np.arange(n),
+            "client_id": rng.choice(np.arange(10_000, 99_999), n, replace=False),
+            "age": rng.integers(18, 90, n),
+            "city": rng.choice(CITIES, n),
+            "visits_last_90d": rng.poisson(5, n),
+            "avg_order_value": np.round(rng.gamma(2.0, 25.0, n), 2),
+            "churned": rng.choice([True, False], n, p=[0.2, 0.8]),
+        }
+    )
+    frame.to_csv(TABLES / "exp_pandas_reexport.csv")
+
+
 GENERATORS: tuple[Callable[[], None], ...] = (
     shopify_orders,
     shopify_customers,
@@ -870,6 +1041,12 @@ GENERATORS: tuple[Callable[[], None], ...] = (
     chinese_orders,
     inverted_consent,
     crm_customers_xlsx,
+    klaviyo_profiles,
+    pos_receipts,
+    amazon_orders,
+    ecommerce_events,
+    telco_churn,
+    pandas_reexport,
 )
 
 
