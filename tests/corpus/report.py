@@ -266,6 +266,14 @@ def render_mistakes(score: CorpusScore) -> str:
             groups[key] += 1
             examples[key].append(f"{Path(table.file).name}:{column.column}")
     if groups:
+        wrong_roles: Counter[str] = Counter()
+        for (_, predicted), count in groups.items():
+            wrong_roles[predicted] += count
+        shown_roles = ", ".join(f"{role} {count}" for role, count in wrong_roles.most_common())
+        lines += ["", f"Wrong role given, by the role given: {shown_roles}"]
+        shapes = [f"{Path(t.file).name} ({t.shape})" for t in score.tables if not t.shape_right]
+        if shapes:
+            lines.append(f"Wrong shape (expected in brackets): {', '.join(shapes)}")
         lines += ["", "Mistakes grouped by kind (expected -> predicted: count, examples):"]
         for (expected, predicted), count in groups.most_common():
             shown = ", ".join(examples[(expected, predicted)][:4])
