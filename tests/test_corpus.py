@@ -70,6 +70,8 @@ def test_labels_name_exactly_the_columns_the_loader_reads(score: CorpusScore) ->
         if t.error or t.unlabelled or any(c.predicted is None for c in t.columns)
     ]
     assert not problems, "\n".join(problems)
+    too_long = [f"{t.file}: {t.rows} rows" for t in score.tables if t.rows is None or t.rows > 2_000]
+    assert not too_long, f"tables are cut to 2,000 rows: {too_long}"
 
 
 def test_table_shape_is_right_on_every_table(score: CorpusScore) -> None:

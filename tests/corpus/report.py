@@ -76,6 +76,7 @@ class TableResult:
     shape: str
     predicted_shape: str | None
     columns: tuple[ColumnResult, ...]
+    rows: int | None = None  # as the CLI counted them
     unlabelled: tuple[str, ...] = ()  # columns the CLI reported that the labels do not mention
     error: str | None = None  # what the CLI wrote on stderr when it did not succeed
 
@@ -199,6 +200,7 @@ def measure_table(label: dict[str, Any]) -> TableResult:
         shape=label["shape"],
         predicted_shape=None if payload is None else payload["shape"],
         columns=tuple(columns),
+        rows=None if payload is None else int(payload["rows"]),
         unlabelled=tuple(n for n in reported if n not in label["roles"]),
         error=error if payload is None else None,
     )
