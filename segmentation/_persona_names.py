@@ -7,8 +7,8 @@ condition the segment's numbers must meet against all customers for the word to 
 
 * "new": tenure clearly below average (effect ≤ −0.5, median and mean both lower);
 * "lapsed": recency clearly above average, frequency not above average, tenure not below;
-* "at-risk": recency clearly above average while frequency or spend is above (good customers
-  gone quiet);
+* "at-risk": recency clearly above average while frequency or spend is above, tenure not
+  below (good customers gone quiet);
 * "frequent" / "occasional", "big" / "low-value", "recent", "long-standing" ...: the column
   differs in that direction (effect ≥ 0.2 and mean and median agree).
 
@@ -85,7 +85,11 @@ QUALIFIERS: Mapping[str, tuple[Requirement, ...]] = {
         _needs("frequency", "not_higher"),
         _needs("tenure", "not_lower"),
     ),
-    "at-risk": (_needs("recency", "higher", clear=True), _needs("frequency|money", "higher")),
+    "at-risk": (
+        _needs("recency", "higher", clear=True),
+        _needs("frequency|money", "higher"),
+        _needs("tenure", "not_lower"),
+    ),
     "frequent": (_needs("frequency", "higher"),),
     "occasional": (_needs("frequency", "lower"),),
     "big": (_needs("money", "higher"),),

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from segmentation._errors import DataQualityWarning, ParameterError
+from segmentation._plural import counted
 from segmentation.cli._common import (
     CliTable,
     print_json,
@@ -24,6 +25,7 @@ from segmentation.cli._common import (
 from segmentation.clustering import ALGORITHMS, fit_segments
 from segmentation.model_io import (
     NO_DATA_NAME,
+    NOT_SEGMENTED,
     assign_segments,
     fills_for_rows,
     incomplete_rows,
@@ -220,11 +222,6 @@ def _run_segment(args: argparse.Namespace) -> None:
     counts = pd.Series(column[np.argsort(segments_first, kind="stable")]).value_counts(sort=False)
     sizes = ", ".join(f"{name} {count:,}" for name, count in counts.items())
     print(f"Wrote {args.output}: {len(result.labels):,} customers in {result.k} segments ({sizes}).")
-    if no_data.any():
-        sys.stderr.write(
-            f"note: {int(no_data.sum()):,} customers have no value in any chosen feature: they are listed as "
-            f"{NO_DATA_NAME!r} (segment {int(result.labels[no_data][0])}), with no persona.\n"
-        )
 
 
 def _run_assign(args: argparse.Namespace) -> None:
@@ -238,6 +235,11 @@ def _run_assign(args: argparse.Namespace) -> None:
     )
     write_table(_with_segments(table.raw, labels, column), args.output)
     _print_fills(fills_for_rows(model, typed))
+    if no_data.any():
+        sys.stderr.write(
+            f"note: {counted(int(no_data.sum()), 'customer')} with no value in any of the model's features "
+            f"{'is' if no_data.sum() == 1 else 'are'} listed as {NO_DATA_NAME!r} (segment {NOT_SEGMENTED}).\n"
+        )
     counts = pd.Series(column).value_counts()
     summary = ", ".join(f"{name} {count:,}" for name, count in counts.items())
     print(f"Wrote {args.output}: {len(labels):,} customers ({summary}).")
