@@ -62,16 +62,18 @@ class Requirement:
     """A condition on the columns of some roles: ``direction`` against all customers.
 
     ``higher``/``lower`` need one column of the roles to differ that way (``clear``: effect at
-    least 0.5 instead of 0.2); ``not_higher``/``not_lower`` need no column above/below average.
+    least 0.5 instead of 0.2); ``not_higher``/``not_lower`` need no column above/below average
+    (``strict``: by its mean at all; otherwise: not by a difference a name could state).
     """
 
     roles: tuple[str, ...]
     direction: Direction
     clear: bool = False
+    strict: bool = True
 
 
-def _needs(roles: str, direction: Direction, *, clear: bool = False) -> Requirement:
-    return Requirement(tuple(roles.split("|")), direction, clear)
+def _needs(roles: str, direction: Direction, *, clear: bool = False, strict: bool = True) -> Requirement:
+    return Requirement(tuple(roles.split("|")), direction, clear, strict)
 
 
 #: Every qualifier a name or action may use, and what must hold for it: the one place the words
@@ -83,12 +85,12 @@ QUALIFIERS: Mapping[str, tuple[Requirement, ...]] = {
     "lapsed": (
         _needs("recency", "higher", clear=True),
         _needs("frequency", "not_higher"),
-        _needs("tenure", "not_lower"),
+        _needs("tenure", "not_lower", strict=False),
     ),
     "at-risk": (
         _needs("recency", "higher", clear=True),
         _needs("frequency|money", "higher"),
-        _needs("tenure", "not_lower"),
+        _needs("tenure", "not_lower", strict=False),
     ),
     "frequent": (_needs("frequency", "higher"),),
     "occasional": (_needs("frequency", "lower"),),
@@ -194,10 +196,11 @@ def requirement_holds(
     else:
         candidates = list(_columns(requirement.roles, facts))
     direction = requirement.direction
-    if direction == "not_higher":
-        return not any(_above(c, sign=s) for c, s in candidates)
-    if direction == "not_lower":
-        return not any(_above(c, sign=-s) for c, s in candidates)
+    if direction in ("not_higher", "not_lower"):
+        against: Direction = "higher" if direction == "not_higher" else "lower"
+        if requirement.strict:
+            return not any(_above(c, sign=s if against == "higher" else -s) for c, s in candidates)
+        return not any(_differs(c, against, clear=False, sign=s) for c, s in candidates)
     opposite: Direction = "lower" if direction == "higher" else "higher"
     # one column says it, and no column of the role says the opposite (2 orders, yet "frequent")
     return any(
