@@ -37,6 +37,7 @@ from segmentation.preprocessing import (
     default_specs,
     feature_correlations,
     high_correlation_pairs,
+    missing_value_fills,
     specs_from_table,
     specs_table,
     suggest_features,
@@ -92,6 +93,13 @@ def _defaults(
 @st.cache_data(max_entries=16)
 def _correlations(_customers: pd.DataFrame, token: str, features: tuple[str, ...]) -> pd.DataFrame:
     return feature_correlations(_customers, features)
+
+
+@st.cache_data(max_entries=16)
+def _fills_preview(
+    _customers: pd.DataFrame, token: str, specs: tuple[FeatureSpec, ...]
+) -> tuple[FeatureFill, ...]:
+    return missing_value_fills(_customers, specs)
 
 
 @st.cache_data(max_entries=8)
@@ -286,9 +294,12 @@ edited = st.data_editor(
 )
 try:
     specs = specs_from_table(edited)
+    fills = _fills_preview(customers, data.token, specs)
 except SegmentationError as exc:
     st.error(str(exc))
     st.stop()
+if fills:
+    st.caption("Missing values that will be filled: " + "; ".join(fill.sentence for fill in fills) + ".")
 
 with st.expander("Distributions and correlations", expanded=False):
     sample = _plot_sample(customers, data.token, seed)

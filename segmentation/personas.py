@@ -377,6 +377,8 @@ def segment_profile_matrix(frame: pd.DataFrame, labels: Any, *, features: Sequen
     sqrt(p(1 − p))).
     """
     label_array = _validate(frame, labels, features=features)
+    described = label_array != NOT_SEGMENTED  # customers with no data have no profile
+    frame, label_array = frame.loc[described], label_array[described]
     columns = trait_columns(frame[list(features)], features=features, excluded=())
     stats = segment_statistics(frame, label_array, columns, money_col=None, seed=0)
     matrix = stats.numeric_effect.copy()
@@ -394,17 +396,19 @@ def project_2d(
 
     Categorical features enter as 0/1 indicators; missing values are filled with the median;
     skewed non-negative columns are log-scaled first (see :mod:`segmentation._persona_map`).
-    ``max_points`` caps the customers placed (a seeded random sample beyond it).
+    ``max_points`` caps the customers placed (a seeded random sample beyond it). Customers not
+    segmented (−2, no data) are not placed: they have no values to place.
     """
     label_array = _validate(frame, labels, features=features)
     if max_points < 2:
         raise ParameterError(f"max_points={max_points} is too small for a map; use at least 2.")
-    n_total = len(frame)
+    placeable = np.flatnonzero(label_array != NOT_SEGMENTED)
+    n_total = len(placeable)
     sampled = n_total > max_points
     rows = (
-        np.sort(np.random.default_rng(seed).choice(n_total, max_points, replace=False))
+        placeable[np.sort(np.random.default_rng(seed).choice(n_total, max_points, replace=False))]
         if sampled
-        else np.arange(n_total)
+        else placeable
     )
     matrix, _ = design_matrix(frame.iloc[rows], features)
     coordinates, explained = map_coordinates(matrix, seed=seed)
