@@ -62,7 +62,10 @@ def register(subparsers: Any) -> None:
     segment = subparsers.add_parser(
         "segment",
         help="segment a customer file into k segments",
-        description="Segment FILE and write it back with 'segment' and 'segment_name' columns.",
+        description="Segment FILE and write it back with 'segment' and 'segment_name' columns. Missing "
+        "values are filled (each fill is reported on stderr); customers with no value in any feature are "
+        "not segmented: segment -2, 'Not segmented (no data)', and no persona (-1 is 'Unassigned', "
+        "customers the density method left out).",
     )
     _add_common(segment)
     segment.add_argument("--k", type=int, required=True, help="number of segments (ignored by hdbscan)")
