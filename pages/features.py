@@ -19,20 +19,25 @@ from pages._upload import UPLOAD_TYPES, read_upload
 from segmentation._errors import SegmentationError, SegmentationWarning
 from segmentation.clustering import ALGORITHM_LABELS, MAX_K, SegmentationResult, fit_segments
 from segmentation.model_io import (
+    NO_DATA_NAME,
     assign_segments,
+    fills_for_rows,
     incomplete_rows,
     numbers_for_model,
+    rows_without_data,
     segment_name_column,
 )
 from segmentation.preprocessing import (
     MISSING_CHOICES,
     SCALINGS,
     TRANSFORMS,
+    FeatureFill,
     FeatureSpec,
     FeatureSuggestion,
     default_specs,
     feature_correlations,
     high_correlation_pairs,
+    missing_value_fills,
     specs_from_table,
     specs_table,
     suggest_features,
@@ -88,6 +93,13 @@ def _defaults(
 @st.cache_data(max_entries=16)
 def _correlations(_customers: pd.DataFrame, token: str, features: tuple[str, ...]) -> pd.DataFrame:
     return feature_correlations(_customers, features)
+
+
+@st.cache_data(max_entries=16)
+def _fills_preview(
+    _customers: pd.DataFrame, token: str, specs: tuple[FeatureSpec, ...]
+) -> tuple[FeatureFill, ...]:
+    return missing_value_fills(_customers, specs)
 
 
 @st.cache_data(max_entries=8)
@@ -153,14 +165,30 @@ def _score(
         typed = numbers_for_model(_model, _frame, decimal=decimal)
         labels = assign_segments(_model, typed)
         names = segment_name_column(
-            labels, _model.segment_names, not_segmented=incomplete_rows(_model, typed)
+            labels,
+            _model.segment_names,
+            not_segmented=incomplete_rows(_model, typed),
+            no_data=rows_without_data(_model, typed),
         )
         return _frame.assign(segment=labels, segment_name=names)
 
     return _quietly(run)
 
 
+@st.cache_data(max_entries=4)
+def _score_fills(
+    _frame: pd.DataFrame, sha256: str, decimal: str, _model: Any, run_token: str
+) -> tuple[FeatureFill, ...]:
+    return _quietly(lambda: fills_for_rows(_model, numbers_for_model(_model, _frame, decimal=decimal)))
+
+
 # ---- drawing helpers ----
+
+
+def _show_fills(fills: tuple[FeatureFill, ...], *, intro: str) -> None:
+    """Say what was filled, feature by feature: nothing is filled silently."""
+    if fills:
+        st.info(intro + "\n" + "\n".join(f"- {fill.sentence}" for fill in fills))
 
 
 def _token(*parts: object) -> str:
@@ -266,9 +294,12 @@ edited = st.data_editor(
 )
 try:
     specs = specs_from_table(edited)
+    fills = _fills_preview(customers, data.token, specs)
 except SegmentationError as exc:
     st.error(str(exc))
     st.stop()
+if fills:
+    st.caption("Missing values that will be filled: " + "; ".join(fill.sentence for fill in fills) + ".")
 
 with st.expander("Distributions and correlations", expanded=False):
     sample = _plot_sample(customers, data.token, seed)
@@ -421,6 +452,13 @@ _state.set_segment_run(
 )
 for note in result.notes:
     st.warning(note)
+_show_fills(result.model.fills, intro="**Missing values filled before segmenting:**")
+not_segmented = int((np.asarray(result.labels) == -2).sum())
+if not_segmented:
+    st.caption(
+        f"{not_segmented:,} customers are listed as '{NO_DATA_NAME}' or left out for missing values: they "
+        "have no segment, no persona, and are not put on campaign lists unless you choose them."
+    )
 current_names = _state.segment_names()
 sizes = pd.DataFrame({"segment": list(result.sizes), "customers": list(result.sizes.values())})
 sizes["name"] = [current_names.get(s, "Unassigned") for s in sizes["segment"]]
@@ -495,6 +533,8 @@ if upload is not None:
         except SegmentationError as exc:
             st.error(f"**{upload.name}** could not be scored: {exc}")
         else:
+            fills = _score_fills(table.frame, sha256, table.detection.decimal, model, run_token)
+            _show_fills(fills, intro=f"**Missing values in {upload.name} filled with the model's values:**")
             st.dataframe(scored.head(200), hide_index=True, width="stretch")
             st.download_button(
                 "Download scored customers (CSV)",

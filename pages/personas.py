@@ -110,8 +110,9 @@ def _card(persona: Persona, *, name: str, action: str, run_token: str) -> None:
         else:
             st.markdown("Nothing stands out: these customers are close to the average customer.")
         if persona.top_categories:
+            measure = "spend" if persona.money_col is not None else "items bought"
             st.markdown(
-                f"**Top categories** (average share of spend): {_shares_line(persona.top_categories)}"
+                f"**Top categories** (average share of {measure}): {_shares_line(persona.top_categories)}"
             )
         if persona.rfm_mix:
             st.markdown(f"**RFM mix**: {_shares_line(persona.rfm_mix)}")
@@ -208,11 +209,25 @@ except SegmentationError as error:
 names, actions = _current_names_and_actions(personas)
 segmented = [p for p in personas if p.segment != -1]
 unassigned = sum(p.size for p in personas if p.segment == -1)
+not_segmented = int((labels == -2).sum())
 st.markdown(
     f"**{len(segmented)} segments** of {len(labels):,} customers, "
     f"built with {run.algorithm} on {len(run.features)} features"
-    + (f"; {unassigned:,} customers fit no segment." if unassigned else ".")
+    + (f"; {unassigned:,} customers fit no segment" if unassigned else "")
+    + (
+        f"; {not_segmented:,} customers were not segmented (no data or missing values) and get no persona."
+        if not_segmented
+        else "."
+    )
 )
+model = getattr(run.result, "model", None)
+fills = model.fills if model is not None else ()
+if fills:
+    st.caption(
+        "Missing values were filled before segmenting, so these personas include those customers: "
+        + "; ".join(fill.sentence for fill in fills)
+        + "."
+    )
 
 for start in range(0, len(personas), CARDS_PER_ROW):
     for column, persona in zip(

@@ -62,8 +62,20 @@ def _share_name(category: str) -> str:
     return f"share_{slug or 'blank'}"
 
 
+#: Names of the total and per-order columns: spend when the lines carry money, else items.
+#: A file without prices must not produce a column that reads as spend ("monetary"), or every
+#: later stage (personas, campaigns) would talk about money that was never measured.
+MONEY_NAMES = ("monetary", "avg_order_value")
+ITEM_NAMES = ("items_bought", "items_per_order")
+
+
 def behaviour(lines: TypedLines, *, as_of_day: int, top_categories: int) -> tuple[pd.DataFrame, np.ndarray]:
-    """Per-customer features for customers with at least one purchase, and the kept customer codes."""
+    """Per-customer features for customers with at least one purchase, and the kept customer codes.
+
+    The total is ``monetary`` (and ``avg_order_value``) when the lines carry money, otherwise
+    ``items_bought`` (and ``items_per_order``).
+    """
+    total_name, per_order_name = MONEY_NAMES if lines.has_money else ITEM_NAMES
     n = len(lines.customer_names)
     purchase = lines.value >= 0
     returned = ~purchase
@@ -88,8 +100,8 @@ def behaviour(lines: TypedLines, *, as_of_day: int, top_categories: int) -> tupl
         columns: dict[str, np.ndarray] = {
             "recency_days": (as_of_day - last).astype("float64"),
             "frequency": frequency.astype("float64"),
-            "monetary": monetary,
-            "avg_order_value": monetary / frequency,
+            total_name: monetary,
+            per_order_name: monetary / frequency,
             "tenure_days": (as_of_day - first).astype("float64"),
             "mean_days_between_purchases": np.where(
                 purchase_days > 1, (last - first) / np.maximum(purchase_days - 1, 1), np.nan

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from segmentation._errors import ColumnError, ParameterError
+from segmentation.model_io import segment_name_column
 
 __all__ = [
     "CONSENT_NO",
@@ -395,9 +396,8 @@ def with_segments(
         )
     frame = customers.copy()
     frame["segment"] = labels
-    default = {-1: "Unassigned"}
     frame["segment_name"] = pd.Series(
-        [names.get(int(s), default.get(int(s), f"Segment {s}")) for s in labels],
+        segment_name_column(labels, names),
         index=frame.index,
         dtype="str",
     )

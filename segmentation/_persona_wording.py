@@ -29,6 +29,8 @@ Role = Literal[
     "variety",
     "share",
     "age",
+    "items",
+    "basket_items",
     "generic",
 ]
 
@@ -71,6 +73,10 @@ _PII_TOKENS = frozenset(
 _ID_PREFIXES = ("customer", "user", "client", "member", "account")
 _RFM_SCORE_COLUMNS = frozenset({"r_score", "f_score", "m_score", "rfm_score", "rfm_segment"})
 _SHARE_PREFIX = "share_"
+_ITEM_TOKENS = frozenset({"items", "units", "quantity", "qty"})
+# Abbreviations that open column names such as "MntWines", "NumWebPurchases": they move to the
+# end in brackets ("Wines (Mnt)") rather than being read as a word ("mnt wines").
+_ABBREVIATIONS = frozenset({"mnt", "amt", "num", "nb", "nr", "cnt", "qty", "avg", "tot", "pct"})
 
 
 def name_tokens(column: str) -> tuple[str, ...]:
@@ -132,6 +138,9 @@ def column_role(column: str, *, money_col: str | None = None) -> Role:
         return "income"
     if "score" not in tokens and tokens & {"monetary", "spend", "spent", "revenue", "sales", "clv", "ltv"}:
         return "money"
+    # files without money count items: "items_bought", "items_per_order" (never spend)
+    if tokens & _ITEM_TOKENS and not tokens & {"distinct", "unique"}:
+        return "basket_items" if tokens & {"per", "order", "basket"} else "items"
     if tokens & {"frequency", "orders", "purchases", "transactions", "visits"}:
         return "frequency"
     if "distinct" in tokens or "unique" in tokens:
@@ -149,17 +158,29 @@ def frequency_unit(column: str) -> str:
     return "orders"
 
 
-def humanise(column: str) -> str:
-    """A column name as words for the middle of a sentence: ``"Annual Income (k$)"`` → ``"annual income"``.
+def readable_label(column: str) -> str:
+    """A column name as a readable label: the one wording of a column everywhere personas speak.
 
-    Units in brackets are dropped (the values carry them); short all-capital words such as
-    ``RFM`` keep their capitals.
+    Units in brackets are dropped (the values carry them); spaced or snake_case names become
+    lower-case words, short acronyms such as ``RFM`` kept (``"Annual Income (k$)"`` → ``"annual
+    income"``); CamelCase is split with its capitals kept, and a
+    leading abbreviation moves into brackets (``"MntWines"`` → ``"Wines (Mnt)"``,
+    ``"NumWebPurchases"`` → ``"Web Purchases (Num)"``), so a name never reads "mnt wines".
     """
-    text = _PARENTHETICAL.sub("", str(column))
+    text = _PARENTHETICAL.sub("", str(column)).strip() or str(column)
     words = [word for word in _NON_ALNUM.split(_CAMEL_BOUNDARY.sub(" ", text)) if word]
     if not words:
         return str(column)
-    return " ".join(word if (word.isupper() and len(word) <= 4) else word.lower() for word in words)
+    camel_case = len(words) > 1 and _NON_ALNUM.search(text) is None
+    if not camel_case:  # "Annual Income", "recency_days": plain words; short acronyms keep capitals
+        return " ".join(word if (word.isupper() and len(word) <= 4) else word.lower() for word in words)
+    if words[0].lower() in _ABBREVIATIONS:
+        return f"{' '.join(words[1:])} ({words[0]})"
+    return " ".join(words)
+
+
+#: The former name of :func:`readable_label`.
+humanise = readable_label
 
 
 def capitalise(text: str) -> str:
@@ -242,6 +263,7 @@ class NumericFacts:
     overall_value: float
     ratio: float | None
     effect: float
+    has_money: bool = True  # False: the table has no money column, so no sentence may speak of spend
 
 
 # Ratios closer to 1 than this read as "slightly more/less" rather than "1.1×".
@@ -265,6 +287,8 @@ def numeric_sentence(facts: NumericFacts) -> str:
     if role == "share":
         category = category_of_share_column(facts.column)
         seg, overall = format_percent(facts.segment_value), format_percent(facts.overall_value)
+        if not facts.has_money:
+            return f"{seg} of their items are {category} vs {overall} overall"
         return f"Spends {seg} on {category} vs {overall} overall"
     if role == "money":
         comparison = f"{stat} {seg} vs {overall}"
@@ -273,7 +297,14 @@ def numeric_sentence(facts: NumericFacts) -> str:
         if ratio is not None and ratio <= 1 / _RATIO_WORTH_SAYING:
             return f"Spends {100 * (1 - ratio):.0f}% less than the average: {comparison}"
         return f"Spends {'more' if higher else 'less'} than average: {comparison}"
-    if role == "frequency":
+    if role == "items":
+        comparison = f"{stat} {_plural(seg, 'items')} vs {overall}"
+        if ratio is not None and ratio >= _RATIO_WORTH_SAYING:
+            return f"Buys {ratio:.1f}× as many items: {comparison}"
+        return f"Buys {'more' if higher else 'fewer'} items: {comparison}"
+    if role == "basket_items":
+        return f"{'More' if higher else 'Fewer'} items per order: {stat} {seg} vs {overall} overall"
+    if role == "frequency" and is_plain_count(facts.column):
         unit_word = frequency_unit(facts.column)
         comparison = f"{stat} {_plural(seg, unit_word)} vs {overall}"
         if ratio is not None and ratio >= _RATIO_WORTH_SAYING:
@@ -290,13 +321,37 @@ def numeric_sentence(facts: NumericFacts) -> str:
         return (
             f"Returns {'more' if higher else 'less'}: {stat} {_plural(seg, 'returns')} vs {overall} overall"
         )
-    if role == "returns_value":
+    if role == "returns_value" and facts.has_money:
         return f"Returns {'more' if higher else 'less'} by value: {stat} {seg} vs {overall} overall"
     if role == "discount":
         return f"Uses discounts {'more' if higher else 'less'}: {stat} {seg} vs {overall} overall"
     if role == "age":
         return f"{'Older' if higher else 'Younger'}: {stat} age {seg} vs {overall} overall"
-    return f"{'Higher' if higher else 'Lower'} {humanise(facts.column)}: {stat} {seg} vs {overall} overall"
+    return (
+        f"{'Higher' if higher else 'Lower'} {readable_label(facts.column)}: {stat} {seg} vs {overall} overall"
+    )
+
+
+_PLAIN_COUNT_TOKENS = frozenset(
+    {
+        "frequency",
+        "orders",
+        "purchases",
+        "transactions",
+        "visits",
+        "n",
+        "num",
+        "number",
+        "of",
+        "count",
+        "total",
+    }
+)
+
+
+def is_plain_count(column: str) -> bool:
+    """True for a plain purchase count ("frequency", "n_orders"); "NumWebPurchases" counts one channel."""
+    return set(name_tokens(column)) <= _PLAIN_COUNT_TOKENS
 
 
 def categorical_sentence(
@@ -309,9 +364,9 @@ def categorical_sentence(
     seg = format_percent(segment_share)
     overall = format_percent(overall_share)
     if boolean:
-        return f"{capitalise(humanise(column))}: yes for {seg} vs {overall} overall"
+        return f"{capitalise(readable_label(column))}: yes for {seg} vs {overall} overall"
     if effect > 0:
         lead = "Mostly" if segment_share >= 0.5 else "More often"
     else:
         lead = "Rarely" if segment_share <= overall_share / 2 else "Less often"
-    return f"{lead} {level} {humanise(column)}: {seg} vs {overall} overall"
+    return f"{lead} {level} {readable_label(column)}: {seg} vs {overall} overall"

@@ -22,6 +22,16 @@ __all__ = [
 ]
 
 _QUINTILES = (0.2, 0.4, 0.6, 0.8)
+#: The M of RFM: spend, or, for files without money, the items bought (see ``_aggregate``).
+MONEY_COLUMN = "monetary"
+ITEMS_COLUMN = "items_bought"
+
+
+def monetary_column(frame: pd.DataFrame) -> str:
+    """The column scored as M: ``monetary`` when the table has it, else ``items_bought``."""
+    return (
+        MONEY_COLUMN if MONEY_COLUMN in frame.columns or ITEMS_COLUMN not in frame.columns else ITEMS_COLUMN
+    )
 
 
 @dataclass(frozen=True)
@@ -161,7 +171,7 @@ def default_cut_points(features: pd.DataFrame) -> RfmCutPoints:
     return RfmCutPoints(
         recency=_quantile_thresholds(features["recency_days"]),
         frequency=_quantile_thresholds(features["frequency"]),
-        monetary=_quantile_thresholds(features["monetary"]),
+        monetary=_quantile_thresholds(features[monetary_column(features)]),
     )
 
 
@@ -188,7 +198,8 @@ def rfm_scores(frame: pd.DataFrame, *, cut_points: RfmCutPoints | None = None) -
     Parameters
     ----------
     frame : DataFrame of shape (n_customers, ...)
-        Has ``recency_days``, ``frequency`` and ``monetary``.
+        Has ``recency_days``, ``frequency`` and ``monetary`` (or ``items_bought``, for files
+        without money).
     cut_points : RfmCutPoints, optional
         Fixed thresholds. By default scores are quintiles of rank: ties are broken by row
         order so each score holds 20 % of customers.
@@ -199,7 +210,7 @@ def rfm_scores(frame: pd.DataFrame, *, cut_points: RfmCutPoints | None = None) -
         ``r_score``, ``f_score``, ``m_score`` (int), ``rfm_score`` (text like "545") and
         ``rfm_segment``, with ``frame``'s index.
     """
-    recency, frequency, monetary = frame["recency_days"], frame["frequency"], frame["monetary"]
+    recency, frequency, monetary = frame["recency_days"], frame["frequency"], frame[monetary_column(frame)]
     if cut_points is None:
         r = _rank_scores(recency, higher_is_better=False)
         f = _rank_scores(frequency, higher_is_better=True)

@@ -284,6 +284,7 @@ def _numeric_trait(stats: SegmentStatistics, segment: int, column: str) -> Trait
         overall_value=overall_value,
         ratio=ratio,
         effect=effect,
+        has_money=stats.money_col is not None,
     )
     return Trait(
         feature=column,
@@ -296,6 +297,40 @@ def _numeric_trait(stats: SegmentStatistics, segment: int, column: str) -> Trait
         statistic=statistic,
         role=role,
     )
+
+
+@dataclass(frozen=True)
+class ColumnFacts:
+    """A segment against all described customers on one numeric column.
+
+    What the name and action checks read (see :mod:`segmentation._persona_names`): ``role`` as
+    in :func:`segmentation._persona_wording.column_role`, the signed ``effect`` and the medians
+    and means of the segment and of everyone, in the column's own units.
+    """
+
+    column: str
+    role: str
+    effect: float
+    segment_median: float
+    overall_median: float
+    segment_mean: float
+    overall_mean: float
+
+
+def column_facts(stats: SegmentStatistics, segment: int) -> dict[str, ColumnFacts]:
+    """Per numeric trait column, how ``segment`` compares with all customers."""
+    return {
+        str(column): ColumnFacts(
+            column=str(column),
+            role=column_role(str(column), money_col=stats.money_col),
+            effect=_cell(stats.numeric_effect, segment, column),
+            segment_median=_cell(stats.numeric_median, segment, column),
+            overall_median=float(stats.overall_median[column]),
+            segment_mean=_cell(stats.numeric_mean, segment, column),
+            overall_mean=float(stats.overall_mean[column]),
+        )
+        for column in stats.numeric_effect.columns
+    }
 
 
 def _level_trait(level: _Level, segment: int) -> Trait:

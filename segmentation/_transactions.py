@@ -127,16 +127,16 @@ def _line_values(
         source = f"{columns.quantity!r} × {columns.price!r}"
     elif columns.quantity is not None:
         notes.append(
-            "The file has no amount or price, so 'monetary' is the number of items bought "
+            "The file has no amount or price, so 'items_bought' is the number of items bought "
             f"({columns.quantity!r}) "
-            "and 'avg_order_value' the items per order."
+            "and 'items_per_order' the items per order (there is no 'monetary' spend)."
         )
         return np.nan_to_num(_numbers(frame, columns.quantity, "quantity", decimal), nan=1.0)
     else:
         notes.append(
-            "The file has no amount, quantity or price, so 'monetary' counts the lines bought "
+            "The file has no amount, quantity or price, so 'items_bought' counts the lines bought "
             "(one item each) "
-            "and 'avg_order_value' the items per order."
+            "and 'items_per_order' the items per order (there is no 'monetary' spend)."
         )
         return np.ones(len(frame), dtype="float64")
     missing = np.isnan(value)

@@ -60,6 +60,7 @@ from segmentation._export import (
     manifest_bytes,
     safe_file_stem,
 )
+from segmentation.model_io import NOT_SEGMENTED
 
 __all__ = [
     "CONSENT_NO",
@@ -295,6 +296,8 @@ def build_audience(
             "not in the chosen segments",
             _chosen_segments(customers["segment_name"], segments_all, spec.segments),
         )
+    else:  # customers never segmented (no data) only enter a list when chosen by name
+        log.apply("not segmented (no data)", segments_all != NOT_SEGMENTED)
     if spec.rfm_groups:
         rfm = normalise_keys(customers["rfm_segment"])
         log.apply("not in the chosen RFM groups", rfm.isin({g.strip().lower() for g in spec.rfm_groups}))

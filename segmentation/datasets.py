@@ -42,6 +42,8 @@ FEATURE_ROLES: Mapping[str, Role] = {
     "frequency": Role.NUMERIC,
     "monetary": Role.AMOUNT,
     "avg_order_value": Role.AMOUNT,
+    "items_bought": Role.QUANTITY,  # files without money: items, never spend
+    "items_per_order": Role.QUANTITY,
     "tenure_days": Role.NUMERIC,
     "mean_days_between_purchases": Role.NUMERIC,
     "distinct_items": Role.NUMERIC,

@@ -24,22 +24,26 @@ import pandas as pd
 from scipy import stats
 
 from segmentation._errors import ColumnError, DataQualityWarning, ModelFileError
-from segmentation.preprocessing import FeatureSpec, PreparedFeatures, feature_frame
+from segmentation.preprocessing import FeatureFill, FeatureSpec, PreparedFeatures, feature_frame, no_data_rows
 
 __all__ = [
     "MODEL_FORMAT",
     "NOT_SEGMENTED",
     "NOT_SEGMENTED_NAME",
+    "NO_DATA_NAME",
     "UNASSIGNED",
     "UNASSIGNED_NAME",
     "FittedFeature",
     "SegmentationModel",
     "assign_segments",
     "build_model",
+    "fills_for_rows",
     "incomplete_rows",
+    "label_name",
     "load_model",
     "nearest_centre",
     "numbers_for_model",
+    "rows_without_data",
     "save_model",
     "segment_name_column",
     "transform_rows",
@@ -47,11 +51,15 @@ __all__ = [
 
 MODEL_FORMAT = "segmentation-studio/segmentation-model"
 MODEL_VERSION = 1
-#: Label of customers in no segment: density-method noise, or rows not segmented.
+#: The two labels of customers in no segment, defined here once. ``UNASSIGNED``: the density
+#: method found them in no dense group (they were clustered). ``NOT_SEGMENTED``: they were never
+#: clustered, because every chosen feature is blank (``NO_DATA_NAME``) or a feature set to "drop"
+#: is missing (``NOT_SEGMENTED_NAME``). Neither gets a persona or enters campaigns by default.
 UNASSIGNED = -1
-NOT_SEGMENTED = UNASSIGNED
+NOT_SEGMENTED = -2
 UNASSIGNED_NAME = "Unassigned"
 NOT_SEGMENTED_NAME = "Not segmented (missing values)"
+NO_DATA_NAME = "Not segmented (no data)"
 _ASSIGNMENTS = {"kmeans": "nearest centre", "agglomerative": "nearest centre", "gmm": "most likely component"}
 
 
@@ -62,6 +70,7 @@ class FittedFeature:
     ``scaler`` holds ``mean``/``std`` (standard), ``median``/``iqr`` (robust) or
     ``multiply``/``add`` (min-max: ``x * multiply + add``). ``levels`` are the categories with
     their own column; ``other_level`` is True when rarer (or unseen) categories share one column.
+    ``n_filled`` is how many segmented customers had no value and got ``fill_value`` at fitting.
     """
 
     spec: FeatureSpec
@@ -70,6 +79,7 @@ class FittedFeature:
     scaler: dict[str, float] = field(default_factory=dict)
     levels: tuple[str, ...] = ()
     other_level: bool = False
+    n_filled: int = 0
 
 
 @dataclass(frozen=True)
@@ -100,6 +110,22 @@ class SegmentationModel:
     @property
     def n_segments(self) -> int:
         return int(self.centres.shape[0])
+
+    @property
+    def fills(self) -> tuple[FeatureFill, ...]:
+        """How missing values were filled when the model was fitted (features with any)."""
+        return tuple(
+            FeatureFill(
+                f.spec.name,
+                f.n_filled,
+                "median"
+                if f.spec.kind == "numeric" and f.spec.missing != "most_frequent"
+                else "most frequent value",
+                f.fill_value,
+            )
+            for f in self.features
+            if f.n_filled
+        )
 
     def with_names(self, names: Mapping[int, str]) -> SegmentationModel:
         """A copy with segment names (segment number → name)."""
@@ -150,7 +176,11 @@ class SegmentationModel:
 
 
 def _feature_to_dict(feature: FittedFeature) -> dict[str, Any]:
-    out: dict[str, Any] = {**asdict(feature.spec), "fill_value": feature.fill_value}
+    out: dict[str, Any] = {
+        **asdict(feature.spec),
+        "fill_value": feature.fill_value,
+        "missing_values_filled_when_fitted": feature.n_filled,
+    }
     if feature.spec.kind == "numeric":
         out["yeo_johnson_lambda"] = feature.power_lambda
         out["scaler"] = dict(feature.scaler)
@@ -198,6 +228,7 @@ def _model_from_dict(payload: Any, *, source: str) -> SegmentationModel:
 
 
 def _feature_from_dict(item: dict[str, Any]) -> FittedFeature:
+    n_filled = int(item.get("missing_values_filled_when_fitted", 0))
     spec = FeatureSpec(
         name=str(item["name"]),
         kind=item["kind"],
@@ -214,12 +245,14 @@ def _feature_from_dict(item: dict[str, Any]) -> FittedFeature:
             fill_value=float(item["fill_value"]),
             power_lambda=None if lam is None else float(lam),
             scaler={str(k): float(v) for k, v in item["scaler"].items()},
+            n_filled=n_filled,
         )
     return FittedFeature(
         spec=spec,
         fill_value=str(item["fill_value"]),
         levels=tuple(str(v) for v in item["levels"]),
         other_level=bool(item["other_level"]),
+        n_filled=n_filled,
     )
 
 
@@ -261,8 +294,13 @@ def build_model(
     radii: np.ndarray | None = None,
 ) -> SegmentationModel:
     """Turn a fitted preprocessing and segment centres into a :class:`SegmentationModel`."""
+    filled = {fill.feature: fill.n_filled for fill in prepared.fills}
     fitted = tuple(
-        _fitted_feature(spec, prepared.preprocessor.named_transformers_[spec.name]) for spec in prepared.specs
+        replace(
+            _fitted_feature(spec, prepared.preprocessor.named_transformers_[spec.name]),
+            n_filled=filled.get(spec.name, 0),
+        )
+        for spec in prepared.specs
     )
     return SegmentationModel(
         algorithm=algorithm,
@@ -321,7 +359,7 @@ def transform_rows(model: SegmentationModel, frame: pd.DataFrame) -> tuple[np.nd
     -------
     matrix : ndarray of shape (n_rows, n_outputs)
     complete : ndarray of bool, shape (n_rows,)
-        False where a feature set to ``"drop"`` is missing.
+        False where a feature set to ``"drop"`` is missing, or every feature is missing.
 
     Raises
     ------
@@ -336,7 +374,7 @@ def transform_rows(model: SegmentationModel, frame: pd.DataFrame) -> tuple[np.nd
         )
     data = feature_frame(frame, [f.spec for f in model.features])
     blocks: list[np.ndarray] = []
-    complete = np.ones(len(data), dtype=bool)
+    complete = ~no_data_rows(data)
     for feature in model.features:
         column = data[feature.spec.name]
         if feature.spec.missing == "drop":
@@ -401,8 +439,9 @@ def assign_segments(model: SegmentationModel, frame: pd.DataFrame) -> np.ndarray
     Returns
     -------
     ndarray of int64, shape (n_rows,)
-        Segment number per row; -1 ("Unassigned") for density-method outliers and for rows
-        missing a value in a feature whose missing values were set to be dropped.
+        Segment number per row; -1 (``UNASSIGNED``) for density-method outliers; -2
+        (``NOT_SEGMENTED``) for rows with no value in any feature and rows missing a value in a
+        feature whose missing values were set to be dropped.
     """
     if len(frame) == 0:
         return np.empty(0, dtype="int64")
@@ -412,14 +451,35 @@ def assign_segments(model: SegmentationModel, frame: pd.DataFrame) -> np.ndarray
     return labels
 
 
+def label_name(label: int, names: Mapping[int, str]) -> str:
+    """The name of one segment label: ``names[label]``, or the fixed names of -1 and -2."""
+    if label == UNASSIGNED:
+        return UNASSIGNED_NAME
+    if label == NOT_SEGMENTED:
+        return NO_DATA_NAME
+    return names.get(int(label), f"Segment {int(label)}")
+
+
 def segment_name_column(
-    labels: np.ndarray, names: Mapping[int, str], *, not_segmented: np.ndarray | None = None
+    labels: np.ndarray,
+    names: Mapping[int, str],
+    *,
+    not_segmented: np.ndarray | None = None,
+    no_data: np.ndarray | None = None,
 ) -> np.ndarray:
-    """A name per row: ``names[label]``, "Unassigned" for -1, "Not segmented (missing values)" if flagged."""
-    out = np.array([names.get(int(label), f"Segment {int(label)}") for label in labels], dtype=object)
-    out[np.asarray(labels) == UNASSIGNED] = UNASSIGNED_NAME
+    """A name per row (object array of shape (n_rows,)).
+
+    ``names[label]`` for segments, "Unassigned" for -1, "Not segmented (no data)" for -2; rows
+    flagged in ``not_segmented`` (missing a "drop" feature) read "Not segmented (missing values)"
+    unless they are flagged in ``no_data`` (no value in any feature).
+    """
+    labels = np.asarray(labels)
+    unique, inverse = np.unique(labels, return_inverse=True)
+    out = np.array([label_name(int(label), names) for label in unique], dtype=object)[inverse.reshape(-1)]
     if not_segmented is not None:
         out[np.asarray(not_segmented, dtype=bool)] = NOT_SEGMENTED_NAME
+    if no_data is not None:
+        out[np.asarray(no_data, dtype=bool)] = NO_DATA_NAME
     return out
 
 
@@ -429,6 +489,34 @@ def incomplete_rows(model: SegmentationModel, frame: pd.DataFrame) -> np.ndarray
     if not drop:
         return np.zeros(len(frame), dtype=bool)
     return frame[drop].isna().any(axis=1).to_numpy()
+
+
+def rows_without_data(model: SegmentationModel, frame: pd.DataFrame) -> np.ndarray:
+    """Rows with no value in any of the model's features (bool, shape (n_rows,)); see ``NO_DATA_NAME``."""
+    return no_data_rows(feature_frame(frame, [f.spec for f in model.features]))
+
+
+def fills_for_rows(model: SegmentationModel, frame: pd.DataFrame) -> tuple[FeatureFill, ...]:
+    """How the model fills the missing values of ``frame`` when it assigns segments.
+
+    Counts only rows that are segmented (rows without any value, or missing a "drop" feature,
+    are not filled); the values are the model's saved fill values.
+    """
+    data = feature_frame(frame, [f.spec for f in model.features])
+    segmented = ~no_data_rows(data)
+    for feature in model.features:
+        if feature.spec.missing == "drop":
+            segmented &= data[feature.spec.name].notna().to_numpy()
+    fills = []
+    for feature in model.features:
+        n_missing = int(data[feature.spec.name].isna().to_numpy()[segmented].sum())
+        if n_missing:
+            numeric = feature.spec.kind == "numeric"
+            strategy = (
+                "median" if numeric and feature.spec.missing != "most_frequent" else "most frequent value"
+            )
+            fills.append(FeatureFill(feature.spec.name, n_missing, f"model's {strategy}", feature.fill_value))
+    return tuple(fills)
 
 
 def numbers_for_model(model: SegmentationModel, frame: pd.DataFrame, *, decimal: str = ".") -> pd.DataFrame:

@@ -5,7 +5,13 @@ and one segment label per row, :func:`describe_segments` returns one :class:`Per
 segment: a generated name, size and shares, 3–5 distinctive traits in plain language, top
 categories, RFM mix, a short rule in original units with its fidelity, and a suggested action.
 Label −1 is "Unassigned" (customers a density method left out): it gets a persona with that
-name and no invented traits, rule or action.
+name and no invented traits, rule or action. Label −2 (``NOT_SEGMENTED``: customers with no
+value in any feature, never clustered) gets no persona at all and does not count in the overall
+numbers the segments are compared with.
+
+Words must match numbers: every qualifier of a name or action ("new", "lapsed", "big" ...) is
+checked against the segment's numbers (:data:`segmentation._persona_names.QUALIFIERS`), and money
+words ("spend", "spenders", "revenue") appear only when a money column is used.
 
 Which columns the traits use, and how effects are measured, is described in
 :mod:`segmentation._traits`; rule fidelity in :mod:`segmentation._rules`; names and the
@@ -30,6 +36,7 @@ from segmentation._rules import Condition, RuleSet, design_matrix, fit_surrogate
 from segmentation._traits import (
     Trait,
     all_traits,
+    column_facts,
     distinctive_traits,
     level_counts,
     segment_statistics,
@@ -51,6 +58,8 @@ __all__ = [
 ]
 
 UNASSIGNED = -1
+NOT_SEGMENTED = -2  # as in segmentation.model_io (not imported: personas stay free of the model code)
+_MONEY_ROLES = frozenset({"amount", "price"})
 _TOP_CATEGORIES = 3
 _TOP_RFM = 5
 _DEFAULT_RFM_COLUMN = "rfm_segment"
@@ -66,7 +75,8 @@ class Persona:
     customers as (RFM segment, share) pairs; ``rule`` a short rule in original units with
     ``rule_fidelity`` / ``rule_precision`` / ``rule_coverage`` as defined in
     :mod:`segmentation._rules`; ``action`` a suggestion, with ``action_reason`` naming the
-    traits that triggered it.
+    traits that triggered it; ``money_col`` the money column the persona speaks of (``None``:
+    the data has none, so categories are shares of items, not of spend).
     """
 
     segment: int
@@ -83,6 +93,7 @@ class Persona:
     action_reason: str
     rule_precision: float | None = None
     rule_coverage: float | None = None
+    money_col: str | None = None
 
 
 @dataclass(frozen=True)
@@ -100,16 +111,20 @@ class Projection:
     n_total: int
 
 
-def guess_money_column(frame: pd.DataFrame) -> str | None:
+def guess_money_column(frame: pd.DataFrame, roles: Mapping[str, Any] | None = None) -> str | None:
     """The column holding each customer's spend, recognised by name (``monetary`` first), or None.
 
     Spending scores, income and returns are not spend; a currency-named total such as
-    ``revenue_usd`` or ``total_spend`` is.
+    ``revenue_usd`` or ``total_spend`` is. With ``roles`` (column → role), a column whose role is
+    known and is not a money amount (``amount``/``price``) is never taken for spend. Files
+    without money have ``items_bought`` instead of ``monetary``, so no money column is found.
     """
     numeric = [
         str(c)
         for c in frame.columns
-        if pd.api.types.is_numeric_dtype(frame[c].dtype) and not pd.api.types.is_bool_dtype(frame[c].dtype)
+        if pd.api.types.is_numeric_dtype(frame[c].dtype)
+        and not pd.api.types.is_bool_dtype(frame[c].dtype)
+        and (roles is None or c not in roles or str(getattr(roles[c], "value", roles[c])) in _MONEY_ROLES)
     ]
     if "monetary" in numeric:
         return "monetary"
@@ -212,7 +227,7 @@ def describe_segments(
     frame : DataFrame of shape (n_customers, n_columns)
         The customer table in original units; not modified.
     labels : array-like of shape (n_customers,)
-        Segment number per row; −1 means "Unassigned".
+        Segment number per row; −1 means "Unassigned", −2 "not segmented" (no persona).
     features : sequence of str
         The columns the segments were built from (rules use these; traits use these first,
         plus the table's other informative columns, see :mod:`segmentation._traits`).
@@ -231,7 +246,7 @@ def describe_segments(
     Returns
     -------
     tuple of Persona
-        One per segment, sorted by segment number, "Unassigned" (−1) last.
+        One per segment, sorted by segment number, "Unassigned" (−1) last; none for −2.
     """
     if category_share_cols is None:
         category_share_cols = [str(c) for c in frame.columns if is_share_column(str(c))]
@@ -250,13 +265,19 @@ def describe_segments(
     )
     if money_col is not None and not pd.api.types.is_numeric_dtype(frame[money_col].dtype):
         raise ColumnError(f"The money column {money_col!r} holds text, not amounts; choose a numeric column.")
+    described = label_array != NOT_SEGMENTED
+    if not described.all():  # customers with no data are neither described nor part of "overall"
+        frame, label_array = frame.loc[described], label_array[described]
+        if len(frame) == 0:
+            return ()
     excluded = [c for c in (id_col, rfm_col) if c is not None]
     columns = trait_columns(frame, features=features, excluded=excluded)
     stats = segment_statistics(frame, label_array, columns, money_col=money_col, seed=seed)
     assigned = [s for s in stats.segments if s != UNASSIGNED]
     candidates = {s: all_traits(stats, s) for s in assigned}
     shown = {s: distinctive_traits(stats, candidates[s]) for s in assigned}
-    names = unique_names(shown)
+    facts = {s: column_facts(stats, s) for s in assigned}
+    names = unique_names(shown, facts)
     rules = fit_surrogate_rules(frame, label_array, features=features, max_depth=3, seed=seed)
     revenue = _money_shares(frame, label_array, money_col)
     categories = _top_categories(frame, label_array, category_share_cols)
@@ -268,7 +289,7 @@ def describe_segments(
         if is_unassigned:
             action, reason = ACTION_UNASSIGNED, "Customers that fit no segment are not described."
         else:
-            action, reason = suggest_action(candidates[segment], shown[segment], money_col=money_col)
+            action, reason = suggest_action(candidates[segment], shown[segment], facts[segment])
         rule = rules.get(segment)
         personas.append(
             Persona(
@@ -286,6 +307,7 @@ def describe_segments(
                 action_reason=reason,
                 rule_precision=rule.precision if rule is not None else None,
                 rule_coverage=rule.coverage if rule is not None else None,
+                money_col=money_col,
             )
         )
     return tuple(personas)
@@ -355,6 +377,8 @@ def segment_profile_matrix(frame: pd.DataFrame, labels: Any, *, features: Sequen
     sqrt(p(1 − p))).
     """
     label_array = _validate(frame, labels, features=features)
+    described = label_array != NOT_SEGMENTED  # customers with no data have no profile
+    frame, label_array = frame.loc[described], label_array[described]
     columns = trait_columns(frame[list(features)], features=features, excluded=())
     stats = segment_statistics(frame, label_array, columns, money_col=None, seed=0)
     matrix = stats.numeric_effect.copy()
@@ -372,17 +396,19 @@ def project_2d(
 
     Categorical features enter as 0/1 indicators; missing values are filled with the median;
     skewed non-negative columns are log-scaled first (see :mod:`segmentation._persona_map`).
-    ``max_points`` caps the customers placed (a seeded random sample beyond it).
+    ``max_points`` caps the customers placed (a seeded random sample beyond it). Customers not
+    segmented (−2, no data) are not placed: they have no values to place.
     """
     label_array = _validate(frame, labels, features=features)
     if max_points < 2:
         raise ParameterError(f"max_points={max_points} is too small for a map; use at least 2.")
-    n_total = len(frame)
+    placeable = np.flatnonzero(label_array != NOT_SEGMENTED)
+    n_total = len(placeable)
     sampled = n_total > max_points
     rows = (
-        np.sort(np.random.default_rng(seed).choice(n_total, max_points, replace=False))
+        placeable[np.sort(np.random.default_rng(seed).choice(n_total, max_points, replace=False))]
         if sampled
-        else np.arange(n_total)
+        else placeable
     )
     matrix, _ = design_matrix(frame.iloc[rows], features)
     coordinates, explained = map_coordinates(matrix, seed=seed)

@@ -31,9 +31,11 @@ from sklearn.preprocessing import (
 )
 
 from segmentation._errors import ColumnError, DataQualityWarning, ParameterError
+from segmentation._plural import counted
 
 __all__ = [
     "CORRELATION_WARNING",
+    "FeatureFill",
     "FeatureSpec",
     "FeatureSuggestion",
     "PreparedFeatures",
@@ -42,6 +44,8 @@ __all__ = [
     "feature_correlations",
     "feature_frame",
     "high_correlation_pairs",
+    "missing_value_fills",
+    "no_data_rows",
     "prepare_features",
     "specs_from_table",
     "specs_table",
@@ -114,13 +118,51 @@ class FeatureSuggestion:
     excluded: dict[str, str] = field(default_factory=dict)
 
 
+def _fill_value_text(value: float | str) -> str:
+    if isinstance(value, str):
+        return repr(value)
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+@dataclass(frozen=True)
+class FeatureFill:
+    """How the missing values of one feature were filled before segmenting.
+
+    ``n_filled`` customers had no value and were given ``value``, the feature's ``strategy``
+    ("median" or "most frequent value") over the segmented customers.
+    """
+
+    feature: str
+    n_filled: int
+    strategy: str
+    value: float | str
+
+    @property
+    def sentence(self) -> str:
+        """E.g. "Income: 24 missing values filled with the median 51,382"."""
+        return (
+            f"{self.feature}: {counted(self.n_filled, 'missing value')} filled with the {self.strategy} "
+            f"{_fill_value_text(self.value)}"
+        )
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "feature": self.feature,
+            "n_filled": self.n_filled,
+            "strategy": self.strategy,
+            "value": self.value,
+        }
+
+
 @dataclass(frozen=True)
 class PreparedFeatures:
     """Validated features and the fitted preprocessing.
 
     ``matrix`` has shape (n_used_rows, n_outputs) and holds the rows where ``used_rows`` is True;
-    ``used_rows`` has shape (n_rows,) and is False for rows dropped for missing values.
-    ``specs`` are the specs actually used (constant or empty columns removed).
+    ``used_rows`` has shape (n_rows,) and is False for rows not segmented: rows with no value in
+    any feature (``no_data_rows``) and rows missing a feature set to ``"drop"``.
+    ``specs`` are the specs actually used (constant or empty columns removed); ``fills`` says,
+    per feature with missing values, how many were filled and with what.
     """
 
     matrix: np.ndarray
@@ -129,6 +171,8 @@ class PreparedFeatures:
     preprocessor: ColumnTransformer
     output_names: tuple[str, ...]
     notes: tuple[str, ...] = ()
+    fills: tuple[FeatureFill, ...] = ()
+    no_data_rows: np.ndarray | None = None
 
     @property
     def n_dropped(self) -> int:
@@ -417,11 +461,116 @@ def _unusable(series: pd.Series) -> str | None:
     return None
 
 
+def no_data_rows(data: pd.DataFrame) -> np.ndarray:
+    """Rows with no value in any column of ``data`` (bool array of shape (n_rows,)).
+
+    ``data`` holds only the feature columns, as returned by :func:`feature_frame`. Such customers
+    are never segmented nor described: there is nothing to compare them on.
+    """
+    if data.shape[1] == 0:
+        return np.ones(len(data), dtype=bool)
+    return np.asarray(data.isna().all(axis=1).to_numpy(), dtype=bool)
+
+
+def _fill_strategy(spec: FeatureSpec) -> str:
+    return "median" if spec.kind == "numeric" and spec.missing in ("median", "drop") else "most_frequent"
+
+
+def _fills(fit_data: pd.DataFrame, specs: Sequence[FeatureSpec]) -> tuple[FeatureFill, ...]:
+    """The fill of every feature with missing values in ``fit_data`` (assumes validated input)."""
+    fills: list[FeatureFill] = []
+    for spec in specs:
+        column = fit_data[spec.name]
+        n_missing = int(column.isna().sum())
+        if n_missing == 0:
+            continue
+        strategy = _fill_strategy(spec)
+        # the same imputer the pipeline fits, so the reported value is the one used
+        value = SimpleImputer(strategy=strategy).fit(column.to_frame()).statistics_[0]
+        fills.append(
+            FeatureFill(
+                feature=spec.name,
+                n_filled=n_missing,
+                strategy="median" if strategy == "median" else "most frequent value",
+                value=float(value) if spec.kind == "numeric" else str(value),
+            )
+        )
+    return tuple(fills)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    data: pd.DataFrame
+    kept: tuple[FeatureSpec, ...]
+    used: np.ndarray
+    no_data: np.ndarray
+    notes: tuple[str, ...]
+
+
+def _plan(frame: pd.DataFrame, specs: Sequence[FeatureSpec]) -> _Plan:
+    """Validate ``specs`` and decide which features and rows are used (no fitting, no warnings)."""
+    if not specs:
+        raise ColumnError("no features chosen; pick at least one column to segment on.")
+    for spec in specs:
+        _check_spec(spec)
+    data = feature_frame(frame, specs)
+    notes: list[str] = []
+    kept: list[FeatureSpec] = []
+    for spec in specs:
+        problem = _unusable(data[spec.name])
+        if problem is None:
+            kept.append(spec)
+        else:
+            notes.append(f"Feature {problem}; it was left out.")
+    if not kept:
+        raise ColumnError(
+            "no usable feature: " + " ".join(notes) + " Choose columns whose values differ between customers."
+        )
+    names = [s.name for s in kept]
+    no_data = no_data_rows(data[names])
+    drop_columns = [s.name for s in kept if s.missing == "drop"]
+    complete = (
+        ~data[drop_columns].isna().any(axis=1).to_numpy() if drop_columns else np.ones(len(data), dtype=bool)
+    )
+    used = complete & ~no_data
+    if not used.any():
+        raise ParameterError(
+            f"every row has a missing value in {', '.join(repr(c) for c in drop_columns)}; "
+            "fill missing values with the median or most frequent value instead of dropping rows."
+            if drop_columns
+            else f"no row has a value in {', '.join(repr(c) for c in names)}; choose other features."
+        )
+    if no_data.any():
+        notes.append(
+            f"Not segmented (no data): {counted(int(no_data.sum()), 'customer')} with no value in any of "
+            f"{', '.join(repr(c) for c in names)}; they get no segment and no persona."
+        )
+    if (~complete & ~no_data).any():
+        notes.append(
+            f"{int((~complete & ~no_data).sum()):,} customers with missing values in "
+            f"{', '.join(repr(c) for c in drop_columns)} were not segmented."
+        )
+    return _Plan(data, tuple(kept), used, no_data, tuple(notes))
+
+
+def missing_value_fills(frame: pd.DataFrame, specs: Sequence[FeatureSpec]) -> tuple[FeatureFill, ...]:
+    """How :func:`prepare_features` will fill missing values, without fitting anything.
+
+    One :class:`FeatureFill` per usable feature that has missing values among the customers who
+    are segmented (customers with no value at all are not segmented, so not filled). Raises like
+    :func:`prepare_features`.
+    """
+    plan = _plan(frame, specs)
+    return _fills(plan.data.loc[plan.used, [s.name for s in plan.kept]], plan.kept)
+
+
 def prepare_features(frame: pd.DataFrame, specs: Sequence[FeatureSpec]) -> PreparedFeatures:
     """Validate ``specs`` against ``frame`` and fit the preprocessing.
 
     Constant and empty features are left out with a :class:`DataQualityWarning`; rows with a
-    missing value in a feature set to ``"drop"`` are left out of the fit (``used_rows``).
+    missing value in a feature set to ``"drop"``, and rows with no value in any feature, are left
+    out of the fit (``used_rows``), also with a warning. Other missing values are filled as each
+    spec says and reported in ``fills`` (see :class:`FeatureFill`).
 
     Parameters
     ----------
@@ -440,38 +589,9 @@ def prepare_features(frame: pd.DataFrame, specs: Sequence[FeatureSpec]) -> Prepa
     ParameterError
         A setting is out of range (unknown choice, log of negative numbers, no row left).
     """
-    if not specs:
-        raise ColumnError("no features chosen; pick at least one column to segment on.")
-    for spec in specs:
-        _check_spec(spec)
-    data = feature_frame(frame, specs)
-    notes: list[str] = []
-    kept: list[FeatureSpec] = []
-    for spec in specs:
-        problem = _unusable(data[spec.name])
-        if problem is None:
-            kept.append(spec)
-        else:
-            notes.append(f"Feature {problem}; it was left out.")
-    if not kept:
-        raise ColumnError(
-            "no usable feature: " + " ".join(notes) + " Choose columns whose values differ between customers."
-        )
-    drop_columns = [s.name for s in kept if s.missing == "drop"]
-    used = (
-        ~data[drop_columns].isna().any(axis=1).to_numpy() if drop_columns else np.ones(len(data), dtype=bool)
-    )
-    if not used.any():
-        raise ParameterError(
-            f"every row has a missing value in {', '.join(repr(c) for c in drop_columns)}; "
-            "fill missing values with the median or most frequent value instead of dropping rows."
-        )
-    if (~used).any():
-        notes.append(
-            f"{int((~used).sum()):,} customers with missing values in "
-            f"{', '.join(repr(c) for c in drop_columns)} were not segmented."
-        )
-    fit_data = data.loc[used, [s.name for s in kept]]
+    plan = _plan(frame, specs)
+    kept = plan.kept
+    fit_data = plan.data.loc[plan.used, [s.name for s in kept]]
     for spec in kept:
         if spec.kind == "numeric" and spec.transform == "log1p" and (fit_data[spec.name] < 0).any():
             low = float(fit_data[spec.name].min())
@@ -481,15 +601,17 @@ def prepare_features(frame: pd.DataFrame, specs: Sequence[FeatureSpec]) -> Prepa
             )
     preprocessor = build_preprocessor(kept)
     matrix = np.ascontiguousarray(preprocessor.fit_transform(fit_data), dtype="float64")
-    for note in notes:
+    for note in plan.notes:
         warnings.warn(note, DataQualityWarning, stacklevel=2)
     return PreparedFeatures(
         matrix=matrix,
-        used_rows=used,
-        specs=tuple(kept),
+        used_rows=plan.used,
+        specs=kept,
         preprocessor=preprocessor,
         output_names=tuple(str(n) for n in preprocessor.get_feature_names_out()),
-        notes=tuple(notes),
+        notes=plan.notes,
+        fills=_fills(fit_data, kept),
+        no_data_rows=plan.no_data,
     )
 
 

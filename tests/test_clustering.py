@@ -90,7 +90,7 @@ def test_rows_with_missing_values_are_kept_but_not_segmented() -> None:
     with pytest.warns(DataQualityWarning, match="2 customers with missing values"):
         result = fit_segments(frame, specs, k=4)
     assert len(result.labels) == 200
-    assert result.labels[[3, 7]].tolist() == [-1, -1] and result.n_dropped == 2
+    assert result.labels[[3, 7]].tolist() == [-2, -2] and result.n_dropped == 2
     assert (result.labels[result.labels >= 0] < 4).all() and (result.labels >= 0).sum() == 198
 
 

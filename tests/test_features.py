@@ -217,7 +217,8 @@ def test_file_without_money_counts_items() -> None:
     columns = detect_transaction_columns(frame, infer_roles(frame))
     assert columns == TransactionColumns(customer="Member_number", date="Date", item="itemDescription")
     result = build_customer_features(frame, columns=columns)
-    assert result.frame.set_index("Member_number")["monetary"].to_dict() == {"1808": 2.0, "2552": 1.0}
+    assert result.frame.set_index("Member_number")["items_bought"].to_dict() == {"1808": 2.0, "2552": 1.0}
+    assert "monetary" not in result.frame.columns and "avg_order_value" not in result.frame.columns
     assert not result.monetary_is_money
     assert any("counts the lines" in note for note in result.notes)
 

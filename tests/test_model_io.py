@@ -13,10 +13,15 @@ from sklearn.datasets import make_blobs
 from segmentation._errors import ColumnError, DataQualityWarning, ModelFileError
 from segmentation.clustering import fit_segments
 from segmentation.model_io import (
+    NO_DATA_NAME,
+    NOT_SEGMENTED,
+    UNASSIGNED,
     SegmentationModel,
     assign_segments,
+    fills_for_rows,
     load_model,
     numbers_for_model,
+    rows_without_data,
     save_model,
     segment_name_column,
     transform_rows,
@@ -138,3 +143,42 @@ def test_text_files_are_read_with_their_decimal_mark(customers: pd.DataFrame) ->
     as_text.loc[0, "Annual Income (k$)"] = "lots"
     with pytest.warns(DataQualityWarning, match="1 values of 'Annual Income \\(k\\$\\)' are not numbers"):
         numbers_for_model(result.model, as_text, decimal=",")
+
+
+def test_rows_without_data_are_labelled_apart_from_unassigned(
+    customers: pd.DataFrame, tmp_path: Path
+) -> None:
+    assert (UNASSIGNED, NOT_SEGMENTED) == (-1, -2)
+    frame = customers.copy()
+    frame.loc[[0, 1], ["Annual Income (k$)", "score, 1-100", "channel"]] = np.nan
+    with pytest.warns(DataQualityWarning, match=r"Not segmented \(no data\): 2 customers"):
+        result = fit_segments(frame, SPECS, k=3)
+    assert result.labels[[0, 1]].tolist() == [NOT_SEGMENTED, NOT_SEGMENTED]
+    assert (result.labels[2:] >= 0).all()
+    save_model(result.model, tmp_path / "model.json")
+    model = load_model(tmp_path / "model.json")
+    labels = assign_segments(model, frame)
+    assert np.array_equal(labels, result.labels)
+    no_data = rows_without_data(model, frame)
+    assert np.flatnonzero(no_data).tolist() == [0, 1]
+    names = segment_name_column(labels, {0: "A", 1: "B", 2: "C"}, no_data=no_data)
+    assert names[:2].tolist() == [NO_DATA_NAME, NO_DATA_NAME] and set(names[2:]) <= {"A", "B", "C"}
+    assert segment_name_column(np.array([-1, -2, 0]), {0: "A"}).tolist() == [
+        "Unassigned",
+        "Not segmented (no data)",
+        "A",
+    ]
+
+
+def test_model_file_records_fills_and_scoring_reports_them(customers: pd.DataFrame, tmp_path: Path) -> None:
+    result = fit_segments(customers, SPECS, k=3)
+    fills = {f.feature: f for f in result.model.fills}
+    assert list(fills) == ["score, 1-100"] and fills["score, 1-100"].n_filled == 10
+    save_model(result.model, tmp_path / "model.json")
+    saved = json.loads((tmp_path / "model.json").read_text(encoding="utf-8"))
+    assert [f["missing_values_filled_when_fitted"] for f in saved["features"]] == [0, 10, 0]
+    assert load_model(tmp_path / "model.json").fills == result.model.fills
+    new = customers.iloc[:20].copy()
+    new.loc[new.index[:3], "channel"] = np.nan
+    (channel,) = [f for f in fills_for_rows(result.model, new) if f.feature == "channel"]
+    assert channel.n_filled == 3 and channel.value == result.model.features[2].fill_value

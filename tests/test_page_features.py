@@ -116,3 +116,21 @@ def test_k_range_above_the_number_of_customers_is_explained() -> None:
     assert not at.exception
     assert any("k=10 is larger than the 8 customers" in e.value for e in at.error)
     assert SEGMENT_RUN not in at.session_state
+
+
+def test_filled_values_and_customers_without_data_are_shown() -> None:
+    data = _data()
+    customers = data.customers.copy()
+    customers.loc[[3, 8, 20], "monetary"] = np.nan
+    customers.loc[[40], ["recency_days", "monetary", "frequency"]] = np.nan
+    at = _page(ActiveData(**{**data.__dict__, "customers": customers, "token": "d-blanks"}))
+    at.multiselect[0].set_value(["recency_days", "monetary", "frequency"])
+    at.run()
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    run = at.session_state[SEGMENT_RUN]
+    assert run.labels[40] == -2 and (np.delete(run.labels, 40) >= 0).all()
+    median = customers["monetary"].drop(index=40).median()
+    info = " ".join(box.value for box in at.info)
+    assert f"monetary: 3 missing values filled with the median {median:,.2f}".rstrip("0").rstrip(".") in info
+    assert any("Not segmented (no data): 1 customer" in box.value for box in at.warning)

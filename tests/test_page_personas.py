@@ -7,9 +7,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from pages._state import ACTIVE_DATA, SEGMENT_ACTIONS, SEGMENT_NAMES, SEGMENT_RUN, ActiveData, SegmentRun
+from segmentation._errors import DataQualityWarning
 from segmentation.personas import describe_segments
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "personas.py")
@@ -138,3 +140,29 @@ def test_unassigned_customers_and_a_repeated_name_are_flagged() -> None:
     at.text_input(key="personas:name:run-with-noise:1").input("Recent big spenders").run()
     assert not at.exception
     assert "Several segments are called 'Recent big spenders'" in at.warning[0].value
+
+
+def test_page_says_what_was_filled_and_who_was_not_segmented() -> None:
+    from segmentation.clustering import fit_segments
+    from segmentation.preprocessing import FeatureSpec
+
+    data, run = _data_and_run()
+    customers = data.customers.copy()
+    customers.loc[[2, 70], "monetary"] = np.nan
+    customers.loc[[5], list(FEATURES)] = np.nan
+    specs = [FeatureSpec(name) for name in FEATURES]
+    with pytest.warns(DataQualityWarning, match="no data"):
+        result = fit_segments(customers, specs, k=2, seed=0)
+    data = replace(data, customers=customers)
+    run = replace(run, labels=result.labels, result=result, k=result.k)
+    at = _page(data, run)
+    assert not at.exception, at.exception
+    assert sorted(box.key for box in at.text_input) == ["personas:name:run-1:0", "personas:name:run-1:1"]
+    page_text = " ".join(m.value for m in at.markdown)
+    assert "1 customers were not segmented" in page_text
+    median = customers["monetary"].drop(index=5).median()
+    assert any(
+        f"monetary: 2 missing values filled with the median {median:,.0f}" in c.value for c in at.caption
+    )
+    charts = " ".join(chart.proto.spec for chart in at.get("plotly_chart"))
+    assert "Segment -2" not in charts  # no heatmap row nor map colour for customers without data

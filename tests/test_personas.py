@@ -65,7 +65,11 @@ NUMERIC_CASES = [
     (
         "share_Electronics",
         [0.1] * 5 + [0.5, 0.5, 0.4, 0.4, 0.5],
-        {1: "Spends 46% on Electronics vs 28% overall", 0: "Spends 10% on Electronics vs 28% overall"},
+        # no money column in the table: shares are of items, never "spends"
+        {
+            1: "46% of their items are Electronics vs 28% overall",
+            0: "10% of their items are Electronics vs 28% overall",
+        },
     ),
     (
         "Annual Income (k$)",
@@ -179,7 +183,8 @@ def test_actions_for_planted_rfm_profiles() -> None:
     vip = _persona(personas, 0)
     assert "Last purchase" in vip.action_reason and "Spends" in vip.action_reason
     assert vip.name == "Recent big spenders"
-    assert _persona(personas, 1).name.startswith("Lapsed")
+    # bought as often as most but long ago: at risk, not lapsed (lapsed needs frequency not above)
+    assert _persona(personas, 1).name.startswith("At-risk")
     assert _persona(personas, 2).name.startswith("New")
 
 
@@ -319,15 +324,16 @@ def test_names_from_customer_attributes_and_categorical_majorities() -> None:
         }
     )
     names = {p.segment: p.name for p in describe_segments(frame, labels, features=list(frame.columns[1:4]))}
-    assert names[0] == "High-income big spenders"
-    assert names[1] == "High-income low-spending customers"
-    assert names[2] == "Low-income low-spending customers"
+    # a spending score is not money: no "spenders" without a money column
+    assert names[0] == "High-income, high spending-score customers"
+    assert names[1] == "High-income, low spending-score customers"
+    assert names[2] == "Low-income, low spending-score customers"
     same_spending = frame.assign(**{"Spending Score (1-100)": rng.uniform(5, 95, 150)})
     by_channel = describe_segments(same_spending, labels, features=["Annual Income (k$)"])
     assert by_channel[2].name == "Low-income customers, mostly Store"
     young = frame.assign(Age=np.where(labels == 0, 25.0, 50.0) + rng.uniform(-5, 5, 150))
     young_names = describe_segments(young, labels, features=["Age", "Spending Score (1-100)"])
-    assert young_names[0].name == "Young big spenders"
+    assert young_names[0].name == "Young, high spending-score customers"
 
 
 def test_unassigned_only_and_single_segment() -> None:

@@ -12,6 +12,7 @@ from segmentation.preprocessing import (
     default_specs,
     feature_correlations,
     high_correlation_pairs,
+    missing_value_fills,
     prepare_features,
     specs_from_table,
     specs_table,
@@ -140,3 +141,41 @@ def test_highly_correlated_pairs_are_flagged(customers: pd.DataFrame) -> None:
     pairs = high_correlation_pairs(correlations)
     assert [(a, b) for a, b, _ in pairs] == [("monetary", "monetary_copy")]
     assert pairs[0][2] == pytest.approx(1.0)
+
+
+def test_fills_are_reported_per_feature_with_the_value_used(customers: pd.DataFrame) -> None:
+    frame = customers.copy()
+    frame.loc[[0, 5, 9], "age"] = np.nan
+    frame.loc[[1, 2], "country"] = np.nan
+    specs = [FeatureSpec("age"), FeatureSpec("country", kind="categorical", missing="most_frequent")]
+    prepared = prepare_features(frame, specs)
+    age, country = prepared.fills
+    assert (age.feature, age.n_filled, age.strategy) == ("age", 3, "median")
+    assert age.value == pytest.approx(frame["age"].median())
+    assert age.sentence == f"age: 3 missing values filled with the median {frame['age'].median():g}"
+    assert (country.n_filled, country.strategy, country.value) == (
+        2,
+        "most frequent value",
+        frame["country"].mode()[0],
+    )
+    assert missing_value_fills(frame, specs) == prepared.fills  # the same report without fitting
+    # the value reported is the value the pipeline put in
+    filled_row = prepared.preprocessor.transform(frame.loc[[0]])[0, 0]
+    reference_row = prepared.preprocessor.transform(frame.loc[[0]].assign(age=age.value))[0, 0]
+    assert filled_row == pytest.approx(reference_row)
+
+
+def test_rows_without_any_value_are_not_filled_nor_segmented(customers: pd.DataFrame) -> None:
+    frame = customers.copy()
+    frame.loc[[4, 7], ["age", "monetary"]] = np.nan
+    frame.loc[[8], "age"] = np.nan
+    with pytest.warns(DataQualityWarning, match=r"Not segmented \(no data\): 2 customers with no value"):
+        prepared = prepare_features(frame, [FeatureSpec("age"), FeatureSpec("monetary")])
+    assert prepared.no_data_rows is not None and np.flatnonzero(prepared.no_data_rows).tolist() == [4, 7]
+    assert prepared.n_dropped == 2 and prepared.matrix.shape == (298, 2)
+    assert [(f.feature, f.n_filled) for f in prepared.fills] == [("age", 1)]
+    everything_blank = frame.assign(age=np.nan, monetary=np.nan, monetary_copy=np.nan)
+    everything_blank.loc[0, "age"] = 1.0
+    everything_blank.loc[1, "age"] = 2.0
+    with pytest.raises(ColumnError, match="no usable feature"):
+        prepare_features(everything_blank, [FeatureSpec("monetary")])

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from segmentation._errors import DataQualityWarning, ParameterError
+from segmentation._plural import counted
 from segmentation.cli._common import (
     CliTable,
     print_json,
@@ -23,14 +24,18 @@ from segmentation.cli._common import (
 )
 from segmentation.clustering import ALGORITHMS, fit_segments
 from segmentation.model_io import (
+    NO_DATA_NAME,
+    NOT_SEGMENTED,
     assign_segments,
+    fills_for_rows,
     incomplete_rows,
     load_model,
     numbers_for_model,
+    rows_without_data,
     save_model,
     segment_name_column,
 )
-from segmentation.preprocessing import FeatureSpec, default_specs
+from segmentation.preprocessing import FeatureFill, FeatureSpec, default_specs, missing_value_fills
 from segmentation.profiling import parse_numbers
 from segmentation.selection import sweep_k
 
@@ -57,7 +62,10 @@ def register(subparsers: Any) -> None:
     segment = subparsers.add_parser(
         "segment",
         help="segment a customer file into k segments",
-        description="Segment FILE and write it back with 'segment' and 'segment_name' columns.",
+        description="Segment FILE and write it back with 'segment' and 'segment_name' columns. Missing "
+        "values are filled (each fill is reported on stderr); customers with no value in any feature are "
+        "not segmented: segment -2, 'Not segmented (no data)', and no persona (-1 is 'Unassigned', "
+        "customers the density method left out).",
     )
     _add_common(segment)
     segment.add_argument("--k", type=int, required=True, help="number of segments (ignored by hdbscan)")
@@ -129,11 +137,18 @@ def _progress_to_stderr(fraction: float, message: str) -> None:
             sys.stderr.write("\n")
 
 
+def _print_fills(fills: tuple[FeatureFill, ...]) -> None:
+    """Say on stderr how many values were filled per feature, and with what: nothing is filled silently."""
+    for fill in fills:
+        sys.stderr.write(f"note: {fill.sentence}.\n")
+
+
 def _run_sweep(args: argparse.Namespace) -> None:
     if args.k_min > args.k_max:
         raise ParameterError(f"--k-min {args.k_min} is larger than --k-max {args.k_max}.")
     table = read_input(args.file)
     typed, specs = _features(table, args.features)
+    _print_fills(missing_value_fills(typed, specs))
     result = sweep_k(
         typed,
         specs,
@@ -190,15 +205,25 @@ def _run_segment(args: argparse.Namespace) -> None:
         seed=args.seed,
     )
     names = {p.segment: p.name for p in personas if p.segment >= 0}
-    column = segment_name_column(result.labels, names, not_segmented=result.not_segmented)
+    no_data = rows_without_data(result.model, typed)
+    column = segment_name_column(result.labels, names, not_segmented=result.not_segmented, no_data=no_data)
     write_table(_with_segments(table.raw, result.labels, column), args.output)
+    _print_fills(result.model.fills)
     if args.model:
         save_model(result.model.with_names(names), args.model)
     if args.personas:
+        described = personas_to_dict(personas)
+        described["missing_values_filled"] = [fill.to_dict() for fill in result.model.fills]
+        described["not_segmented"] = {
+            "no_data": int(no_data.sum()),
+            "missing_values": int((result.not_segmented & ~no_data).sum()),
+        }
         Path(args.personas).write_text(
-            json.dumps(personas_to_dict(personas), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+            json.dumps(described, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
-    sizes = ", ".join(f"{names.get(s, 'Unassigned')} {n:,}" for s, n in sorted(result.sizes.items()))
+    segments_first = np.where(result.labels < 0, result.k - result.labels, result.labels)
+    counts = pd.Series(column[np.argsort(segments_first, kind="stable")]).value_counts(sort=False)
+    sizes = ", ".join(f"{name} {count:,}" for name, count in counts.items())
     print(f"Wrote {args.output}: {len(result.labels):,} customers in {result.k} segments ({sizes}).")
 
 
@@ -207,8 +232,17 @@ def _run_assign(args: argparse.Namespace) -> None:
     table = read_input(args.file)
     typed = numbers_for_model(model, table.raw, decimal=table.loaded.detection.decimal)
     labels = assign_segments(model, typed)
-    column = segment_name_column(labels, model.segment_names, not_segmented=incomplete_rows(model, typed))
+    no_data = rows_without_data(model, typed)
+    column = segment_name_column(
+        labels, model.segment_names, not_segmented=incomplete_rows(model, typed), no_data=no_data
+    )
     write_table(_with_segments(table.raw, labels, column), args.output)
+    _print_fills(fills_for_rows(model, typed))
+    if no_data.any():
+        sys.stderr.write(
+            f"note: {counted(int(no_data.sum()), 'customer')} with no value in any of the model's features "
+            f"{'is' if no_data.sum() == 1 else 'are'} listed as {NO_DATA_NAME!r} (segment {NOT_SEGMENTED}).\n"
+        )
     counts = pd.Series(column).value_counts()
     summary = ", ".join(f"{name} {count:,}" for name, count in counts.items())
     print(f"Wrote {args.output}: {len(labels):,} customers ({summary}).")
