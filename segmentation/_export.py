@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from segmentation._campaign_rules import CONSENT_NO, CONSENT_YES
 from segmentation._errors import ParameterError
 from segmentation._xlsx import write_workbook
 
@@ -39,13 +38,18 @@ __all__ = [
     "FORMULA_TRIGGERS",
     "build_manifest",
     "campaign_file_name",
+    "campaign_slug",
     "escape_formulas",
     "escape_text",
     "export_csv",
+    "export_send_zip",
     "export_xlsx",
     "export_zip",
+    "file_entry",
     "manifest_bytes",
     "safe_file_stem",
+    "safe_table_bytes",
+    "send_ready",
     "unescape_text",
 ]
 
@@ -251,7 +255,7 @@ def _summary_rows(manifest: dict[str, Any]) -> list[list[object]]:
     consent_text = (
         "WAIVED by the user: consent was not checked"
         if consent["waived"]
-        else f"column {consent['column']!r} must say yes"
+        else str(consent.get("meaning") or f"column {consent['column']!r}")
     )
     rows: list[list[object]] = [
         ["Campaign", manifest["campaign"]],
@@ -310,6 +314,50 @@ def campaign_file_name(name: str, when: date | datetime, extension: str) -> str:
     return f"{safe_file_stem(name)}_{day.isoformat()}.{extension.lstrip('.')}"
 
 
+def campaign_slug(name: str) -> str:
+    """The campaign's name for file names: lower case, words joined by ``-`` (``Spring Promo`` → ``spring-promo``)."""
+    return safe_file_stem(unicodedata.normalize("NFKC", str(name)).casefold().replace(".", "-"))
+
+
+def _natural_rows(frame: pd.DataFrame, id_col: str, input_rows: np.ndarray | None) -> np.ndarray:
+    """Numeric ids in numeric order, other ids in the input's order."""
+    ids = pd.to_numeric(unescape_text(frame[id_col]).str.strip(), errors="coerce")
+    if len(frame) and ids.notna().all():
+        return np.argsort(ids.to_numpy(dtype="float64"), kind="stable")
+    if input_rows is not None and len(input_rows) == len(frame):
+        return np.argsort(input_rows, kind="stable")
+    return np.arange(len(frame))
+
+
+def send_ready(audience: Audience) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The list as a marketer uploads it: (treatment to contact, control group held back).
+
+    Contact columns come first (email or its hash, then phone and name, then the customer id,
+    then the rest); the ``group`` column is left out, since each file is one group. Rows keep
+    the ids' natural order: numeric ids numerically, other ids in the input's order.
+
+    Returns
+    -------
+    send : DataFrame of shape (n_treatment, n_fields - 1)
+    control : DataFrame of shape (n_control, n_fields - 1)
+    """
+    frame = audience.frame
+    contacts = audience.contacts
+    first = [contacts.email, "email_sha256", contacts.phone, *contacts.name, contacts.customer_id]
+    leading = [c for c in dict.fromkeys(first) if c is not None and c in frame.columns]
+    columns = [*leading, *[c for c in frame.columns if c not in leading and c != "group"]]
+    ordered = frame.iloc[_natural_rows(frame, contacts.customer_id, audience.input_rows)]
+    treated = (ordered["group"] == "treatment").to_numpy()
+    send = ordered.loc[treated, columns].reset_index(drop=True)
+    control = ordered.loc[~treated, columns].reset_index(drop=True)
+    return send, control
+
+
+def file_entry(name: str, payload: bytes, rows: int) -> dict[str, Any]:
+    """A manifest entry for one written file: its name, rows and SHA-256."""
+    return {"name": name, "rows": rows, "sha256": hashlib.sha256(payload).hexdigest()}
+
+
 def _zip_entry(name: str) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
     info.compress_type = zipfile.ZIP_DEFLATED
@@ -339,11 +387,55 @@ def export_zip(frame: pd.DataFrame, *, manifest: dict[str, Any], excel_friendly:
     return buffer.getvalue()
 
 
+def export_send_zip(
+    send: pd.DataFrame,
+    control: pd.DataFrame,
+    *,
+    manifest: dict[str, Any],
+    stem: str,
+    excel_friendly: bool = False,
+) -> bytes:
+    """A ZIP with ``<stem>_send.csv`` (to contact), ``<stem>_control.csv`` (held back) and ``manifest.json``.
+
+    The manifest inside records both files' names, rows and SHA-256 under ``files``.
+    """
+    members = {
+        "send": (f"{stem}_send.csv", export_csv(send, excel_friendly=excel_friendly), len(send)),
+        "control": (f"{stem}_control.csv", export_csv(control, excel_friendly=excel_friendly), len(control)),
+    }
+    inside = {**manifest, "files": {k: file_entry(n, p, r) for k, (n, p, r) in members.items()}}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, payload, _ in members.values():
+            archive.writestr(_zip_entry(name), payload)
+        archive.writestr(_zip_entry("manifest.json"), manifest_bytes(inside))
+    return buffer.getvalue()
+
+
 def _package_version() -> str:
     try:
         return metadata.version("segmentation-studio")
     except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
         return "unknown"
+
+
+def _consent_section(audience: Audience) -> dict[str, Any]:
+    spec, decision = audience.spec, audience.consent
+    section: dict[str, Any] = {"column": spec.consent_col, "waived": spec.consent_waived}
+    if decision is None:
+        return section
+    return {
+        **section,
+        "polarity": decision.polarity.value,
+        "meaning": decision.description,
+        "polarity_confirmed": decision.confirmed,
+        "polarity_source": "chosen by the user" if decision.confirmed else "read from the column name",
+        "may_contact_values": list(decision.contact_words),
+        "do_not_contact_values": list(decision.no_contact_words),
+        "blank_excluded": decision.n_blank,
+        "unrecognised_values": dict(decision.unrecognised),
+        "unrecognised_excluded": sum(decision.unrecognised.values()),
+    }
 
 
 def build_manifest(
@@ -355,6 +447,7 @@ def build_manifest(
     file_name: str | None = None,
     file_format: str | None = None,
     list_sha256: str | None = None,
+    files: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Everything needed to rebuild and audit the list, as a JSON-ready dict.
 
@@ -368,9 +461,12 @@ def build_manifest(
         When the export was made (recorded, never written into the list itself).
     source_name, file_name, file_format, list_sha256 : str, optional
         The input's name, the exported file's name, format and SHA-256.
+    files : dict, optional
+        The files written when the list is split, e.g. ``{"send": file_entry(...), "control": ...}``.
     """
     spec = audience.spec
-    suppression_text = "\n".join(sorted(spec.suppression)).encode("utf-8")
+    all_entries = sorted({e for m in audience.spec.suppression_lists for e in m.entries} | set(spec.suppression))
+    suppression_text = "\n".join(all_entries).encode("utf-8")
     totals = {
         "input": audience.n_input,
         "listed": len(audience.frame),
@@ -385,17 +481,16 @@ def build_manifest(
         "segments": list(spec.segments),
         "rfm_groups": list(spec.rfm_groups),
         "filters": [{**f.to_dict(), "description": f.describe()} for f in spec.filters],
-        "consent": {
-            "column": spec.consent_col,
-            "waived": spec.consent_waived,
-            "yes_values": sorted(CONSENT_YES),
-            "no_values": [*sorted(CONSENT_NO - {""}), "(empty)"],
-            "unrecognised_values": dict(audience.unrecognised_consent),
-        },
+        "consent": _consent_section(audience),
         "suppression": {
-            "entries": len(spec.suppression),
+            "entries": sum(m.entries for m in audience.suppression_matches),
             "entries_sha256": hashlib.sha256(suppression_text).hexdigest(),
             "removed": next((r.removed for r in audience.rules if r.rule == "on the suppression list"), 0),
+            "lists": [
+                {"source": m.source, "column": m.column, "entries": m.entries, "matched": m.matched,
+                 "removed": m.removed}
+                for m in audience.suppression_matches
+            ],  # fmt: skip
         },
         "seed": spec.seed,
         "control_share": spec.control_share,
@@ -415,6 +510,8 @@ def build_manifest(
         ],
         "totals": totals,
         "notes": list(audience.notes),
+        "warnings": list(audience.warnings),
+        **({"files": files} if files else {}),
         "generator": f"segmentation-studio {_package_version()}",
     }
 
