@@ -78,7 +78,8 @@ def test_campaigns_page_builds_the_list_live() -> None:
     assert rules.loc["no marketing consent", "removed"] == 15
     campaign = at.session_state["campaign"]
     assert campaign["manifest"]["consent"]["column"] == "marketing_consent"
-    assert campaign["file_name"].startswith("Campaign_") and campaign["file_name"].endswith(".csv")
+    # The default download is the send-ready list, named after the campaign (was "Campaign_<date>.csv").
+    assert campaign["file_name"] == "campaign_send.csv"
     assert set(campaign["frame"]["suggested_action"]) == {"Thank them", "Welcome", "Win back"}
 
     at.multiselect(key="campaigns:segments").set_value(["Loyal"]).run()
