@@ -14,7 +14,7 @@ import streamlit as st
 
 from pages import _state
 from pages._shell import require_router, require_segments
-from pages._upload import UPLOAD_TYPES, read_upload
+from pages._upload import UPLOAD_TYPES
 from segmentation._errors import SegmentationError
 from segmentation.campaigns import (
     Audience,
@@ -98,7 +98,9 @@ def _consent_candidates(_customers: pd.DataFrame, data_token: str) -> tuple[Cons
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _suppression_table(data: bytes, name: str) -> tuple[pd.DataFrame, tuple[SuppressionColumn, ...], str | None]:
+def _suppression_table(
+    data: bytes, name: str
+) -> tuple[pd.DataFrame, tuple[SuppressionColumn, ...], str | None]:
     table = suppression_table(data, name=name)
     return table, suppression_columns(table), default_suppression_column(table)
 
@@ -127,7 +129,9 @@ def _file_bytes(_audience_value: Audience, key: str, label: str, manifest_json: 
         return export_xlsx(frame, manifest=manifest)
     if label == SEND_ZIP:
         send, control = send_ready(_audience_value)
-        return export_send_zip(send, control, manifest=manifest, stem=campaign_slug(_audience_value.spec.name))
+        return export_send_zip(
+            send, control, manifest=manifest, stem=campaign_slug(_audience_value.spec.name)
+        )
     return export_csv(frame)
 
 
@@ -219,7 +223,9 @@ def _mark_polarity_confirmed(column: str) -> None:
 def _consent_choice(customers: pd.DataFrame, data_token: str) -> ConsentChoice:
     """The consent column and what its "yes" means, both shown and chosen by the user."""
     candidates = {c.column: c for c in _consent_candidates(customers, data_token)}
-    others = [str(c) for c in customers.columns if c not in candidates and c not in ("segment", "segment_name")]
+    others = [
+        str(c) for c in customers.columns if c not in candidates and c not in ("segment", "segment_name")
+    ]
     options = [NONE, *candidates, *others]
     clear = [c for c in candidates.values() if c.certain and c.yes_no_values]
     # Preselected only when exactly one column is clearly a consent column; its meaning is shown below.
@@ -229,8 +235,11 @@ def _consent_choice(customers: pd.DataFrame, data_token: str) -> ConsentChoice:
         options,
         index=index,
         key="campaigns:consent_col",
-        format_func=lambda c: f"{c} — {candidates[c].description.split(': ', 1)[1]}" if c in candidates else c,
-        help="Values are read in many languages (yes/no, ja/nein, oui/non, sí/no, はい/いいえ, 1/0, true/false, "
+        format_func=lambda c: (
+            f"{c} — {candidates[c].description.split(': ', 1)[1]}" if c in candidates else c
+        ),
+        help="Values are read in many languages (yes/no, ja/nein, oui/non, sí/no, はい/いいえ, 1/0, "
+        "true/false, "
         "opt-in/opt-out). Empty cells and values that are neither are never contacted.",
     )
     waived = st.checkbox("I have consent another way: do not check consent", key="campaigns:waive")
@@ -364,7 +373,8 @@ def _downloads(audience: Audience, data: _state.ActiveData, spec_key: str) -> No
     st.caption(
         f"The send list holds the {n_send:,} people to contact, contact columns first; the {n_control:,} "
         "people of the control group are in their own file: do not contact them, keep the file to measure "
-        "the campaign. The manifest records the source file's fingerprint, every rule, the seed and the counts."
+        "the campaign. The manifest records the source file's fingerprint, every rule, the seed and the "
+        "counts."
     )
     _state.put(
         _state.CAMPAIGN,

@@ -145,11 +145,14 @@ def _exported_list() -> tuple[pd.DataFrame, str, str] | None:
             f"session:{manifest['created_at']}:{manifest['campaign']}",
         )
     uploaded = st.file_uploader(
-        "Exported list (CSV or XLSX): the full list, or the send list", type=UPLOAD_TYPES, key="results:export"
+        "Exported list (CSV or XLSX): the full list, or the send list",
+        type=UPLOAD_TYPES,
+        key="results:export",
     )
     if uploaded is None:
         st.info(
-            "Upload the list you downloaded from the Campaigns page: the full list (it has a **group** column), "
+            "Upload the list you downloaded from the Campaigns page: the full list (it has a **group** "
+            "column), "
             "or the send list together with its control-group file."
         )
         return None

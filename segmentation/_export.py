@@ -23,7 +23,7 @@ import unicodedata
 import zipfile
 from datetime import date, datetime
 from importlib import metadata
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -98,7 +98,8 @@ def unescape_text(values: pd.Series) -> pd.Series:
     text = values.astype("str").where(values.notna(), "")
     rest = text.str[1:]
     escaped = text.str.startswith("'") & (
-        rest.str.contains(_STARTS_WITH_TRIGGER, regex=True) | rest.str.contains(_HAS_ESCAPED_INNER, regex=True)
+        rest.str.contains(_STARTS_WITH_TRIGGER, regex=True)
+        | rest.str.contains(_HAS_ESCAPED_INNER, regex=True)
     )
     return text.where(~escaped, rest.str.replace(_ESCAPED_INNER, r"\1", regex=True))
 
@@ -183,7 +184,7 @@ def _csv_text(frame: pd.DataFrame, float_format: str | None) -> str:
     lines = [",".join(header.tolist())]
     if len(frame):
         cells = [_csv_cells(frame.iloc[:, i], float_format) for i in range(frame.shape[1])]
-        rows = cells[0].str.cat(cells[1:], sep=",") if len(cells) > 1 else cells[0]
+        rows = cells[0].str.cat(cast("list[Any]", cells[1:]), sep=",") if len(cells) > 1 else cells[0]
         lines.extend(rows.tolist())
     return "\n".join(lines) + "\n"
 
@@ -315,7 +316,7 @@ def campaign_file_name(name: str, when: date | datetime, extension: str) -> str:
 
 
 def campaign_slug(name: str) -> str:
-    """The campaign's name for file names: lower case, words joined by ``-`` (``Spring Promo`` → ``spring-promo``)."""
+    """The campaign's name for file names, lower case with ``-``: ``Spring Promo`` → ``spring-promo``."""
     return safe_file_stem(unicodedata.normalize("NFKC", str(name)).casefold().replace(".", "-"))
 
 
@@ -465,7 +466,9 @@ def build_manifest(
         The files written when the list is split, e.g. ``{"send": file_entry(...), "control": ...}``.
     """
     spec = audience.spec
-    all_entries = sorted({e for m in audience.spec.suppression_lists for e in m.entries} | set(spec.suppression))
+    all_entries = sorted(
+        {e for m in audience.spec.suppression_lists for e in m.entries} | set(spec.suppression)
+    )
     suppression_text = "\n".join(all_entries).encode("utf-8")
     totals = {
         "input": audience.n_input,
@@ -487,10 +490,15 @@ def build_manifest(
             "entries_sha256": hashlib.sha256(suppression_text).hexdigest(),
             "removed": next((r.removed for r in audience.rules if r.rule == "on the suppression list"), 0),
             "lists": [
-                {"source": m.source, "column": m.column, "entries": m.entries, "matched": m.matched,
-                 "removed": m.removed}
+                {
+                    "source": m.source,
+                    "column": m.column,
+                    "entries": m.entries,
+                    "matched": m.matched,
+                    "removed": m.removed,
+                }
                 for m in audience.suppression_matches
-            ],  # fmt: skip
+            ],
         },
         "seed": spec.seed,
         "control_share": spec.control_share,

@@ -147,6 +147,8 @@ def read_suppression(table: pd.DataFrame, *, column: str, source: str) -> Suppre
     """
     if column not in table.columns:
         shown = ", ".join(repr(str(c)) for c in table.columns)
-        raise ColumnError(f"the suppression list {source} has no column {column!r}; its columns are: {shown}.")
+        raise ColumnError(
+            f"the suppression list {source} has no column {column!r}; its columns are: {shown}."
+        )
     keys = match_key(table[column])
     return SuppressionList(source=source, column=column, entries=tuple(sorted(set(keys[keys != ""]))))

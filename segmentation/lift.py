@@ -410,7 +410,9 @@ def measure_lift(
     )
 
 
-def combine_split_lists(send: pd.DataFrame, control: pd.DataFrame, *, group_col: str = "group") -> pd.DataFrame:
+def combine_split_lists(
+    send: pd.DataFrame, control: pd.DataFrame, *, group_col: str = "group"
+) -> pd.DataFrame:
     """The send list and the control file of a split export as one list with a ``group`` column.
 
     Parameters
@@ -430,8 +432,8 @@ def combine_split_lists(send: pd.DataFrame, control: pd.DataFrame, *, group_col:
             expected = "treatment" if what == "send list" else "control"
             if groups - {expected}:
                 raise ColumnError(
-                    f"the {what} already has a {group_col!r} column with {sorted(groups)!r}; give the full list "
-                    "alone, or the send list with its control file."
+                    f"the {what} already has a {group_col!r} column with {sorted(groups)!r}; give the "
+                    "full list alone, or the send list with its control file."
                 )
     missing = [c for c in send.columns if c != group_col and c not in control.columns]
     if missing:

@@ -213,8 +213,8 @@ def _consent_column(frame: pd.DataFrame, args: argparse.Namespace) -> str | None
         shown = "; ".join(c.description for c in candidates)
         found = f"Candidates: {shown}" if candidates else "No column name there says consent"
         raise ParameterError(
-            f"{args.segmented}: name the consent column with --consent-col (and --consent-means opt-in|opt-out "
-            f"when its name does not say it), or pass --no-consent-check. {found}."
+            f"{args.segmented}: name the consent column with --consent-col (and --consent-means "
+            f"opt-in|opt-out when its name does not say it), or pass --no-consent-check. {found}."
         )
     column = resolve_column(frame, args.consent_col, file=args.segmented, flag="--consent-col")
     reading = read_consent_name(column)
@@ -247,7 +247,9 @@ def _suppression_lists(args: argparse.Namespace) -> tuple[SuppressionList, ...]:
                     f"{path} has several columns that could hold the people to suppress: {shown}; "
                     "name the right one with --suppress-col."
                 )
-            sys.stderr.write(f"Suppression list {name}: using column {column!r} (choose with --suppress-col).\n")
+            sys.stderr.write(
+                f"Suppression list {name}: using column {column!r} (choose with --suppress-col).\n"
+            )
         lists.append(read_suppression(table, column=column, source=name))
     return tuple(lists)
 
@@ -355,7 +357,9 @@ def run_export(args: argparse.Namespace) -> int:
     )
     if audience.consent is not None:
         how = "as you said" if audience.consent.confirmed else "from its name; override with --consent-means"
-        sys.stderr.write(f"Consent: {describe_consent(audience.consent.column, audience.consent.polarity)} ({how}).\n")
+        sys.stderr.write(
+            f"Consent: {describe_consent(audience.consent.column, audience.consent.polarity)} ({how}).\n"
+        )
     file_format = _output_format(args)
     manifest = build_manifest(
         audience,
@@ -376,20 +380,28 @@ def run_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_split(audience: Audience, manifest: dict[str, Any], args: argparse.Namespace, file_format: str) -> None:
+def _write_split(
+    audience: Audience, manifest: dict[str, Any], args: argparse.Namespace, file_format: str
+) -> None:
     """Treatment to OUT, control beside it (a ZIP holds both); records both files in ``manifest``."""
     send, control = send_ready(audience)
     output = Path(args.output)
     if file_format == "zip":
         payload = export_send_zip(
-            send, control, manifest=manifest, stem=campaign_slug(args.name), excel_friendly=args.excel_friendly
+            send,
+            control,
+            manifest=manifest,
+            stem=campaign_slug(args.name),
+            excel_friendly=args.excel_friendly,
         )
         output.write_bytes(payload)
         manifest["file"]["sha256"] = hashlib.sha256(payload).hexdigest()
         manifest["files"] = {"zip": file_entry(output.name, payload, len(send) + len(control))}
         return
     kind = "xlsx" if file_format == "xlsx" else "csv"
-    send_bytes = safe_table_bytes(send, file_format=kind, excel_friendly=args.excel_friendly, sheet_name="Send")
+    send_bytes = safe_table_bytes(
+        send, file_format=kind, excel_friendly=args.excel_friendly, sheet_name="Send"
+    )
     control_bytes = safe_table_bytes(
         control, file_format=kind, excel_friendly=args.excel_friendly, sheet_name="Control"
     )
