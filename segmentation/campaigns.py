@@ -77,6 +77,7 @@ from segmentation._export import (
     safe_file_stem,
     safe_table_bytes,
     send_ready,
+    unescape_text,
 )
 from segmentation._suppression import (
     SuppressionColumn,
@@ -127,6 +128,7 @@ __all__ = [
     "suppression_columns",
     "suppression_entries",
     "suppression_table",
+    "unescape_text",
     "with_segments",
 ]
 
