@@ -58,10 +58,14 @@ def test_inverted_consent_lists_nobody_who_opted_out(name: str, tmp_path: Path) 
     consent = manifest["consent"]
     assert consent["column"] == name and consent["polarity"] == "opt-out"
     assert consent["meaning"] == f"'{name}': yes means do not contact"
-    assert consent["polarity_confirmed"] is False and consent["polarity_source"] == "read from the column name"
+    assert (
+        consent["polarity_confirmed"] is False and consent["polarity_source"] == "read from the column name"
+    )
     assert consent["do_not_contact_values"] == ["yes"] and consent["may_contact_values"] == ["no"]
     # The package function the Campaigns page calls gives the same answer.
-    audience = build_audience(frame, CampaignSpec(name="x", consent_col=name, control_share=0.0), contacts=CONTACTS)
+    audience = build_audience(
+        frame, CampaignSpec(name="x", consent_col=name, control_share=0.0), contacts=CONTACTS
+    )
     assert set(audience.frame["customer_id"]) == _listed(out)
 
 
@@ -161,7 +165,9 @@ def test_page_shows_the_meaning_and_waits_for_an_unclear_polarity() -> None:
 
 
 def test_page_reads_an_opt_out_column_the_right_way_round() -> None:
-    customers = _customers("unsubscribed", ["yes"] * 20 + ["no"] * 4).drop(columns=["segment", "segment_name"])
+    customers = _customers("unsubscribed", ["yes"] * 20 + ["no"] * 4).drop(
+        columns=["segment", "segment_name"]
+    )
     at = _page(customers).run()
     assert not at.exception
     assert at.selectbox(key="campaigns:consent_col").value == "unsubscribed"

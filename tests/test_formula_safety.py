@@ -54,7 +54,7 @@ HOSTILE = [
     "line one\n=3+3",
     "tab\t-4+4",
 ]
-BAD_HEADER = "=HYPERLINK(\"http://evil.example\",\"notes\")"
+BAD_HEADER = '=HYPERLINK("http://evil.example","notes")'
 
 
 def _dangerous(cell: str) -> bool:
@@ -105,8 +105,10 @@ def _hostile_customers(n: int = 40) -> pd.DataFrame:
         {
             "customer_id": [f"{1000 + i}" for i in range(n)],
             "name": hostile[np.arange(n) % len(hostile)],
-            "email": [f"{h[:3].strip()}{i}@example.com" if i % 3 else f"=c{i}@example.com" for i, h in
-                      enumerate(hostile[np.arange(n) % len(hostile)])],  # fmt: skip
+            "email": [
+                f"{h[:3].strip()}{i}@example.com" if i % 3 else f"=c{i}@example.com"
+                for i, h in enumerate(hostile[np.arange(n) % len(hostile)])
+            ],
             BAD_HEADER: hostile[(np.arange(n) + 3) % len(hostile)],
             "＋notes": hostile[(np.arange(n) + 5) % len(hostile)],
             "age": rng.integers(18, 80, n),
@@ -172,7 +174,10 @@ def test_features_and_recommend_outputs_are_formula_safe(tmp_path: Path) -> None
     ).to_csv(orders, index=False)
     people = tmp_path / "people.csv"
     pd.DataFrame(
-        {"customer_id": [f"K{i:03d}" for i in range(30)], "region": [HOSTILE[i % len(HOSTILE)] for i in range(30)]}
+        {
+            "customer_id": [f"K{i:03d}" for i in range(30)],
+            "region": [HOSTILE[i % len(HOSTILE)] for i in range(30)],
+        }
     ).to_csv(people, index=False)
     catalog = tmp_path / "catalog.csv"
     pd.DataFrame(
@@ -197,7 +202,10 @@ def test_page_download_payloads_are_formula_safe() -> None:
     )
     contacts = ContactColumns("customer_id", email="email", name=("name",))
     spec = CampaignSpec(
-        name="=spring", consent_col="marketing_consent", control_share=0.3, columns=("email", "name", BAD_HEADER)
+        name="=spring",
+        consent_col="marketing_consent",
+        control_share=0.3,
+        columns=("email", "name", BAD_HEADER),
     )
     audience = build_audience(customers, spec, contacts=contacts)
     manifest = build_manifest(audience, source_sha256="abc", created_at=datetime(2026, 3, 1, tzinfo=UTC))

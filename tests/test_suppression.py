@@ -15,9 +15,6 @@ from streamlit.testing.v1 import AppTest
 
 from pages._state import ActiveData, SegmentRun
 from segmentation.campaigns import (
-    CampaignSpec,
-    ContactColumns,
-    build_audience,
     default_suppression_column,
     suppression_table,
 )
