@@ -79,11 +79,15 @@ def _escape_strings(text: pd.Series) -> pd.Series:
     """Escape a Series of str (missing values allowed); assumes every present value is text."""
     starts = text.str.contains(_STARTS_WITH_TRIGGER, regex=True, na=False)
     inner = text.str.contains(_HAS_INNER_TRIGGER, regex=True, na=False)
-    needs = starts | inner
+    needs = (starts | inner).to_numpy(dtype=bool)
     if not needs.any():
         return text
-    fixed = text.where(~inner, text.str.replace(_INNER_TRIGGER, r"\1'", regex=True))
-    return fixed.where(~needs, "'" + fixed)
+    # Only the few cells that need it are rewritten: a million-row column stays fast.
+    changed = text[needs]
+    changed = changed.where(~inner[needs], changed.str.replace(_INNER_TRIGGER, r"\1'", regex=True))
+    result = text.copy()
+    result[needs] = "'" + changed
+    return result
 
 
 def escape_text(value: object) -> object:
@@ -168,13 +172,17 @@ def _csv_cells(values: pd.Series, float_format: str | None) -> pd.Series:
         text = values.astype("object").map({True: "True", False: "False"})
     elif float_format is not None and pd.api.types.is_float_dtype(values.dtype):
         text = values.map(lambda v: float_format % v)
+    elif values.dtype == object:
+        text = values.map(str)
     else:
-        text = values.astype("object").map(str) if values.dtype == object else values.astype("str")
-    text = pd.Series(np.where(missing, "", text.astype("object")), index=values.index, dtype="object")
-    needs = text.str.contains(_NEEDS_QUOTES, regex=True, na=False)
+        text = values.astype("str")
+    text = text.astype("str").where(~missing, "")
+    needs = text.str.contains(_NEEDS_QUOTES, regex=True, na=False).to_numpy(dtype=bool)
     if not needs.any():
         return text
-    return text.where(~needs, '"' + text.str.replace('"', '""', regex=False) + '"')
+    result = text.copy()
+    result[needs] = '"' + text[needs].str.replace('"', '""', regex=False) + '"'
+    return result
 
 
 def _csv_text(frame: pd.DataFrame, float_format: str | None) -> str:
