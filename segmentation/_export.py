@@ -23,7 +23,7 @@ import unicodedata
 import zipfile
 from datetime import date, datetime
 from importlib import metadata
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -61,10 +61,11 @@ _STARTS_WITH_TRIGGER = rf"^[{_TRIGGERS}]"
 # A separator (any of the three a spreadsheet may use, or a line break), optional quotes, then a
 # trigger: opened with another separator than it was written with, the cell is cut there and the
 # piece after the separator would start with the trigger.
-_INNER_TRIGGER = rf"([,;\t\r\n]\"*)(?=[{_TRIGGERS}])"
-_ESCAPED_INNER = rf"([,;\t\r\n]\"*)'(?=[{_TRIGGERS}])"
+_INNER_TRIGGER = rf"([,;\t\r\n]\"*)([{_TRIGGERS}])"
+_ESCAPED_INNER = rf"([,;\t\r\n]\"*)'([{_TRIGGERS}])"
 _HAS_INNER_TRIGGER = rf"[,;\t\r\n]\"*[{_TRIGGERS}]"
 _HAS_ESCAPED_INNER = rf"[,;\t\r\n]\"*'[{_TRIGGERS}]"
+_NEEDS_ESCAPE = rf"^[{_TRIGGERS}]|[,;\t\r\n]\"*[{_TRIGGERS}]"
 #: A plain number written as text ("-5", "3.5", "1,25", "1e-3"): shown as a number, never run.
 NUMBER_PATTERN = r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?$"
 _NEEDS_QUOTES = r"[,;\t\"\r\n]"
@@ -75,16 +76,24 @@ _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def _escape_strings(text: pd.Series) -> pd.Series:
+def _needs_escape(text: pd.Series) -> np.ndarray:
+    return np.asarray(text.str.contains(_NEEDS_ESCAPE, regex=True, na=False), dtype=bool)
+
+
+def _escape_strings(text: pd.Series, needs: np.ndarray | None = None) -> pd.Series:
     """Escape a Series of str (missing values allowed); assumes every present value is text."""
-    starts = text.str.contains(_STARTS_WITH_TRIGGER, regex=True, na=False)
-    inner = text.str.contains(_HAS_INNER_TRIGGER, regex=True, na=False)
-    needs = (starts | inner).to_numpy(dtype=bool)
+    needs = _needs_escape(text) if needs is None else needs
     if not needs.any():
         return text
     # Only the few cells that need it are rewritten: a million-row column stays fast.
     changed = text[needs]
-    changed = changed.where(~inner[needs], changed.str.replace(_INNER_TRIGGER, r"\1'", regex=True))
+    # Without look-ahead (so pyarrow does it); a tab is both a separator and a trigger, so "\t\t="
+    # needs a second pass.
+    while True:
+        pending = changed.str.contains(_HAS_INNER_TRIGGER, regex=True, na=False)
+        if not pending.any():
+            break
+        changed = changed.where(~pending, changed.str.replace(_INNER_TRIGGER, r"\1'\2", regex=True))
     result = text.copy()
     result[needs] = "'" + changed
     return result
@@ -105,7 +114,15 @@ def unescape_text(values: pd.Series) -> pd.Series:
         rest.str.contains(_STARTS_WITH_TRIGGER, regex=True)
         | rest.str.contains(_HAS_ESCAPED_INNER, regex=True)
     )
-    return text.where(~escaped, rest.str.replace(_ESCAPED_INNER, r"\1", regex=True))
+    plain = rest[escaped]
+    while True:  # as in escaping, "\t'\t'=" needs a second pass
+        pending = plain.str.contains(_HAS_ESCAPED_INNER, regex=True, na=False)
+        if not pending.any():
+            break
+        plain = plain.where(~pending, plain.str.replace(_ESCAPED_INNER, r"\1\2", regex=True))
+    result = text.copy()
+    result[escaped] = plain
+    return result
 
 
 def _is_number_column(values: pd.Series) -> bool:
@@ -128,12 +145,15 @@ def _escape_column(values: pd.Series) -> pd.Series:
         is_text = values.map(lambda v: isinstance(v, str)).astype(bool)
     else:
         is_text = values.notna()
-    text = values[is_text].astype("str")
+    text = values.astype("str") if is_text.all() else values[is_text].astype("str")
+    needs = _needs_escape(text)
+    if not needs.any():
+        return values
     filled = text[text.str.strip() != ""]
-    if filled.empty or filled.str.fullmatch(NUMBER_PATTERN).all():
+    if filled.str.fullmatch(NUMBER_PATTERN).all():
         # A column of plain numbers kept as text (amounts or ids read as written) shows as numbers.
         return values
-    escaped = _escape_strings(text)
+    escaped = _escape_strings(text, needs)
     if values.dtype == object:
         result = values.copy()
         result[is_text] = escaped
@@ -192,7 +212,9 @@ def _csv_text(frame: pd.DataFrame, float_format: str | None) -> str:
     lines = [",".join(header.tolist())]
     if len(frame):
         cells = [_csv_cells(frame.iloc[:, i], float_format) for i in range(frame.shape[1])]
-        rows = cells[0].str.cat(cast("list[Any]", cells[1:]), sep=",") if len(cells) > 1 else cells[0]
+        rows = cells[0]
+        for column in cells[1:]:  # element-wise joins of Arrow strings: far faster than str.cat
+            rows = rows + "," + column
         lines.extend(rows.tolist())
     return "\n".join(lines) + "\n"
 
