@@ -28,6 +28,7 @@ from segmentation.campaigns import (
     build_manifest,
     campaign_slug,
     consent_candidates,
+    default_consent_column,
     default_suppression_column,
     export_csv,
     export_send_zip,
@@ -227,9 +228,9 @@ def _consent_choice(customers: pd.DataFrame, data_token: str) -> ConsentChoice:
         str(c) for c in customers.columns if c not in candidates and c not in ("segment", "segment_name")
     ]
     options = [NONE, *candidates, *others]
-    clear = [c for c in candidates.values() if c.certain and c.yes_no_values]
     # Preselected only when exactly one column is clearly a consent column; its meaning is shown below.
-    index = options.index(clear[0].column) if len(clear) == 1 else 0
+    default = default_consent_column(tuple(candidates.values()))
+    index = options.index(default) if default is not None else 0
     column = st.selectbox(
         "Consent column",
         options,

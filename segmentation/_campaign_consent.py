@@ -28,6 +28,7 @@ __all__ = [
     "ConsentCandidate",
     "ConsentDecision",
     "consent_candidates",
+    "default_consent_column",
     "describe_consent",
     "read_consent_column",
     "resolve_polarity",
@@ -57,8 +58,20 @@ class ConsentCandidate:
     yes_no_values: bool
 
     @property
+    def meaning(self) -> str:
+        """E.g. "yes means do not contact", or "probably yes means may contact (please confirm)"."""
+        meaning = self.polarity.meaning
+        return meaning if self.certain else f"probably {meaning} (please confirm)"
+
+    @property
     def description(self) -> str:
-        return describe_consent(self.column, self.polarity, certain=self.certain)
+        return f"{self.column!r}: {self.meaning}"
+
+
+def default_consent_column(candidates: tuple[ConsentCandidate, ...]) -> str | None:
+    """The column to preselect: the only candidate with a clear name and yes/no values; else None."""
+    clear = [c.column for c in candidates if c.certain and c.yes_no_values]
+    return clear[0] if len(clear) == 1 else None
 
 
 def consent_candidates(frame: pd.DataFrame) -> tuple[ConsentCandidate, ...]:

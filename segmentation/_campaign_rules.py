@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 from segmentation._campaign_consent import ConsentDecision, read_consent_column
 from segmentation._errors import ColumnError, ParameterError
 from segmentation._suppression import SuppressionList, read_suppression, suppression_columns
-from segmentation.keys import match_key
+from segmentation.keys import clean_text, match_key
 from segmentation.vocabulary import ConsentPolarity
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "ContactColumns",
     "RuleCount",
     "filter_mask",
+    "folded_text",
     "hash_email",
     "isin_text",
     "normalise_keys",
@@ -221,6 +222,14 @@ def normalise_keys(values: pd.Series) -> pd.Series:
     return match_key(values)
 
 
+def folded_text(values: pd.Series) -> pd.Series:
+    """Free text as compared by filters: NFKC, zero-width characters removed, trimmed, case-folded.
+
+    Unlike :func:`normalise_keys` it keeps the whole text (no email extraction, ``1.0`` stays ``1.0``).
+    """
+    return clean_text(values).fillna("").str.casefold()
+
+
 def isin_text(keys: pd.Series, values: Collection[str]) -> np.ndarray:
     """Whether each text key is in ``values``, as a boolean array of shape (n_keys,).
 
@@ -323,11 +332,11 @@ def filter_mask(frame: pd.DataFrame, rule: ColumnFilter) -> pd.Series:
             rule.operator, values < threshold
         )
         return result.fillna(False).astype(bool)
-    text = normalise_keys(column)
+    text = folded_text(column)
     if rule.operator == "contains":
-        return text.str.contains(str(rule.value).strip().lower(), regex=False)
+        return text.str.contains(clean_text(str(rule.value)).casefold(), regex=False)
     wanted = rule.value if isinstance(rule.value, tuple) else (str(rule.value),)
-    is_in = text.isin({str(v).strip().lower() for v in wanted})
+    is_in = text.isin({clean_text(str(v)).casefold() for v in wanted})
     return is_in if rule.operator in ("==", "in") else ~is_in
 
 

@@ -40,6 +40,7 @@ from segmentation._campaign_consent import (
     ConsentCandidate,
     ConsentDecision,
     consent_candidates,
+    default_consent_column,
     describe_consent,
     read_consent_column,
     resolve_polarity,
@@ -53,6 +54,7 @@ from segmentation._campaign_rules import (
     RuleCount,
     SuppressionMatch,
     filter_mask,
+    folded_text,
     hash_email,
     isin_text,
     normalise_keys,
@@ -106,6 +108,7 @@ __all__ = [
     "campaign_slug",
     "consent_candidates",
     "control_size",
+    "default_consent_column",
     "default_suppression_column",
     "describe_consent",
     "escape_formulas",
@@ -397,8 +400,9 @@ def build_audience(
             _chosen_segments(customers["segment_name"], segments_all, spec.segments),
         )
     if spec.rfm_groups:
-        rfm = normalise_keys(customers["rfm_segment"])
-        log.apply("not in the chosen RFM groups", rfm.isin({g.strip().lower() for g in spec.rfm_groups}))
+        rfm = folded_text(customers["rfm_segment"])
+        wanted = folded_text(pd.Series(list(spec.rfm_groups), dtype="object"))
+        log.apply("not in the chosen RFM groups", rfm.isin(set(wanted)))
     for rule in spec.filters:
         log.apply(f"filter: {rule.describe()}", filter_mask(customers, rule))
     consent: ConsentDecision | None = None
