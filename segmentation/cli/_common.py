@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from segmentation._errors import ColumnError, SegmentationError
-from segmentation._export import safe_table_bytes
+from segmentation._safe_tables import safe_table_bytes
 from segmentation.loading import LoadedTable, load_table
 from segmentation.profiling import Role, coerce_table, infer_roles
 
