@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 import plotly.express as px
@@ -14,23 +14,34 @@ import streamlit as st
 
 from pages import _state
 from pages._shell import require_router, require_segments
-from pages._upload import UPLOAD_TYPES, read_upload
+from pages._upload import UPLOAD_TYPES
 from segmentation._errors import SegmentationError
 from segmentation.campaigns import (
     Audience,
     CampaignSpec,
     ColumnFilter,
+    ConsentCandidate,
     ContactColumns,
+    SuppressionColumn,
+    SuppressionList,
     build_audience,
     build_manifest,
-    campaign_file_name,
+    campaign_slug,
+    consent_candidates,
+    default_consent_column,
+    default_suppression_column,
     export_csv,
+    export_send_zip,
     export_xlsx,
-    export_zip,
+    file_entry,
     manifest_bytes,
-    suppression_entries,
+    read_suppression,
+    send_ready,
+    suppression_columns,
+    suppression_table,
     with_segments,
 )
+from segmentation.vocabulary import ConsentPolarity
 
 require_router()
 
@@ -45,14 +56,17 @@ FIELD_LABELS = {
     "action": "Suggested action",
     "items": "Recommended items",
 }
-FORMATS = {
-    "CSV (UTF-8)": ("csv", "text/csv"),
-    "CSV for Excel (UTF-8 with BOM)": ("csv", "text/csv"),
-    "Excel workbook (XLSX, with a Summary sheet)": (
-        "xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ),
-    "ZIP: one CSV per segment + manifest": ("zip", "application/zip"),
+SEND_CSV = "Send list, CSV (the people to contact, ready to upload)"
+SEND_EXCEL_CSV = "Send list, CSV for Excel (UTF-8 with BOM)"
+SEND_ZIP = "ZIP: send list + control group + manifest"
+FULL_XLSX = "Full list, Excel workbook (everyone, with a group column and a Summary sheet)"
+FULL_CSV = "Full list, CSV (everyone, with a group column)"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMATS = {SEND_CSV: "csv", SEND_EXCEL_CSV: "csv", SEND_ZIP: "zip", FULL_XLSX: "xlsx", FULL_CSV: "csv"}
+MIMES = {"csv": "text/csv", "zip": "application/zip", "xlsx": XLSX_MIME}
+POLARITY_LABELS = {
+    ConsentPolarity.OPT_IN.value: "“yes” means the person MAY be contacted (opt-in)",
+    ConsentPolarity.OPT_OUT.value: "“yes” means the person must NOT be contacted (opt-out)",
 }
 FILTER_SLOTS = 2
 
@@ -79,15 +93,47 @@ def _audience(
     )
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _consent_candidates(_customers: pd.DataFrame, data_token: str) -> tuple[ConsentCandidate, ...]:
+    return consent_candidates(_customers)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _suppression_table(
+    data: bytes, name: str
+) -> tuple[pd.DataFrame, tuple[SuppressionColumn, ...], str | None]:
+    table = suppression_table(data, name=name)
+    return table, suppression_columns(table), default_suppression_column(table)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _suppression_list(_table: pd.DataFrame, key: str, column: str, name: str) -> SuppressionList:
+    return read_suppression(_table, column=column, source=name)
+
+
+@st.cache_data(show_spinner="Preparing the file…", max_entries=8)
+def _send_files(_audience_value: Audience, key: str, excel_friendly: bool) -> tuple[bytes, bytes, int, int]:
+    send, control = send_ready(_audience_value)
+    return (
+        export_csv(send, excel_friendly=excel_friendly),
+        export_csv(control, excel_friendly=excel_friendly),
+        len(send),
+        len(control),
+    )
+
+
 @st.cache_data(show_spinner="Preparing the file…", max_entries=8)
 def _file_bytes(_audience_value: Audience, key: str, label: str, manifest_json: bytes) -> bytes:
     manifest = json.loads(manifest_json)
     frame = _audience_value.frame
-    if FORMATS[label][0] == "xlsx":
+    if label == FULL_XLSX:
         return export_xlsx(frame, manifest=manifest)
-    if FORMATS[label][0] == "zip":
-        return export_zip(frame, manifest=manifest)
-    return export_csv(frame, excel_friendly=label.startswith("CSV for Excel"))
+    if label == SEND_ZIP:
+        send, control = send_ready(_audience_value)
+        return export_send_zip(
+            send, control, manifest=manifest, stem=campaign_slug(_audience_value.spec.name)
+        )
+    return export_csv(frame)
 
 
 # ---- charts ----------------------------------------------------------------------------------
@@ -122,10 +168,12 @@ def _contact_columns(data: _state.ActiveData) -> ContactColumns:
     for column, role in data.roles.items():
         by_role.setdefault(str(role), []).append(column)
     emails = by_role.get("email", [])
+    phones = by_role.get("phone", [])
     return ContactColumns(
         customer_id=data.customer_id_col,
         email=emails[0] if emails else None,
         name=tuple(by_role.get("name", [])),
+        phone=phones[0] if len(phones) == 1 else None,
     )
 
 
@@ -162,16 +210,38 @@ def _filters(customers: pd.DataFrame, roles: dict[str, str]) -> tuple[ColumnFilt
     return tuple(chosen)
 
 
-def _consent_choice(customers: pd.DataFrame, roles: dict[str, str]) -> tuple[str | None, bool]:
-    detected = [c for c, r in roles.items() if r == "consent" and c in customers.columns]
-    others = [str(c) for c in customers.columns if c not in detected and c not in ("segment", "segment_name")]
-    options = [*detected, NONE, *others] if detected else [NONE, *others]
+class ConsentChoice(NamedTuple):
+    column: str | None
+    polarity: str | None
+    confirmed: bool
+    waived: bool
+
+
+def _mark_polarity_confirmed(column: str) -> None:
+    st.session_state[f"campaigns:polarity_confirmed:{column}"] = True
+
+
+def _consent_choice(customers: pd.DataFrame, data_token: str) -> ConsentChoice:
+    """The consent column and what its "yes" means, both shown and chosen by the user."""
+    candidates = {c.column: c for c in _consent_candidates(customers, data_token)}
+    others = [
+        str(c) for c in customers.columns if c not in candidates and c not in ("segment", "segment_name")
+    ]
+    options = [NONE, *candidates, *others]
+    # Preselected only when exactly one column is clearly a consent column; its meaning is shown below.
+    default = default_consent_column(tuple(candidates.values()))
+    index = options.index(default) if default is not None else 0
     column = st.selectbox(
         "Consent column",
         options,
+        index=index,
         key="campaigns:consent_col",
-        help="Only customers whose value means yes (yes, y, true, 1, opt-in, subscribed) are listed; "
-        "no, opt-out, unsubscribed and empty cells mean no. Other values are reported, never guessed.",
+        format_func=lambda c: (
+            f"{c} — {candidates[c].description.split(': ', 1)[1]}" if c in candidates else c
+        ),
+        help="Values are read in many languages (yes/no, ja/nein, oui/non, sí/no, はい/いいえ, 1/0, "
+        "true/false, "
+        "opt-in/opt-out). Empty cells and values that are neither are never contacted.",
     )
     waived = st.checkbox("I have consent another way: do not check consent", key="campaigns:waive")
     if waived:
@@ -179,25 +249,63 @@ def _consent_choice(customers: pd.DataFrame, roles: dict[str, str]) -> tuple[str
             "The consent check is **waived**: the list may include people who did not agree to marketing. "
             "This is recorded in the manifest."
         )
-        return None, True
-    return (None if column == NONE else column), False
+        return ConsentChoice(None, None, False, True)
+    if column == NONE:
+        return ConsentChoice(None, None, False, False)
+    candidate = candidates.get(column)
+    certain = candidate is not None and candidate.certain
+    polarities = list(POLARITY_LABELS)
+    polarity = st.radio(
+        f"What does “yes” in **{column}** mean?",
+        polarities,
+        index=polarities.index(candidate.polarity.value) if candidate is not None and certain else None,
+        format_func=POLARITY_LABELS.get,
+        key=f"campaigns:polarity:{column}",
+        on_change=_mark_polarity_confirmed,
+        args=(column,),
+    )
+    if candidate is not None and certain:
+        st.caption(f"Read from the column's name: {candidate.description}. Change it if that is wrong.")
+    else:
+        evidence = candidate.description if candidate is not None else f"{column!r} is not named like consent"
+        st.caption(f"The name does not say which way round it is ({evidence}): please choose.")
+    confirmed = bool(st.session_state.get(f"campaigns:polarity_confirmed:{column}")) or not certain
+    return ConsentChoice(column, polarity, confirmed and polarity is not None, False)
 
 
-def _suppression() -> tuple[str, ...]:
+def _suppression() -> tuple[SuppressionList, ...] | None:
+    """The uploaded suppression list read by the column the user chose; None while no column is chosen."""
     uploaded = st.file_uploader(
         "Suppression list (emails or customer ids never to contact)",
-        type=UPLOAD_TYPES,
+        type=[*UPLOAD_TYPES, "txt"],
         key="campaigns:suppression",
-        help="Matched after trimming spaces and ignoring upper/lower case.",
+        help="A table, a list without a header, or one line of emails separated by ; or , all work. "
+        "Matched against the customer id and the email, ignoring spaces, case, 1000.0 vs 1000, "
+        "'Name <email>' and 'mailto:'.",
     )
     if uploaded is None:
         return ()
-    read = read_upload(uploaded)
-    if read is None:
-        return ()
-    entries = suppression_entries(read[0].frame)
-    st.caption(f"{len(entries):,} distinct emails/ids on the suppression list.")
-    return entries
+    name = str(uploaded.name)
+    try:
+        table, columns, default = _suppression_table(uploaded.getvalue(), name)
+    except SegmentationError as exc:
+        st.error(f"**{name}** could not be used: {exc}")
+        return None
+    evidence = {c.column: c.evidence for c in columns}
+    names = [c.column for c in columns]
+    column = st.selectbox(
+        f"Column of **{name}** holding the people to suppress",
+        names,
+        index=names.index(default) if default in names else None,
+        format_func=lambda c: f"{c} — {evidence[c]}",
+        key=f"campaigns:suppression_col:{name}",
+        placeholder="Choose the column with the emails or ids",
+    )
+    if column is None:
+        return None
+    suppression = _suppression_list(table, f"{name}:{uploaded.file_id}", column, name)
+    st.caption(f"{len(suppression.entries):,} distinct emails/ids in column **{column}** of {name}.")
+    return (suppression,)
 
 
 def _field_choice(
@@ -222,9 +330,19 @@ def _downloads(audience: Audience, data: _state.ActiveData, spec_key: str) -> No
         created = (spec_key, dt.datetime.now(dt.UTC).replace(microsecond=0))
         st.session_state["campaigns:created"] = created
     created_at: dt.datetime = created[1]
-    label = st.radio("File format", list(FORMATS), key="campaigns:format", horizontal=True)
-    extension, mime = FORMATS[label]
-    file_name = campaign_file_name(audience.spec.name, created_at, extension)
+    label = st.radio("File", list(FORMATS), key="campaigns:format")
+    extension = FORMATS[label]
+    slug = campaign_slug(audience.spec.name)
+    send_bytes, control_bytes, n_send, n_control = _send_files(audience, spec_key, label == SEND_EXCEL_CSV)
+    send_name, control_name = f"{slug}_send.csv", f"{slug}_control.csv"
+    files = {
+        "send": file_entry(send_name, send_bytes, n_send),
+        "control": file_entry(control_name, control_bytes, n_control),
+    }
+    file_name = {
+        SEND_CSV: send_name, SEND_EXCEL_CSV: send_name, SEND_ZIP: f"{slug}.zip",
+        FULL_XLSX: f"{slug}_full.xlsx", FULL_CSV: f"{slug}_full.csv",
+    }[label]  # fmt: skip
     manifest = build_manifest(
         audience,
         source_sha256=data.source_bytes_sha256 or data.token,
@@ -232,21 +350,32 @@ def _downloads(audience: Audience, data: _state.ActiveData, spec_key: str) -> No
         source_name=data.source_name,
         file_name=file_name,
         file_format=extension,
+        files=files if label != FULL_XLSX and label != FULL_CSV else None,
     )
-    payload = _file_bytes(audience, spec_key, label, manifest_bytes(manifest))
+    if label in (SEND_CSV, SEND_EXCEL_CSV):
+        payload = send_bytes
+    else:
+        payload = _file_bytes(audience, spec_key, label, manifest_bytes(manifest))
     manifest["file"]["sha256"] = hashlib.sha256(payload).hexdigest()
-    left, right = st.columns(2)
+    left, middle, right = st.columns(3)
     left.download_button(
-        f"Download {file_name}", payload, file_name=file_name, mime=mime, type="primary", on_click="ignore",
-        key="campaigns:download",
+        f"Download {file_name}", payload, file_name=file_name, mime=MIMES[extension], type="primary",
+        on_click="ignore", key="campaigns:download",
     )  # fmt: skip
+    if label in (SEND_CSV, SEND_EXCEL_CSV):
+        middle.download_button(
+            f"Download {control_name} (do not contact)", control_bytes, file_name=control_name,
+            mime="text/csv", on_click="ignore", key="campaigns:download_control",
+        )  # fmt: skip
     right.download_button(
         "Download its manifest (JSON)", manifest_bytes(manifest), file_name=f"{file_name}.manifest.json",
         mime="application/json", on_click="ignore", key="campaigns:download_manifest",
     )  # fmt: skip
     st.caption(
-        "The manifest records the source file's fingerprint, every rule, the seed and the counts: "
-        "keep it with the list so the campaign can be rebuilt and measured."
+        f"The send list holds the {n_send:,} people to contact, contact columns first; the {n_control:,} "
+        "people of the control group are in their own file: do not contact them, keep the file to measure "
+        "the campaign. The manifest records the source file's fingerprint, every rule, the seed and the "
+        "counts."
     )
     _state.put(
         _state.CAMPAIGN,
@@ -285,7 +414,7 @@ with settings:
         rfm_options = sorted(segmented["rfm_segment"].dropna().astype(str).unique())
         rfm_groups = st.multiselect("RFM groups to target (empty = all)", rfm_options, key="campaigns:rfm")
     filters = _filters(data.customers, data.roles)
-    consent_col, waived = _consent_choice(data.customers, data.roles)
+    consent = _consent_choice(data.customers, data.token)
     suppression = _suppression()
     control_share = st.slider(
         "Control group share (kept in the file, not contacted)", 0.0, 0.5, 0.1, 0.01, key="campaigns:control",
@@ -307,17 +436,25 @@ with settings:
 with preview:
     if filters is None:
         st.stop()
-    if consent_col is None and not waived:
+    if consent.column is None and not consent.waived:
         st.error("Choose the consent column, or tick the box to waive the consent check.")
+        st.stop()
+    if consent.column is not None and consent.polarity is None:
+        st.error(f"Say what “yes” in **{consent.column}** means before the list is built.")
+        st.stop()
+    if suppression is None:
+        st.error("Choose the column of the suppression list that holds the emails or ids.")
         st.stop()
     spec = CampaignSpec(
         name=campaign_name,
         segments=tuple(segments),
         rfm_groups=tuple(rfm_groups),
         filters=filters,
-        consent_col=consent_col,
-        consent_waived=waived,
-        suppression=suppression,
+        consent_col=consent.column,
+        consent_waived=consent.waived,
+        consent_polarity=consent.polarity,
+        consent_confirmed=consent.confirmed,
+        suppression_lists=suppression,
         control_share=float(control_share),
         seed=_state.seed(),
         columns=fields,
@@ -340,6 +477,10 @@ with preview:
     b.metric("To contact", f"{audience.n_treatment:,}")
     c.metric("Control group", f"{audience.n_control:,}")
     d.metric("Removed", f"{audience.n_input - listed:,}")
+    if audience.consent is not None:
+        st.info(f"Consent rule: {audience.consent.description}.")
+    for warning in audience.warnings:
+        st.warning(warning)
     for note in audience.notes:
         st.info(note)
     st.dataframe(

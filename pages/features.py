@@ -17,6 +17,7 @@ from pages import _state
 from pages._shell import link_to, personas_for, require_data, require_router
 from pages._upload import UPLOAD_TYPES, read_upload
 from segmentation._errors import SegmentationError, SegmentationWarning
+from segmentation.campaigns import safe_table_bytes
 from segmentation.clustering import ALGORITHM_LABELS, MAX_K, SegmentationResult, fit_segments
 from segmentation.model_io import (
     NO_DATA_NAME,
@@ -538,7 +539,7 @@ if upload is not None:
             st.dataframe(scored.head(200), hide_index=True, width="stretch")
             st.download_button(
                 "Download scored customers (CSV)",
-                scored.to_csv(index=False),
+                safe_table_bytes(scored),
                 file_name="scored-customers.csv",
                 mime="text/csv",
             )

@@ -11,7 +11,7 @@ from pages import _state
 from pages._shell import link_to, require_router
 from pages._upload import UPLOAD_TYPES, read_upload
 from segmentation._errors import SegmentationError
-from segmentation.lift import LiftReport, measure_lift, simulate_results, summarise_lift
+from segmentation.lift import LiftReport, combine_split_lists, measure_lift, simulate_results, summarise_lift
 
 require_router()
 
@@ -43,6 +43,11 @@ def _lift(
         revenue_col=revenue_col,
         missing=missing,
     )
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _combined(_send: pd.DataFrame, _control: pd.DataFrame, key: str) -> pd.DataFrame:
+    return combine_split_lists(_send, _control)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -139,15 +144,38 @@ def _exported_list() -> tuple[pd.DataFrame, str, str] | None:
             campaign["customer_col"],
             f"session:{manifest['created_at']}:{manifest['campaign']}",
         )
-    uploaded = st.file_uploader("Exported list (CSV or XLSX)", type=UPLOAD_TYPES, key="results:export")
+    uploaded = st.file_uploader(
+        "Exported list (CSV or XLSX): the full list, or the send list",
+        type=UPLOAD_TYPES,
+        key="results:export",
+    )
     if uploaded is None:
-        st.info("Upload the list you downloaded from the Campaigns page (it has a **group** column).")
+        st.info(
+            "Upload the list you downloaded from the Campaigns page: the full list (it has a **group** "
+            "column), "
+            "or the send list together with its control-group file."
+        )
         return None
     read = read_upload(uploaded)
     if read is None:
         return None
-    frame = read[0].frame
-    return frame, str(frame.columns[0]), f"upload:{read[1]}"
+    frame, key = read[0].frame, f"upload:{read[1]}"
+    control_upload = st.file_uploader(
+        "Control-group file (only when you uploaded a send list)", type=UPLOAD_TYPES, key="results:control"
+    )
+    if control_upload is not None:
+        control = read_upload(control_upload)
+        if control is None:
+            return None
+        try:
+            frame = _combined(frame, control[0].frame, f"{key}|{control[1]}")
+        except SegmentationError as exc:
+            st.error(str(exc))
+            return None
+        key = f"{key}|{control[1]}"
+    columns = [str(c) for c in frame.columns if c != "group"]
+    id_col = st.selectbox("Customer id (or email) column of the list", columns, key="results:list_id")
+    return frame, str(id_col), key
 
 
 def _results(export: pd.DataFrame, id_col: str, list_key: str) -> tuple[pd.DataFrame, str] | None:

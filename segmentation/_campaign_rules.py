@@ -16,12 +16,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from segmentation._campaign_consent import ConsentDecision, read_consent_column
 from segmentation._errors import ColumnError, ParameterError
+from segmentation._suppression import SuppressionList, read_suppression, suppression_columns
+from segmentation.keys import clean_text, match_key
 from segmentation.model_io import segment_name_column
+from segmentation.vocabulary import ConsentPolarity
 
 __all__ = [
-    "CONSENT_NO",
-    "CONSENT_YES",
     "DEFAULT_FIELDS",
     "Audience",
     "CampaignSpec",
@@ -29,6 +31,7 @@ __all__ = [
     "ContactColumns",
     "RuleCount",
     "filter_mask",
+    "folded_text",
     "hash_email",
     "isin_text",
     "normalise_keys",
@@ -39,11 +42,6 @@ __all__ = [
     "suppression_entries",
     "with_segments",
 ]
-
-#: Consent values (compared trimmed and lower-cased) that mean the customer may be contacted.
-CONSENT_YES = frozenset({"yes", "y", "true", "1", "1.0", "opt-in", "opt in", "optin", "subscribed"})
-#: Consent values that mean the customer may not be contacted; an empty cell also means no.
-CONSENT_NO = frozenset({"no", "n", "false", "0", "0.0", "opt-out", "opt out", "optout", "unsubscribed", ""})
 
 #: Logical fields a list can carry, in output order; any other entry of ``CampaignSpec.columns``
 #: is taken as the name of an input column to copy through.
@@ -79,11 +77,12 @@ class ColumnFilter:
 
 @dataclass(frozen=True)
 class ContactColumns:
-    """Which input columns hold the customer id, the email and the name parts."""
+    """Which input columns hold the customer id, the email, the phone number and the name parts."""
 
     customer_id: str
     email: str | None = None
     name: tuple[str, ...] = ()
+    phone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -103,10 +102,18 @@ class CampaignSpec:
         Extra conditions, all of which must hold.
     consent_col : str or None
         Column holding marketing consent. Required unless ``consent_waived``.
+    consent_polarity : {"opt-in", "opt-out"} or None
+        What "yes" means in ``consent_col`` ("opt-out": yes = do not contact). None reads it from
+        the column's name, which must then be clear (``unsubscribed``, ``newsletter_opt_in``);
+        otherwise :func:`build_audience` refuses to build the list.
+    consent_confirmed : bool
+        The user (or a command-line flag) confirmed ``consent_polarity`` (recorded in the manifest).
     consent_waived : bool
         The user explicitly chose not to check consent (recorded in the manifest).
     suppression : tuple of str
-        Emails or ids never to contact; compared trimmed and lower-cased.
+        Emails or ids never to contact; compared by :func:`segmentation.keys.match_key`.
+    suppression_lists : tuple of SuppressionList
+        Suppression files, each counted separately in the manifest.
     control_share : float
         Share of each segment kept as an uncontacted control group, in [0, 0.9].
     seed : int
@@ -128,6 +135,9 @@ class CampaignSpec:
     consent_col: str | None = None
     consent_waived: bool = False
     suppression: tuple[str, ...] = ()
+    consent_polarity: str | None = None
+    consent_confirmed: bool = False
+    suppression_lists: tuple[SuppressionList, ...] = ()
     control_share: float = 0.1
     seed: int = 0
     columns: tuple[str, ...] = ()
@@ -142,6 +152,17 @@ class RuleCount:
     rule: str
     removed: int
     remaining: int
+
+
+@dataclass(frozen=True)
+class SuppressionMatch:
+    """What one suppression list did: customers of the file it matches, and how many it removed."""
+
+    source: str
+    column: str | None
+    entries: int
+    matched: int
+    removed: int
 
 
 @dataclass(frozen=True)
@@ -165,6 +186,14 @@ class Audience:
     contacts : ContactColumns
     notes : tuple of str
         Plain-language remarks (waived consent, unmatched recommendations ...).
+    consent : ConsentDecision or None
+        How consent was read (None when waived).
+    suppression_matches : tuple of SuppressionMatch
+        What each suppression list matched and removed.
+    warnings : tuple of str
+        Problems worth a look that did not stop the list (a suppression list matching nobody).
+    input_rows : ndarray of shape (n_listed,)
+        Position in the input of each row of ``frame`` (for the send list's input order).
     """
 
     frame: pd.DataFrame
@@ -175,6 +204,10 @@ class Audience:
     contacts: ContactColumns
     unrecognised_consent: dict[str, int] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    consent: ConsentDecision | None = None
+    suppression_matches: tuple[SuppressionMatch, ...] = ()
+    warnings: tuple[str, ...] = ()
+    input_rows: np.ndarray | None = None
 
     @property
     def n_treatment(self) -> int:
@@ -186,8 +219,16 @@ class Audience:
 
 
 def normalise_keys(values: pd.Series) -> pd.Series:
-    """Ids or emails as trimmed, lower-cased text; missing values become ``""``."""
-    return values.astype("str").where(values.notna(), "").str.strip().str.lower()
+    """Ids or emails as compared everywhere: :func:`segmentation.keys.match_key` (missing → ``""``)."""
+    return match_key(values)
+
+
+def folded_text(values: pd.Series) -> pd.Series:
+    """Free text as compared by filters: NFKC, zero-width characters removed, trimmed, case-folded.
+
+    Unlike :func:`normalise_keys` it keeps the whole text (no email extraction, ``1.0`` stays ``1.0``).
+    """
+    return clean_text(values).fillna("").str.casefold()
 
 
 def isin_text(keys: pd.Series, values: Collection[str]) -> np.ndarray:
@@ -208,35 +249,33 @@ def isin_text(keys: pd.Series, values: Collection[str]) -> np.ndarray:
 
 
 def hash_email(emails: pd.Series) -> pd.Series:
-    """SHA-256 hex digest of each trimmed, lower-cased email; empty emails stay empty."""
+    """SHA-256 hex digest of each email as matched (trimmed, lower-cased); empty emails stay empty."""
     keys = normalise_keys(emails)
     hashed = [hashlib.sha256(k.encode("utf-8")).hexdigest() if k else "" for k in keys]
     return pd.Series(hashed, index=emails.index, dtype="str")
 
 
 def parse_consent(values: pd.Series) -> tuple[pd.Series, dict[str, int]]:
-    """Read a consent column explicitly.
+    """Read an opt-in consent column ("yes" = may contact) with the shared vocabulary.
 
     Parameters
     ----------
     values : Series of shape (n_rows,)
-        Text such as yes/no, opt-in/opt-out, 1/0, or a boolean column.
+        Text such as yes/no, ja/nein, はい/いいえ, opt-in/opt-out, 1/0, or a boolean column.
 
     Returns
     -------
     consent : Series of shape (n_rows,)
         Nullable boolean: True = may be contacted, False = said no or empty, NA = unrecognised.
     unrecognised : dict of str to int
-        Each value that is neither in :data:`CONSENT_YES` nor :data:`CONSENT_NO`, with its count.
+        Each value that is neither a yes nor a no word, with its count.
     """
-    if pd.api.types.is_bool_dtype(values):
-        return values.fillna(False).astype("boolean"), {}
-    keys = normalise_keys(values)
-    consent = pd.Series(pd.NA, index=values.index, dtype="boolean")
-    consent[keys.isin(CONSENT_YES)] = True
-    consent[keys.isin(CONSENT_NO)] = False
-    unknown = values[consent.isna()].astype("str").str.strip()
-    return consent, {str(k): int(v) for k, v in unknown.value_counts().sort_index().items()}
+    contact, blank, decision = read_consent_column(
+        values, column=str(values.name), polarity=ConsentPolarity.OPT_IN, confirmed=True
+    )
+    contact = contact.copy()
+    contact[blank] = False
+    return contact.astype("boolean"), dict(decision.unrecognised)
 
 
 _FILTER_PATTERN = re.compile(r"^(?P<column>.+?)\s*(?P<op>>=|<=|!=|==|=|>|<|~)\s*(?P<value>.*)$", re.DOTALL)
@@ -294,34 +333,29 @@ def filter_mask(frame: pd.DataFrame, rule: ColumnFilter) -> pd.Series:
             rule.operator, values < threshold
         )
         return result.fillna(False).astype(bool)
-    text = normalise_keys(column)
+    text = folded_text(column)
     if rule.operator == "contains":
-        return text.str.contains(str(rule.value).strip().lower(), regex=False)
+        return text.str.contains(clean_text(str(rule.value)).casefold(), regex=False)
     wanted = rule.value if isinstance(rule.value, tuple) else (str(rule.value),)
-    is_in = text.isin({str(v).strip().lower() for v in wanted})
+    is_in = text.isin({clean_text(str(v)).casefold() for v in wanted})
     return is_in if rule.operator in ("==", "in") else ~is_in
 
 
 def suppression_entries(table: pd.DataFrame) -> tuple[str, ...]:
-    """The emails/ids of an uploaded suppression list, trimmed, lower-cased, sorted, unique.
+    """The match keys of a suppression table's plausible columns (emails or id-named), sorted, unique.
 
-    Columns whose name mentions ``mail`` or ``id``, or whose values mostly contain ``@``, are
-    read; when none qualifies, the first column is. A header that is itself an email (a plain
-    list without a header row) counts as an entry.
+    When no column is plausible, the first column is read. A header that is itself an email
+    (a list without a header row) counts as an entry. To choose the column explicitly, use
+    :func:`segmentation._suppression.read_suppression`.
     """
     if table.shape[1] == 0:
         return ()
-    chosen = []
-    for column in table.columns:
-        name = str(column).strip().lower()
-        values = normalise_keys(table[column])
-        filled = values[values != ""]
-        looks_like_email = len(filled) > 0 and filled.str.contains("@", regex=False).mean() >= 0.5
-        if "mail" in name or re.search(r"(^|[^a-z])id($|[^a-z])", name) or looks_like_email:
-            chosen.append(column)
-    chosen = chosen or [table.columns[0]]
-    entries = {v for c in chosen for v in normalise_keys(table[c]) if v}
-    entries |= {str(c).strip().lower() for c in chosen if "@" in str(c)}
+    chosen = [c.column for c in suppression_columns(table) if c.plausible] or [str(table.columns[0])]
+    entries: set[str] = set()
+    for column in chosen:
+        entries |= set(read_suppression(table, column=column, source="list").entries)
+    headers = match_key(pd.Series([str(c) for c in chosen if "@" in str(c)], dtype="object"))
+    entries |= set(headers[headers != ""])
     return tuple(sorted(entries))
 
 

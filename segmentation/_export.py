@@ -1,12 +1,8 @@
 """Writing campaign lists: CSV, XLSX and ZIP files that are safe to open, and their manifests.
 
-Formula injection: a spreadsheet program runs a cell that starts with ``=``, ``+``, ``-``, ``@``
-(and, in some programs, a tab or carriage return) as a formula. :func:`escape_formulas` prefixes
-such *text* cells, and header cells, with ``'`` so they are shown as text. Numbers stored as
-numbers are left alone (``-5`` as a number is safe); text that looks like a number, such as
-``"-5"`` or a phone number ``"+44 20 ..."``, is text and gets escaped, because a program that
-reads the CSV cannot tell it from ``-5+cmd|...``. Every export (CSV, XLSX, each CSV in a ZIP,
-the XLSX summary) is escaped.
+Every table goes through :func:`segmentation._safe_tables.safe_table_bytes` (formula injection,
+quoting for any separator). :func:`send_ready` turns a list into what a marketer uploads: the
+people to contact, contact columns first, and the control group in a file of its own.
 
 Reproducibility: list files carry no timestamps (ZIP entries are dated 1980-01-01), so the same
 inputs and seed give byte-identical CSV files; the manifest beside them records when and from
@@ -28,9 +24,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from segmentation._campaign_rules import CONSENT_NO, CONSENT_YES
-from segmentation._errors import ParameterError
-from segmentation._xlsx import write_workbook
+from segmentation._safe_tables import (
+    FORMULA_TRIGGERS,
+    escape_formulas,
+    escape_text,
+    safe_table_bytes,
+    unescape_text,
+)
 
 if TYPE_CHECKING:
     from segmentation._campaign_rules import Audience
@@ -39,86 +39,27 @@ __all__ = [
     "FORMULA_TRIGGERS",
     "build_manifest",
     "campaign_file_name",
+    "campaign_slug",
     "escape_formulas",
     "escape_text",
     "export_csv",
+    "export_send_zip",
     "export_xlsx",
     "export_zip",
+    "file_entry",
     "manifest_bytes",
     "safe_file_stem",
+    "safe_table_bytes",
+    "send_ready",
     "unescape_text",
 ]
 
-#: First characters that make a spreadsheet treat a text cell as a formula.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-_TRIGGER_PATTERN = r"^[=+\-@\t\r]"
-#: Excel's row limit, header included.
-XLSX_MAX_ROWS = 1_048_576
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-# Control characters the XLSX format cannot store (tab, newline and carriage return are allowed).
-_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def escape_text(value: object) -> object:
-    """Return ``value`` with a leading ``'`` when it is text starting with a formula trigger."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
-
-
-def unescape_text(values: pd.Series) -> pd.Series:
-    """Undo :func:`escape_text` on text read back from an exported file (``'=x`` becomes ``=x``)."""
-    text = values.astype("str").where(values.notna(), "")
-    escaped = text.str.startswith("'") & text.str[1:2].isin(FORMULA_TRIGGERS)
-    return text.where(~escaped, text.str[1:])
-
-
-def escape_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` whose text cells and header cells cannot run as spreadsheet formulas.
-
-    Parameters
-    ----------
-    frame : DataFrame of shape (n_rows, n_columns)
-
-    Returns
-    -------
-    DataFrame of shape (n_rows, n_columns)
-        Text cells starting with one of :data:`FORMULA_TRIGGERS` get a ``'`` prefix; numbers,
-        dates and missing values are unchanged.
-    """
-    escaped = {}
-    for position in range(frame.shape[1]):
-        values = frame.iloc[:, position]
-        if pd.api.types.is_string_dtype(values) and values.dtype != object:
-            needs = values.str.contains(_TRIGGER_PATTERN, regex=True, na=False)
-            escaped[position] = values.where(~needs, "'" + values) if needs.any() else values
-        elif values.dtype == object:
-            escaped[position] = values.map(escape_text)
-        else:
-            escaped[position] = values
-    result = pd.DataFrame(escaped)
-    result.columns = [escape_text(str(c)) for c in frame.columns]
-    result.index = frame.index
-    return result
 
 
 def export_csv(frame: pd.DataFrame, *, excel_friendly: bool = False) -> bytes:
-    """The list as UTF-8 CSV bytes, formulas escaped; ``excel_friendly`` adds a byte-order mark.
-
-    Excel only reads a CSV as UTF-8 (names like ``Zoë`` or ``客户``) when it starts with a BOM.
-    """
-    text = escape_formulas(frame).to_csv(index=False, lineterminator="\n")
-    return ("\ufeff" + text if excel_friendly else text).encode("utf-8")
-
-
-def _xlsx_value(value: object) -> object:
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
-        return None
-    if isinstance(value, str):
-        return _XLSX_ILLEGAL.sub("", value)
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
+    """The list as formula-safe UTF-8 CSV bytes (see :func:`safe_table_bytes`)."""
+    return safe_table_bytes(frame, excel_friendly=excel_friendly)
 
 
 def _summary_rows(manifest: dict[str, Any]) -> list[list[object]]:
@@ -126,7 +67,7 @@ def _summary_rows(manifest: dict[str, Any]) -> list[list[object]]:
     consent_text = (
         "WAIVED by the user: consent was not checked"
         if consent["waived"]
-        else f"column {consent['column']!r} must say yes"
+        else str(consent.get("meaning") or f"column {consent['column']!r}")
     )
     rows: list[list[object]] = [
         ["Campaign", manifest["campaign"]],
@@ -152,7 +93,7 @@ def _summary_rows(manifest: dict[str, Any]) -> list[list[object]]:
     ]
     totals = manifest["totals"]
     rows.append(["All", "", totals["treatment"], totals["control"], totals["listed"]])
-    return [[escape_text(v) for v in row] for row in rows]
+    return rows
 
 
 def export_xlsx(frame: pd.DataFrame, *, manifest: dict[str, Any]) -> bytes:
@@ -162,14 +103,9 @@ def export_xlsx(frame: pd.DataFrame, *, manifest: dict[str, Any]) -> bytes:
     :mod:`segmentation._xlsx` because openpyxl's per-cell writing takes minutes for a million rows.
     Raises :class:`ParameterError` when the list has more rows than Excel can hold.
     """
-    if len(frame) + 1 > XLSX_MAX_ROWS:
-        raise ParameterError(
-            f"the list has {len(frame):,} rows, more than the {XLSX_MAX_ROWS - 1:,} Excel can hold; "
-            "export it as CSV or ZIP instead."
-        )
-    escaped = escape_formulas(frame)
-    summary = [[_xlsx_value(v) for v in row] for row in _summary_rows(manifest)]
-    return write_workbook(escaped, [str(c) for c in escaped.columns], summary)
+    return safe_table_bytes(
+        frame, file_format="xlsx", sheet_name="Audience", summary_rows=_summary_rows(manifest)
+    )
 
 
 def safe_file_stem(name: str, *, fallback: str = "campaign", max_length: int = 60) -> str:
@@ -188,6 +124,50 @@ def campaign_file_name(name: str, when: date | datetime, extension: str) -> str:
     """``<campaign>_<YYYY-MM-DD>.<extension>``, e.g. ``Spring-sale_2026-03-01.csv``."""
     day = when.date() if isinstance(when, datetime) else when
     return f"{safe_file_stem(name)}_{day.isoformat()}.{extension.lstrip('.')}"
+
+
+def campaign_slug(name: str) -> str:
+    """The campaign's name for file names, lower case with ``-``: ``Spring Promo`` → ``spring-promo``."""
+    return safe_file_stem(unicodedata.normalize("NFKC", str(name)).casefold().replace(".", "-"))
+
+
+def _natural_rows(frame: pd.DataFrame, id_col: str, input_rows: np.ndarray | None) -> np.ndarray:
+    """Numeric ids in numeric order, other ids in the input's order."""
+    ids = pd.to_numeric(unescape_text(frame[id_col]).str.strip(), errors="coerce")
+    if len(frame) and ids.notna().all():
+        return np.argsort(ids.to_numpy(dtype="float64"), kind="stable")
+    if input_rows is not None and len(input_rows) == len(frame):
+        return np.argsort(input_rows, kind="stable")
+    return np.arange(len(frame))
+
+
+def send_ready(audience: Audience) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The list as a marketer uploads it: (treatment to contact, control group held back).
+
+    Contact columns come first (email or its hash, then phone and name, then the customer id,
+    then the rest); the ``group`` column is left out, since each file is one group. Rows keep
+    the ids' natural order: numeric ids numerically, other ids in the input's order.
+
+    Returns
+    -------
+    send : DataFrame of shape (n_treatment, n_fields - 1)
+    control : DataFrame of shape (n_control, n_fields - 1)
+    """
+    frame = audience.frame
+    contacts = audience.contacts
+    first = [contacts.email, "email_sha256", contacts.phone, *contacts.name, contacts.customer_id]
+    leading = [c for c in dict.fromkeys(first) if c is not None and c in frame.columns]
+    columns = [*leading, *[c for c in frame.columns if c not in leading and c != "group"]]
+    ordered = frame.iloc[_natural_rows(frame, contacts.customer_id, audience.input_rows)]
+    treated = (ordered["group"] == "treatment").to_numpy()
+    send = ordered.loc[treated, columns].reset_index(drop=True)
+    control = ordered.loc[~treated, columns].reset_index(drop=True)
+    return send, control
+
+
+def file_entry(name: str, payload: bytes, rows: int) -> dict[str, Any]:
+    """A manifest entry for one written file: its name, rows and SHA-256."""
+    return {"name": name, "rows": rows, "sha256": hashlib.sha256(payload).hexdigest()}
 
 
 def _zip_entry(name: str) -> zipfile.ZipInfo:
@@ -219,11 +199,55 @@ def export_zip(frame: pd.DataFrame, *, manifest: dict[str, Any], excel_friendly:
     return buffer.getvalue()
 
 
+def export_send_zip(
+    send: pd.DataFrame,
+    control: pd.DataFrame,
+    *,
+    manifest: dict[str, Any],
+    stem: str,
+    excel_friendly: bool = False,
+) -> bytes:
+    """A ZIP with ``<stem>_send.csv`` (to contact), ``<stem>_control.csv`` (held back) and ``manifest.json``.
+
+    The manifest inside records both files' names, rows and SHA-256 under ``files``.
+    """
+    members = {
+        "send": (f"{stem}_send.csv", export_csv(send, excel_friendly=excel_friendly), len(send)),
+        "control": (f"{stem}_control.csv", export_csv(control, excel_friendly=excel_friendly), len(control)),
+    }
+    inside = {**manifest, "files": {k: file_entry(n, p, r) for k, (n, p, r) in members.items()}}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, payload, _ in members.values():
+            archive.writestr(_zip_entry(name), payload)
+        archive.writestr(_zip_entry("manifest.json"), manifest_bytes(inside))
+    return buffer.getvalue()
+
+
 def _package_version() -> str:
     try:
         return metadata.version("segmentation-studio")
     except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
         return "unknown"
+
+
+def _consent_section(audience: Audience) -> dict[str, Any]:
+    spec, decision = audience.spec, audience.consent
+    section: dict[str, Any] = {"column": spec.consent_col, "waived": spec.consent_waived}
+    if decision is None:
+        return section
+    return {
+        **section,
+        "polarity": decision.polarity.value,
+        "meaning": decision.description,
+        "polarity_confirmed": decision.confirmed,
+        "polarity_source": "chosen by the user" if decision.confirmed else "read from the column name",
+        "may_contact_values": list(decision.contact_words),
+        "do_not_contact_values": list(decision.no_contact_words),
+        "blank_excluded": decision.n_blank,
+        "unrecognised_values": dict(decision.unrecognised),
+        "unrecognised_excluded": sum(decision.unrecognised.values()),
+    }
 
 
 def build_manifest(
@@ -235,6 +259,7 @@ def build_manifest(
     file_name: str | None = None,
     file_format: str | None = None,
     list_sha256: str | None = None,
+    files: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Everything needed to rebuild and audit the list, as a JSON-ready dict.
 
@@ -248,9 +273,14 @@ def build_manifest(
         When the export was made (recorded, never written into the list itself).
     source_name, file_name, file_format, list_sha256 : str, optional
         The input's name, the exported file's name, format and SHA-256.
+    files : dict, optional
+        The files written when the list is split, e.g. ``{"send": file_entry(...), "control": ...}``.
     """
     spec = audience.spec
-    suppression_text = "\n".join(sorted(spec.suppression)).encode("utf-8")
+    all_entries = sorted(
+        {e for m in audience.spec.suppression_lists for e in m.entries} | set(spec.suppression)
+    )
+    suppression_text = "\n".join(all_entries).encode("utf-8")
     totals = {
         "input": audience.n_input,
         "listed": len(audience.frame),
@@ -265,17 +295,21 @@ def build_manifest(
         "segments": list(spec.segments),
         "rfm_groups": list(spec.rfm_groups),
         "filters": [{**f.to_dict(), "description": f.describe()} for f in spec.filters],
-        "consent": {
-            "column": spec.consent_col,
-            "waived": spec.consent_waived,
-            "yes_values": sorted(CONSENT_YES),
-            "no_values": [*sorted(CONSENT_NO - {""}), "(empty)"],
-            "unrecognised_values": dict(audience.unrecognised_consent),
-        },
+        "consent": _consent_section(audience),
         "suppression": {
-            "entries": len(spec.suppression),
+            "entries": sum(m.entries for m in audience.suppression_matches),
             "entries_sha256": hashlib.sha256(suppression_text).hexdigest(),
             "removed": next((r.removed for r in audience.rules if r.rule == "on the suppression list"), 0),
+            "lists": [
+                {
+                    "source": m.source,
+                    "column": m.column,
+                    "entries": m.entries,
+                    "matched": m.matched,
+                    "removed": m.removed,
+                }
+                for m in audience.suppression_matches
+            ],
         },
         "seed": spec.seed,
         "control_share": spec.control_share,
@@ -295,6 +329,8 @@ def build_manifest(
         ],
         "totals": totals,
         "notes": list(audience.notes),
+        "warnings": list(audience.warnings),
+        **({"files": files} if files else {}),
         "generator": f"segmentation-studio {_package_version()}",
     }
 

@@ -86,18 +86,38 @@ def _write_sheet(target: IO[bytes], header: Sequence[str], frame: pd.DataFrame) 
     target.write(b"</sheetData></worksheet>")
 
 
-def write_workbook(frame: pd.DataFrame, header: Sequence[str], summary_rows: list[list[object]]) -> bytes:
-    """An XLSX with sheet "Audience" (``header`` + ``frame``) and sheet "Summary" (``summary_rows``).
+def _summary_cell(sheet: Any, value: object) -> object:
+    if not isinstance(value, str):
+        return value
+    from openpyxl.cell import WriteOnlyCell
 
-    Assumes the cells are already escaped against formulas.
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
+
+
+def write_workbook(
+    frame: pd.DataFrame,
+    header: Sequence[str],
+    summary_rows: list[list[object]] | None = None,
+    *,
+    sheet_name: str = "Audience",
+) -> bytes:
+    """An XLSX with sheet ``sheet_name`` (``header`` + ``frame``) and, when ``summary_rows`` is
+    given, sheet "Summary".
+
+    Assumes the cells are already escaped against formulas; every cell is written as a value
+    (inline text, number or boolean), never as a formula.
     """
     from openpyxl import Workbook  # imported here: only XLSX exports pay for it
 
     workbook = Workbook(write_only=True)
-    workbook.create_sheet("Audience")
-    summary = workbook.create_sheet("Summary")
-    for row in summary_rows:
-        summary.append(row)
+    workbook.create_sheet(sheet_name[:31] or "Sheet1")
+    if summary_rows is not None:
+        summary = workbook.create_sheet("Summary")
+        for row in summary_rows:
+            # Summary values are short; a string cell is stored as text even when it starts with "=".
+            summary.append([_summary_cell(summary, v) for v in row])
     skeleton = io.BytesIO()
     workbook.save(skeleton)
     output = io.BytesIO()

@@ -6,13 +6,19 @@ applies its rules in a fixed, reported order:
 1. rows without a customer id are dropped;
 2. only the chosen segments (by persona name) and RFM groups are kept;
 3. each column filter (``country == DE``, ``monetary >= 100`` ...) is applied;
-4. consent: only customers whose consent value means "yes" are kept (see :data:`CONSENT_YES`);
-   values that are neither a known yes nor a known no are reported, never guessed; a customer
-   who explicitly said "no" on any row is removed from every row with the same id or email;
-5. the suppression list (emails or ids, trimmed and lower-cased) removes people;
+4. consent: the consent column is read with its polarity (``unsubscribed``: yes means do *not*
+   contact), taken from the user's choice or from a clear column name and never assumed (see
+   :mod:`segmentation._campaign_consent`); only customers who may be contacted are kept; values
+   that are neither yes nor no (in any language of :mod:`segmentation.vocabulary`) are
+   reported, never guessed; a customer who said "no" on any row is removed from every row with
+   the same id or email;
+5. the suppression lists remove people by id or email;
 6. duplicates by customer id, then by email, are removed (the first row in the file wins).
 
-The remaining customers are sorted by segment and id, and in each segment exactly
+Ids and emails are compared by :func:`segmentation.keys.match_key` in every step (``1000.0`` is
+``1000``, ``Ann <A@x.org>`` is ``a@x.org``, zero-width and full-width characters are folded).
+The remaining customers are sorted by segment and id (numerically when every id is a number),
+and in each segment exactly
 ``round(control_share * n_segment)`` of them (halves round up) are drawn, with a seeded
 permutation, into the control group: they stay in the file with ``group = control`` so the
 campaign can be measured, but must not be contacted. The same inputs and seed give the same
@@ -30,16 +36,25 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from segmentation._campaign_consent import (
+    ConsentCandidate,
+    ConsentDecision,
+    consent_candidates,
+    default_consent_column,
+    describe_consent,
+    read_consent_column,
+    resolve_polarity,
+)
 from segmentation._campaign_rules import (
-    CONSENT_NO,
-    CONSENT_YES,
     DEFAULT_FIELDS,
     Audience,
     CampaignSpec,
     ColumnFilter,
     ContactColumns,
     RuleCount,
+    SuppressionMatch,
     filter_mask,
+    folded_text,
     hash_email,
     isin_text,
     normalise_keys,
@@ -53,40 +68,71 @@ from segmentation._errors import ColumnError, ParameterError
 from segmentation._export import (
     build_manifest,
     campaign_file_name,
+    campaign_slug,
     escape_formulas,
     export_csv,
+    export_send_zip,
     export_xlsx,
     export_zip,
+    file_entry,
     manifest_bytes,
     safe_file_stem,
+    safe_table_bytes,
+    send_ready,
+    unescape_text,
+)
+from segmentation._suppression import (
+    SuppressionColumn,
+    SuppressionList,
+    default_suppression_column,
+    read_suppression,
+    suppression_columns,
+    suppression_table,
 )
 from segmentation.model_io import NOT_SEGMENTED
 
 __all__ = [
-    "CONSENT_NO",
-    "CONSENT_YES",
     "DEFAULT_FIELDS",
     "Audience",
     "CampaignSpec",
     "ColumnFilter",
+    "ConsentCandidate",
+    "ConsentDecision",
     "ContactColumns",
     "RuleCount",
+    "SuppressionColumn",
+    "SuppressionList",
+    "SuppressionMatch",
     "build_audience",
     "build_manifest",
     "campaign_file_name",
+    "campaign_slug",
+    "consent_candidates",
     "control_size",
+    "default_consent_column",
+    "default_suppression_column",
+    "describe_consent",
     "escape_formulas",
     "export_csv",
+    "export_send_zip",
     "export_xlsx",
     "export_zip",
+    "file_entry",
     "hash_email",
     "manifest_bytes",
     "normalise_keys",
     "parse_consent",
     "parse_filter",
     "pivot_recommendations",
+    "read_suppression",
+    "resolve_polarity",
     "safe_file_stem",
+    "safe_table_bytes",
+    "send_ready",
+    "suppression_columns",
     "suppression_entries",
+    "suppression_table",
+    "unescape_text",
     "with_segments",
 ]
 
@@ -115,7 +161,7 @@ class _RuleLog:
 def _validate(customers: pd.DataFrame, spec: CampaignSpec, contacts: ContactColumns) -> None:
     shown = ", ".join(repr(str(c)) for c in list(customers.columns)[:30])
     needed = [contacts.customer_id, "segment", "segment_name"]
-    needed += [c for c in (contacts.email, *contacts.name) if c is not None]
+    needed += [c for c in (contacts.email, contacts.phone, *contacts.name) if c is not None]
     needed += [f.column for f in spec.filters]
     if spec.consent_col is not None:
         needed.append(spec.consent_col)
@@ -133,6 +179,13 @@ def _validate(customers: pd.DataFrame, spec: CampaignSpec, contacts: ContactColu
             f"control share {spec.control_share} is outside 0 to {MAX_CONTROL_SHARE}; "
             "a typical control group is 0.05 to 0.2."
         )
+    if spec.consent_polarity is not None and spec.consent_polarity not in ("opt-in", "opt-out"):
+        raise ParameterError(
+            f"consent polarity {spec.consent_polarity!r} is not understood; use 'opt-in' (yes = may "
+            "contact) or 'opt-out' (yes = do not contact)."
+        )
+    if spec.seed < 0:
+        raise ParameterError(f"seed {spec.seed} is negative; use a whole number of 0 or more.")
     if spec.top_n_items < 1:
         raise ParameterError(f"top_n_items={spec.top_n_items}; include at least 1 recommended item.")
     for rule in spec.filters:
@@ -163,20 +216,71 @@ def _chosen_segments(names: pd.Series, segments: np.ndarray, wanted: tuple[str, 
 
 
 def _consent_rules(
-    log: _RuleLog, consent_values: pd.Series, ids: pd.Series, emails: pd.Series | None
-) -> dict[str, int]:
-    consent, unrecognised = parse_consent(consent_values)
-    log.apply("no marketing consent", consent.fillna(True).to_numpy(dtype=bool))
-    log.apply("consent value not recognised", consent.notna().to_numpy())
+    log: _RuleLog, customers: pd.DataFrame, spec: CampaignSpec, ids: pd.Series, emails: pd.Series | None
+) -> tuple[ConsentDecision, str | None]:
+    """Assumes a validated spec with a consent column."""
+    column = str(spec.consent_col)
+    polarity, note = resolve_polarity(column, spec.consent_polarity)
+    contact, blank, decision = read_consent_column(
+        customers[column], column=column, polarity=polarity, confirmed=spec.consent_confirmed
+    )
+    said_no = (contact == False).fillna(False).to_numpy(dtype=bool)  # noqa: E712 - nullable boolean
+    log.apply("no marketing consent", ~said_no & ~blank)
+    log.apply("consent value not recognised", contact.notna().to_numpy() | blank)
     # Someone who said no on one row must not be reached through a duplicate row that says yes.
-    said_no = (consent == False).fillna(False).to_numpy(dtype=bool)  # noqa: E712 - nullable boolean
     blocked = set(ids[said_no]) | (set(emails[said_no]) if emails is not None else set())
     blocked.discard("")
     allowed = ~isin_text(ids, blocked)
     if emails is not None:
         allowed &= ~isin_text(emails, blocked)
     log.apply("said no to marketing on another row", allowed)
-    return unrecognised
+    return decision, note
+
+
+def _suppression_rules(
+    log: _RuleLog, spec: CampaignSpec, ids: pd.Series, emails: pd.Series | None
+) -> tuple[tuple[SuppressionMatch, ...], list[str]]:
+    lists = list(spec.suppression_lists)
+    if spec.suppression:
+        keys = normalise_keys(pd.Series(list(spec.suppression), dtype="object"))
+        entries = tuple(sorted(set(keys[keys != ""])))
+        lists.insert(0, SuppressionList(source="the suppression entries", column=None, entries=entries))
+    on_any = np.zeros(len(ids), dtype=bool)
+    matches, warnings = [], []
+    for entry_list in lists:
+        on_list = isin_text(ids, entry_list.entries)
+        if emails is not None:
+            on_list |= isin_text(emails, entry_list.entries)
+        matches.append(
+            SuppressionMatch(
+                source=entry_list.source,
+                column=entry_list.column,
+                entries=len(entry_list.entries),
+                matched=int(on_list.sum()),
+                removed=int((on_list & log.keep).sum()),
+            )
+        )
+        if entry_list.entries and not on_list.any():
+            warnings.append(
+                f"the suppression list {entry_list.source} (column {entry_list.column!r}) matches nobody in "
+                "the customer file; check that it holds the same ids or emails."
+                if entry_list.column is not None
+                else f"the suppression list {entry_list.source} matches nobody in the customer file."
+            )
+        on_any |= on_list
+    log.apply("on the suppression list", ~on_any)
+    return tuple(matches), warnings
+
+
+def _list_order(ids: pd.Series, segments: np.ndarray) -> np.ndarray:
+    """Sort by segment, then by id: numerically when every id is a number (999 before 1000), else as text.
+
+    The list then does not depend on the input's row order.
+    """
+    numbers = pd.to_numeric(ids, errors="coerce")
+    if len(ids) and numbers.notna().all():
+        return np.lexsort((ids.to_numpy().astype(str), numbers.to_numpy(dtype="float64"), segments))
+    return np.lexsort((ids.to_numpy().astype(str), segments))
 
 
 def _first_of_each(keys: pd.Series, keep: np.ndarray) -> np.ndarray:
@@ -299,29 +403,28 @@ def build_audience(
     else:  # customers never segmented (no data) only enter a list when chosen by name
         log.apply("not segmented (no data)", segments_all != NOT_SEGMENTED)
     if spec.rfm_groups:
-        rfm = normalise_keys(customers["rfm_segment"])
-        log.apply("not in the chosen RFM groups", rfm.isin({g.strip().lower() for g in spec.rfm_groups}))
+        rfm = folded_text(customers["rfm_segment"])
+        wanted = folded_text(pd.Series(list(spec.rfm_groups), dtype="object"))
+        log.apply("not in the chosen RFM groups", rfm.isin(set(wanted)))
     for rule in spec.filters:
         log.apply(f"filter: {rule.describe()}", filter_mask(customers, rule))
-    unrecognised: dict[str, int] = {}
+    consent: ConsentDecision | None = None
+    consent_note = None
     if spec.consent_col is not None and not spec.consent_waived:
-        unrecognised = _consent_rules(log, customers[spec.consent_col], ids, emails)
-    suppressed = set(spec.suppression)
-    on_list = isin_text(ids, suppressed)
-    if emails is not None:
-        on_list |= isin_text(emails, suppressed)
-    log.apply("on the suppression list", ~on_list)
+        consent, consent_note = _consent_rules(log, customers, spec, ids, emails)
+    unrecognised = dict(consent.unrecognised) if consent is not None else {}
+    suppression_matches, warnings = _suppression_rules(log, spec, ids, emails)
     log.apply("duplicate customer id", _first_of_each(ids, log.keep))
     if emails is not None:
         log.apply("duplicate email", _first_of_each(emails, log.keep))
 
-    # Sort by segment, then id, so the list does not depend on the input's row order.
-    order = np.lexsort((ids.to_numpy()[log.keep].astype(str), segments_all[log.keep]))
-    selected = customers[log.keep].iloc[order]
-    segments = segments_all[log.keep][order]
+    kept_rows = np.flatnonzero(log.keep)
+    order = _list_order(ids.iloc[kept_rows], segments_all[kept_rows])
+    selected = customers.iloc[kept_rows[order]]
+    segments = segments_all[kept_rows][order]
     groups = _draw_groups(segments, spec.control_share, spec.seed)
 
-    notes: list[str] = []
+    notes: list[str] = [consent_note] if consent_note else []
     items = None
     if recommendations is not None:
         customer_col = recommendation_customer_col or (
@@ -350,4 +453,8 @@ def build_audience(
         contacts=contacts,
         unrecognised_consent=unrecognised,
         notes=tuple(notes),
+        consent=consent,
+        suppression_matches=suppression_matches,
+        warnings=tuple(warnings),
+        input_rows=kept_rows[order],
     )

@@ -38,6 +38,7 @@ __all__ = [
     "GroupOutcome",
     "LiftComparison",
     "LiftReport",
+    "combine_split_lists",
     "measure_lift",
     "simulate_results",
     "summarise_lift",
@@ -406,6 +407,43 @@ def measure_lift(
         missing_policy=missing,
         conversion_from_revenue=converted_col is None,
         notes=tuple(notes),
+    )
+
+
+def combine_split_lists(
+    send: pd.DataFrame, control: pd.DataFrame, *, group_col: str = "group"
+) -> pd.DataFrame:
+    """The send list and the control file of a split export as one list with a ``group`` column.
+
+    Parameters
+    ----------
+    send : DataFrame of shape (n_treatment, n_columns)
+        The people who were contacted (``export --split-control``'s OUT, the app's send file).
+    control : DataFrame of shape (n_control, n_columns)
+        The control group held back.
+
+    Returns
+    -------
+    DataFrame of shape (n_treatment + n_control, n_columns + 1)
+    """
+    for frame, what in ((send, "send list"), (control, "control file")):
+        if group_col in frame.columns:
+            groups = set(normalise_keys(frame[group_col])) - {""}
+            expected = "treatment" if what == "send list" else "control"
+            if groups - {expected}:
+                raise ColumnError(
+                    f"the {what} already has a {group_col!r} column with {sorted(groups)!r}; give the "
+                    "full list alone, or the send list with its control file."
+                )
+    missing = [c for c in send.columns if c != group_col and c not in control.columns]
+    if missing:
+        raise ColumnError(
+            f"the control file has no column {missing[0]!r} that the send list has; give the control file "
+            "written with the same list."
+        )
+    return pd.concat(
+        [send.assign(**{group_col: "treatment"}), control.assign(**{group_col: "control"})],
+        ignore_index=True,
     )
 
 

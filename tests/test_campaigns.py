@@ -394,3 +394,14 @@ def test_xlsx_round_trips_awkward_values() -> None:
     ]
     with pytest.raises(ParameterError, match="Excel can hold"):
         export_xlsx(pd.DataFrame({"a": np.zeros(1_048_576)}), manifest=manifest)
+
+
+def test_text_filters_compare_the_whole_text_not_the_email_inside(customers: pd.DataFrame) -> None:
+    # Ids and emails are compared by match_key; free-text filters keep the whole cell.
+    frame = customers.assign(note=["call Ann <a@x.com> please", "-", "x", "x", "x", "x", "x", "ＰＬＥＡＳＥ"])
+    audience = build_audience(
+        frame,
+        _spec(consent_col=None, consent_waived=True, filters=(parse_filter("note~please"),)),
+        contacts=CONTACTS,
+    )
+    assert audience.frame["customer_id"].tolist() == ["C1", "C7"]

@@ -57,7 +57,8 @@ def files(tmp_path: Path) -> dict[str, Path]:
 
 
 def _export(files: dict[str, Path], out: Path, *extra: str) -> int:
-    return main(["export", str(files["seg.csv"]), "-o", str(out), *extra])
+    consent = [] if "--no-consent-check" in extra else ["--consent-col", "marketing_consent"]
+    return main(["export", str(files["seg.csv"]), "-o", str(out), *consent, *extra])
 
 
 def test_export_writes_the_list_and_manifest(
@@ -71,7 +72,7 @@ def test_export_writes_the_list_and_manifest(
     )  # fmt: skip
     assert code == 0
     err = capsys.readouterr().err
-    assert "'marketing_consent' as the consent column" in err
+    assert "Consent: 'marketing_consent': yes means may contact" in err
     listed = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert list(listed.columns) == [
         "customer_id", "email", "first_name", "segment", "segment_name", "suggested_action", "group",

@@ -78,7 +78,8 @@ def test_campaigns_page_builds_the_list_live() -> None:
     assert rules.loc["no marketing consent", "removed"] == 15
     campaign = at.session_state["campaign"]
     assert campaign["manifest"]["consent"]["column"] == "marketing_consent"
-    assert campaign["file_name"].startswith("Campaign_") and campaign["file_name"].endswith(".csv")
+    # The default download is the send-ready list, named after the campaign (was "Campaign_<date>.csv").
+    assert campaign["file_name"] == "campaign_send.csv"
     assert set(campaign["frame"]["suggested_action"]) == {"Thank them", "Welcome", "Win back"}
 
     at.multiselect(key="campaigns:segments").set_value(["Loyal"]).run()
@@ -166,3 +167,24 @@ def test_campaigns_page_adds_recommended_items_and_hashes_emails() -> None:
     assert {"item_1", "item_1_name", "item_2", "item_2_name", "email_sha256"} <= set(frame.columns)
     assert "email" not in frame.columns and "first_name" not in frame.columns
     assert set(frame["item_2_name"]) == {"Mug"}
+
+
+def test_results_page_measures_a_send_list_with_its_control_file() -> None:
+    def csv_bytes(ids: range) -> bytes:
+        frame = pd.DataFrame(
+            {"email": [f"k{i}@example.com" for i in ids], "customer_id": [f"K{i}" for i in ids]}
+        )
+        return frame.to_csv(index=False).encode()
+
+    at = AppTest.from_file(str(PAGES / "results.py"), default_timeout=30).run()
+    at.file_uploader(key="results:export").set_value(
+        ("spring_send.csv", csv_bytes(range(40)), "text/csv")
+    ).run()
+    at.file_uploader(key="results:control").set_value(
+        ("spring_control.csv", csv_bytes(range(40, 60)), "text/csv")
+    ).run()
+    at.selectbox(key="results:list_id").set_value("customer_id").run()
+    at.checkbox(key="results:simulate").check().run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert table.loc[0, "treatment_customers"] == 40 and table.loc[0, "control_customers"] == 20

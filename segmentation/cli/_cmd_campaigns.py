@@ -1,4 +1,4 @@
-"""``segmentation export`` (campaign target list + manifest) and ``segmentation lift`` (campaign results)."""
+"""``segmentation export``: a campaign list (consent, suppression, dedupe, control group) and its manifest."""
 
 from __future__ import annotations
 
@@ -18,34 +18,47 @@ from segmentation.campaigns import (
     Audience,
     CampaignSpec,
     ContactColumns,
+    SuppressionList,
     build_audience,
     build_manifest,
+    campaign_slug,
+    consent_candidates,
+    describe_consent,
     export_csv,
+    export_send_zip,
     export_xlsx,
     export_zip,
+    file_entry,
     manifest_bytes,
     parse_filter,
-    suppression_entries,
+    read_suppression,
+    safe_table_bytes,
+    send_ready,
+    suppression_columns,
+    suppression_table,
 )
-from segmentation.cli._common import print_json, read_input, resolve_column, split_names
-from segmentation.lift import LiftComparison, measure_lift, summarise_lift
-from segmentation.loading import load_table
+from segmentation.cli._common import read_input, resolve_column, split_names
 from segmentation.profiling import Role
+from segmentation.vocabulary import read_consent_name
 
 __all__ = ["register"]
 
 _FORMATS = ("csv", "xlsx", "zip")
+_POLARITIES = ("opt-in", "opt-out")
+MAX_HOLDOUT = 0.9
 _SEGMENT_COLUMNS = frozenset({"segment", "segment_name", "rfm_segment", "group"})
 
 
 def register(subparsers: Any) -> None:
-    """Add the ``export`` and ``lift`` subcommands."""
+    """Add the ``export`` subcommand."""
     export = subparsers.add_parser(
         "export",
         help="write a campaign target list (consent, suppression, dedupe, control group) and its manifest",
         description="Build a campaign list from the output of 'segmentation segment': only customers who "
         "may be contacted, no duplicates, formula-safe cells, and a seeded control group kept in the file "
-        "with group=control. Writes OUT and OUT.manifest.json.",
+        "with group=control (or, with --split-control, written to its own file). Writes OUT and "
+        "OUT.manifest.json. The consent column is never picked for you: name it with --consent-col "
+        "(and say what 'yes' means with --consent-means when its name does not say it).",
     )
     export.add_argument("segmented", metavar="SEGMENTED", help="customer table with segment and segment_name")
     export.add_argument(
@@ -66,12 +79,30 @@ def register(subparsers: Any) -> None:
     )
     consent = export.add_mutually_exclusive_group()
     consent.add_argument(
-        "--consent-col", metavar="C", help="column with marketing consent (yes/no, opt-in ...)"
+        "--consent-col", metavar="C", help="column with marketing consent (yes/no, ja/nein, opt-in ...)"
     )
     consent.add_argument(
         "--no-consent-check", action="store_true", help="do not check consent (recorded in the manifest)"
     )
-    export.add_argument("--suppress", metavar="FILE", help="emails or ids never to contact")
+    export.add_argument(
+        "--consent-means",
+        choices=_POLARITIES,
+        help="what 'yes' means in the consent column: opt-in (may contact) or opt-out (do not contact); "
+        "required when the column's name does not say it",
+    )
+    export.add_argument(
+        "--suppress", metavar="FILE", action="append", default=[], help="emails or ids never to contact "
+        "(a table, a list without a header, or one line separated by ; or ,); repeatable",
+    )  # fmt: skip
+    export.add_argument(
+        "--suppress-col", metavar="NAME", help="column of the suppression file(s) holding the emails or ids"
+    )
+    export.add_argument(
+        "--split-control",
+        action="store_true",
+        help="write the people to contact to OUT (contact columns first) and the control group to "
+        "OUT's name with .control before the extension (list.csv -> list.control.csv)",
+    )
     export.add_argument("--holdout", type=float, default=0.1, help="control share per segment (default 0.1)")
     export.add_argument("--seed", type=int, default=0, help="seed of the control-group draw (default 0)")
     export.add_argument("--name", default="campaign", help="campaign name (default 'campaign')")
@@ -92,30 +123,6 @@ def register(subparsers: Any) -> None:
     export.add_argument("--email-col", help="email column (default: detected)")
     export.add_argument("--name-cols", help="name columns, comma-separated (default: detected)")
     export.set_defaults(handler=run_export)
-
-    lift = subparsers.add_parser(
-        "lift",
-        help="measure a campaign's lift: treatment vs control conversion and revenue",
-        description="Join campaign results (customer id, converted 0/1 and/or revenue) to an exported list "
-        "and compare treatment with control, overall and per segment.",
-    )
-    lift.add_argument(
-        "export", metavar="EXPORT", help="the list written by 'segmentation export' (CSV or XLSX)"
-    )
-    lift.add_argument("results", metavar="RESULTS", help="results per customer")
-    lift.add_argument("--customer-col", help="customer id column of RESULTS (default: the list's id column)")
-    lift.add_argument(
-        "--converted-col", help="0/1 conversion column of RESULTS (default: 'converted' if present)"
-    )
-    lift.add_argument("--revenue-col", help="revenue column of RESULTS (default: 'revenue' if present)")
-    lift.add_argument(
-        "--missing",
-        choices=("not-converted", "exclude"),
-        default="not-converted",
-        help="listed customers absent from RESULTS count as not converted (default) or are left out",
-    )
-    lift.add_argument("--json", action="store_true", help="print the report as JSON")
-    lift.set_defaults(handler=run_lift)
 
 
 def _one_role(roles: dict[str, Role], role: Role, *, file: str, flag: str, required: bool) -> str | None:
@@ -156,25 +163,74 @@ def _contacts(frame: pd.DataFrame, roles: dict[str, Role], args: argparse.Namesp
         names = tuple(
             column for column, role in roles.items() if role == Role.NAME and column not in _SEGMENT_COLUMNS
         )
-    return ContactColumns(customer_id=str(customer_id), email=email, name=names)
+    phones = [column for column, role in roles.items() if role == Role.PHONE]
+    phone = phones[0] if len(phones) == 1 else None
+    return ContactColumns(customer_id=str(customer_id), email=email, name=names, phone=phone)
 
 
-def _consent_column(frame: pd.DataFrame, roles: dict[str, Role], args: argparse.Namespace) -> str | None:
+def _consent_column(frame: pd.DataFrame, args: argparse.Namespace) -> str | None:
+    """The consent column the user named; never picked for them."""
     if args.no_consent_check:
+        if args.consent_means:
+            raise ParameterError("--consent-means goes with --consent-col, not with --no-consent-check.")
         return None
-    if args.consent_col:
-        return resolve_column(frame, args.consent_col, file=args.segmented, flag="--consent-col")
-    found = [column for column, role in roles.items() if role == Role.CONSENT]
-    if len(found) != 1:
-        which = (
-            "no consent column" if not found else f"several consent columns ({', '.join(map(repr, found))})"
-        )
+    if not args.consent_col:
+        candidates = consent_candidates(frame)
+        shown = "; ".join(c.description for c in candidates)
+        found = f"Candidates: {shown}" if candidates else "No column name there says consent"
         raise ParameterError(
-            f"{args.segmented} has {which}; name it with --consent-col, or pass --no-consent-check to export "
-            "without checking consent."
+            f"{args.segmented}: name the consent column with --consent-col (and --consent-means "
+            f"opt-in|opt-out when its name does not say it), or pass --no-consent-check. {found}."
         )
-    sys.stderr.write(f"Using {found[0]!r} as the consent column (only customers who said yes are listed).\n")
-    return found[0]
+    column = resolve_column(frame, args.consent_col, file=args.segmented, flag="--consent-col")
+    reading = read_consent_name(column)
+    if args.consent_means is None and (reading is None or not reading.certain):
+        said = "does not look like a consent column" if reading is None else reading.description
+        raise ParameterError(
+            f"--consent-col {column!r}: its name does not say which way round it is ({said}); add "
+            "--consent-means opt-in (yes = may contact) or --consent-means opt-out (yes = do not contact)."
+        )
+    return column
+
+
+def _suppression_lists(args: argparse.Namespace) -> tuple[SuppressionList, ...]:
+    lists = []
+    for path in args.suppress:
+        name = Path(path).name
+        table = suppression_table(path, name=name)
+        if args.suppress_col:
+            column = resolve_column(table, args.suppress_col, file=path, flag="--suppress-col")
+        else:
+            columns = suppression_columns(table)
+            emails = [c.column for c in columns if c.evidence.startswith("holds emails")]
+            if len(columns) == 1:
+                column = columns[0].column
+            elif len(emails) == 1:
+                column = emails[0]
+            else:
+                shown = ", ".join(c.description for c in columns)
+                raise ColumnError(
+                    f"{path} has several columns that could hold the people to suppress: {shown}; "
+                    "name the right one with --suppress-col."
+                )
+            sys.stderr.write(
+                f"Suppression list {name}: using column {column!r} (choose with --suppress-col).\n"
+            )
+        lists.append(read_suppression(table, column=column, source=name))
+    return tuple(lists)
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    if not 0.0 <= args.holdout <= MAX_HOLDOUT:
+        raise ParameterError(
+            f"--holdout {args.holdout} is outside 0 to {MAX_HOLDOUT}; a typical control share is 0.05 to 0.2."
+        )
+    if args.seed < 0:
+        raise ParameterError(f"--seed {args.seed} is negative; use a whole number of 0 or more.")
+    if args.top_n < 1:
+        raise ParameterError(f"--top-n {args.top_n}: include at least 1 recommended item.")
+    if args.consent_means and not args.consent_col and not args.no_consent_check:
+        raise ParameterError("--consent-means needs --consent-col: name the column it describes.")
 
 
 def _actions(path: str | None) -> dict[int, str] | None:
@@ -205,27 +261,47 @@ def _report_audience(audience: Audience, output: str) -> None:
             sys.stderr.write(f"  removed {rule.removed:,}: {rule.rule}\n")
     for note in audience.notes:
         sys.stderr.write(f"note: {note}\n")
+    for warning in audience.warnings:
+        sys.stderr.write(f"warning: {warning}\n")
     sys.stderr.write(
         f"Wrote {output}: {len(audience.frame):,} of {audience.n_input:,} customers "
         f"({audience.n_treatment:,} to contact, {audience.n_control:,} in the control group).\n"
     )
 
 
+def control_path(output: str) -> Path:
+    """Where ``--split-control`` writes the control group: ``list.csv`` → ``list.control.csv``."""
+    path = Path(output)
+    return path.with_name(f"{path.stem}.control{path.suffix}")
+
+
+def _payload(frame: pd.DataFrame, file_format: str, manifest: dict[str, Any], excel_friendly: bool) -> bytes:
+    if file_format == "xlsx":
+        return export_xlsx(frame, manifest=manifest)
+    if file_format == "zip":
+        return export_zip(frame, manifest=manifest, excel_friendly=excel_friendly)
+    return export_csv(frame, excel_friendly=excel_friendly)
+
+
 def run_export(args: argparse.Namespace) -> int:
-    """Build the list, write OUT and OUT.manifest.json."""
+    """Build the list, write OUT (and its control file with --split-control) and OUT.manifest.json."""
+    _check_options(args)
     output = Path(args.output)
     if not output.parent.exists():
         raise SegmentationError(f"cannot write {args.output}: the folder {output.parent} does not exist.")
     table = read_input(args.segmented)
     frame, roles = table.raw, table.roles
+    consent_col = _consent_column(frame, args)
     spec = CampaignSpec(
         name=args.name,
         segments=tuple(split_names(args.segments)) if args.segments else (),
         rfm_groups=tuple(split_names(args.rfm_groups)) if args.rfm_groups else (),
         filters=tuple(parse_filter(f) for f in args.filter),
-        consent_col=_consent_column(frame, roles, args),
+        consent_col=consent_col,
         consent_waived=bool(args.no_consent_check),
-        suppression=suppression_entries(read_input(args.suppress).raw) if args.suppress else (),
+        consent_polarity=args.consent_means,
+        consent_confirmed=args.consent_means is not None,
+        suppression_lists=_suppression_lists(args),
         control_share=args.holdout,
         seed=args.seed,
         columns=tuple(split_names(args.columns)) if args.columns else (),
@@ -245,6 +321,11 @@ def run_export(args: argparse.Namespace) -> int:
         recommendation_customer_col=_recs_customer_col(recommendations, contacts.customer_id, args.recs),
         actions=_actions(args.personas),
     )
+    if audience.consent is not None:
+        how = "as you said" if audience.consent.confirmed else "from its name; override with --consent-means"
+        sys.stderr.write(
+            f"Consent: {describe_consent(audience.consent.column, audience.consent.polarity)} ({how}).\n"
+        )
     file_format = _output_format(args)
     manifest = build_manifest(
         audience,
@@ -254,17 +335,51 @@ def run_export(args: argparse.Namespace) -> int:
         file_name=output.name,
         file_format=file_format,
     )
-    if file_format == "xlsx":
-        payload = export_xlsx(audience.frame, manifest=manifest)
-    elif file_format == "zip":
-        payload = export_zip(audience.frame, manifest=manifest, excel_friendly=args.excel_friendly)
+    if args.split_control:
+        _write_split(audience, manifest, args, file_format)
     else:
-        payload = export_csv(audience.frame, excel_friendly=args.excel_friendly)
-    manifest["file"]["sha256"] = hashlib.sha256(payload).hexdigest()
-    output.write_bytes(payload)
+        payload = _payload(audience.frame, file_format, manifest, args.excel_friendly)
+        manifest["file"]["sha256"] = hashlib.sha256(payload).hexdigest()
+        output.write_bytes(payload)
     Path(f"{args.output}.manifest.json").write_bytes(manifest_bytes(manifest))
     _report_audience(audience, args.output)
     return 0
+
+
+def _write_split(
+    audience: Audience, manifest: dict[str, Any], args: argparse.Namespace, file_format: str
+) -> None:
+    """Treatment to OUT, control beside it (a ZIP holds both); records both files in ``manifest``."""
+    send, control = send_ready(audience)
+    output = Path(args.output)
+    if file_format == "zip":
+        payload = export_send_zip(
+            send,
+            control,
+            manifest=manifest,
+            stem=campaign_slug(args.name),
+            excel_friendly=args.excel_friendly,
+        )
+        output.write_bytes(payload)
+        manifest["file"]["sha256"] = hashlib.sha256(payload).hexdigest()
+        manifest["files"] = {"zip": file_entry(output.name, payload, len(send) + len(control))}
+        return
+    kind = "xlsx" if file_format == "xlsx" else "csv"
+    send_bytes = safe_table_bytes(
+        send, file_format=kind, excel_friendly=args.excel_friendly, sheet_name="Send"
+    )
+    control_bytes = safe_table_bytes(
+        control, file_format=kind, excel_friendly=args.excel_friendly, sheet_name="Control"
+    )
+    control_file = control_path(args.output)
+    output.write_bytes(send_bytes)
+    control_file.write_bytes(control_bytes)
+    manifest["file"]["sha256"] = hashlib.sha256(send_bytes).hexdigest()
+    manifest["files"] = {
+        "send": file_entry(output.name, send_bytes, len(send)),
+        "control": file_entry(control_file.name, control_bytes, len(control)),
+    }
+    sys.stderr.write(f"Control group ({len(control):,} customers, not to contact): {control_file}\n")
 
 
 def _filter_column(frame: pd.DataFrame, column: str, args: argparse.Namespace) -> str:
@@ -280,82 +395,3 @@ def _recs_customer_col(recommendations: pd.DataFrame | None, id_col: str, file: 
     raise ColumnError(
         f"{file} has no customer column; expected {id_col!r} (as in the customer file) or 'customer'."
     )
-
-
-def _default_column(frame: pd.DataFrame, wanted: str) -> str | None:
-    matches = [c for c in frame.columns if str(c).strip().casefold() == wanted]
-    return str(matches[0]) if matches else None
-
-
-def _percent(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1%}"
-
-
-def _lift_row(comparison: LiftComparison) -> str:
-    lift = comparison.absolute_lift
-    ci = comparison.ci95
-    return (
-        f"{comparison.label[:28]:<28} {comparison.treatment.n:>9,} {_percent(comparison.treatment.rate):>7} "
-        f"{comparison.control.n:>9,} {_percent(comparison.control.rate):>7} "
-        f"{'-' if lift is None else f'{lift * 100:+.2f}':>8} "
-        f"{'-' if ci is None else f'{ci[0] * 100:+.2f}..{ci[1] * 100:+.2f}':>16} "
-        f"{'-' if comparison.p_value is None else f'{comparison.p_value:.3g}':>7}"
-    )
-
-
-def run_lift(args: argparse.Namespace) -> int:
-    """Join results to the list and print the lift table (or JSON)."""
-    export = load_table(Path(args.export)).frame
-    results = load_table(Path(args.results)).frame
-    if export.shape[1] == 0:
-        raise DataLoadError(f"{args.export} has no columns.")
-    list_id = str(export.columns[0])
-    if args.customer_col:
-        results_id = resolve_column(results, args.customer_col, file=args.results, flag="--customer-col")
-    elif list_id in results.columns:
-        results_id = list_id
-    else:
-        raise ColumnError(
-            f"{args.results} has no {list_id!r} column (the list's id column); name its id column with "
-            "--customer-col."
-        )
-    converted = (
-        resolve_column(results, args.converted_col, file=args.results, flag="--converted-col")
-        if args.converted_col
-        else _default_column(results, "converted")
-    )
-    revenue = (
-        resolve_column(results, args.revenue_col, file=args.results, flag="--revenue-col")
-        if args.revenue_col
-        else _default_column(results, "revenue")
-    )
-    if converted is None and revenue is None:
-        raise ParameterError(
-            f"{args.results} has no 'converted' or 'revenue' column; "
-            "name them with --converted-col / --revenue-col."
-        )
-    report = measure_lift(
-        export,
-        results,
-        customer_col=list_id,
-        results_customer_col=results_id,
-        converted_col=converted,
-        revenue_col=revenue,
-        missing=args.missing.replace("-", "_"),
-    )
-    if args.json:
-        print_json(report.to_dict())
-    else:
-        print(
-            f"{'':<28} {'treated':>9} {'rate':>7} {'control':>9} {'rate':>7} "
-            f"{'lift pt':>8} {'95% CI (pt)':>16} {'p':>7}"
-        )
-        for comparison in (report.overall, *report.segments):
-            print(_lift_row(comparison))
-        print()
-        print(summarise_lift(report.overall))
-    for warning in (*report.overall.warnings, *(w for s in report.segments for w in s.warnings)):
-        sys.stderr.write(f"warning: {warning}\n")
-    for note in report.notes:
-        sys.stderr.write(f"note: {note}\n")
-    return 0

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from segmentation._errors import ColumnError, SegmentationError
+from segmentation._safe_tables import safe_table_bytes
 from segmentation.loading import LoadedTable, load_table
 from segmentation.profiling import Role, coerce_table, infer_roles
 
@@ -87,18 +88,18 @@ def split_names(text: str) -> list[str]:
 
 
 def write_table(frame: pd.DataFrame, path: str) -> None:
-    """Write ``frame`` as CSV (UTF-8), or XLSX / Parquet when the file name says so."""
+    """Write ``frame`` as formula-safe CSV (UTF-8) or XLSX, or as Parquet, by the file name's suffix."""
     target = Path(path)
     if target.parent and not target.parent.exists():
         raise SegmentationError(f"cannot write {path}: the folder {target.parent} does not exist.")
     suffix = target.suffix.lower()
-    if suffix == ".xlsx":
-        frame.to_excel(target, index=False)
-    elif suffix == ".parquet":
+    if suffix == ".parquet":
         frame.to_parquet(target, index=False)
-    else:
-        # 10 significant digits: sums such as 3336.759999999997 are written as 3336.76.
-        frame.to_csv(target, index=False, encoding="utf-8", float_format="%.10g")
+        return
+    # 10 significant digits: sums such as 3336.759999999997 are written as 3336.76.
+    target.write_bytes(
+        safe_table_bytes(frame, file_format="xlsx" if suffix == ".xlsx" else "csv", float_format="%.10g")
+    )
 
 
 def print_json(payload: Any) -> None:
