@@ -388,12 +388,35 @@ def _xlsx_frame(
     return frame, detection
 
 
+def _unpacked_nbytes(batch: Any) -> int:
+    """Bytes of ``batch`` once dictionary-encoded text columns are unpacked to one string per row."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    total = 0
+    for column in batch.columns:
+        if pa.types.is_dictionary(column.type):
+            lengths = pc.binary_length(column.dictionary).fill_null(0)
+            total += int(pc.sum(pc.take(lengths, column.indices)).as_py() or 0) + 8 * len(column)
+        else:
+            total += column.nbytes
+    return total
+
+
 def _parquet_table(content: Content, *, display: str, limits: _Limits) -> pd.DataFrame:
-    """Read a Parquet file in batches after checking its footer; refuses files over the limits."""
+    """Read a Parquet file in batches after checking its footer; refuses files over the limits.
+
+    Text columns are read dictionary-encoded (as written), so a few distinct values repeated over
+    millions of rows stay small while their unpacked size is counted batch by batch.
+    """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    parquet = pq.ParquetFile(content.readable())
+    schema = pq.read_schema(content.readable())
+    text_columns = [
+        f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
+    ]
+    parquet = pq.ParquetFile(content.readable(), read_dictionary=text_columns)
     metadata = parquet.metadata
     n_rows, n_columns = metadata.num_rows, metadata.num_columns
     if n_rows * n_columns > limits.max_cells:
@@ -403,10 +426,6 @@ def _parquet_table(content: Content, *, display: str, limits: _Limits) -> pd.Dat
             "example by date range) and load the parts you need."
         )
     declared = sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
-    batches = parquet.iter_batches(batch_size=_PARQUET_BATCH_ROWS)
-    first = next(batches, None)
-    if first is None or n_rows == 0:
-        return pd.DataFrame()
 
     def over_budget(n_bytes: float) -> DataLoadError:
         return DataLoadError(
@@ -415,17 +434,24 @@ def _parquet_table(content: Content, *, display: str, limits: _Limits) -> pd.Dat
             "the parts you need."
         )
 
-    # repeated or dictionary-encoded values unpack far beyond the footer's sizes: measure a real batch
-    per_row = first.nbytes / max(first.num_rows, 1)
-    estimate = _PARQUET_MEMORY_FACTOR * max(declared, per_row * n_rows)
+    if _PARQUET_MEMORY_FACTOR * declared > limits.max_memory:
+        raise over_budget(_PARQUET_MEMORY_FACTOR * declared)
+    batches = parquet.iter_batches(batch_size=_PARQUET_BATCH_ROWS)
+    first = next(batches, None)
+    if first is None or n_rows == 0:
+        return pd.DataFrame()
+    # repeated values unpack far beyond the footer's sizes: measure a real batch, then keep counting
+    running = _unpacked_nbytes(first)
+    estimate = _PARQUET_MEMORY_FACTOR * max(declared, running / max(first.num_rows, 1) * n_rows)
     if estimate > limits.max_memory:
         raise over_budget(estimate)
     with MATERIALISE_GATE.reserve(int(estimate), name=display):
-        read, running = [first], first.nbytes
+        read, n_read = [first], first.num_rows
         for batch in batches:
-            running += batch.nbytes
+            running += _unpacked_nbytes(batch)
+            n_read += batch.num_rows
             if _PARQUET_MEMORY_FACTOR * running > limits.max_memory:
-                raise over_budget(_PARQUET_MEMORY_FACTOR * running * n_rows / (len(read) * _PARQUET_BATCH_ROWS))
+                raise over_budget(_PARQUET_MEMORY_FACTOR * running / n_read * n_rows)
             read.append(batch)
         table = pa.Table.from_batches(read, schema=parquet.schema_arrow)
         del read
