@@ -8,8 +8,8 @@ table, when all of these hold:
 * its other cells hold numbers or nothing (at most one other text cell, or a quarter of the columns);
 * and either its numbers add up: in at least half of its numeric cells (and at least one) the value
   equals the sum of the rows above it (since the previous summary row, or since the top), over at
-  least two rows; or the label stands in the first column and the row ends its block (it is the
-  last row, or a blank row or another summary row follows).
+  least two rows; or the label stands in the first column, the row holds no other text and it ends
+  its block (it is the last row, or a blank row follows).
 
 So a customer called "Total" with an e-mail address and a city is never dropped, and neither is a
 "Total" row in the middle of the data whose numbers do not add up. Only rows whose first cell is a
@@ -161,12 +161,10 @@ def find_summary_rows(
             if _adds_up(numbers[row], since_previous) or _adds_up(numbers[row], from_top):
                 matched.append(str(frame.columns[column]))
         adds_up = bool(matched) and 2 * len(matched) >= len(checks)
-        block_end = (
-            row == n_rows - 1 or line_numbers[row + 1] > line_numbers[row] + 1 or row + 1 in candidate_rows
-        )
+        block_end = row == n_rows - 1 or line_numbers[row + 1] > line_numbers[row] + 1
         if adds_up:
             kept.append((row, str(cells.iloc[label_column]), f"{', '.join(matched[:3])} add up"))
-        elif label_column == 0 and block_end:
+        elif label_column == 0 and block_end and other_text == 0:
             kept.append((row, str(cells.iloc[label_column]), "the last row of its block, labelled in the first column"))
         previous = row
     if not kept:
