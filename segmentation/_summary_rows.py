@@ -165,7 +165,13 @@ def find_summary_rows(
         if adds_up:
             kept.append((row, str(cells.iloc[label_column]), f"{', '.join(matched[:3])} add up"))
         elif label_column == 0 and block_end and other_text == 0:
-            kept.append((row, str(cells.iloc[label_column]), "the last row of its block, labelled in the first column"))
+            kept.append(
+                (
+                    row,
+                    str(cells.iloc[label_column]),
+                    "the last row of its block, labelled in the first column",
+                )
+            )
         previous = row
     if not kept:
         return SummaryRows((), ())

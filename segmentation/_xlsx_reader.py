@@ -143,7 +143,9 @@ def _declared(head: str) -> tuple[str, int] | None:
         return None
     first_col, first_row, last_col, last_row = found.groups()
     last_col, last_row = last_col or first_col, last_row or first_row
-    n_cells = (_column_number(last_col) - _column_number(first_col) + 1) * (int(last_row) - int(first_row) + 1)
+    n_cells = (_column_number(last_col) - _column_number(first_col) + 1) * (
+        int(last_row) - int(first_row) + 1
+    )
     ref = f"{first_col}{first_row}:{last_col}{last_row}"
     return ref, max(n_cells, 0)
 
@@ -242,7 +244,9 @@ def _attribute_kinds(attributes: np.ndarray, *, date_styles: frozenset[int]) -> 
         type_match, style_match = _TYPE.search(attribute), _STYLE.search(attribute)
         cell_type = type_match.group(1) if type_match else "n"
         style = int(style_match.group(1)) if style_match else 0
-        kind = {"n": NUMBER, "s": TEXT, "str": TEXT, "inlineStr": TEXT, "b": BOOL, "d": TEXT}.get(cell_type, 0)
+        kind = {"n": NUMBER, "s": TEXT, "str": TEXT, "inlineStr": TEXT, "b": BOOL, "d": TEXT}.get(
+            cell_type, 0
+        )
         if kind == NUMBER and style in date_styles:
             kind = DATE
         kinds.append(kind)
@@ -259,7 +263,9 @@ def _parse_chunk(
         return None
     if not matches:
         return 0
-    column_text, row_text, attributes, values, inline = (np.asarray(part, dtype=object) for part in zip(*matches))
+    column_text, row_text, attributes, values, inline = (
+        np.asarray(part, dtype=object) for part in zip(*matches, strict=True)
+    )
     kinds, types = _attribute_kinds(attributes, date_styles=date_styles)
     is_inline = types == "inlineStr"
     kinds[(values == "") & ~is_inline] = 0  # styled empty cells and errors' missing values
@@ -428,7 +434,9 @@ def _read_cells(book: _Book, sheet: str, *, display: str, max_cells: int, max_me
     shared = np.empty(len(book.shared_list), dtype=object)
     shared[:] = [str(value) for value in book.shared_list]
     strings = sum(len(value) for value in shared) + 64 * len(shared)
-    limits = _Limits(display=display, sheet=sheet, max_cells=max_cells, max_memory=max_memory, strings=strings)
+    limits = _Limits(
+        display=display, sheet=sheet, max_cells=max_cells, max_memory=max_memory, strings=strings
+    )
     workbook = book.workbook
     date_styles = frozenset(
         int(style) for style in workbook._date_formats if int(style) not in workbook._timedelta_formats
@@ -484,7 +492,8 @@ def read_workbook(
     n_rows, n_columns = len(np.unique(cells.rows)), len(np.unique(cells.columns))
     if n_rows * n_columns > max_cells:
         raise DataLoadError(
-            f"{display}: the filled cells of the sheet {chosen!r} span {n_rows:,} rows × {n_columns:,} columns, "
+            f"{display}: the filled cells of the sheet {chosen!r} span {n_rows:,} rows × "
+            f"{n_columns:,} columns, "
             f"over the {format_count(max_cells)} cell limit; filter or split it and load the parts you need."
         )
     return WorkbookRead(chosen, sheet_names, cells, tuple(notes))
@@ -540,7 +549,9 @@ def _column_values(cells: SheetCells, positions: np.ndarray, n_rows: int) -> pd.
     if (kinds == BOOL).any():
         cell_values[kinds == BOOL] = cells.numbers[kinds == BOOL].astype(bool).astype(object)
     if (kinds == DATE).any():
-        cell_values[kinds == DATE] = list(pd.to_datetime(_dates(cells.numbers[kinds == DATE], cells.date_origin)))
+        cell_values[kinds == DATE] = list(
+            pd.to_datetime(_dates(cells.numbers[kinds == DATE], cells.date_origin))
+        )
     values[positions] = cell_values
     return pd.Series(values, dtype=object)
 

@@ -413,9 +413,7 @@ def _parquet_table(content: Content, *, display: str, limits: _Limits) -> pd.Dat
     import pyarrow.parquet as pq
 
     schema = pq.read_schema(content.readable())
-    text_columns = [
-        f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
-    ]
+    text_columns = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
     parquet = pq.ParquetFile(content.readable(), read_dictionary=text_columns)
     metadata = parquet.metadata
     n_rows, n_columns = metadata.num_rows, metadata.num_columns

@@ -17,7 +17,8 @@ _SHARED_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationshi
 def sheet_xml(rows: str, *, dimension: str | None = None) -> str:
     """A worksheet part around ``rows`` (the ``<row>`` elements)."""
     declared = f'<dimension ref="{dimension}"/>' if dimension else ""
-    return f'<?xml version="1.0"?><worksheet xmlns="{SHEET_NS}">{declared}<sheetData>{rows}</sheetData></worksheet>'
+    body = f"{declared}<sheetData>{rows}</sheetData>"
+    return f'<?xml version="1.0"?><worksheet xmlns="{SHEET_NS}">{body}</worksheet>'
 
 
 def write_workbook_parts(

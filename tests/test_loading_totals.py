@@ -26,7 +26,9 @@ def test_a_csv_total_row_that_adds_up_is_left_out(tmp_path: Path) -> None:
     ]
 
 
-@pytest.mark.parametrize("label", ["Grand Total:", "SUMME", "Gesamt", "Total général", "合计", "總計", "小计"])
+@pytest.mark.parametrize(
+    "label", ["Grand Total:", "SUMME", "Gesamt", "Total général", "合计", "總計", "小计"]
+)
 def test_total_words_in_many_languages(tmp_path: Path, label: str) -> None:
     loaded = load_table(write(tmp_path, "report.csv", ROWS + f"{label},,15,152.50\n"))
     assert len(loaded.frame) == 5
@@ -57,7 +59,9 @@ def test_a_labelled_last_row_without_numbers_closing_a_block_is_left_out(tmp_pat
     text = "customer_id,segment\nC1,a\nC2,b\n\nTotal,\n"
     loaded = load_table(write(tmp_path, "list.csv", text))
     assert loaded.frame["customer_id"].tolist() == ["C1", "C2"]
-    assert any("Line 5 ('Total')" in note and "last row of its block" in note for note in loaded.detection.notes)
+    assert any(
+        "Line 5 ('Total')" in note and "last row of its block" in note for note in loaded.detection.notes
+    )
 
 
 def test_subtotals_and_grand_total_in_a_workbook(tmp_path: Path) -> None:
