@@ -33,7 +33,7 @@ from segmentation._sniff import (
 from segmentation._source import Content, format_size, open_source
 from segmentation._summary_rows import find_summary_rows
 from segmentation._text_reader import read_text_table, tidy_text
-from segmentation._xlsx_reader import cell_table, read_workbook
+from segmentation._xlsx_reader import cell_table, read_workbook, sorted_unique
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -342,8 +342,8 @@ def _xlsx_frame(
     notes = [*content.notes, *read.notes]
     if not len(cells):
         raise DataLoadError(f"{display}: the sheet {sheet!r} is empty; choose the sheet holding the table.")
-    columns = np.unique(cells.columns)
-    filled_rows = np.unique(cells.rows)
+    columns = sorted_unique(cells.columns)
+    filled_rows = sorted_unique(cells.rows)
     top, top_rows = cell_table(cells, columns=columns, last_row=int(filled_rows[:_HEADER_SEARCH_ROWS][-1]))
     if options.skip_rows is None:
         skip_rows = int(top_rows[_header_row(top)]) - 1
