@@ -544,14 +544,15 @@ def _choose_sheet(chosen: str | int | None, sheet_names: tuple[str, ...], *, dis
 
 
 def _dates(serials: np.ndarray, origin: np.datetime64) -> np.ndarray:
-    """Excel serial days as ``datetime64[ms]``; out-of-range serials become NaT."""
+    """Excel serial days as ``datetime64[us]`` (what openpyxl and pandas give); out of range: NaT."""
     valid = np.isfinite(serials) & (serials >= 0) & (serials < 2_958_466)  # up to the year 9999
     days = np.where(valid, serials, 0.0)
     if origin == np.datetime64("1899-12-30"):
         days = np.where((days > 0) & (days < 60), days + 1, days)  # Excel's 29 Feb 1900 that never was
-    millis = np.round(days * 86_400_000).astype(np.int64)
-    result = origin.astype("datetime64[ms]") + millis.astype("timedelta64[ms]")
-    return np.where(valid, result, np.datetime64("NaT", "ms"))
+    # rounded to the millisecond as openpyxl does: serials hold binary fractions of a day
+    micros = np.round(days * 86_400_000).astype(np.int64) * 1000
+    result = origin.astype("datetime64[us]") + micros.astype("timedelta64[us]")
+    return np.where(valid, result, np.datetime64("NaT", "us"))
 
 
 def _column_values(cells: SheetCells, positions: np.ndarray, n_rows: int) -> pd.Series:
@@ -564,8 +565,10 @@ def _column_values(cells: SheetCells, positions: np.ndarray, n_rows: int) -> pd.
         integral = full and bool(np.all(np.mod(cells.numbers, 1) == 0)) and np.abs(values).max() < 2**53
         return pd.Series(values.astype(np.int64) if integral else values)
     if len(kinds) and (kinds == DATE).all():
-        dates = np.full(n_rows, np.datetime64("NaT", "ms"))
+        dates = np.full(n_rows, np.datetime64("NaT", "us"))
         dates[positions] = _dates(cells.numbers, cells.date_origin)
+        if (cells.numbers < 1).all():  # times of day without a date ("10:30"), as openpyxl reads them
+            return pd.Series(dates).dt.time.astype(object)
         return pd.Series(dates)
     if len(kinds) and full and (kinds == BOOL).all():
         return pd.Series(cells.numbers.astype(bool))

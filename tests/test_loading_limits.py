@@ -244,3 +244,29 @@ def test_the_gate_lets_small_loads_pass_and_queues_big_ones() -> None:
     with gate.reserve(800 * 2**20, name="second.xlsx", timeout=5):
         assert gate.reserved == 800 * 2**20
     assert gate.reserved == 0
+
+
+def test_the_streaming_reader_reads_what_openpyxl_reads(tmp_path: Path) -> None:
+    rng = np.random.default_rng(7)
+    n = 500
+    frame = pd.DataFrame(
+        {
+            "name": rng.choice(["Anna & Co", "<b>Bo</b>", "Zoë", "東京", '"quoted"', "a\nb"], n),
+            "count": rng.integers(-5, 1000, n),
+            "spend": rng.normal(100, 50, n).round(3),
+            "joined": pd.to_datetime("2020-01-01") + pd.to_timedelta(rng.integers(0, 2000, n), unit="h"),
+            "vip": rng.random(n) < 0.3,
+            "score": np.where(rng.random(n) < 0.2, np.nan, rng.random(n)),
+        }
+    )
+    path = tmp_path / "mixed.xlsx"
+    frame.to_excel(path, index=False)
+    loaded = load_table(path).frame
+    expected = pd.read_excel(path, engine="openpyxl")
+    assert list(loaded.columns) == list(expected.columns)
+    assert loaded["name"].tolist() == expected["name"].tolist()
+    assert loaded["count"].tolist() == expected["count"].tolist()
+    np.testing.assert_allclose(loaded["spend"], expected["spend"])
+    assert (loaded["joined"] == expected["joined"]).all()
+    assert loaded["vip"].tolist() == expected["vip"].tolist()
+    np.testing.assert_allclose(loaded["score"], expected["score"])
