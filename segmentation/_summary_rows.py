@@ -70,26 +70,37 @@ def _normalised(labels: pd.Series) -> pd.Series:
     return text.str.replace(r"\s+", " ", regex=True)
 
 
+def _label_hits(cells: pd.Series) -> np.ndarray:
+    """Which of ``cells`` are total words (text cells only)."""
+    if pd.api.types.is_numeric_dtype(cells) or pd.api.types.is_datetime64_any_dtype(cells):
+        return np.zeros(len(cells), dtype=bool)
+    if cells.dtype == object:
+        is_text = np.fromiter((isinstance(v, str) for v in cells), dtype=bool, count=len(cells))
+    else:
+        is_text = cells.notna().to_numpy(dtype=bool)
+    hits = np.zeros(len(cells), dtype=bool)
+    short = is_text.copy()
+    short[is_text] = (cells[is_text].astype("str").str.len() <= _LONGEST_WORD).to_numpy(dtype=bool)
+    if short.any():
+        hits[short] = _normalised(cells[short]).isin(TOTAL_WORDS).to_numpy(dtype=bool)
+    return hits
+
+
 def _candidates(frame: pd.DataFrame) -> list[tuple[int, int]]:
-    """``(row position, column position)`` of rows whose first filled cell is a total word."""
-    if frame.empty:
-        return []
-    filled = frame.notna().to_numpy()
-    has_any = filled.any(axis=1)
-    first_column = filled.argmax(axis=1)
+    """``(row position, column position)`` of rows whose first filled cell is a total word.
+
+    Only the first column is scanned in full; other columns only in the rows empty before them.
+    """
     found: list[tuple[int, int]] = []
-    for column in np.unique(first_column[has_any]):
-        values = frame.iloc[:, int(column)]
-        if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_datetime64_any_dtype(values):
-            continue
-        rows = np.nonzero(has_any & (first_column == column))[0]
-        cells = values.iloc[rows]
-        is_text = cells.map(lambda v: isinstance(v, str)) if cells.dtype == object else cells.notna()
-        rows, cells = rows[is_text.to_numpy(dtype=bool)], cells[is_text.to_numpy(dtype=bool)]
-        short = (cells.astype("str").str.len() <= _LONGEST_WORD).to_numpy(dtype=bool)
-        rows, cells = rows[short], cells[short]
-        hits = _normalised(cells).isin(TOTAL_WORDS).to_numpy(dtype=bool)
-        found += [(int(row), int(column)) for row in rows[hits]]
+    open_rows = np.arange(len(frame))
+    for column in range(frame.shape[1]):
+        if not len(open_rows):
+            break
+        cells = frame.iloc[open_rows, column]
+        filled = cells.notna().to_numpy(dtype=bool)
+        hits = _label_hits(cells[filled])
+        found += [(int(row), column) for row in open_rows[filled][hits]]
+        open_rows = open_rows[~filled]
     return sorted(found)[:_MAX_CANDIDATES]
 
 
@@ -99,7 +110,21 @@ def _numbers(column: pd.Series, decimal: str) -> np.ndarray:
         return np.full(len(column), np.nan)
     if pd.api.types.is_numeric_dtype(column):
         return column.to_numpy(dtype=float, na_value=np.nan)
-    text = column.astype("str").str.replace(_MONEY_SIGNS, "", regex=True)
+    if pd.api.types.is_datetime64_any_dtype(column):
+        return np.full(len(column), np.nan)
+    text = column.astype("str")
+    numbers = np.full(len(column), np.nan)
+    if decimal == ".":  # plain numbers parse directly; only the others need cleaning
+        parsed = pd.to_numeric(text, errors="coerce")
+        numbers = np.array(parsed.to_numpy(dtype=float, na_value=np.nan), dtype=float)  # writable copy
+    unparsed = np.isnan(numbers) & column.notna().to_numpy(dtype=bool)
+    if unparsed.any():
+        numbers[unparsed] = _cleaned_numbers(text[unparsed], decimal)
+    return numbers
+
+
+def _cleaned_numbers(text: pd.Series, decimal: str) -> np.ndarray:
+    text = text.str.replace(_MONEY_SIGNS, "", regex=True)
     if decimal == ",":
         text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
     else:
@@ -114,8 +139,10 @@ def _adds_up(total: float, above: np.ndarray) -> bool:
     if len(values) < 2:
         return False
     expected = float(values.sum())
-    # each shown value and the total may be rounded to the cent
-    tolerance = 0.005 * (len(values) + 1) + 1e-9 * abs(expected)
+    # shown values and the total may be rounded to the cent; by at most half a cent each, but the
+    # allowance is kept tight (a millionth of the magnitudes) so a random value seldom "adds up"
+    magnitude = float(np.abs(values).sum())
+    tolerance = min(0.005 * (len(values) + 1), max(0.01, 1e-6 * magnitude))
     return abs(total - expected) <= tolerance
 
 
