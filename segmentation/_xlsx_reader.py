@@ -174,6 +174,15 @@ class _Limits:
         self.n_cells = 0
         self.declared: tuple[str, int] | None = None
 
+    def expect(self, n_cells: float) -> None:
+        """Refuse when the whole sheet, extrapolated from its start, holds over twice the cell limit."""
+        if n_cells > 2 * self.max_cells:
+            raise DataLoadError(
+                f"{self.display}: the sheet {self.sheet!r} holds about {format_count(int(n_cells))} filled "
+                f"cells (judging by its first rows), over the {format_count(self.max_cells)} cell limit; "
+                "filter or split it (for example by date range) and load the parts you need."
+            )
+
     def add(self, n_cells: int) -> None:
         self.n_cells += n_cells
         if self.n_cells > self.max_cells:
@@ -354,15 +363,19 @@ def _fast_cells(
     parts = _Parts()
     letters: dict[str, int] = {}
     first = True
+    sheet_bytes = archive.getinfo(path).file_size
     for text in _sheet_text(archive, path):
         if first:
             limits.declared = _declared(text[:4096])
             if "<sheetData" not in text and ":sheetData" in text:
                 return None  # prefixed namespaces: let openpyxl read it
-            first = False
         n_cells = _parse_chunk(text, shared=shared, date_styles=date_styles, parts=parts, letters=letters)
         if n_cells is None:
             return None
+        if first:
+            # a sheet far over the limit is refused after its first chunk, not after minutes of reading
+            limits.expect(n_cells * sheet_bytes / max(len(text.encode("utf-8")), 1))
+            first = False
         limits.add(n_cells)
     return parts
 

@@ -19,7 +19,7 @@ from openpyxl import Workbook
 from segmentation._errors import DataLoadError
 from segmentation._limits import MemoryGate
 from segmentation.loading import DEFAULT_MAX_CELLS, DEFAULT_MAX_MEMORY, load_table
-from tests._workbook_xml import shared_strings_xml, sheet_xml, write_workbook_parts
+from tests._workbook_xml import SHEET_NS, shared_strings_xml, sheet_xml, write_workbook_parts
 
 REPO = Path(__file__).resolve().parents[1]
 PEAK_MB = 500
@@ -270,3 +270,22 @@ def test_the_streaming_reader_reads_what_openpyxl_reads(tmp_path: Path) -> None:
     assert (loaded["joined"] == expected["joined"]).all()
     assert loaded["vip"].tolist() == expected["vip"].tolist()
     np.testing.assert_allclose(loaded["score"], expected["score"])
+
+
+def test_a_sheet_far_over_the_cell_limit_is_refused_from_its_first_rows(tmp_path: Path) -> None:
+    row = "".join(f'<c r="{_letters(c)}{{r}}"><v>{c}</v></c>' for c in range(1, 21))
+    n_rows = 30_000  # 600,000 cells in about 15 MB of XML: more than one chunk
+    pieces = (
+        "".join(f'<row r="{r}">{row.format(r=r)}</row>' for r in range(start, start + 1000)).encode()
+        for start in range(1, n_rows + 1, 1000)
+    )
+    prolog = f'<?xml version="1.0"?><worksheet xmlns="{SHEET_NS}"><sheetData>'.encode()
+    sheet = [prolog, *pieces, b"</sheetData></worksheet>"]
+    path = write_workbook_parts(tmp_path / "huge.xlsx", sheet)
+    with pytest.raises(
+        DataLoadError, match=r"huge\.xlsx: the sheet 'Sheet' holds about [4-7]\d\d,\d{3} filled"
+    ):
+        load_table(path, max_cells=200_000)
+    # within twice the limit, it is read up to the limit itself
+    with pytest.raises(DataLoadError, match=r"holds more than 500,000 filled cells"):
+        load_table(path, max_cells=500_000)
