@@ -38,12 +38,18 @@ def test_a_workbook_with_one_far_away_cell_loads_its_table() -> None:
     assert "XFD1048576" in page
 
 
-def test_a_parquet_file_that_unpacks_to_gigabytes_is_refused_with_an_error() -> None:
-    n_rows = 12_000_000
-    values = pa.DictionaryArray.from_arrays(pa.array(np.zeros(n_rows, dtype=np.int8)), pa.array(["y" * 400]))
+def expanding_parquet_bytes(n_rows: int = 12_000_000, width: int = 400) -> bytes:
+    """A Parquet file of about a megabyte holding ``n_rows`` copies of one long text (gigabytes unpacked)."""
+    values = pa.DictionaryArray.from_arrays(
+        pa.array(np.zeros(n_rows, dtype=np.int8)), pa.array(["y" * width])
+    )
     buffer = io.BytesIO()
     pq.write_table(pa.table({"note": values}), buffer)
-    at = _upload("expand.parquet", buffer.getvalue())
+    return buffer.getvalue()
+
+
+def test_a_parquet_file_that_unpacks_to_gigabytes_is_refused_with_an_error() -> None:
+    at = _upload("expand.parquet", expanding_parquet_bytes())
     assert not at.exception, [e.value for e in at.exception]
     errors = [str(e.value) for e in at.error]
     assert any("expand.parquet" in e and "memory limit" in e for e in errors), errors
