@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 
 from segmentation._errors import DataLoadError
-from segmentation._limits import DEFAULT_MAX_CELLS, DEFAULT_MAX_MEMORY, MATERIALISE_GATE, format_count
+from segmentation._limits import DEFAULT_MAX_CELLS, DEFAULT_MAX_MEMORY, MATERIALISE_GATE
+from segmentation._parquet_reader import read_parquet_frame
 from segmentation._sniff import (
     DELIMITER_NAMES,
     SAMPLE_BYTES,
@@ -57,8 +58,6 @@ _SHOWN_NAMES = 5
 _HEADER_SEARCH_ROWS = 50
 _TEXT_MEMORY_FACTOR = 4  # a parsed text table takes a few times its size in bytes
 _XLSX_MEMORY_FACTOR = 16  # workbooks compress their XML about tenfold
-_PARQUET_BATCH_ROWS = 65_536
-_PARQUET_MEMORY_FACTOR = 2  # Arrow batches, then the pandas frame built from them
 
 
 @dataclass(frozen=True)
@@ -388,78 +387,12 @@ def _xlsx_frame(
     return frame, detection
 
 
-def _unpacked_nbytes(batch: Any) -> int:
-    """Bytes of ``batch`` once dictionary-encoded text columns are unpacked to one string per row."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    total = 0
-    for column in batch.columns:
-        if pa.types.is_dictionary(column.type):
-            lengths = pc.binary_length(column.dictionary).fill_null(0)
-            total += int(pc.sum(pc.take(lengths, column.indices)).as_py() or 0) + 8 * len(column)
-        else:
-            total += column.nbytes
-    return total
-
-
-def _parquet_table(content: Content, *, display: str, limits: _Limits) -> pd.DataFrame:
-    """Read a Parquet file in batches after checking its footer; refuses files over the limits.
-
-    Text columns are read dictionary-encoded (as written), so a few distinct values repeated over
-    millions of rows stay small while their unpacked size is counted batch by batch.
-    """
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    schema = pq.read_schema(content.readable())
-    text_columns = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
-    parquet = pq.ParquetFile(content.readable(), read_dictionary=text_columns)
-    metadata = parquet.metadata
-    n_rows, n_columns = metadata.num_rows, metadata.num_columns
-    if n_rows * n_columns > limits.max_cells:
-        raise DataLoadError(
-            f"{display} declares {format_count(n_rows * n_columns)} cells ({n_rows:,} rows × {n_columns:,} "
-            f"columns), over the {format_count(limits.max_cells)} cell limit; filter or split it (for "
-            "example by date range) and load the parts you need."
-        )
-    declared = sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
-
-    def over_budget(n_bytes: float) -> DataLoadError:
-        return DataLoadError(
-            f"{display} would need about {format_size(int(n_bytes))} of memory once unpacked ({n_rows:,} "
-            f"rows), over the {format_size(limits.max_memory)} memory limit; filter or split it and load "
-            "the parts you need."
-        )
-
-    if _PARQUET_MEMORY_FACTOR * declared > limits.max_memory:
-        raise over_budget(_PARQUET_MEMORY_FACTOR * declared)
-    batches = parquet.iter_batches(batch_size=_PARQUET_BATCH_ROWS)
-    first = next(batches, None)
-    if first is None or n_rows == 0:
-        return pd.DataFrame()
-    # repeated values unpack far beyond the footer's sizes: measure a real batch, then keep counting
-    running = _unpacked_nbytes(first)
-    estimate = _PARQUET_MEMORY_FACTOR * max(declared, running / max(first.num_rows, 1) * n_rows)
-    if estimate > limits.max_memory:
-        raise over_budget(estimate)
-    with MATERIALISE_GATE.reserve(int(estimate), name=display):
-        read, n_read = [first], first.num_rows
-        for batch in batches:
-            running += _unpacked_nbytes(batch)
-            n_read += batch.num_rows
-            if _PARQUET_MEMORY_FACTOR * running > limits.max_memory:
-                raise over_budget(_PARQUET_MEMORY_FACTOR * running / n_read * n_rows)
-            read.append(batch)
-        table = pa.Table.from_batches(read, schema=parquet.schema_arrow)
-        del read
-        return table.to_pandas(self_destruct=True)
-
-
 def _load_parquet(content: Content, options: ReadOptions, limits: _Limits) -> tuple[pd.DataFrame, Detection]:
     display = f"{content.inner_name} in {content.name}" if content.inner_name else content.name
     try:
-        raw = _parquet_table(content, display=display, limits=limits)
+        raw = read_parquet_frame(
+            content, display=display, max_cells=limits.max_cells, max_memory=limits.max_memory
+        )
     except DataLoadError:
         raise
     except Exception as exc:  # pyarrow raises several error types on damaged files

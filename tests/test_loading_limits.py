@@ -181,17 +181,22 @@ def test_cells_without_positions_are_read_by_the_slower_parser(tmp_path: Path) -
     assert frame.to_dict("list") == {"id": ["a"], "n": [5]}
 
 
-def _expanding_parquet(path: Path, n_rows: int, width: int) -> Path:
+def _expanding_parquet(path: Path, n_rows: int, width: int, *, store_schema: bool = True) -> Path:
     # one long string repeated: dictionary-encoded it takes a byte or so a row on disk
     values = pa.DictionaryArray.from_arrays(
         pa.array(np.zeros(n_rows, dtype=np.int8)), pa.array(["y" * width])
     )
-    pq.write_table(pa.table({"note": values, "n": pa.array(np.zeros(n_rows, dtype=np.int8))}), path)
+    table = pa.table({"note": values, "n": pa.array(np.zeros(n_rows, dtype=np.int8))})
+    # without the stored Arrow schema the text reads back as plain strings, as from most writers
+    pq.write_table(table, path, store_schema=store_schema)
     return path
 
 
-def test_parquet_that_unpacks_to_gigabytes_is_refused_from_its_first_batch(tmp_path: Path) -> None:
-    path = _expanding_parquet(tmp_path / "expand.parquet", 12_000_000, 400)
+@pytest.mark.parametrize("store_schema", [True, False], ids=["categorical", "plain-text"])
+def test_parquet_that_unpacks_to_gigabytes_is_refused_from_its_first_batch(
+    tmp_path: Path, store_schema: bool
+) -> None:
+    path = _expanding_parquet(tmp_path / "expand.parquet", 12_000_000, 400, store_schema=store_schema)
     assert path.stat().st_size < 5 * 2**20
     with pytest.raises(DataLoadError, match=r"expand\.parquet would need about \d+\.\d GB of memory"):
         load_table(path)
