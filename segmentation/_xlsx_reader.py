@@ -305,10 +305,11 @@ def cell_table(
     in_range = cells.rows >= first_row
     if last_row is not None:
         in_range &= cells.rows <= last_row
-    part = cells.subset(in_range)
+    # one reordered copy of the cells in range (the body is most of the sheet: no second copy)
+    order = np.nonzero(in_range)[0]
+    order = order[np.lexsort((cells.rows[order], cells.columns[order]))]
+    part = cells.subset(order)
     row_numbers = sorted_unique(part.rows)
-    order = np.lexsort((part.rows, part.columns))
-    part = part.subset(order)
     starts = np.searchsorted(part.columns, columns, side="left")
     ends = np.searchsorted(part.columns, columns, side="right")
     frame = {}
