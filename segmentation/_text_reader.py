@@ -44,6 +44,8 @@ class TextRead:
     n_ragged: int
     n_short: int  # rows with fewer cells than ``width`` (known on the fast path only)
     n_empty_rows: int
+    # 0-based positions of the kept rows among all rows read (blank lines count); None: all kept
+    row_positions: np.ndarray | None = None
 
 
 def _tidy_arrow(values: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -352,6 +354,8 @@ def read_text_table(content: Content, *, encoding: str, dialect: Dialect) -> Tex
         frame = frame[keep]
     filled = frame.notna().any(axis=1).to_numpy()
     n_empty_rows = int((~filled).sum())
+    row_positions = None
     if n_empty_rows:
         frame = frame[filled].reset_index(drop=True)
-    return TextRead(frame, width, ragged_lines, n_ragged, n_short, n_empty_rows)
+        row_positions = np.nonzero(filled)[0]
+    return TextRead(frame, width, ragged_lines, n_ragged, n_short, n_empty_rows, row_positions)

@@ -12,13 +12,15 @@ Bad input raises :class:`~segmentation._errors.DataLoadError` with a message nam
 from __future__ import annotations
 
 import os
-import warnings
 from dataclasses import dataclass, replace
 from typing import Any, BinaryIO
 
+import numpy as np
 import pandas as pd
 
 from segmentation._errors import DataLoadError
+from segmentation._limits import DEFAULT_MAX_CELLS, DEFAULT_MAX_MEMORY, MATERIALISE_GATE
+from segmentation._parquet_reader import read_parquet_frame
 from segmentation._sniff import (
     DELIMITER_NAMES,
     SAMPLE_BYTES,
@@ -30,10 +32,14 @@ from segmentation._sniff import (
     sample_lines,
 )
 from segmentation._source import Content, format_size, open_source
+from segmentation._summary_rows import find_summary_rows
 from segmentation._text_reader import read_text_table, tidy_text
+from segmentation._xlsx_reader import cell_table, read_workbook, sorted_unique
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
+    "DEFAULT_MAX_CELLS",
+    "DEFAULT_MAX_MEMORY",
     "DELIMITER_NAMES",
     "SUPPORTED_ENCODINGS",
     "Detection",
@@ -49,6 +55,16 @@ SUPPORTED_ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "cp1252", "latin-1", "gb1
 _PREVIEW_LINES = 15
 _MAX_SAMPLE_BYTES = 64 * 1024**2
 _SHOWN_NAMES = 5
+_HEADER_SEARCH_ROWS = 50
+_TEXT_MEMORY_FACTOR = 4  # a parsed text table takes a few times its size in bytes
+_XLSX_MEMORY_FACTOR = 16  # workbooks compress their XML about tenfold
+
+
+@dataclass(frozen=True)
+class _Limits:
+    max_bytes: int
+    max_cells: int
+    max_memory: int
 
 
 @dataclass(frozen=True)
@@ -185,7 +201,7 @@ def _text_sample(content: Content, encoding: str, *, skip_rows: int) -> list[str
         size *= 4
 
 
-def _load_text(content: Content, options: ReadOptions) -> tuple[pd.DataFrame, Detection]:
+def _load_text(content: Content, options: ReadOptions, limits: _Limits) -> tuple[pd.DataFrame, Detection]:
     display = f"{content.inner_name} in {content.name}" if content.inner_name else content.name
     head = content.head(SAMPLE_BYTES)
     if not head.strip():
@@ -214,7 +230,9 @@ def _load_text(content: Content, options: ReadOptions) -> tuple[pd.DataFrame, De
         decimal=options.decimal,
         quoted_lines=options.quoted_lines,
     )
-    parsed = read_text_table(content, encoding=encoding, dialect=dialect)
+    text_bytes = len(content.data) if content.data is not None else content.n_bytes
+    with MATERIALISE_GATE.reserve(min(limits.max_memory, _TEXT_MEMORY_FACTOR * text_bytes), name=display):
+        parsed = read_text_table(content, encoding=encoding, dialect=dialect)
     notes = [*content.notes, encoding_note, *dialect.notes]
     header_fields: list[object] = list(dialect.header_fields[: parsed.width])
     header_fields += [None] * (parsed.width - len(header_fields))
@@ -236,6 +254,11 @@ def _load_text(content: Content, options: ReadOptions) -> tuple[pd.DataFrame, De
         notes.append(f"Left out {parsed.n_empty_rows} empty line(s) or row(s) with every cell empty.")
     frame, renamed, column_notes = _without_empty_unnamed(parsed.frame.set_axis(names, axis=1), renamed)
     notes += column_notes
+    positions = parsed.row_positions if parsed.row_positions is not None else np.arange(len(frame))
+    frame, summary_notes = _without_summary_rows(
+        frame, line_numbers=positions + dialect.data_line + 1, row_word="Line", decimal=dialect.decimal
+    )
+    notes += summary_notes
     if frame.empty:
         if options.skip_rows:
             problem = f"has no data rows after skipping {options.skip_rows} line(s); skip fewer lines."
@@ -262,6 +285,18 @@ def _load_text(content: Content, options: ReadOptions) -> tuple[pd.DataFrame, De
     return frame, detection
 
 
+def _without_summary_rows(
+    frame: pd.DataFrame, *, line_numbers: np.ndarray, row_word: str, decimal: str
+) -> tuple[pd.DataFrame, list[str]]:
+    """Leave out total and subtotal rows (see :mod:`segmentation._summary_rows`), with notes saying which."""
+    summary = find_summary_rows(frame, line_numbers=line_numbers, row_word=row_word, decimal=decimal)
+    if not summary.positions:
+        return frame, []
+    keep = np.ones(len(frame), dtype=bool)
+    keep[list(summary.positions)] = False
+    return frame.loc[keep].reset_index(drop=True), list(summary.notes)
+
+
 def _tidy_binary_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Text-like columns (object, category, string) become tidy ``str``; numbers and dates stay native."""
     columns = {}
@@ -282,42 +317,49 @@ def _header_row(raw: pd.DataFrame) -> int:
     return 0
 
 
-def _load_xlsx(content: Content, options: ReadOptions) -> tuple[pd.DataFrame, Detection]:
+def _load_xlsx(content: Content, options: ReadOptions, limits: _Limits) -> tuple[pd.DataFrame, Detection]:
     display = f"{content.inner_name} in {content.name}" if content.inner_name else content.name
-    notes = list(content.notes)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl style/extension warnings mean nothing to a marketer
-            with pd.ExcelFile(content.readable(), engine="openpyxl") as workbook:
-                sheet_names = tuple(str(s) for s in workbook.sheet_names)
-                sheet = _choose_sheet(options.sheet, sheet_names, display=display)
-                raw = workbook.parse(sheet, header=None)
-                if options.sheet is None and raw.dropna(how="all").empty:
-                    for other in sheet_names:
-                        candidate = workbook.parse(other, header=None)
-                        if not candidate.dropna(how="all").empty:
-                            sheet, raw = other, candidate
-                            break
-    except DataLoadError:
-        raise
-    except Exception as exc:  # openpyxl raises many kinds of errors on damaged files
-        raise DataLoadError(f"{display} could not be read as an Excel workbook ({exc}).") from exc
-    if len(sheet_names) > 1:
-        listed = ", ".join(sheet_names)
-        notes.append(f"Read the sheet {sheet!r} (the workbook has {len(sheet_names)}: {listed}).")
-    raw = raw.dropna(how="all", axis=1)
-    if raw.empty:
+    workbook_bytes = len(content.data) if content.data is not None else content.n_bytes
+    with MATERIALISE_GATE.reserve(min(limits.max_memory, _XLSX_MEMORY_FACTOR * workbook_bytes), name=display):
+        read = read_workbook(
+            content,
+            sheet=options.sheet,
+            display=display,
+            max_bytes=limits.max_bytes,
+            max_cells=limits.max_cells,
+            max_memory=limits.max_memory,
+        )
+        frame, detection = _xlsx_frame(read, content=content, options=options, display=display)
+    return frame, detection
+
+
+def _xlsx_frame(
+    read: Any, *, content: Content, options: ReadOptions, display: str
+) -> tuple[pd.DataFrame, Detection]:
+    """The table of a sheet's filled cells: header found below any title rows, totals left out."""
+    cells, sheet = read.cells, read.sheet
+    notes = [*content.notes, *read.notes]
+    if not len(cells):
         raise DataLoadError(f"{display}: the sheet {sheet!r} is empty; choose the sheet holding the table.")
-    skip_rows = _header_row(raw) if options.skip_rows is None else options.skip_rows
-    if skip_rows and options.skip_rows is None:
-        notes.append(f"Skipped {skip_rows} row(s) above the table (titles or notes).")
-    first = raw.iloc[skip_rows] if skip_rows < len(raw) else pd.Series(dtype=object)
+    columns = sorted_unique(cells.columns)
+    filled_rows = sorted_unique(cells.rows)
+    top, top_rows = cell_table(cells, columns=columns, last_row=int(filled_rows[:_HEADER_SEARCH_ROWS][-1]))
+    if options.skip_rows is None:
+        skip_rows = int(top_rows[_header_row(top)]) - 1
+        if skip_rows:
+            notes.append(f"Skipped {skip_rows} row(s) above the table (titles or notes).")
+    else:
+        skip_rows = options.skip_rows
+    first_table, _ = cell_table(cells, columns=columns, first_row=skip_rows + 1, last_row=skip_rows + 1)
+    first = first_table.iloc[0] if len(first_table) else pd.Series([None] * len(columns), dtype=object)
     header = options.header
     if header is None:
         header = all(isinstance(v, str) for v in first.dropna()) and len(first.dropna()) > 0
-    body = raw.iloc[skip_rows + (1 if header else 0) :]
-    body = body.loc[body.notna().any(axis=1)].reset_index(drop=True).infer_objects()
-    written = list(first) if header else [None] * raw.shape[1]
+    body, body_rows = cell_table(cells, columns=columns, first_row=skip_rows + 1 + (1 if header else 0))
+    body, summary_notes = _without_summary_rows(body, line_numbers=body_rows, row_word="Row", decimal=".")
+    body = body.infer_objects()
+    notes += summary_notes
+    written = list(first) if header else [None] * len(columns)
     names, renamed, name_notes = _column_names(written, header=header)
     notes += name_notes
     if body.empty:
@@ -339,26 +381,20 @@ def _load_xlsx(content: Content, options: ReadOptions) -> tuple[pd.DataFrame, De
         notes=tuple(notes),
         preview_lines=(),
         sheet=sheet,
-        sheet_names=sheet_names,
+        sheet_names=read.sheet_names,
         renamed_columns=tuple(renamed),
     )
     return frame, detection
 
 
-def _choose_sheet(chosen: str | int | None, sheet_names: tuple[str, ...], *, display: str) -> str:
-    if chosen is None:
-        return sheet_names[0]
-    if isinstance(chosen, int) and 0 <= chosen < len(sheet_names):
-        return sheet_names[chosen]
-    if str(chosen) in sheet_names:
-        return str(chosen)
-    raise DataLoadError(f"{display} has no sheet {chosen!r}; its sheets are: {', '.join(sheet_names)}.")
-
-
-def _load_parquet(content: Content, options: ReadOptions) -> tuple[pd.DataFrame, Detection]:
+def _load_parquet(content: Content, options: ReadOptions, limits: _Limits) -> tuple[pd.DataFrame, Detection]:
     display = f"{content.inner_name} in {content.name}" if content.inner_name else content.name
     try:
-        raw = pd.read_parquet(content.readable())
+        raw = read_parquet_frame(
+            content, display=display, max_cells=limits.max_cells, max_memory=limits.max_memory
+        )
+    except DataLoadError:
+        raise
     except Exception as exc:  # pyarrow raises several error types on damaged files
         raise DataLoadError(f"{display} could not be read as a Parquet file ({exc}).") from exc
     if raw.empty:
@@ -391,6 +427,8 @@ def load_table(
     name: str | None = None,
     options: ReadOptions | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    max_cells: int = DEFAULT_MAX_CELLS,
+    max_memory: int = DEFAULT_MAX_MEMORY,
 ) -> LoadedTable:
     """Load a table file, detecting its format and how it was written.
 
@@ -404,7 +442,15 @@ def load_table(
     options
         Overrides of the detected settings; each field left ``None`` is detected.
     max_bytes
-        Files (or unpacked contents) larger than this are refused.
+        Files (or unpacked contents, including a workbook's XML parts) larger than this are refused.
+    max_cells
+        Sheets with more filled cells, and Parquet files with more rows × columns, are refused;
+        checked while reading (XLSX) or from the footer (Parquet), before the table is built.
+    max_memory
+        Files whose table would need more memory than this are refused, from an estimate made
+        before the table is built and a running count while reading. Big loads also wait for their
+        share of a process-wide budget, so parallel uploads cannot exhaust the server together
+        (see :mod:`segmentation._limits`).
 
     Returns
     -------
@@ -416,8 +462,8 @@ def load_table(
     Raises
     ------
     DataLoadError
-        The file is missing, empty, binary, too large, a zip without exactly one table, an
-        unreadable workbook or Parquet file, or has a header but no data rows.
+        The file is missing, empty, binary, too large (bytes, cells or memory), a zip without
+        exactly one table, an unreadable workbook or Parquet file, or has a header but no data rows.
     """
     options = options or ReadOptions()
     if options.delimiter is not None and len(options.delimiter) != 1:
@@ -426,9 +472,13 @@ def load_table(
         raise DataLoadError(f"The decimal mark must be '.' or ',', not {options.decimal!r}.")
     if options.skip_rows is not None and options.skip_rows < 0:
         raise DataLoadError(f"Lines to skip must be 0 or more, not {options.skip_rows}.")
+    for label, limit in (("max_bytes", max_bytes), ("max_cells", max_cells), ("max_memory", max_memory)):
+        if limit <= 0:
+            raise DataLoadError(f"The limit {label} must be a positive number, not {limit}.")
+    limits = _Limits(max_bytes=max_bytes, max_cells=max_cells, max_memory=max_memory)
     content = open_source(source, name=name, max_bytes=max_bytes)
     readers = {"text": _load_text, "xlsx": _load_xlsx, "parquet": _load_parquet}
-    frame, detection = readers[content.kind](content, options)
+    frame, detection = readers[content.kind](content, options, limits)
     return LoadedTable(frame=frame, name=content.name, detection=detection, n_bytes=content.n_bytes)
 
 
