@@ -61,6 +61,20 @@ def _row_normalise(X: sp.csr_matrix) -> sp.csr_matrix:
     return sp.csr_matrix(sp.diags(scale.astype(np.float32)) @ X)
 
 
+def _never_offer(
+    owned_rows: sp.csr_matrix | None, exclude: sp.csr_matrix | None, users: np.ndarray
+) -> sp.csr_matrix | None:
+    """The items not to recommend to ``users``: their rows of ``X`` and of ``exclude``, as one pattern."""
+    if exclude is None:
+        return owned_rows
+    extra = sp.csr_matrix(exclude[users] != 0, dtype=np.float32)
+    if owned_rows is None:
+        return extra
+    union = sp.csr_matrix((owned_rows != 0).astype(np.float32) + extra)
+    union.sort_indices()
+    return union
+
+
 class Recommender:
     """Base class: fit on a customer × item matrix, then recommend top-N unseen items.
 
@@ -101,8 +115,12 @@ class Recommender:
         N: int = 10,
         *,
         filter_already_liked: bool = True,
+        exclude: sp.csr_matrix | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Top-``N`` items for each customer row ``user_ids`` of ``X``.
+
+        ``exclude`` (shape of ``X``) marks more items never to recommend to a row's customer,
+        such as items bought and returned (see :attr:`Interactions.already_has`).
 
         Returns
         -------
@@ -120,12 +138,13 @@ class Recommender:
             return ids, scores
         step = _block_rows(self.n_items_)
         for start in range(0, user_ids.size, step):
-            rows = X[user_ids[start : start + step]]
-            seen = rows if filter_already_liked else None
+            block_users = user_ids[start : start + step]
+            rows = X[block_users]
+            seen = _never_offer(rows if filter_already_liked else None, exclude, block_users)
             candidates = self._candidates(apply_weighting(rows, self.weighting), keep=n_top, seen=seen)
             block_ids, block_scores = top_n(
                 sp.csr_matrix(candidates),
-                rows if filter_already_liked else None,
+                seen,
                 n=n_top,
                 fallback_order=self._fallback_order,
                 fallback_scores=self._fallback_scores,
