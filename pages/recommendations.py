@@ -10,6 +10,7 @@ import plotly.express as px
 import streamlit as st
 
 from pages import _state
+from pages._charts import ids_as_categories
 from pages._shell import link_to, require_data, require_router, require_segments
 from segmentation._errors import SegmentationError
 from segmentation.recommendations import (
@@ -191,7 +192,7 @@ def _segment_section(items: pd.DataFrame, segment_label: str) -> None:
     if bool(items["from_popularity"].iloc[0]):
         st.warning("This segment has no purchase history yet, so these are the overall bestsellers.")
     figure = px.bar(
-        items.iloc[::-1],
+        items.iloc[::-1].astype({"item": str, "item_name": str}),
         x="score",
         y="item_name",
         orientation="h",
@@ -206,7 +207,7 @@ def _segment_section(items: pd.DataFrame, segment_label: str) -> None:
             "owned_share": "Already own it",
         },
     )
-    st.plotly_chart(figure, width="stretch")
+    st.plotly_chart(ids_as_categories(figure, axis="y"), width="stretch")
     st.caption(
         "Longer bars: items this segment's customers are most likely to buy next. Darker: items this segment "
         "wants more than their overall popularity suggests (lift above 1)."
@@ -263,6 +264,15 @@ st.caption(
 data = require_data()
 columns = data.transaction_columns
 customer_col, item_col = _column(columns, "customer"), _column(columns, "item")
+if data.transactions is not None and customer_col is not None and item_col is None:
+    listed = ", ".join(f"“{c}”" for c in data.transactions.columns)
+    st.info(
+        f"{data.source_name} has no item column (product, SKU, item…): recommendations need to know what "
+        f"each customer bought. Its columns are {listed}. If one of them holds the product, pick it as "
+        "“Item / product” on the Data page."
+    )
+    link_to("pages/data.py", "Data")
+    st.stop()
 if data.transactions is None or customer_col is None or item_col is None:
     st.info(
         "Recommendations need purchase history: one row per purchase with a customer id, a product id and "

@@ -315,17 +315,18 @@ def segment_top_items(
 
     The score of an item is the model's score averaged over the segment's customers with
     history, counting 0 for customers who already bought it, returned or not (so the list is
-    about what to sell next). ``lift`` compares the item's share of the segment's score with its share of overall
-    popularity (customers owning it, add-one smoothed): above 1, the segment wants it more than
-    "just send the bestsellers" would suggest. ``owned_share`` is the share of the segment's
-    customers who already own it.
+    about what to sell next). ``lift`` compares the item's share of the segment's score with its
+    share of overall popularity (customers owning it, add-one smoothed): above 1, the segment
+    wants it more than "just send the bestsellers" would suggest. ``owned_share`` is the share
+    of the segment's customers who already own it.
 
     Returns
     -------
     DataFrame of shape (≤ n, 6)
         ``item``, ``item_name``, ``score``, ``lift``, ``owned_share``, ``from_popularity``;
         items scoring 0 for the segment are left out, so the list can be shorter than ``n``.
-        (True when the segment has no history and the list falls back to overall popularity).
+        ``from_popularity`` is True when the model has no evidence for the segment and the list
+        falls back to overall popularity (among the items its customers do not have yet).
     """
     if n < 1:
         raise ParameterError(f"top-n={n} must be at least 1.")
@@ -347,7 +348,10 @@ def segment_top_items(
         scores[np.repeat(np.arange(had.shape[0]), np.diff(had.indptr)), had.indices] = 0.0
         total += np.clip(scores, 0.0, None).sum(axis=0)
     from_popularity = total.sum() <= 0
-    segment_score = overall if from_popularity else total / max(rows.size, 1)
+    if from_popularity:
+        # No evidence: bestsellers, still counting 0 for the members who already bought them.
+        total = overall * (rows.size - _owners_per_item(already_has, rows)) if rows.size else overall
+    segment_score = total / max(rows.size, 1)
     count = min(n, interactions.n_items)
     top = np.argsort(-segment_score, kind="stable")[:count]
     # An item no customer of the segment would be offered is not something to feature.
