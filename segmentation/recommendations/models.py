@@ -29,9 +29,9 @@ from typing import Any, ClassVar
 import numpy as np
 import scipy.sparse as sp
 from scipy.linalg import lapack
-from threadpoolctl import threadpool_limits
 
 from segmentation._errors import ParameterError
+from segmentation._threads import single_threaded
 from segmentation.recommendations._topn import prune_dense, prune_sparse, seen_positions, top_k_per_row, top_n
 from segmentation.recommendations.interactions import apply_weighting
 
@@ -378,7 +378,7 @@ def _spd_inverse(matrix: np.ndarray) -> np.ndarray:
     BLAS runs on one thread: on a shared 2-core machine a multi-threaded BLAS competing with
     other work was measured 3-4× slower than a single thread, and never more than 2× faster.
     """
-    with threadpool_limits(limits=1, user_api="blas"):
+    with single_threaded(openmp=False):
         factor, info = lapack.dpotrf(matrix, lower=False, clean=True)
         if info == 0:
             upper, info = lapack.dpotri(factor, lower=False)
