@@ -294,12 +294,17 @@ try:
 except SegmentationError as error:
     st.error(str(error))
     st.stop()
+# Everything computed from the purchase history is keyed on the data *and* its column mapping, so
+# a session that maps other columns of the same file never gets another session's results.
+history_token = repr(
+    (data.token, customer_col, item_col, _column(columns, "date"), _column(columns, "quantity"))
+)
 
 cols = st.columns(3)
 cols[0].metric("Customers with purchases", f"{interactions.n_customers:,}")
 cols[1].metric("Products", f"{interactions.n_items:,}")
 cols[2].metric("Customer–product pairs", f"{interactions.n_interactions:,}")
-_evaluation_section(interactions, data.token)
+_evaluation_section(interactions, history_token)
 
 _, run = require_segments(
     "Segment your customers on the Features & k page to see recommendations per segment."
@@ -322,13 +327,13 @@ customer_ids = data.customers[data.customer_id_col].astype(str).to_numpy()
 segments = dict(zip(customer_ids.tolist(), labels.astype(int).tolist(), strict=True))
 catalog = data.catalog
 catalog_cols = _catalog_columns(data, item_col)
-fitted = _fitted(interactions, data.token, model_name)
+fitted = _fitted(interactions, history_token, model_name)
 lists = _all_lists(
     fitted,
     catalog,
     tuple(customer_ids.tolist()),
     segments,
-    (data.token, run.token, model_name, top_n),
+    (history_token, run.token, model_name, top_n),
     tuple(sorted(names.items())),
     catalog_cols,
 )
@@ -347,7 +352,7 @@ segment = st.selectbox(
 segment_label = names.get(segment, "Unassigned" if segment == -1 else f"Segment {segment}")
 members = tuple(customer_ids[labels == segment].tolist())
 items = _segment_items(
-    fitted, catalog, members, (data.token, run.token, model_name, segment, top_n), catalog_cols
+    fitted, catalog, members, (history_token, run.token, model_name, segment, top_n), catalog_cols
 )
 _segment_section(items, segment_label)
 _customer_preview(lists, members)

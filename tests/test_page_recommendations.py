@@ -207,3 +207,18 @@ def test_items_bought_and_returned_are_not_offered() -> None:
     had = set(everything["customer_id"] + "|" + everything["product_id"])
     assert recs["customer"].nunique() == 32
     assert set(recs["customer"] + "|" + recs["item"]).isdisjoint(had)
+
+
+def test_sessions_mapping_other_columns_of_the_same_file_get_their_own_lists() -> None:
+    """The page's caches are shared by every session: the column mapping must be part of their keys."""
+    transactions, customers, _, _ = _shop()
+    transactions = transactions.assign(family=transactions["product_id"].str[:2] + "x")
+    by_product = _page_with(
+        transactions, _Columns("customer_id", "order_date", "quantity", "product_id"), customers, "same-file"
+    ).run()
+    by_family = _page_with(
+        transactions, _Columns("customer_id", "order_date", "quantity", "family"), customers, "same-file"
+    ).run()
+    assert not by_product.exception and not by_family.exception
+    assert set(by_product.session_state[RECOMMENDATIONS]["item"]) <= set(transactions["product_id"])
+    assert set(by_family.session_state[RECOMMENDATIONS]["item"]) <= set(transactions["family"])
