@@ -258,3 +258,27 @@ def test_order_file_without_item_column_says_so(
     assert "'customer_id', 'order_date', 'amount'" in err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "recs.csv").exists()
+
+
+def test_a_refund_with_a_negative_amount_is_a_return_when_there_is_no_quantity(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    orders = _orders()
+    refund = pd.DataFrame(
+        {
+            "customer_id": ["K900", "K900", "K901"],
+            "order_date": ["2024-03-01", "2024-03-09", "2024-03-02"],
+            "product_id": ["SKU00", "SKU00", "SKU01"],
+            "amount": [25.0, -25.0, 12.5],
+        }
+    )
+    path = tmp_path / "payments.csv"
+    pd.concat([orders.assign(amount=orders.pop("quantity") * 12.5), refund]).to_csv(path, index=False)
+    out = tmp_path / "recs.csv"
+    assert main(["recommend", str(path), "--top-n", "3", "-o", str(out)]) == 0, capsys.readouterr().err
+    recs = pd.read_csv(out, dtype=str)
+    k900 = recs[recs["customer_id"] == "K900"]
+    # K900 gave back all it bought: no purchase history left, and never offered SKU00 again.
+    assert len(k900) == 3 and k900["cold_start"].eq("True").all() and "SKU00" not in set(k900["product_id"])
+    assert recs.loc[recs["customer_id"] == "K901", "cold_start"].eq("False").all()
+    assert "1 without purchase history" in capsys.readouterr().out

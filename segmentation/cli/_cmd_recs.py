@@ -109,7 +109,8 @@ def _columns(table: CliTable, args: argparse.Namespace) -> tuple[str, str, str |
         )
     item = pick(args.item_col, Role.ITEM, "--item-col", "item id", True)
     time = pick(args.time_col, Role.DATE, "--time-col", "purchase time", False)
-    quantity = _optional_single(table, Role.QUANTITY)
+    # Returns are lines with a negative quantity, or a negative amount when there is no quantity.
+    quantity = _optional_single(table, Role.QUANTITY) or _optional_single(table, Role.AMOUNT)
     assert customer is not None and item is not None
     if len({customer, item}) < 2:
         raise ColumnError(f"the customer and item columns must differ; both are {customer!r}.")
