@@ -282,6 +282,8 @@ if data.transactions is None or customer_col is None or item_col is None:
     link_to("pages/data.py", "Data")
     st.stop()
 
+# Returns are lines with a negative quantity, or a negative amount when there is no quantity.
+value_col = _column(columns, "quantity") or _column(columns, "amount")
 try:
     interactions = _interactions(
         data.transactions,
@@ -289,16 +291,14 @@ try:
         customer_col,
         item_col,
         _column(columns, "date"),
-        _column(columns, "quantity"),
+        value_col,
     )
 except SegmentationError as error:
     st.error(str(error))
     st.stop()
 # Everything computed from the purchase history is keyed on the data *and* its column mapping, so
 # a session that maps other columns of the same file never gets another session's results.
-history_token = repr(
-    (data.token, customer_col, item_col, _column(columns, "date"), _column(columns, "quantity"))
-)
+history_token = repr((data.token, customer_col, item_col, _column(columns, "date"), value_col))
 
 cols = st.columns(3)
 cols[0].metric("Customers with purchases", f"{interactions.n_customers:,}")

@@ -24,6 +24,7 @@ class _Columns:
     quantity: str | None = None
     item: str | None = None
     category: str | None = None
+    amount: str | None = None
 
 
 def _shop() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, np.ndarray]:
@@ -207,6 +208,30 @@ def test_items_bought_and_returned_are_not_offered() -> None:
     had = set(everything["customer_id"] + "|" + everything["product_id"])
     assert recs["customer"].nunique() == 32
     assert set(recs["customer"] + "|" + recs["item"]).isdisjoint(had)
+
+
+def test_a_refund_in_an_amount_only_file_is_a_return() -> None:
+    transactions, customers, _, _ = _shop()
+    payments = transactions.rename(columns={"quantity": "amount"}).assign(amount=lambda f: f["amount"] * 20.0)
+    refund = pd.DataFrame(
+        {
+            "customer_id": ["C30", "C30"],
+            "product_id": ["P06", "P06"],
+            "order_date": pd.to_datetime(["2024-02-01", "2024-02-05"]),
+            "amount": [20.0, -20.0],
+        }
+    )
+    at = _page_with(
+        pd.concat([payments, refund], ignore_index=True),
+        _Columns("customer_id", "order_date", None, "product_id", amount="amount"),
+        customers,
+        "refunds",
+    ).run()
+    assert not at.exception, at.exception
+    recs = at.session_state[RECOMMENDATIONS]
+    c30 = recs[recs["customer"] == "C30"]
+    # C30 gave back all it bought: it has no purchase history, and P06 is not offered again.
+    assert len(c30) == 10 and c30["cold_start"].all() and "P06" not in set(c30["item"])
 
 
 def test_sessions_mapping_other_columns_of_the_same_file_get_their_own_lists() -> None:
