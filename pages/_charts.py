@@ -32,6 +32,19 @@ def rfm_group_chart(groups: pd.Series) -> go.Figure:
     return figure
 
 
+def ids_as_categories(figure: go.Figure, *, axis: str = "y") -> go.Figure:
+    """Show ``axis`` as categories: numeric item ids (movieId 1, 2, 3…) are labels, not a number line.
+
+    plotly.js reads text such as "1" and "2" as numbers and would draw a continuous axis with
+    gaps and in-between ticks; a category axis keeps one bar per id, in the frame's order.
+    """
+    if axis == "x":
+        figure.update_xaxes(type="category")
+    else:
+        figure.update_yaxes(type="category")
+    return figure
+
+
 def table_config(frame: pd.DataFrame) -> dict[str, object]:
     """Column formats for ``st.dataframe``: shares as percents, other decimals rounded for reading.
 

@@ -10,6 +10,7 @@ import plotly.express as px
 import streamlit as st
 
 from pages import _state
+from pages._charts import ids_as_categories
 from pages._shell import link_to, require_data, require_router, require_segments
 from segmentation._errors import SegmentationError
 from segmentation.recommendations import (
@@ -191,7 +192,7 @@ def _segment_section(items: pd.DataFrame, segment_label: str) -> None:
     if bool(items["from_popularity"].iloc[0]):
         st.warning("This segment has no purchase history yet, so these are the overall bestsellers.")
     figure = px.bar(
-        items.iloc[::-1],
+        items.iloc[::-1].astype({"item": str, "item_name": str}),
         x="score",
         y="item_name",
         orientation="h",
@@ -206,7 +207,7 @@ def _segment_section(items: pd.DataFrame, segment_label: str) -> None:
             "owned_share": "Already own it",
         },
     )
-    st.plotly_chart(figure, width="stretch")
+    st.plotly_chart(ids_as_categories(figure, axis="y"), width="stretch")
     st.caption(
         "Longer bars: items this segment's customers are most likely to buy next. Darker: items this segment "
         "wants more than their overall popularity suggests (lift above 1)."
@@ -263,6 +264,15 @@ st.caption(
 data = require_data()
 columns = data.transaction_columns
 customer_col, item_col = _column(columns, "customer"), _column(columns, "item")
+if data.transactions is not None and customer_col is not None and item_col is None:
+    listed = ", ".join(f"“{c}”" for c in data.transactions.columns)
+    st.info(
+        f"{data.source_name} has no item column (product, SKU, item…): recommendations need to know what "
+        f"each customer bought. Its columns are {listed}. If one of them holds the product, pick it as "
+        "“Item / product” on the Data page."
+    )
+    link_to("pages/data.py", "Data")
+    st.stop()
 if data.transactions is None or customer_col is None or item_col is None:
     st.info(
         "Recommendations need purchase history: one row per purchase with a customer id, a product id and "
@@ -272,6 +282,8 @@ if data.transactions is None or customer_col is None or item_col is None:
     link_to("pages/data.py", "Data")
     st.stop()
 
+# Returns are lines with a negative quantity, or a negative amount when there is no quantity.
+value_col = _column(columns, "quantity") or _column(columns, "amount")
 try:
     interactions = _interactions(
         data.transactions,
@@ -279,17 +291,20 @@ try:
         customer_col,
         item_col,
         _column(columns, "date"),
-        _column(columns, "quantity"),
+        value_col,
     )
 except SegmentationError as error:
     st.error(str(error))
     st.stop()
+# Everything computed from the purchase history is keyed on the data *and* its column mapping, so
+# a session that maps other columns of the same file never gets another session's results.
+history_token = repr((data.token, customer_col, item_col, _column(columns, "date"), value_col))
 
 cols = st.columns(3)
 cols[0].metric("Customers with purchases", f"{interactions.n_customers:,}")
 cols[1].metric("Products", f"{interactions.n_items:,}")
 cols[2].metric("Customer–product pairs", f"{interactions.n_interactions:,}")
-_evaluation_section(interactions, data.token)
+_evaluation_section(interactions, history_token)
 
 _, run = require_segments(
     "Segment your customers on the Features & k page to see recommendations per segment."
@@ -312,13 +327,13 @@ customer_ids = data.customers[data.customer_id_col].astype(str).to_numpy()
 segments = dict(zip(customer_ids.tolist(), labels.astype(int).tolist(), strict=True))
 catalog = data.catalog
 catalog_cols = _catalog_columns(data, item_col)
-fitted = _fitted(interactions, data.token, model_name)
+fitted = _fitted(interactions, history_token, model_name)
 lists = _all_lists(
     fitted,
     catalog,
     tuple(customer_ids.tolist()),
     segments,
-    (data.token, run.token, model_name, top_n),
+    (history_token, run.token, model_name, top_n),
     tuple(sorted(names.items())),
     catalog_cols,
 )
@@ -337,7 +352,7 @@ segment = st.selectbox(
 segment_label = names.get(segment, "Unassigned" if segment == -1 else f"Segment {segment}")
 members = tuple(customer_ids[labels == segment].tolist())
 items = _segment_items(
-    fitted, catalog, members, (data.token, run.token, model_name, segment, top_n), catalog_cols
+    fitted, catalog, members, (history_token, run.token, model_name, segment, top_n), catalog_cols
 )
 _segment_section(items, segment_label)
 _customer_preview(lists, members)

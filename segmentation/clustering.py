@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,9 +31,9 @@ import pandas as pd
 from scipy.cluster.hierarchy import cut_tree, linkage
 from sklearn.cluster import HDBSCAN, KMeans, MiniBatchKMeans
 from sklearn.mixture import GaussianMixture
-from threadpoolctl import threadpool_limits
 
 from segmentation._errors import DataQualityWarning, ParameterError, SegmentationWarning
+from segmentation._threads import single_threaded
 from segmentation.model_io import (
     NOT_SEGMENTED,
     SegmentationModel,
@@ -290,13 +291,14 @@ def cluster_matrix(
     return _by_size(fit)
 
 
-def threads_for(n_rows: int) -> threadpool_limits:
+def threads_for(n_rows: int) -> AbstractContextManager[None]:
     """Run BLAS/OpenMP single-threaded on small problems.
 
     Starting and synchronising threads costs more than it saves below ~50k rows, and on a busy
-    machine spinning threads slow everything down by an order of magnitude.
+    machine spinning threads slow everything down by an order of magnitude. The limit is safe
+    when several sessions segment at once (see :mod:`segmentation._threads`).
     """
-    return threadpool_limits(limits=1 if n_rows <= SINGLE_THREAD_ROWS else None)
+    return single_threaded() if n_rows <= SINGLE_THREAD_ROWS else nullcontext()
 
 
 def _by_size(fit: ClusterFit) -> ClusterFit:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,7 @@ class _Columns:
     quantity: str | None = None
     item: str | None = None
     category: str | None = None
+    amount: str | None = None
 
 
 def _shop() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, np.ndarray]:
@@ -123,3 +125,125 @@ def test_evaluation_on_demand_shows_popularity_and_default() -> None:
     # Two disjoint product groups: the default model must beat bestsellers.
     assert table.loc[default, "ndcg_at_k"] > table.loc["Bestsellers (popularity)", "ndcg_at_k"]
     assert any("default because" in c.value for c in at.caption)
+
+
+def _page_with(transactions: pd.DataFrame, columns: _Columns, customers: pd.DataFrame, token: str) -> AppTest:
+    """The page on ``transactions``; ``token`` names the data (the page's caches are keyed on it)."""
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state[ACTIVE_DATA] = ActiveData(
+        source_name="ratings.csv", token=token, customers=customers, customer_id_col="customer_id",
+        roles={"customer_id": "customer_id", "frequency": "numeric"},
+        transactions=transactions, transaction_columns=columns,
+    )  # fmt: skip
+    labels = np.arange(len(customers)) % 2
+    at.session_state[SEGMENT_RUN] = SegmentRun(
+        data_token=token, token=f"run-{token}", features=("frequency",), algorithm="kmeans", k=2, seed=0,
+        labels=labels, result=None, default_names={0: "Evens", 1: "Odds"},
+    )  # fmt: skip
+    return at
+
+
+def test_order_file_without_item_column_says_so() -> None:
+    transactions, customers, _, _ = _shop()
+    at = _page_with(
+        transactions.drop(columns="product_id"),
+        _Columns("customer_id", "order_date", "quantity", None),
+        customers,
+        "no-item",
+    )
+    at.run()
+    assert not at.exception and not at.error
+    message = " ".join(i.value for i in at.info)
+    assert "ratings.csv has no item column" in message and "“order_date”" in message
+    assert not at.get("plotly_chart")
+
+
+def test_numeric_movie_ids_are_categories_in_charts() -> None:
+    rng = np.random.default_rng(2)
+    rows = [
+        (f"C{c:02d}", (c % 2) * 10 + int(movie) + 1, pd.Timestamp("2024-01-01") + pd.Timedelta(days=j), 1.0)
+        for c in range(30)
+        for j, movie in enumerate(rng.choice(10, size=4, replace=False))
+    ]
+    ratings = pd.DataFrame(rows, columns=["customer_id", "movieId", "order_date", "quantity"])
+    customers = pd.DataFrame({"customer_id": [f"C{c:02d}" for c in range(30)], "frequency": 1.0})
+    at = _page_with(
+        ratings, _Columns("customer_id", "order_date", "quantity", "movieId"), customers, "movies"
+    ).run()
+    assert not at.exception, at.exception
+    charts = at.get("plotly_chart")
+    assert charts
+    for chart in charts:
+        figure = json.loads(chart.proto.spec)
+        bars = [trace for trace in figure["data"] if trace.get("orientation") == "h"]
+        assert figure["layout"]["yaxis"]["type"] == "category"
+        assert all(isinstance(label, str) for trace in bars for label in trace["y"])
+        assert {int(label) for trace in bars for label in trace["y"]} <= set(range(1, 11))
+
+
+def test_items_bought_and_returned_are_not_offered() -> None:
+    transactions, customers, _, _ = _shop()
+    # C00 bought and returned the odd shoppers' favourite; C01 returned one of their own items.
+    returns = pd.DataFrame(
+        {
+            "customer_id": ["C00", "C00", "C01"],
+            "product_id": [
+                "P06",
+                "P06",
+                transactions.loc[transactions["customer_id"] == "C01", "product_id"].iloc[0],
+            ],
+            "order_date": pd.to_datetime(["2024-02-01", "2024-02-05", "2024-02-06"]),
+            "quantity": [1.0, -1.0, -1.0],
+        }
+    )
+    at = _page_with(
+        pd.concat([transactions, returns], ignore_index=True),
+        _Columns("customer_id", "order_date", "quantity", "product_id"),
+        customers,
+        "returns",
+    ).run()
+    assert not at.exception, at.exception
+    recs = at.session_state[RECOMMENDATIONS]
+    everything = pd.concat([transactions, returns])
+    had = set(everything["customer_id"] + "|" + everything["product_id"])
+    assert recs["customer"].nunique() == 32
+    assert set(recs["customer"] + "|" + recs["item"]).isdisjoint(had)
+
+
+def test_a_refund_in_an_amount_only_file_is_a_return() -> None:
+    transactions, customers, _, _ = _shop()
+    payments = transactions.rename(columns={"quantity": "amount"}).assign(amount=lambda f: f["amount"] * 20.0)
+    refund = pd.DataFrame(
+        {
+            "customer_id": ["C30", "C30"],
+            "product_id": ["P06", "P06"],
+            "order_date": pd.to_datetime(["2024-02-01", "2024-02-05"]),
+            "amount": [20.0, -20.0],
+        }
+    )
+    at = _page_with(
+        pd.concat([payments, refund], ignore_index=True),
+        _Columns("customer_id", "order_date", None, "product_id", amount="amount"),
+        customers,
+        "refunds",
+    ).run()
+    assert not at.exception, at.exception
+    recs = at.session_state[RECOMMENDATIONS]
+    c30 = recs[recs["customer"] == "C30"]
+    # C30 gave back all it bought: it has no purchase history, and P06 is not offered again.
+    assert len(c30) == 10 and c30["cold_start"].all() and "P06" not in set(c30["item"])
+
+
+def test_sessions_mapping_other_columns_of_the_same_file_get_their_own_lists() -> None:
+    """The page's caches are shared by every session: the column mapping must be part of their keys."""
+    transactions, customers, _, _ = _shop()
+    transactions = transactions.assign(family=transactions["product_id"].str[:2] + "x")
+    by_product = _page_with(
+        transactions, _Columns("customer_id", "order_date", "quantity", "product_id"), customers, "same-file"
+    ).run()
+    by_family = _page_with(
+        transactions, _Columns("customer_id", "order_date", "quantity", "family"), customers, "same-file"
+    ).run()
+    assert not by_product.exception and not by_family.exception
+    assert set(by_product.session_state[RECOMMENDATIONS]["item"]) <= set(transactions["product_id"])
+    assert set(by_family.session_state[RECOMMENDATIONS]["item"]) <= set(transactions["family"])

@@ -110,8 +110,8 @@ def test_one_item_catalog() -> None:
     recs = recommend_top_n(fitted, n=5, customers=["x", "z"])
     # x owns the only item: nothing left; z is new and gets it, flagged.
     assert list(recs["customer"]) == ["z"] and list(recs["item"]) == ["only"] and recs["cold_start"].all()
-    top = segment_top_items(fitted, ["x", "y"], n=3)
-    assert list(top["item"]) == ["only"] and top["owned_share"].iloc[0] == 1.0
+    # Every member of the segment already has it: nothing left to feature (it used to be listed).
+    assert segment_top_items(fitted, ["x", "y"], n=3).empty
 
 
 def test_segment_top_items_lift_and_owned_share(fitted_by_model: dict) -> None:
@@ -142,3 +142,24 @@ def test_popularity_model_reasons_are_counts(fitted_by_model: dict) -> None:
     recs = recommend_top_n(fitted_by_model["popularity"], n=1, customers=["t3"])
     assert recs["reason"].iloc[0].startswith("Bestseller: owned by")
     assert np.isfinite(recs["score"]).all()
+
+
+@pytest.mark.parametrize("model", ["item_knn", "ease", "popularity", "user_knn", "rp3beta"])
+def test_items_bought_and_returned_are_never_offered(model: str) -> None:
+    rows = [(c, item, day, 1) for c, items in HISTORY.items() for day, item in enumerate(items)]
+    # c3 and c4 bought the coffee item they lacked and sent it back; r1 returned all it bought.
+    rows += [("c3", "c", 5, 1), ("c3", "c", 6, -1), ("c4", "b", 5, 2), ("c4", "b", 7, -2)]
+    rows += [("r1", "a", 1, 1), ("r1", "a", 2, -1)]
+    frame = pd.DataFrame(rows, columns=["customer", "item", "day", "quantity"])
+    interactions = build_interactions(
+        frame, customer_col="customer", item_col="item", time_col="day", value_col="quantity"
+    )
+    assert interactions.n_interactions == sum(len(items) for items in HISTORY.values())
+    fitted = fit_recommender(interactions, model=model)
+    lists = recommend_top_n(fitted, n=4, customers=["c3", "c4", "r1"], segments={"r1": 0, **SEGMENTS})
+    offered = set(zip(lists["customer"], lists["item"], strict=True))
+    assert not offered & {("c3", "c"), ("c4", "b"), ("r1", "a")}
+    assert lists.loc[lists["customer"] == "r1", "cold_start"].all()
+    # The coffee lovers who own or returned every coffee item: nothing coffee left to feature.
+    top = segment_top_items(fitted, ["c1", "c2", "c3", "c4"], n=6)
+    assert not set(top["item"]) & {"a", "b", "c"}

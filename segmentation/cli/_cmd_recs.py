@@ -101,9 +101,16 @@ def _columns(table: CliTable, args: argparse.Namespace) -> tuple[str, str, str |
         return _detect(table, role, flag=flag, what=what, required=required)
 
     customer = pick(args.customer_col, Role.CUSTOMER_ID, "--customer-col", "customer id", True)
+    if args.item_col is None and Role.ITEM not in table.roles.values():
+        raise ColumnError(
+            f"{table.path} has no item column (product, SKU, item…): recommendations need to know what "
+            "each customer bought; pick one with --item-col (its columns: "
+            f"{', '.join(repr(str(c)) for c in table.raw.columns)})."
+        )
     item = pick(args.item_col, Role.ITEM, "--item-col", "item id", True)
     time = pick(args.time_col, Role.DATE, "--time-col", "purchase time", False)
-    quantity = _optional_single(table, Role.QUANTITY)
+    # Returns are lines with a negative quantity, or a negative amount when there is no quantity.
+    quantity = _optional_single(table, Role.QUANTITY) or _optional_single(table, Role.AMOUNT)
     assert customer is not None and item is not None
     if len({customer, item}) < 2:
         raise ColumnError(f"the customer and item columns must differ; both are {customer!r}.")

@@ -6,8 +6,9 @@ the input's row order) are held out; models train on the rest; items in a custom
 part are never recommended to them; precision@k, recall@k and NDCG@k are averaged over the
 customers with at least one held-out item, and catalog coverage is the share of all items
 that appear in at least one top-k list. Customers whose whole history was held out (a single
-interaction) get every model's popularity fallback. Popularity is always evaluated beside
-the other models.
+interaction) get every model's popularity fallback. Items a customer bought and returned
+(never in the train or test part) are not recommended to them, as in production. Popularity is
+always evaluated beside the other models.
 
 Recall@k divides the hits by the number of held-out items; NDCG@k uses binary relevance
 with the ideal ordering of min(k, held-out) hits.
@@ -191,12 +192,13 @@ def evaluate_interactions(
             names.insert(0 if required == "popularity" else 1, required)
     train, test = split_latest(interactions, holdout_share=holdout_share)
     evaluated = np.flatnonzero(np.diff(test.indptr) > 0)
+    returned = interactions.returned_only if interactions.owned is not None else None
     results = []
     for entry in chosen:
         model = make_model(entry) if isinstance(entry, str) else entry
         started = time.perf_counter()
         model.fit(train)
-        recommended, _ = model.recommend(evaluated, train, k)
+        recommended, _ = model.recommend(evaluated, train, k, exclude=returned)
         seconds = time.perf_counter() - started
         precision, recall, ndcg = score_recommendations(recommended, test[evaluated], k=k)
         shown = np.unique(recommended[recommended >= 0])

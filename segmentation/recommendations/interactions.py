@@ -5,7 +5,10 @@ item, rating, timestamp) becomes one :class:`Interactions` value: a CSR matrix w
 customer and one column per item, never a dense customer × item array. Repeated purchases of
 the same item by the same customer are one interaction whose value is the number of purchase
 lines (or the summed ``value_col``); its time is the *first* purchase, so a hold-out of the
-latest interactions asks "which new items did the customer pick up next?".
+latest interactions asks "which new items did the customer pick up next?". A pair whose lines
+sum to zero or less (bought and returned, or a cancelled order) is not something the customer
+likes, so it is left out of the matrix, but it stays in :attr:`Interactions.owned`: a
+recommendation never offers an item the customer has already bought, returned or not.
 
 Weighting steps are plain functions of a CSR matrix, after ``implicit``:
 ``bm25_weight(X, K1=100, B=0.8)``, ``tfidf_weight(X)``, ``log_weight(X)``, ``binary_weight(X)``.
@@ -55,6 +58,10 @@ class Interactions:
         happened earlier (ties broken by the row order of the input file).
     weighting : str
         The weighting that produced ``matrix``.
+    owned : scipy.sparse.csr_matrix of shape (n_customers, n_items), optional
+        1 for every (customer, item) pair appearing in any line of the input, whatever the sign
+        of its quantity (bought, returned, cancelled): the items never to recommend to that
+        customer. None means "the same pairs as ``matrix``".
     """
 
     matrix: sp.csr_matrix
@@ -62,6 +69,22 @@ class Interactions:
     item_ids: np.ndarray
     order: np.ndarray
     weighting: str = "binary"
+    owned: sp.csr_matrix | None = None
+
+    @property
+    def already_has(self) -> sp.csr_matrix:
+        """Every item each customer ever had a line for, as a 0/1 matrix shaped like ``matrix``."""
+        if self.owned is not None:
+            return self.owned
+        return sp.csr_matrix(self.matrix != 0, dtype=np.float32)
+
+    @property
+    def returned_only(self) -> sp.csr_matrix:
+        """Pairs in :attr:`already_has` but not in ``matrix`` (bought and fully returned or cancelled)."""
+        kept = sp.csr_matrix(self.matrix != 0, dtype=np.float32)
+        difference = sp.csr_matrix(self.already_has - kept)
+        difference.eliminate_zeros()
+        return difference
 
     @property
     def n_customers(self) -> int:
@@ -195,7 +218,8 @@ def build_interactions(
         Dates, datetimes or epoch seconds/milliseconds; without it the row order is the time.
     value_col : str, optional
         Quantity or amount summed per (customer, item); without it each row counts 1.
-        Rows whose summed value is not positive (fully returned items) are dropped.
+        Pairs whose summed value is not positive (fully returned items) are left out of
+        ``matrix`` but kept in ``owned``, so they are never recommended back.
     weighting : {"binary", "count", "log", "bm25", "tfidf"}
 
     Returns
@@ -243,6 +267,15 @@ def build_interactions(
     ordered_keys = pair_key[chronological]
     unique_keys, first_at, inverse = np.unique(ordered_keys, return_index=True, return_inverse=True)
     summed = np.bincount(inverse, weights=values[chronological])
+    shape = (customer_ids.size, item_ids.size)
+    # Every pair with a line, whatever its sign: what the customer already has (or gave back).
+    owned = sp.csr_matrix(
+        (
+            np.ones(unique_keys.size, dtype=np.float32),
+            (unique_keys // item_ids.size, unique_keys % item_ids.size),
+        ),
+        shape=shape,
+    )
     positive = summed > 0
     unique_keys, first_at, summed = unique_keys[positive], first_at[positive], summed[positive]
     if unique_keys.size == 0:
@@ -252,7 +285,7 @@ def build_interactions(
     rows = unique_keys // item_ids.size
     cols = unique_keys % item_ids.size
     # unique_keys are sorted by (row, col): exactly CSR's canonical order, so `first_at` aligns.
-    counts = sp.csr_matrix((summed, (rows, cols)), shape=(customer_ids.size, item_ids.size))
+    counts = sp.csr_matrix((summed, (rows, cols)), shape=shape)
     counts.sum_duplicates()
     time_rank = np.empty(first_at.size, dtype=np.int64)
     time_rank[np.argsort(first_at, kind="stable")] = np.arange(first_at.size)
@@ -263,4 +296,5 @@ def build_interactions(
         item_ids=item_ids.astype(object),
         order=time_rank,
         weighting=weighting,
+        owned=owned,
     )

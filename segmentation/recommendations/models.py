@@ -29,9 +29,9 @@ from typing import Any, ClassVar
 import numpy as np
 import scipy.sparse as sp
 from scipy.linalg import lapack
-from threadpoolctl import threadpool_limits
 
 from segmentation._errors import ParameterError
+from segmentation._threads import single_threaded
 from segmentation.recommendations._topn import prune_dense, prune_sparse, seen_positions, top_k_per_row, top_n
 from segmentation.recommendations.interactions import apply_weighting
 
@@ -59,6 +59,20 @@ def _row_normalise(X: sp.csr_matrix) -> sp.csr_matrix:
     sums = np.ravel(np.asarray(X.sum(axis=1), dtype=np.float64))
     scale = np.divide(1.0, sums, out=np.zeros_like(sums), where=sums > 0)
     return sp.csr_matrix(sp.diags(scale.astype(np.float32)) @ X)
+
+
+def _never_offer(
+    owned_rows: sp.csr_matrix | None, exclude: sp.csr_matrix | None, users: np.ndarray
+) -> sp.csr_matrix | None:
+    """The items not to recommend to ``users``: their rows of ``X`` and of ``exclude``, as one pattern."""
+    if exclude is None:
+        return owned_rows
+    extra = sp.csr_matrix(exclude[users] != 0, dtype=np.float32)
+    if owned_rows is None:
+        return extra
+    union = sp.csr_matrix((owned_rows != 0).astype(np.float32) + extra)
+    union.sort_indices()
+    return union
 
 
 class Recommender:
@@ -101,8 +115,12 @@ class Recommender:
         N: int = 10,
         *,
         filter_already_liked: bool = True,
+        exclude: sp.csr_matrix | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Top-``N`` items for each customer row ``user_ids`` of ``X``.
+
+        ``exclude`` (shape of ``X``) marks more items never to recommend to a row's customer,
+        such as items bought and returned (see :attr:`Interactions.already_has`).
 
         Returns
         -------
@@ -120,12 +138,13 @@ class Recommender:
             return ids, scores
         step = _block_rows(self.n_items_)
         for start in range(0, user_ids.size, step):
-            rows = X[user_ids[start : start + step]]
-            seen = rows if filter_already_liked else None
+            block_users = user_ids[start : start + step]
+            rows = X[block_users]
+            seen = _never_offer(rows if filter_already_liked else None, exclude, block_users)
             candidates = self._candidates(apply_weighting(rows, self.weighting), keep=n_top, seen=seen)
             block_ids, block_scores = top_n(
                 sp.csr_matrix(candidates),
-                rows if filter_already_liked else None,
+                seen,
                 n=n_top,
                 fallback_order=self._fallback_order,
                 fallback_scores=self._fallback_scores,
@@ -359,7 +378,7 @@ def _spd_inverse(matrix: np.ndarray) -> np.ndarray:
     BLAS runs on one thread: on a shared 2-core machine a multi-threaded BLAS competing with
     other work was measured 3-4× slower than a single thread, and never more than 2× faster.
     """
-    with threadpool_limits(limits=1, user_api="blas"):
+    with single_threaded(openmp=False):
         factor, info = lapack.dpotrf(matrix, lower=False, clean=True)
         if info == 0:
             upper, info = lapack.dpotri(factor, lower=False)

@@ -2,7 +2,9 @@
 
 Customers with purchase history get the model's top-N unseen items, each with a reason naming
 the owned item that contributed most ("Because they bought Espresso beans"). Customers with
-no history (cold start) get their segment's most-owned items, flagged ``cold_start``.
+no history (cold start) get their segment's most-owned items, flagged ``cold_start``. No list
+ever offers an item the customer already has a line for, including items bought and returned
+(:attr:`Interactions.already_has`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from segmentation._errors import ColumnError, ParameterError
+from segmentation.recommendations._topn import top_n
 from segmentation.recommendations.interactions import Interactions, apply_weighting
 from segmentation.recommendations.models import DEFAULT_MODEL, Popularity, Recommender, make_model
 
@@ -123,7 +126,7 @@ def recommend_top_n(
     catalog_item_col: str | None = None,
     catalog_name_col: str | None = None,
 ) -> pd.DataFrame:
-    """Top-``n`` items for every customer, long format, already-owned items excluded.
+    """Top-``n`` items for every customer, long format, items the customer ever bought excluded.
 
     Parameters
     ----------
@@ -165,7 +168,13 @@ def recommend_top_n(
     if cold.size:
         frames.append(
             _cold_lists(
-                fitted, wanted[cold], n=n, segments=segments, segment_names=segment_names, names=names
+                fitted,
+                wanted[cold],
+                rows[cold],
+                n=n,
+                segments=segments,
+                segment_names=segment_names,
+                names=names,
             )
         )
     out = pd.concat(frames, ignore_index=True) if frames else _empty_lists()
@@ -196,7 +205,7 @@ def _warm_lists(
 ) -> pd.DataFrame:
     model = fitted.model
     interactions = fitted.interactions
-    top, scores = model.recommend(rows, interactions.matrix, n)
+    top, scores = model.recommend(rows, interactions.matrix, n, exclude=interactions.owned)
     users = np.repeat(rows, top.shape[1])
     items = top.ravel()
     flat_scores = scores.ravel()
@@ -237,6 +246,7 @@ def _owners_per_item(matrix: sp.csr_matrix, rows: np.ndarray) -> np.ndarray:
 def _cold_lists(
     fitted: FittedRecommender,
     customer_ids: np.ndarray,
+    rows: np.ndarray,
     *,
     n: int,
     segments: Mapping[str, int] | None,
@@ -248,8 +258,11 @@ def _cold_lists(
     segment_of = np.array([segments.get(c, -1) if segments else -1 for c in customer_ids], dtype=np.int64)
     ids_all = interactions.customer_ids.astype(str)
     frames = []
+    # A customer without kept history may still have returned everything they bought.
+    already_has = interactions.already_has
     for segment in np.unique(segment_of):
-        members = customer_ids[segment_of == segment]
+        in_group = segment_of == segment
+        members, member_rows = customer_ids[in_group], rows[in_group]
         owners = overall
         reason = REASON_POPULAR
         if segments is not None and segment >= 0:
@@ -260,15 +273,27 @@ def _cold_lists(
                 label = (segment_names or {}).get(int(segment), f"segment {segment}")
                 reason = f"Popular in {label}"
         count = min(n, interactions.n_items)
-        top = np.argsort(-owners, kind="stable")[:count]
+        known = member_rows >= 0
+        seen = already_has[np.where(known, member_rows, 0)]
+        seen = sp.csr_matrix(sp.diags(known.astype(np.float32)) @ seen)
+        seen.eliminate_zeros()
+        top, scores = top_n(
+            sp.csr_matrix((members.size, interactions.n_items), dtype=np.float32),
+            seen,
+            n=count,
+            fallback_order=np.argsort(-owners, kind="stable"),
+            fallback_scores=np.floor(owners).astype(np.float32),
+        )
+        valid = top >= 0
+        items = top[valid]
         frames.append(
             pd.DataFrame(
                 {
-                    "customer": np.repeat(members, count).astype(str),
-                    "rank": np.tile(np.arange(1, count + 1), members.size).astype(np.int64),
-                    "item": np.tile(interactions.item_ids[top].astype(str), members.size),
-                    "item_name": np.tile(names[top].astype(str), members.size),
-                    "score": np.tile(np.floor(owners[top]), members.size).astype(np.float64),
+                    "customer": np.repeat(members, count)[valid.ravel()].astype(str),
+                    "rank": np.tile(np.arange(1, count + 1), members.size)[valid.ravel()].astype(np.int64),
+                    "item": interactions.item_ids[items].astype(str),
+                    "item_name": names[items].astype(str),
+                    "score": scores[valid].astype(np.float64),
                     "reason": reason,
                     "cold_start": True,
                 }
@@ -289,18 +314,19 @@ def segment_top_items(
     """What to feature in a segment's campaign: its top-``n`` items by segment-aggregated score.
 
     The score of an item is the model's score averaged over the segment's customers with
-    history, counting 0 for customers who already own it (so the list is about what to sell
-    next). ``lift`` compares the item's share of the segment's score with its share of overall
-    popularity (customers owning it, add-one smoothed): above 1, the segment wants it more than
-    "just send the bestsellers" would suggest. ``owned_share`` is the share of the segment's
-    customers who already own it.
+    history, counting 0 for customers who already bought it, returned or not (so the list is
+    about what to sell next). ``lift`` compares the item's share of the segment's score with its
+    share of overall popularity (customers owning it, add-one smoothed): above 1, the segment
+    wants it more than "just send the bestsellers" would suggest. ``owned_share`` is the share
+    of the segment's customers who already own it.
 
     Returns
     -------
     DataFrame of shape (≤ n, 6)
         ``item``, ``item_name``, ``score``, ``lift``, ``owned_share``, ``from_popularity``;
         items scoring 0 for the segment are left out, so the list can be shorter than ``n``.
-        (True when the segment has no history and the list falls back to overall popularity).
+        ``from_popularity`` is True when the model has no evidence for the segment and the list
+        falls back to overall popularity (among the items its customers do not have yet).
     """
     if n < 1:
         raise ParameterError(f"top-n={n} must be at least 1.")
@@ -313,14 +339,19 @@ def segment_top_items(
     overall = _owners_per_item(matrix, np.arange(interactions.n_customers))
     popularity_share = (overall + 1.0) / (overall.sum() + overall.size)
     total = np.zeros(interactions.n_items, dtype=np.float64)
+    already_has = interactions.already_has
     step = max(1, 8_000_000 // max(interactions.n_items, 1))
     for start in range(0, rows.size, step):
         block = matrix[rows[start : start + step]]
         scores = fitted.model.score(block).astype(np.float64)
-        scores[np.repeat(np.arange(block.shape[0]), np.diff(block.indptr)), block.indices] = 0.0
+        had = already_has[rows[start : start + step]]
+        scores[np.repeat(np.arange(had.shape[0]), np.diff(had.indptr)), had.indices] = 0.0
         total += np.clip(scores, 0.0, None).sum(axis=0)
     from_popularity = total.sum() <= 0
-    segment_score = overall if from_popularity else total / max(rows.size, 1)
+    if from_popularity:
+        # No evidence: bestsellers, still counting 0 for the members who already bought them.
+        total = overall * (rows.size - _owners_per_item(already_has, rows)) if rows.size else overall
+    segment_score = total / max(rows.size, 1)
     count = min(n, interactions.n_items)
     top = np.argsort(-segment_score, kind="stable")[:count]
     # An item no customer of the segment would be offered is not something to feature.
