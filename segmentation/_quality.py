@@ -270,13 +270,13 @@ def column_issues(
     if missing == rows:
         return issues
     if distinct == 1 and rows > 1:
-        consequence = "so it is ignored" if role is Role.IGNORE else "it cannot tell customers apart"
+        consequence = ", so it is ignored" if role is Role.IGNORE else "; it cannot tell customers apart"
         issues.append(
             DataIssue(
                 name,
                 "constant",
                 rows - missing,
-                f"{name!r} has the same value ({values.examples(1)[0]!r}) in every row; {consequence}.",
+                f"{name!r} has the same value ({values.examples(1)[0]!r}) in every row{consequence}.",
             )
         )
     if role is Role.IGNORE:

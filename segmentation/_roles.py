@@ -24,6 +24,7 @@ from typing import Literal
 import pandas as pd
 
 from segmentation._column_facts import ColumnFacts, read_facts, sample_rows
+from segmentation._parsing import parse_numbers
 from segmentation.vocabulary import ConsentName, read_consent_name
 
 __all__ = [
@@ -408,7 +409,7 @@ def _item_guess(series: pd.Series, guess: ColumnGuess, *, customers: bool) -> Co
     fallback = Role.NUMERIC if pd.api.types.is_numeric_dtype(series.dtype) else Role.CATEGORICAL
     if customers:
         sample = sample_rows(series)
-        numeric = pd.to_numeric(sample, errors="coerce").notna().mean() >= 0.9 if len(sample) else False
+        numeric = len(sample) > 0 and parse_numbers(sample).n_bad <= 0.1 * len(sample)
         role = Role.NUMERIC if numeric else fallback
         return _guess(role, 0.75, Role.ITEM, "the name says product, but each row is one customer: a per-customer trait")
     sample = sample_rows(series)
