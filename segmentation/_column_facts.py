@@ -16,7 +16,7 @@ import pandas as pd
 
 from segmentation._parsing import parse_dates, parse_numbers
 from segmentation.keys import clean_text
-from segmentation.vocabulary import MISSING_WORDS, is_yes_no
+from segmentation.vocabulary import MISSING_WORDS, YES_NO_WORDS, is_yes_no
 
 __all__ = ["ColumnFacts", "ValueKind", "read_facts", "sample_rows"]
 
@@ -37,6 +37,7 @@ _PHONE_CHARACTERS = r"^\+?[\d\s().\-/]{7,24}$"
 # "1 234 567,50": digits grouped in threes are a number with thousands spaces, not a phone.
 _SPACED_THOUSANDS = r"^-?\d{1,3}(?: \d{3})+(?:[.,]\d+)?$"
 _CODE = r"^[A-Za-z0-9][A-Za-z0-9_\-./#:]*$"
+_COMPACT_DATE = r"(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
 
 
 @dataclass(frozen=True)
@@ -70,10 +71,6 @@ def sample_rows(series: pd.Series) -> pd.Series:
         positions = np.linspace(0, len(present) - 1, SAMPLE_ROWS).astype(np.int64)
         present = present.iloc[positions]
     return present
-
-
-def _share(mask: pd.Series) -> float:
-    return float(mask.fillna(False).astype(bool).mean()) if len(mask) else 0.0
 
 
 def _is_constant(series: pd.Series, sample: pd.Series) -> bool:
@@ -125,12 +122,16 @@ def read_facts(series: pd.Series, *, dates_by_name: bool = False) -> ColumnFacts
     sample = sample_rows(series)
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
         n = len(sample)
-        return ColumnFacts("date" if n else "empty", n, int(sample.nunique()), 0.0, _is_constant(series, sample))
+        return ColumnFacts(
+            "date" if n else "empty", n, int(sample.nunique()), 0.0, _is_constant(series, sample)
+        )
     if sample.empty:
         return ColumnFacts("empty", 0, 0, 0.0, False)
     if pd.api.types.is_bool_dtype(series.dtype):
         distinct = int(sample.nunique())
-        return ColumnFacts("boolean", len(sample), distinct, distinct / len(sample), _is_constant(series, sample))
+        return ColumnFacts(
+            "boolean", len(sample), distinct, distinct / len(sample), _is_constant(series, sample)
+        )
     if pd.api.types.is_numeric_dtype(series.dtype):
         numbers = sample.astype("float64")
         distinct = int(numbers.nunique())
@@ -139,64 +140,83 @@ def read_facts(series: pd.Series, *, dates_by_name: bool = False) -> ColumnFacts
             dates = parse_dates(numbers)
             if dates.n_bad <= (1 - _MOSTLY) * len(numbers):
                 return ColumnFacts(
-                    "date", len(numbers), distinct, distinct / len(numbers), constant, date_format=dates.format_name
+                    "date",
+                    len(numbers),
+                    distinct,
+                    distinct / len(numbers),
+                    constant,
+                    date_format=dates.format_name,
                 )
         return _number_facts(numbers, n=len(numbers), distinct=distinct, constant=constant, parsed=1.0)
     return _text_facts(series, sample, dates_by_name=dates_by_name)
 
 
 def _text_facts(series: pd.Series, sample: pd.Series, *, dates_by_name: bool) -> ColumnFacts:
-    text = clean_text(sample.astype("str"))
+    """Facts about a text column, computed on its distinct sampled values weighted by their counts."""
+    raw_counts = sample.astype("str").value_counts(sort=False)
+    cleaned = clean_text(pd.Series(raw_counts.index, dtype="str"))
+    counts = pd.Series(raw_counts.to_numpy(), index=cleaned.to_numpy()).groupby(level=0, sort=False).sum()
     # Placeholders such as "N/A" are counted as bad values by the quality report, but they
     # should not stop a mostly-date or mostly-numeric column from being seen as dates or numbers.
-    filled = text[~text.str.casefold().isin(MISSING_WORDS)]
-    n = len(filled)
+    texts = pd.Series(counts.index, dtype="str")
+    keep = ~texts.str.casefold().isin(MISSING_WORDS).to_numpy()
+    texts, weights = texts[keep].reset_index(drop=True), counts.to_numpy()[keep]
+    n = int(weights.sum())
     if n == 0:
         return ColumnFacts("empty", 0, 0, 0.0, False)
-    distinct = int(filled.nunique())
+
+    def share(mask: pd.Series | np.ndarray) -> float:
+        flags = np.asarray(pd.Series(mask).fillna(False), dtype=bool)
+        return float(weights[flags].sum()) / n
+
+    distinct = len(texts)
     constant = _is_constant(series, sample)
-    base = {
-        "n": n,
-        "distinct": distinct,
-        "distinct_share": distinct / n,
-        "constant": constant,
-        "mean_length": float(filled.str.len().mean()),
-        "spaced_share": _share(filled.str.contains(" ", regex=False)),
-    }
-    code_like = base["spaced_share"] < 0.1 and base["mean_length"] <= 40 and _share(filled.str.match(_CODE)) >= _MOSTLY
-    if _share(filled.str.match(_EMAIL)) >= 0.8:
-        return ColumnFacts("email", **base)
-    if is_yes_no(filled):
-        return ColumnFacts("yes_no", **base)
-    digits_only = _share(filled.str.fullmatch(r"[-+]?\d+(?:\.0+)?")) >= _MOSTLY
+    lengths = texts.str.len().to_numpy(dtype="float64")
+    spaced_share = share(texts.str.contains(" ", regex=False))
+    mean_length = float((lengths * weights).sum() / n)
+    code_like = spaced_share < 0.1 and mean_length <= 40 and share(texts.str.match(_CODE)) >= _MOSTLY
+    base = ColumnFacts(
+        "text",
+        n=n,
+        distinct=distinct,
+        distinct_share=distinct / n,
+        constant=constant,
+        code_like=code_like,
+        mean_length=mean_length,
+        spaced_share=spaced_share,
+    )
+    if share(texts.str.match(_EMAIL)) >= 0.8:
+        return replace(base, kind="email", code_like=False)
+    if distinct <= len(YES_NO_WORDS) and is_yes_no(texts):
+        return replace(base, kind="yes_no")
+    digits_only = share(texts.str.fullmatch(r"[-+]?\d+(?:\.0+)?")) >= _MOSTLY
     # Dates before numbers and phones: "2024-03-01" also fits the loose phone pattern and
     # "20120904" is also a number. All-digit values are dates only when the name says so or
     # every value reads as a compact YYYYMMDD date.
-    shaped = _share(filled.str.contains(_DATE_SHAPE)) >= _MOSTLY
-    compact = digits_only and _share(filled.str.fullmatch(r"(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])")) >= 0.99
+    shaped = share(texts.str.contains(_DATE_SHAPE)) >= _MOSTLY
+    compact = digits_only and share(texts.str.fullmatch(_COMPACT_DATE)) >= 0.99
     if shaped or compact or (dates_by_name and digits_only):
-        dates = parse_dates(filled)
-        parsed = 1 - dates.n_bad / n
+        dates = parse_dates(texts)
+        parsed = 1 - share(dates.bad)
         if parsed >= _MOSTLY and (shaped or compact or dates.format_name.startswith(("epoch", "YYYYMMDD"))):
-            return ColumnFacts("date", **base, date_format=dates.format_name, parsed_share=parsed)
-    numbers = parse_numbers(filled)
-    parsed = 1 - numbers.n_bad / n
-    if not digits_only and _looks_like_phone(filled):
-        return ColumnFacts("phone", **base, parsed_share=parsed)
+            return replace(base, kind="date", date_format=dates.format_name, parsed_share=parsed)
+    numbers = parse_numbers(texts)
+    parsed = 1 - share(numbers.bad)
+    if not digits_only and share(_phone_like(texts)) >= 0.8:
+        return replace(base, kind="phone", parsed_share=parsed)
     if parsed >= _MOSTLY:
         facts = _number_facts(numbers.values, n=n, distinct=distinct, constant=constant, parsed=parsed)
-        return replace(facts, mean_length=float(base["mean_length"]), code_like=code_like)
-    return ColumnFacts("text", **base, code_like=code_like, parsed_share=parsed)
+        return replace(facts, mean_length=mean_length, code_like=code_like)
+    return replace(base, parsed_share=parsed)
 
 
-def _looks_like_phone(text: pd.Series) -> bool:
+def _phone_like(text: pd.Series) -> pd.Series:
     """Phone numbers: 7-15 digits written with phone punctuation, not as a plain number."""
     digits = text.str.count(r"\d")
-    phone = (
+    return (
         text.str.match(_PHONE_CHARACTERS)
         & text.str.contains(_PHONE_PUNCTUATION)
         & ~text.str.match(_SPACED_THOUSANDS)
         & (digits >= 7)
         & (digits <= 15)
     )
-    return _share(phone) >= 0.8

@@ -104,7 +104,8 @@ _PERSON_ID = re.compile(
 # Ids of the things people buy or rate: item columns in a transaction table.
 _ITEM_ID = re.compile(
     r" (?:item|product|prod|sku|article|artikel|movie|film|book|song|track|title|stock|asin|isbn|ean|upc|"
-    rf"game|course|recipe|listing|offer|variant|artist|anime|beer|wine|restaurant|business|hotel)s?{_ID_SUFFIX} $"
+    r"game|course|recipe|listing|offer|variant|artist|anime|beer|wine|restaurant|business|hotel)s?"
+    rf"{_ID_SUFFIX} $"
 )
 # A bare id ("ID", "Id", "uuid", "Record", "key"): the customer id when it is unique per row.
 _GENERIC_ID = re.compile(r"^ (?:id|identifier|uuid|guid|key|code|nr|no|number) $")
@@ -117,7 +118,8 @@ _NAME_HINTS: tuple[tuple[Role, str], ...] = (
     (Role.EMAIL, r" e ?mail| courriel| correo|邮箱|邮件|メール"),
     (
         Role.PHONE,
-        r" (?:phone|tel|telephone|telefon|telefono|téléphone|teléfono|mobile|cell|handy|fax)\b|电话|手机|電話",
+        r" (?:phone|tel|telephone|telefon|telefono|téléphone|teléfono|mobile|cell|handy|fax)\b"
+        r"|电话|手机|電話",
     ),
     (
         Role.ORDER_ID,
@@ -135,7 +137,8 @@ _NAME_HINTS: tuple[tuple[Role, str], ...] = (
     (
         Role.CATEGORY,
         r" (?:category|categories|cat|kategorie|catégorie|categorie|categoria|categoría|department|"
-        r"dept|family|product type|product group|warengruppe|famille|aisle|genres?)\b|类别|品类|类目|カテゴリ|分类",
+        r"dept|family|product type|product group|warengruppe|famille|aisle|genres?)\b"
+        r"|类别|品类|类目|カテゴリ|分类",
     ),
     (
         Role.PRICE,
@@ -254,7 +257,9 @@ def _number_guess(name: object, facts: ColumnFacts, hint: Role | None, id_kind: 
     if id_kind == "row" and facts.integers and facts.distinct_share == 1.0:
         return _guess(Role.IGNORE, 0.75, Role.NUMERIC, "unnamed whole numbers, one per row: a row number")
     if id_kind in ("person", "generic") and facts.integers:
-        return _guess(Role.CUSTOMER_ID, 0.85, Role.NUMERIC, "the name says id and the values are whole numbers")
+        return _guess(
+            Role.CUSTOMER_ID, 0.85, Role.NUMERIC, "the name says id and the values are whole numbers"
+        )
     if id_kind == "item" and facts.integers:
         return _guess(Role.ITEM, 0.8, Role.NUMERIC, "the name says item id and the values are whole numbers")
     if hint is Role.ORDER_ID and facts.integers:
@@ -264,7 +269,9 @@ def _number_guess(name: object, facts: ColumnFacts, hint: Role | None, id_kind: 
     if hint in (Role.AMOUNT, Role.PRICE):
         return _guess(hint, 0.9, Role.NUMERIC, f"the name says money and the values are numbers{readable}")
     if hint is Role.QUANTITY:
-        return _guess(Role.QUANTITY, 0.85, Role.NUMERIC, f"the name says quantity and the values are numbers{readable}")
+        return _guess(
+            Role.QUANTITY, 0.85, Role.NUMERIC, f"the name says quantity and the values are numbers{readable}"
+        )
     if hint is Role.CATEGORY:
         return _guess(Role.CATEGORY, 0.6, Role.NUMERIC, "the name says category but the values are numbers")
     if hint is Role.NUMERIC:
@@ -292,14 +299,21 @@ def _text_guess(facts: ColumnFacts, hint: Role | None, id_kind: IdKind | None) -
         return _guess(Role.PHONE, 0.8, Role.TEXT, "the name says phone")
     if hint in NUMBER_ROLES and facts.parsed_share >= 0.5:
         return _guess(
-            hint, 0.6, Role.TEXT, f"the name says {hint.value} but only {facts.parsed_share:.0%} of values are numbers"
+            hint,
+            0.6,
+            Role.TEXT,
+            f"the name says {hint.value} but only {facts.parsed_share:.0%} of values are numbers",
         )
     few = facts.distinct <= max(30, 0.05 * facts.n)
     if few:
-        return _guess(Role.CATEGORICAL, 0.8, Role.TEXT, f"{facts.distinct:,} different values, repeated across rows")
+        return _guess(
+            Role.CATEGORICAL, 0.8, Role.TEXT, f"{facts.distinct:,} different values, repeated across rows"
+        )
     if facts.distinct_share >= 0.9 and facts.code_like and facts.mean_length <= 24:
         # Near-unique short codes without spaces (C00001, A-17-XZ) are identifiers.
-        return _guess(Role.CUSTOMER_ID, 0.55, Role.TEXT, "near-unique short codes, though the name does not say id")
+        return _guess(
+            Role.CUSTOMER_ID, 0.55, Role.TEXT, "near-unique short codes, though the name does not say id"
+        )
     if facts.mean_length > 30 or facts.distinct_share >= 0.5:
         return _guess(Role.TEXT, 0.75, Role.CATEGORICAL, "many different values: free text")
     return _guess(Role.CATEGORICAL, 0.65, Role.TEXT, f"{facts.distinct:,} different values")
@@ -331,18 +345,27 @@ def _column_guess(name: object, series: pd.Series) -> ColumnGuess:
                 f"the name means marketing consent ({consent.description}) and the values are yes/no",
             )
             return replace(guess, consent=consent)
-        return _guess(Role.CATEGORICAL, 0.85, Role.NUMERIC, "yes/no values; the name does not mean marketing consent")
+        return _guess(
+            Role.CATEGORICAL, 0.85, Role.NUMERIC, "yes/no values; the name does not mean marketing consent"
+        )
     if facts.kind == "email":
-        return _guess(Role.EMAIL, 0.95 if hint is Role.EMAIL else 0.85, Role.TEXT, "the values are email addresses")
+        return _guess(
+            Role.EMAIL, 0.95 if hint is Role.EMAIL else 0.85, Role.TEXT, "the values are email addresses"
+        )
     if facts.kind == "phone":
         return _guess(
-            Role.PHONE, 0.95 if hint is Role.PHONE else 0.75, Role.TEXT, "the values are written like phone numbers"
+            Role.PHONE,
+            0.95 if hint is Role.PHONE else 0.75,
+            Role.TEXT,
+            "the values are written like phone numbers",
         )
     if facts.kind == "number":
         return _number_guess(name, facts, hint, id_kind)
     guess = _text_guess(facts, hint, id_kind)
     if consent is not None and guess.role is Role.CATEGORICAL:
-        return _guess(Role.CATEGORICAL, 0.6, Role.CONSENT, "the name means consent but the values are not yes/no")
+        return _guess(
+            Role.CATEGORICAL, 0.6, Role.CONSENT, "the name means consent but the values are not yes/no"
+        )
     return guess
 
 
@@ -380,7 +403,12 @@ def _settle_table(frame: pd.DataFrame, guesses: dict[str, ColumnGuess]) -> RoleI
         if column == chosen:
             guess = _id_guess(column, guess, others, transactions=transactions, repeated=repeated)
         elif column in others:
-            guess = _guess(Role.TEXT, 0.7, Role.CUSTOMER_ID, f"another id-like column; {chosen!r} was taken as the customer id")
+            guess = _guess(
+                Role.TEXT,
+                0.7,
+                Role.CUSTOMER_ID,
+                f"another id-like column; {chosen!r} was taken as the customer id",
+            )
         elif guess.role is Role.ITEM:
             guess = _item_guess(frame[column], guess, customers=customers)
         elif customers and guess.role in (Role.CATEGORY, Role.QUANTITY):
@@ -390,7 +418,9 @@ def _settle_table(frame: pd.DataFrame, guesses: dict[str, ColumnGuess]) -> RoleI
     return RoleInference(settled, candidates, chosen)
 
 
-def _id_guess(column: str, guess: ColumnGuess, others: list[str], *, transactions: bool, repeated: float) -> ColumnGuess:
+def _id_guess(
+    column: str, guess: ColumnGuess, others: list[str], *, transactions: bool, repeated: float
+) -> ColumnGuess:
     kind = _id_kind(column)
     confidence = {"person": 0.95, "generic": 0.85}.get(kind or "", 0.55)
     if others:
@@ -411,12 +441,16 @@ def _item_guess(series: pd.Series, guess: ColumnGuess, *, customers: bool) -> Co
         sample = sample_rows(series)
         numeric = len(sample) > 0 and parse_numbers(sample).n_bad <= 0.1 * len(sample)
         role = Role.NUMERIC if numeric else fallback
-        return _guess(role, 0.75, Role.ITEM, "the name says product, but each row is one customer: a per-customer trait")
+        return _guess(
+            role, 0.75, Role.ITEM, "the name says product, but each row is one customer: a per-customer trait"
+        )
     sample = sample_rows(series)
     distinct_share = sample.nunique() / len(sample) if len(sample) else 0.0
     if distinct_share > 0.95 and len(sample) >= _CONSTANT_MIN_VALUES:
         return _guess(Role.TEXT, 0.6, Role.ITEM, "the name says product, but the values hardly repeat")
-    return _guess(Role.ITEM, guess.confidence, guess.runner_up, f"{guess.evidence}; the values repeat across rows")
+    return _guess(
+        Role.ITEM, guess.confidence, guess.runner_up, f"{guess.evidence}; the values repeat across rows"
+    )
 
 
 def infer_columns(frame: pd.DataFrame) -> RoleInference:

@@ -20,9 +20,9 @@ from segmentation._quality import DataIssue, TableShape, column_issues, column_v
 from segmentation._roles import (
     ID_ROLES,
     NUMBER_ROLES,
+    REPEATED_ID_SHARE,
     ROLE_LABELS,
     UNCERTAIN_BELOW,
-    REPEATED_ID_SHARE,
     ColumnGuess,
     Role,
     RoleInference,
@@ -274,7 +274,9 @@ def _column_guesses(
         if role is Role.CONSENT:
             consent = read_consent_name(column) or ConsentName(ConsentPolarity.OPT_IN, certain=False)
         runner_up = None if guess is None else guess.role
-        evidence = "set by you" + ("" if guess is None else f" (we guessed {guess.role.value}: {guess.evidence})")
+        evidence = "set by you" + (
+            "" if guess is None else f" (we guessed {guess.role.value}: {guess.evidence})"
+        )
         shown[column] = ColumnGuess(role, 1.0, runner_up, evidence, consent)
     candidates = tuple(c for c, r in roles.items() if r is Role.CUSTOMER_ID)
     return roles, shown, candidates

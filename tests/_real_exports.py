@@ -35,7 +35,9 @@ def marketing_campaign(folder: Path, n: int = 60) -> RealExport:
             "Year_Birth": rng.integers(1940, 1997, n),
             "Education": rng.choice(["Graduation", "PhD", "Master", "Basic", "2n Cycle"], n),
             "Marital_Status": rng.choice(["Single", "Together", "Married", "Divorced", "Widow"], n),
-            "Income": [("" if i % 29 == 5 else str(v)) for i, v in enumerate(rng.integers(1_730, 113_000, n))],
+            "Income": [
+                ("" if i % 29 == 5 else str(v)) for i, v in enumerate(rng.integers(1_730, 113_000, n))
+            ],
             "Kidhome": rng.integers(0, 3, n),
             "Teenhome": rng.integers(0, 3, n),
             "Dt_Customer": _dates(rng, n).strftime("%d-%m-%Y"),
@@ -142,9 +144,13 @@ def decimals_customers(folder: Path, n: int = 80) -> RealExport:
 
 
 def _people(rng: np.random.Generator, n: int) -> tuple[list[str], list[str], list[str]]:
-    first = rng.choice(["Anna", "Ben", "Chloé", "David", "Emma", "Farid", "Greta", "Hiro", "Ines", "Jonas"], n)
+    first = rng.choice(
+        ["Anna", "Ben", "Chloé", "David", "Emma", "Farid", "Greta", "Hiro", "Ines", "Jonas"], n
+    )
     last = rng.choice(["Smith", "Müller", "García", "Rossi", "Tanaka", "Dubois", "Nowak", "Silva"], n)
-    emails = [f"{f.lower()}.{s.lower()}{i}@example.com" for i, (f, s) in enumerate(zip(first, last, strict=True))]
+    emails = [
+        f"{f.lower()}.{s.lower()}{i}@example.com" for i, (f, s) in enumerate(zip(first, last, strict=True))
+    ]
     return list(first), list(last), emails
 
 
@@ -298,7 +304,10 @@ def gdpr_customers(folder: Path, n: int = 40) -> RealExport:
             "churned": "categorical",
             "age": "numeric",
         },
-        {c: opt_out for c in ("unsubscribed", "consent_withdrawn", "gdpr_objection", "newsletter_unsubscribe")},
+        {
+            c: opt_out
+            for c in ("unsubscribed", "consent_withdrawn", "gdpr_objection", "newsletter_unsubscribe")
+        },
     )
 
 
@@ -364,7 +373,16 @@ def groceries(folder: Path) -> RealExport:
             "Member_number": rng.choice(np.arange(1000, 1030), n),
             "Date": _dates(rng, n, "2014-01-01").strftime("%d-%m-%Y"),
             "itemDescription": rng.choice(
-                ["whole milk", "other vegetables", "rolls/buns", "soda", "yogurt", "tropical fruit", "pip fruit"], n
+                [
+                    "whole milk",
+                    "other vegetables",
+                    "rolls/buns",
+                    "soda",
+                    "yogurt",
+                    "tropical fruit",
+                    "pip fruit",
+                ],
+                n,
             ),
         }
     )

@@ -72,9 +72,8 @@ def _print_profile(path: str, file_format: str, profile: TableProfile) -> None:
     print(f"Shape: {profile.shape} — {profile.shape_reason}")
     print()
     width = max((len(c.name) for c in profile.columns), default=6)
-    print(
-        f"{'column':<{width}}  {'role':<46}  {'sure':>4}  {'type':<7}  {'missing':>8}  {'distinct':>9}  examples"
-    )
+    header = f"{'column':<{width}}  {'role':<46}  {'sure':>4}  {'type':<7}  {'missing':>8}  {'distinct':>9}"
+    print(f"{header}  examples")
     for column in profile.columns:
         examples = ", ".join(column.examples)[:40]
         print(
