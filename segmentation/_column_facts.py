@@ -60,6 +60,8 @@ class ColumnFacts:
     code_like: bool = False
     mean_length: float = 0.0
     spaced_share: float = 0.0
+    digit_share: float = 0.0
+    dotted: bool = False
     date_format: str = ""
     parsed_share: float = 0.0
 
@@ -184,6 +186,9 @@ def _text_facts(series: pd.Series, sample: pd.Series, *, dates_by_name: bool) ->
         code_like=code_like,
         mean_length=mean_length,
         spaced_share=spaced_share,
+        digit_share=share(texts.str.contains(r"\d")),
+        # Several dots: IP addresses, versions, domains; never an identifier of a person.
+        dotted=share(texts.str.count(r"\.") >= 2) >= 0.5,
     )
     if share(texts.str.match(_EMAIL)) >= 0.8:
         return replace(base, kind="email", code_like=False)

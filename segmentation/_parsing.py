@@ -167,7 +167,10 @@ def _clean_number_text(texts: pd.Series, *, decimal: str) -> pd.Series:
     lone_dot = (n_dot == 1) & (n_comma == 0) & ((decimal == ".") | ~grouped_dot)
     comma_decimal = (both & comma_later) | lone_comma
     dot_decimal = (both & ~comma_later) | lone_dot
-    thousands_only = cleaned.str.replace(r"[.,]", "", regex=True)
+    # Marks that are neither a decimal mark nor thousands in groups of three ("192.168.1.1",
+    # "1.2.3") make the value unreadable rather than a run of digits.
+    stray_marks = ((n_comma + n_dot) > 0) & ~(dot_decimal | comma_decimal | grouped_comma | grouped_dot)
+    thousands_only = cleaned.str.replace(r"[.,]", "", regex=True).where(~stray_marks, "not a number")
     result = thousands_only.where(~dot_decimal, cleaned.str.replace(",", "", regex=False))
     result = result.where(~comma_decimal, cleaned.str.replace(".", "", regex=False).str.replace(",", "."))
     sign = np.where((negative | trailing_minus).to_numpy(dtype=bool), "-", "")

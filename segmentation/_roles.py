@@ -94,16 +94,23 @@ _PURCHASE_ROLES = frozenset({Role.DATE, Role.ORDER_ID, Role.ITEM, Role.AMOUNT, R
 
 _ID_SUFFIX = r"(?: ?(?:id|no|nr|number|num|nummer|code|key|ref|numero|identifier|uuid|guid))?"
 # Who a person-like id belongs to: these make the customer id of any table.
+_PERSON_WORDS = (
+    r"customer|client|clientes?|member|user|buyer|shopper|kunden?|kundennummer|kundennr|cliente|socio|usuario|"
+    r"subscriber|patient|passenger|respondent|participant|student|donor"
+)
+# Words that name a person only with an id suffix: "contact" alone is a channel, "Contact ID" a person.
+_PERSON_WORDS_WITH_SUFFIX = (
+    r"cust|account|contact|person|lead|guest|visitor|household|profile|record|player|card ?holder"
+)
+_ID_WORD = r" ?(?:id|no|nr|number|num|nummer|code|key|ref|numero|identifier|uuid|guid)"
 _PERSON_ID = re.compile(
-    r" (?:customer|cust|client|clientes?|member|user|account|buyer|shopper|kunden?|kundennummer|kundennr|"
-    rf"cliente|socio|usuario|contact|person|subscriber|lead|patient|guest|visitor|household|profile|"
-    rf"record|respondent|participant|passenger|player|student|donor|card ?holder){_ID_SUFFIX} $|"
+    rf" (?:{_PERSON_WORDS}){_ID_SUFFIX} $| (?:{_PERSON_WORDS_WITH_SUFFIX}){_ID_WORD} $|"
     r" id (?:client|cliente|customer|kunde) $"
     r"|(?:客户|客戶|顾客|顧客|会员|會員|会員|用户)(?:id|编号|編號|号|號|番号|コード)? $"
 )
 # Ids of the things people buy or rate: item columns in a transaction table.
 _ITEM_ID = re.compile(
-    r" (?:item|product|prod|sku|article|artikel|movie|film|book|song|track|title|stock|asin|isbn|ean|upc|"
+    r" (?:item|product|prod|sku|article|artikel|movie|film|book|song|track|stock|asin|isbn|ean|upc|"
     r"game|course|recipe|listing|offer|variant|artist|anime|beer|wine|restaurant|business|hotel)s?"
     rf"{_ID_SUFFIX} $"
 )
@@ -137,7 +144,7 @@ _NAME_HINTS: tuple[tuple[Role, str], ...] = (
     (
         Role.CATEGORY,
         r" (?:category|categories|cat|kategorie|catégorie|categorie|categoria|categoría|department|"
-        r"dept|family|product type|product group|warengruppe|famille|aisle|genres?)\b"
+        r"dept|family|product type|product group|product line|warengruppe|famille|aisle|genres?)\b"
         r"|类别|品类|类目|カテゴリ|分类",
     ),
     (
@@ -151,7 +158,7 @@ _NAME_HINTS: tuple[tuple[Role, str], ...] = (
     ),
     (
         Role.AMOUNT,
-        r" (?:amount|amt|revenue|sales|spend|spent|spending|total|value|monetary|payment|paid|sum|"
+        r" (?:amount|amt|revenue|sales|spend|spent|spending|total|value|monetary|payment|paid|sum|purchase|"
         r"turnover|betrag|umsatz|summe|montant|importe|monto|valor|gmv|net|gross)\b|金额|金額|消费|消費|销售额|売上",
     ),
     (
@@ -251,7 +258,7 @@ def _guess(role: Role, confidence: float, runner_up: Role | None, evidence: str)
     return ColumnGuess(role, round(confidence, 2), runner_up if runner_up is not role else None, evidence)
 
 
-def _number_guess(name: object, facts: ColumnFacts, hint: Role | None, id_kind: IdKind | None) -> ColumnGuess:
+def _number_guess(facts: ColumnFacts, hint: Role | None, id_kind: IdKind | None) -> ColumnGuess:
     """Role of a column whose values are numbers."""
     readable = "" if facts.parsed_share >= 0.999 else f" ({facts.parsed_share:.0%} readable)"
     if id_kind == "row" and facts.integers and facts.distinct_share == 1.0:
@@ -262,7 +269,7 @@ def _number_guess(name: object, facts: ColumnFacts, hint: Role | None, id_kind: 
         )
     if id_kind == "item" and facts.integers:
         return _guess(Role.ITEM, 0.8, Role.NUMERIC, "the name says item id and the values are whole numbers")
-    if hint is Role.ORDER_ID and facts.integers:
+    if hint is Role.ORDER_ID and facts.integers and not _few_repeating(facts):
         return _guess(Role.ORDER_ID, 0.9, Role.NUMERIC, "the name says order or invoice number")
     if hint is Role.PHONE:
         return _guess(Role.PHONE, 0.8, Role.NUMERIC, "the name says phone; the values are digits")
@@ -283,9 +290,15 @@ def _number_guess(name: object, facts: ColumnFacts, hint: Role | None, id_kind: 
     return _guess(Role.NUMERIC, 0.85, None, f"the values are numbers{readable}")
 
 
+def _few_repeating(facts: ColumnFacts) -> bool:
+    """A handful of values repeated over many rows: a count or position, not an identifier."""
+    return facts.n >= _CONSTANT_MIN_VALUES and facts.distinct <= 100 and facts.distinct_share < 0.2
+
+
 def _text_guess(facts: ColumnFacts, hint: Role | None, id_kind: IdKind | None) -> ColumnGuess:
     """Role of a text column (not numbers, dates, yes/no, emails or phones)."""
-    if id_kind in ("person", "generic") and (facts.code_like or facts.mean_length <= 40):
+    id_look = facts.digit_share >= 0.5 or facts.distinct_share >= 0.5
+    if id_kind in ("person", "generic") and (facts.code_like or facts.mean_length <= 40) and id_look:
         return _guess(Role.CUSTOMER_ID, 0.85, Role.TEXT, "the name says id and the values are short codes")
     if hint is Role.ORDER_ID:
         return _guess(Role.ORDER_ID, 0.9, Role.TEXT, "the name says order or invoice number")
@@ -309,7 +322,7 @@ def _text_guess(facts: ColumnFacts, hint: Role | None, id_kind: IdKind | None) -
         return _guess(
             Role.CATEGORICAL, 0.8, Role.TEXT, f"{facts.distinct:,} different values, repeated across rows"
         )
-    if facts.distinct_share >= 0.9 and facts.code_like and facts.mean_length <= 24:
+    if facts.distinct_share >= 0.9 and facts.code_like and facts.mean_length <= 24 and not facts.dotted:
         # Near-unique short codes without spaces (C00001, A-17-XZ) are identifiers.
         return _guess(
             Role.CUSTOMER_ID, 0.55, Role.TEXT, "near-unique short codes, though the name does not say id"
@@ -352,7 +365,7 @@ def _column_guess(name: object, series: pd.Series) -> ColumnGuess:
         return _guess(
             Role.EMAIL, 0.95 if hint is Role.EMAIL else 0.85, Role.TEXT, "the values are email addresses"
         )
-    if facts.kind == "phone":
+    if facts.kind == "phone" and (id_kind is None or hint is Role.PHONE) and hint in (None, Role.PHONE):
         return _guess(
             Role.PHONE,
             0.95 if hint is Role.PHONE else 0.75,
@@ -360,7 +373,7 @@ def _column_guess(name: object, series: pd.Series) -> ColumnGuess:
             "the values are written like phone numbers",
         )
     if facts.kind == "number":
-        return _number_guess(name, facts, hint, id_kind)
+        return _number_guess(facts, hint, id_kind)
     guess = _text_guess(facts, hint, id_kind)
     if consent is not None and guess.role is Role.CATEGORICAL:
         return _guess(
@@ -388,7 +401,11 @@ def _choose_customer_id(
     tier = {"person": 0, "generic": 1}
     ranked = sorted(candidates, key=lambda c: tier.get(_id_kind(c) or "", 2))
     chosen = ranked[0]
-    return chosen, tuple(ranked), _repeated_share(frame[chosen])
+    repeated = _repeated_share(frame[chosen])
+    if _id_kind(chosen) not in tier and repeated > REPEATED_ID_SHARE:
+        # Codes found by their values alone identify rows only when each appears once.
+        return None, tuple(ranked), 0.0
+    return chosen, tuple(ranked), repeated
 
 
 def _settle_table(frame: pd.DataFrame, guesses: dict[str, ColumnGuess]) -> RoleInference:
@@ -403,12 +420,7 @@ def _settle_table(frame: pd.DataFrame, guesses: dict[str, ColumnGuess]) -> RoleI
         if column == chosen:
             guess = _id_guess(column, guess, others, transactions=transactions, repeated=repeated)
         elif column in others:
-            guess = _guess(
-                Role.TEXT,
-                0.7,
-                Role.CUSTOMER_ID,
-                f"another id-like column; {chosen!r} was taken as the customer id",
-            )
+            guess = _other_id_guess(frame[column], chosen, transactions=transactions)
         elif guess.role is Role.ITEM:
             guess = _item_guess(frame[column], guess, customers=customers)
         elif customers and guess.role in (Role.CATEGORY, Role.QUANTITY):
@@ -416,6 +428,23 @@ def _settle_table(frame: pd.DataFrame, guesses: dict[str, ColumnGuess]) -> RoleI
             guess = _guess(role, 0.75, guess.role, f"{guess.evidence}, but each row is one customer")
         settled[column] = guess
     return RoleInference(settled, candidates, chosen)
+
+
+def _other_id_guess(series: pd.Series, chosen: str | None, *, transactions: bool) -> ColumnGuess:
+    """An id-like column that is not the customer id: the transaction id when unique per line."""
+    taken = f"{chosen!r} was taken as the customer id" if chosen else "the values repeat"
+    if transactions and _repeated_share(series) == 0 and not _is_row_number(series):
+        return _guess(Role.ORDER_ID, 0.65, Role.TEXT, f"a unique id per line while {taken}: a transaction id")
+    return _guess(Role.TEXT, 0.7, Role.CUSTOMER_ID, f"another id-like column; {taken}")
+
+
+def _is_row_number(series: pd.Series) -> bool:
+    """Consecutive whole numbers (1, 2, 3 ...): a row counter rather than an identifier."""
+    numbers = parse_numbers(sample_rows(series)).values.dropna()
+    if numbers.empty or not bool((numbers % 1 == 0).all()):
+        return False
+    full = parse_numbers(series).values.dropna()
+    return bool(full.is_unique) and float(full.max() - full.min() + 1) == float(len(full))
 
 
 def _id_guess(
@@ -436,13 +465,14 @@ def _id_guess(
 
 def _item_guess(series: pd.Series, guess: ColumnGuess, *, customers: bool) -> ColumnGuess:
     """Items are code-like or name values that repeat across the rows of a transaction table."""
-    fallback = Role.NUMERIC if pd.api.types.is_numeric_dtype(series.dtype) else Role.CATEGORICAL
     if customers:
-        sample = sample_rows(series)
-        numeric = len(sample) > 0 and parse_numbers(sample).n_bad <= 0.1 * len(sample)
-        role = Role.NUMERIC if numeric else fallback
+        facts = read_facts(series)
+        trait = _number_guess(facts, None, None) if facts.kind == "number" else _text_guess(facts, None, None)
         return _guess(
-            role, 0.75, Role.ITEM, "the name says product, but each row is one customer: a per-customer trait"
+            trait.role if trait.role is not Role.CUSTOMER_ID else Role.TEXT,
+            0.75,
+            Role.ITEM,
+            "the name says product, but each row is one customer: a per-customer trait",
         )
     sample = sample_rows(series)
     distinct_share = sample.nunique() / len(sample) if len(sample) else 0.0

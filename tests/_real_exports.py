@@ -404,3 +404,286 @@ BUILDERS = (
     online_retail,
     groceries,
 )
+
+
+def superstore(folder: Path) -> RealExport:
+    """Tableau "Sample - Superstore": order lines with a row counter and two dates."""
+    rng = np.random.default_rng(10)
+    n = 90
+    customers = [
+        f"{a}{b}-{10000 + i * 15}" for i, (a, b) in enumerate(zip("CDSBAEJM", "GAVHKMRT", strict=True))
+    ]
+    products = {
+        "FUR-BO-10001798": ("Furniture", "Bookcases", "Bush Somerset Collection Bookcase"),
+        "OFF-LA-10000240": ("Office Supplies", "Labels", "Self-Adhesive Address Labels"),
+        "TEC-PH-10002033": ("Technology", "Phones", "Konftel 250 Conference phone"),
+        "OFF-ST-10000760": ("Office Supplies", "Storage", "Eldon Fold 'N Roll Cart System"),
+    }
+    codes = rng.choice(list(products), n)
+    order_day = _dates(rng, n, "2016-01-01")
+    frame = pd.DataFrame(
+        {
+            "Row ID": np.arange(1, n + 1),
+            "Order ID": [f"CA-2016-{152156 + i // 2}" for i in range(n)],
+            "Order Date": [f"{d.month}/{d.day}/{d.year}" for d in order_day],
+            "Ship Date": [f"{d.month}/{d.day}/{d.year}" for d in order_day + pd.Timedelta(days=3)],
+            "Ship Mode": rng.choice(["Second Class", "Standard Class", "First Class"], n),
+            "Customer ID": rng.choice(customers, n),
+            "Segment": rng.choice(["Consumer", "Corporate", "Home Office"], n),
+            "Country": "United States",
+            "City": rng.choice(["Henderson", "Los Angeles", "Fort Lauderdale", "Concord"], n),
+            "Postal Code": rng.choice([42420, 90036, 33311, 28027], n),
+            "Product ID": codes,
+            "Category": [products[c][0] for c in codes],
+            "Sub-Category": [products[c][1] for c in codes],
+            "Product Name": [products[c][2] for c in codes],
+            "Sales": rng.gamma(2.0, 100.0, n).round(4),
+            "Quantity": rng.integers(1, 9, n),
+            "Discount": rng.choice([0, 0.2, 0.45], n),
+            "Profit": rng.normal(20, 40, n).round(4),
+        }
+    )
+    path = folder / "Sample - Superstore.csv"
+    frame.to_csv(path, index=False)
+    return RealExport(
+        path,
+        "transactions",
+        {
+            "Row ID": ("ignore", "text", "numeric"),
+            "Order ID": "order_id",
+            "Order Date": "date",
+            "Ship Date": "date",
+            "Ship Mode": "categorical",
+            "Customer ID": "customer_id",
+            "Segment": "categorical",
+            "Country": "ignore",
+            "City": "categorical",
+            "Product ID": "item",
+            "Category": "category",
+            "Sub-Category": "category",
+            "Product Name": ("item", "text"),
+            "Sales": "amount",
+            "Quantity": "quantity",
+            "Discount": "numeric",
+            "Profit": ("numeric", "amount"),
+        },
+    )
+
+
+def telco_churn(folder: Path, n: int = 60) -> RealExport:
+    """IBM "Telco Customer Churn": Yes/No flags, a 'PhoneService' flag that is not a phone, charges."""
+    rng = np.random.default_rng(11)
+    yes_no = ["Yes", "No"]
+    frame = pd.DataFrame(
+        {
+            "customerID": [
+                f"{rng.integers(1000, 9999)}-{''.join(rng.choice(list('ABCDEFGHJK'), 5))}" for _ in range(n)
+            ],
+            "gender": rng.choice(["Female", "Male"], n),
+            "SeniorCitizen": rng.integers(0, 2, n),
+            "Partner": rng.choice(yes_no, n),
+            "tenure": rng.integers(0, 72, n),
+            "PhoneService": rng.choice(yes_no, n),
+            "MultipleLines": rng.choice(["No phone service", "No", "Yes"], n),
+            "Contract": rng.choice(["Month-to-month", "One year", "Two year"], n),
+            "PaperlessBilling": rng.choice(yes_no, n),
+            "PaymentMethod": rng.choice(["Electronic check", "Mailed check", "Credit card (automatic)"], n),
+            "MonthlyCharges": rng.uniform(18, 119, n).round(2),
+            "TotalCharges": [" " if i == 7 else f"{v:.2f}" for i, v in enumerate(rng.uniform(18, 8600, n))],
+            "Churn": rng.choice(yes_no, n),
+        }
+    )
+    path = folder / "WA_Fn-UseC_-Telco-Customer-Churn.csv"
+    frame.to_csv(path, index=False)
+    flag = ("categorical", "numeric")
+    money = ("numeric", "amount")
+    return RealExport(
+        path,
+        "customers",
+        {
+            "customerID": "customer_id",
+            "gender": "categorical",
+            "SeniorCitizen": flag,
+            "Partner": "categorical",
+            "tenure": "numeric",
+            "PhoneService": "categorical",
+            "MultipleLines": "categorical",
+            "Contract": "categorical",
+            "PaperlessBilling": "categorical",
+            "PaymentMethod": "categorical",
+            "MonthlyCharges": money,
+            "TotalCharges": money,
+            "Churn": "categorical",
+        },
+    )
+
+
+def supermarket_sales(folder: Path, n: int = 60) -> RealExport:
+    """Kaggle "supermarket_sales": invoice ids written like 750-67-8428, a constant margin column."""
+    rng = np.random.default_rng(12)
+    frame = pd.DataFrame(
+        {
+            "Invoice ID": [
+                f"{rng.integers(100, 999)}-{rng.integers(10, 99)}-{rng.integers(1000, 9999)}"
+                for _ in range(n)
+            ],
+            "Branch": rng.choice(["A", "B", "C"], n),
+            "City": rng.choice(["Yangon", "Naypyitaw", "Mandalay"], n),
+            "Customer type": rng.choice(["Member", "Normal"], n),
+            "Gender": rng.choice(["Female", "Male"], n),
+            "Product line": rng.choice(
+                ["Health and beauty", "Electronic accessories", "Sports and travel"], n
+            ),
+            "Unit price": rng.uniform(10, 100, n).round(2),
+            "Quantity": rng.integers(1, 11, n),
+            "Tax 5%": rng.uniform(0.5, 50, n).round(4),
+            "Total": rng.uniform(10, 1000, n).round(4),
+            "Date": [f"{d.month}/{d.day}/{d.year}" for d in _dates(rng, n, "2019-01-01", 89)],
+            "Payment": rng.choice(["Ewallet", "Cash", "Credit card"], n),
+            "gross margin percentage": 4.761904762,
+            "Rating": rng.uniform(4, 10, n).round(1),
+        }
+    )
+    path = folder / "supermarket_sales.csv"
+    frame.to_csv(path, index=False)
+    return RealExport(
+        path,
+        "customers",
+        {
+            "Invoice ID": "order_id",
+            "Branch": "categorical",
+            "City": "categorical",
+            "Customer type": "categorical",
+            "Gender": "categorical",
+            "Product line": ("category", "categorical"),
+            "Unit price": "price",
+            "Quantity": "quantity",
+            "Tax 5%": ("numeric", "amount"),
+            "Total": "amount",
+            "Date": "date",
+            "Payment": "categorical",
+            "gross margin percentage": "ignore",
+            "Rating": "numeric",
+        },
+    )
+
+
+def stripe_payments(folder: Path) -> RealExport:
+    """Stripe "unified payments" export: a unique charge id, repeating customers, a constant currency."""
+    rng = np.random.default_rng(13)
+    n = 50
+    frame = pd.DataFrame(
+        {
+            "id": [f"ch_3L{rng.integers(10**9, 10**10)}Kx{i:03d}" for i in range(n)],
+            "Created (UTC)": _dates(rng, n, "2022-06-01").strftime("%Y-%m-%d %H:%M:%S"),
+            "Amount": rng.gamma(2.0, 30.0, n).round(2),
+            "Currency": "usd",
+            "Status": rng.choice(["Paid", "Refunded", "Failed"], n, p=[0.8, 0.1, 0.1]),
+            "Customer ID": rng.choice([f"cus_M{c}Hk2" for c in "ABCDEFGHIJ"], n),
+            "Customer Email": rng.choice([f"buyer{c}@example.com" for c in "abcdefghij"], n),
+            "Card Brand": rng.choice(["Visa", "MasterCard", "American Express"], n),
+        }
+    )
+    path = folder / "unified_payments.csv"
+    frame.to_csv(path, index=False)
+    return RealExport(
+        path,
+        "transactions",
+        {
+            "id": ("order_id", "text"),
+            "Created (UTC)": "date",
+            "Amount": "amount",
+            "Currency": "ignore",
+            "Status": "categorical",
+            "Customer ID": "customer_id",
+            "Customer Email": "email",
+            "Card Brand": "categorical",
+        },
+    )
+
+
+def bank_marketing(folder: Path, n: int = 80) -> RealExport:
+    """UCI "bank-full.csv": semicolons, quoted text, a 'contact' channel and a 'day' of month."""
+    rng = np.random.default_rng(14)
+    frame = pd.DataFrame(
+        {
+            "age": rng.integers(18, 95, n),
+            "job": rng.choice(["management", "technician", "entrepreneur", "blue-collar", "retired"], n),
+            "marital": rng.choice(["married", "single", "divorced"], n),
+            "default": rng.choice(["no", "yes"], n, p=[0.95, 0.05]),
+            "balance": rng.integers(-8_000, 100_000, n),
+            "housing": rng.choice(["yes", "no"], n),
+            "contact": rng.choice(["unknown", "cellular", "telephone"], n),
+            "day": rng.integers(1, 32, n),
+            "month": rng.choice(["may", "jun", "jul", "aug", "nov"], n),
+            "duration": rng.integers(0, 4_900, n),
+            "campaign": rng.integers(1, 63, n),
+            "pdays": rng.choice([-1, 100, 181, 350], n),
+            "y": rng.choice(["no", "yes"], n),
+        }
+    )
+    path = folder / "bank-full.csv"
+    frame.to_csv(path, index=False, sep=";", quoting=2)
+    return RealExport(
+        path,
+        "customers",
+        {
+            "age": "numeric",
+            "job": "categorical",
+            "marital": "categorical",
+            "default": "categorical",
+            "balance": ("numeric", "amount"),
+            "housing": "categorical",
+            "contact": "categorical",
+            "day": "numeric",
+            "month": "categorical",
+            "duration": "numeric",
+            "campaign": "numeric",
+            "pdays": "numeric",
+            "y": "categorical",
+        },
+    )
+
+
+def mailchimp_audience(folder: Path, n: int = 40) -> RealExport:
+    """Mailchimp audience export: opt-in time and IP, coordinates, a member rating."""
+    rng = np.random.default_rng(15)
+    first, last, emails = _people(rng, n)
+    frame = pd.DataFrame(
+        {
+            "Email Address": emails,
+            "First Name": first,
+            "Last Name": last,
+            "MEMBER_RATING": rng.integers(1, 6, n),
+            "OPTIN_TIME": _dates(rng, n, "2019-01-01").strftime("%Y-%m-%d %H:%M:%S"),
+            "OPTIN_IP": [
+                f"{rng.integers(1, 255)}.{rng.integers(0, 255)}.{rng.integers(0, 255)}.{rng.integers(1, 255)}"
+                for _ in range(n)
+            ],
+            "LATITUDE": rng.uniform(35, 60, n),
+            "LONGITUDE": rng.uniform(-10, 30, n),
+            "CC": rng.choice(["DE", "FR", "GB", "ES"], n),
+            "LAST_CHANGED": _dates(rng, n, "2023-01-01").strftime("%Y-%m-%d %H:%M:%S"),
+        }
+    )
+    path = folder / "subscribed_members_export.csv"
+    frame.to_csv(path, index=False)
+    return RealExport(
+        path,
+        "customers",
+        {
+            "Email Address": "email",
+            "First Name": "name",
+            "Last Name": "name",
+            "MEMBER_RATING": "numeric",
+            "OPTIN_TIME": "date",
+            "OPTIN_IP": "text",
+            "LATITUDE": "numeric",
+            "LONGITUDE": "numeric",
+            "CC": "categorical",
+            "LAST_CHANGED": "date",
+        },
+    )
+
+
+BUILDERS += (superstore, telco_churn, supermarket_sales, stripe_payments, bank_marketing, mailchimp_audience)
