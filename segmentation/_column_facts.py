@@ -47,7 +47,11 @@ class ColumnFacts:
     ``kind`` is the type the values parse as; ``n`` counts the sampled non-missing values;
     ``distinct_share`` is distinct / n in the sample; ``constant`` is True when the whole column
     holds one value; ``integers`` is True for numbers without fractions; ``code_like`` is True
-    for short text without spaces (ids, SKUs); ``mean_length`` is the mean text length.
+    for short text without spaces (ids, SKUs); ``mean_length`` is the mean text length;
+    ``digit_share`` the share of values holding a digit; ``dotted`` is True for values with
+    several dots (IP addresses, version numbers); ``lower_share`` the share starting with a
+    lower-case letter; ``order_numbers`` is True for values written like ``#1001``; ``min_value``
+    and ``max_value`` bound a number column.
     """
 
     kind: ValueKind
@@ -62,6 +66,10 @@ class ColumnFacts:
     spaced_share: float = 0.0
     digit_share: float = 0.0
     dotted: bool = False
+    lower_share: float = 0.0
+    order_numbers: bool = False
+    min_value: float = 0.0
+    max_value: float = 0.0
     date_format: str = ""
     parsed_share: float = 0.0
 
@@ -97,6 +105,8 @@ def _number_facts(numbers: pd.Series, *, n: int, distinct: int, constant: bool, 
         constant=constant,
         integers=integers,
         only_zero_one=bool(len(values)) and bool(np.isin(values, (0.0, 1.0)).all()),
+        min_value=float(values.min()) if len(values) else 0.0,
+        max_value=float(values.max()) if len(values) else 0.0,
         parsed_share=parsed,
     )
 
@@ -189,6 +199,8 @@ def _text_facts(series: pd.Series, sample: pd.Series, *, dates_by_name: bool) ->
         digit_share=share(texts.str.contains(r"\d")),
         # Several dots: IP addresses, versions, domains; never an identifier of a person.
         dotted=share(texts.str.count(r"\.") >= 2) >= 0.5,
+        lower_share=share(texts.str.match(r"^[a-z]")),
+        order_numbers=share(texts.str.fullmatch(r"#\d+")) >= _MOSTLY,
     )
     if share(texts.str.match(_EMAIL)) >= 0.8:
         return replace(base, kind="email", code_like=False)

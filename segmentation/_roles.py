@@ -92,7 +92,7 @@ NUMBER_ROLES = frozenset({Role.NUMERIC, Role.AMOUNT, Role.QUANTITY, Role.PRICE})
 ID_ROLES = frozenset({Role.CUSTOMER_ID, Role.ORDER_ID})
 _PURCHASE_ROLES = frozenset({Role.DATE, Role.ORDER_ID, Role.ITEM, Role.AMOUNT, Role.PRICE, Role.QUANTITY})
 
-_ID_SUFFIX = r"(?: ?(?:id|no|nr|number|num|nummer|code|key|ref|numero|identifier|uuid|guid))?"
+_ID_SUFFIX = r"(?: ?(?:id|no|nr|number|num|nummer|code|key|ref|numero|identifier|uuid|guid|index|idx))?"
 # Who a person-like id belongs to: these make the customer id of any table.
 _PERSON_WORDS = (
     r"customer|client|clientes?|member|user|buyer|shopper|kunden?|kundennummer|kundennr|cliente|socio|usuario|"
@@ -100,7 +100,8 @@ _PERSON_WORDS = (
 )
 # Words that name a person only with an id suffix: "contact" alone is a channel, "Contact ID" a person.
 _PERSON_WORDS_WITH_SUFFIX = (
-    r"cust|account|contact|person|lead|guest|visitor|household|profile|record|player|card ?holder"
+    r"cust|account|contact|person|lead|guest|visitor|household|profile|record|player|card ?holder|card|"
+    r"loyalty card|patron"
 )
 _ID_WORD = r" ?(?:id|no|nr|number|num|nummer|code|key|ref|numero|identifier|uuid|guid)"
 _PERSON_ID = re.compile(
@@ -118,6 +119,32 @@ _ITEM_ID = re.compile(
 _GENERIC_ID = re.compile(r"^ (?:id|identifier|uuid|guid|key|code|nr|no|number) $")
 _ROW_INDEX = re.compile(r"^ (?:unnamed(?: \d+)?|index|row|row ?(?:id|no|nr|number|num)|#|level 0|) $")
 
+_MONEY_WORDS = (
+    r"amount|amt|revenue|sales|spend|spent|spending|monetary|payment|paid|purchase|turnover|betrag|umsatz|"
+    r"montant|importe|monto|gmv|subtotal|shipping|tax|taxes|fee|fees|freight|cost|costs|charges?|refund|"
+    r"refunded|discount amount"
+)
+# Words that are money only with nothing but money words beside them: "Total" and "Order Total" are
+# money, "total_phenols" and "net_generation" are not.
+_WEAK_MONEY_WORDS = r"total|value|sum|summe|valor|net|gross|grand"
+_WEAK_MONEY_NAME = re.compile(
+    rf"^ (?:(?:{_WEAK_MONEY_WORDS}|{_MONEY_WORDS}|order|line|lineitem|item|invoice|cart|basket|due|incl|excl|"
+    r"vat|brutto|netto|eur|usd|gbp|chf|in|the|dollar|dollars|euro|euros|pound|pounds|yen)(?: |$))+$"
+)
+# Person-name hints that do not need the values' help; a bare "name" needs them.
+_PERSON_NAME = re.compile(
+    r" (?:first ?name|last ?name|full ?name|surname|given ?name|vorname|nachname|prénom|prenom|apellidos?|"
+    r"billing name|shipping name|contact name|customer name|client name|member name|user name|"
+    r"customer description)\b"
+    r"|姓名|名前|氏名"
+)
+# Names of things, not people: "Company Name", "Account Name", "Product Name".
+_THING_NAME = re.compile(
+    r" (?:company|account|business|organi[sz]ation|org|product|item|lineitem|store|shop|airport|city|street|"
+    r"campaign|brand|file|station|team|venue|hotel|restaurant|school|course|event|list|segment|group|tag|"
+    r"domain|host|device|app|page|country|state|region)s? name\b"
+)
+
 # Name hints, checked in order; the first match wins. Patterns run on the normalised name
 # (lower case, words separated by single spaces, camelCase split), padded with spaces so
 # " id " matches a whole word. CJK hints match anywhere.
@@ -130,8 +157,10 @@ _NAME_HINTS: tuple[tuple[Role, str], ...] = (
     ),
     (
         Role.ORDER_ID,
-        r" (?:order|invoice|transaction|receipt|basket|bestell|rechnung|commande|facture|pedido|factura|"
+        r"^ (?:(?!last |first |recent |previous |latest |next |initial )[^ ]+ )*"
+        r"(?:order|invoice|transaction|receipt|basket|bestell|rechnung|commande|facture|pedido|factura|"
         r"ticket|booking)(?: ?(?:id|no|nr|number|num|nummer|code|ref|key))? $"
+        r"| payment ?(?:id|no|nr|number|ref|key) $"
         r"|(?:订单|訂單|注文|伝票)(?:id|号|號|编号|編號|番号)? $|单号 $",
     ),
     # Counts, scores and ages are traits, never money ("Total Orders", "NumWebPurchases").
@@ -139,7 +168,26 @@ _NAME_HINTS: tuple[tuple[Role, str], ...] = (
         Role.NUMERIC,
         r" (?:score|rating|ratings|age|alter|edad|âge|income|salary|einkommen|revenu|ingreso|index|rank|"
         r"count|counts|num|number of|orders|purchases|visits|sessions|transactions|frequency|clicks|opens|"
-        r"logins|recency|tenure|year birth|birth year|kids?|children|teens?)\b|年龄|年齢|收入|评分",
+        r"logins|recency|tenure|year birth|birth year|kids?|children|teens?|installments?|instalments?|"
+        r"sequential|lenght|length|weight|height|width)\b|年龄|年齢|收入|评分",
+    ),
+    # Standardised or relative values are never money.
+    (
+        Role.NUMERIC,
+        r" (?:scaled|standardi[sz]ed|normali[sz]ed|z ?score|zscore|log|ratio|share|pct|percent|percentage|"
+        r"rank|quantile|decile|cluster|pca|pc\d|component)\b",
+    ),
+    # Postcodes are labels, never numbers to average.
+    (
+        Role.CATEGORICAL,
+        r" (?:zip|zipcode|zip code|postal|postal code|postcode|post code|plz|postleitzahl|code postal|"
+        r"cp|cep|pincode|pin code)\b|邮编|郵便番号",
+    ),
+    # Addresses are free text ("Billing Street", "Address1"; not "Address City").
+    (
+        Role.TEXT,
+        r" (?:address|address ?\d|address line ?\d?|street|straße|strasse|rue|calle|adresse|dirección|"
+        r"direccion|indirizzo) $|住所|地址",
     ),
     (
         Role.CATEGORY,
@@ -149,7 +197,8 @@ _NAME_HINTS: tuple[tuple[Role, str], ...] = (
     ),
     (
         Role.PRICE,
-        r" (?:unit ?price|price|preis|prix|precio|prezzo|unit cost|rate)\b|单价|價格|价格|価格|単価",
+        r" (?:unit ?price|price|preis|prix|precio|prezzo|unit cost|item cost|cost per item)\b"
+        r"|单价|價格|价格|価格|単価",
     ),
     (
         Role.QUANTITY,
@@ -158,12 +207,11 @@ _NAME_HINTS: tuple[tuple[Role, str], ...] = (
     ),
     (
         Role.AMOUNT,
-        r" (?:amount|amt|revenue|sales|spend|spent|spending|total|value|monetary|payment|paid|sum|purchase|"
-        r"turnover|betrag|umsatz|summe|montant|importe|monto|valor|gmv|net|gross)\b|金额|金額|消费|消費|销售额|売上",
+        rf" (?:{_MONEY_WORDS})\b|金额|金額|消费|消費|销售额|売上",
     ),
     (
         Role.ITEM,
-        r" (?:item|items|product|products|sku|stock ?code|article|artikel|produit|producto|prodotto|"
+        r" (?:item|items|lineitem|product|products|sku|stock ?code|article|artikel|produit|producto|prodotto|"
         r"goods|description|ean|upc|asin)\b|商品|产品|產品|品名|货品",
     ),
     (
@@ -178,6 +226,9 @@ _NAME_HINTS: tuple[tuple[Role, str], ...] = (
     ),
 )
 _COMPILED_HINTS = tuple((role, re.compile(pattern)) for role, pattern in _NAME_HINTS)
+
+# In a table of purchases, "number of ..." per line is the quantity bought.
+_UNITS = re.compile(r"(?i)^ (?:number[ _]of|num[ _]|no[ _]of|n[ _]of)[ _]?[a-z]")
 
 IdKind = Literal["person", "item", "generic", "other", "row"]
 
@@ -234,8 +285,19 @@ def name_hint(name: object) -> Role | None:
     padded = f" {normalise_name(name)} "
     for role, pattern in _COMPILED_HINTS:
         if pattern.search(padded):
+            if role is Role.NAME and _THING_NAME.search(padded):
+                return None
             return role
+    if _WEAK_MONEY_NAME.match(padded.rstrip()):
+        return Role.AMOUNT
     return None
+
+
+def _weak_money(name: object) -> bool:
+    """The name says money only through words such as "total" or "value"."""
+    padded = f" {normalise_name(name)} "
+    strong = re.search(rf" (?:{_MONEY_WORDS})\b", padded)
+    return not strong and bool(_WEAK_MONEY_NAME.match(padded.rstrip()))
 
 
 def _id_kind(name: object) -> IdKind | None:
@@ -258,7 +320,9 @@ def _guess(role: Role, confidence: float, runner_up: Role | None, evidence: str)
     return ColumnGuess(role, round(confidence, 2), runner_up if runner_up is not role else None, evidence)
 
 
-def _number_guess(facts: ColumnFacts, hint: Role | None, id_kind: IdKind | None) -> ColumnGuess:
+def _number_guess(
+    facts: ColumnFacts, hint: Role | None, id_kind: IdKind | None, *, weak_money: bool = False
+) -> ColumnGuess:
     """Role of a column whose values are numbers."""
     readable = "" if facts.parsed_share >= 0.999 else f" ({facts.parsed_share:.0%} readable)"
     if id_kind == "row" and facts.integers and facts.distinct_share == 1.0:
@@ -267,14 +331,24 @@ def _number_guess(facts: ColumnFacts, hint: Role | None, id_kind: IdKind | None)
         return _guess(
             Role.CUSTOMER_ID, 0.85, Role.NUMERIC, "the name says id and the values are whole numbers"
         )
-    if id_kind == "item" and facts.integers:
+    if id_kind == "other" and facts.integers and facts.distinct_share >= 0.9:
+        return _guess(
+            Role.CUSTOMER_ID, 0.55, Role.NUMERIC, "the name says id of something, nearly one per row"
+        )
+    if id_kind == "item" and facts.integers and not _small_counter(facts):
         return _guess(Role.ITEM, 0.8, Role.NUMERIC, "the name says item id and the values are whole numbers")
-    if hint is Role.ORDER_ID and facts.integers and not _few_repeating(facts):
+    if hint is Role.ORDER_ID and facts.integers and not _small_counter(facts):
         return _guess(Role.ORDER_ID, 0.9, Role.NUMERIC, "the name says order or invoice number")
     if hint is Role.PHONE:
         return _guess(Role.PHONE, 0.8, Role.NUMERIC, "the name says phone; the values are digits")
+    if hint is Role.AMOUNT and weak_money and facts.integers:
+        # Settled with the table's shape: money in a table of purchases, a count elsewhere.
+        return _guess(Role.AMOUNT, 0.6, Role.NUMERIC, _WHOLE_TOTALS)
     if hint in (Role.AMOUNT, Role.PRICE):
         return _guess(hint, 0.9, Role.NUMERIC, f"the name says money and the values are numbers{readable}")
+    if hint is Role.CATEGORICAL:
+        role = Role.CATEGORICAL if facts.distinct <= max(30, 0.05 * facts.n) else Role.TEXT
+        return _guess(role, 0.85, Role.NUMERIC, "the name says postcode: a label, not a number to average")
     if hint is Role.QUANTITY:
         return _guess(
             Role.QUANTITY, 0.85, Role.NUMERIC, f"the name says quantity and the values are numbers{readable}"
@@ -290,26 +364,46 @@ def _number_guess(facts: ColumnFacts, hint: Role | None, id_kind: IdKind | None)
     return _guess(Role.NUMERIC, 0.85, None, f"the values are numbers{readable}")
 
 
-def _few_repeating(facts: ColumnFacts) -> bool:
-    """A handful of values repeated over many rows: a count or position, not an identifier."""
-    return facts.n >= _CONSTANT_MIN_VALUES and facts.distinct <= 100 and facts.distinct_share < 0.2
+_WHOLE_TOTALS = "the name may mean money ('total', 'value'), but the values are whole numbers"
 
 
-def _text_guess(facts: ColumnFacts, hint: Role | None, id_kind: IdKind | None) -> ColumnGuess:
+def _small_counter(facts: ColumnFacts) -> bool:
+    """Small whole numbers from 0 or 1 repeated over many rows: a count or position, not an id."""
+    return (
+        facts.n >= _CONSTANT_MIN_VALUES
+        and facts.distinct_share < 0.2
+        and facts.min_value >= 0
+        and facts.max_value <= 100
+    )
+
+
+def _text_guess(
+    facts: ColumnFacts, hint: Role | None, id_kind: IdKind | None, *, person_name: bool = False
+) -> ColumnGuess:
     """Role of a text column (not numbers, dates, yes/no, emails or phones)."""
     id_look = facts.digit_share >= 0.5 or facts.distinct_share >= 0.5
     if id_kind in ("person", "generic") and (facts.code_like or facts.mean_length <= 40) and id_look:
         return _guess(Role.CUSTOMER_ID, 0.85, Role.TEXT, "the name says id and the values are short codes")
-    if hint is Role.ORDER_ID:
-        return _guess(Role.ORDER_ID, 0.9, Role.TEXT, "the name says order or invoice number")
+    if hint is Role.ORDER_ID or facts.order_numbers:
+        why = (
+            "the name says order or invoice number" if hint is Role.ORDER_ID else "values written like #1001"
+        )
+        return _guess(Role.ORDER_ID, 0.9 if hint is Role.ORDER_ID else 0.7, Role.TEXT, why)
     if id_kind == "item" or hint is Role.ITEM:
         return _guess(Role.ITEM, 0.85, Role.CATEGORICAL, "the name says product or item")
     if hint is Role.CATEGORY:
         return _guess(Role.CATEGORY, 0.85, Role.CATEGORICAL, "the name says product category")
-    if hint is Role.NAME:
-        return _guess(Role.NAME, 0.9, Role.TEXT, "the name says person's name")
+    if hint is Role.NAME and (person_name or (facts.lower_share < 0.5 and facts.digit_share < 0.2)):
+        return _guess(Role.NAME, 0.9 if person_name else 0.7, Role.TEXT, "the name says person's name")
     if hint is Role.PHONE:
         return _guess(Role.PHONE, 0.8, Role.TEXT, "the name says phone")
+    if hint is Role.TEXT:
+        return _guess(Role.TEXT, 0.85, Role.CATEGORICAL, "the name says address: free text")
+    if hint is Role.CATEGORICAL:
+        role = Role.CATEGORICAL if facts.distinct <= max(30, 0.05 * facts.n) else Role.TEXT
+        return _guess(role, 0.85, Role.TEXT, "the name says postcode: a label")
+    if id_kind == "other" and facts.code_like and facts.distinct_share >= 0.9:
+        return _guess(Role.CUSTOMER_ID, 0.55, Role.TEXT, "the name says id of something, nearly one per row")
     if hint in NUMBER_ROLES and facts.parsed_share >= 0.5:
         return _guess(
             hint,
@@ -317,7 +411,8 @@ def _text_guess(facts: ColumnFacts, hint: Role | None, id_kind: IdKind | None) -
             Role.TEXT,
             f"the name says {hint.value} but only {facts.parsed_share:.0%} of values are numbers",
         )
-    few = facts.distinct <= max(30, 0.05 * facts.n)
+    # A different value on every one of a dozen rows is a name or a label, not a category.
+    few = facts.distinct <= max(30, 0.05 * facts.n) and not (facts.n >= 12 and facts.distinct_share == 1.0)
     if few:
         return _guess(
             Role.CATEGORICAL, 0.8, Role.TEXT, f"{facts.distinct:,} different values, repeated across rows"
@@ -373,8 +468,9 @@ def _column_guess(name: object, series: pd.Series) -> ColumnGuess:
             "the values are written like phone numbers",
         )
     if facts.kind == "number":
-        return _number_guess(facts, hint, id_kind)
-    guess = _text_guess(facts, hint, id_kind)
+        return _number_guess(facts, hint, id_kind, weak_money=_weak_money(name))
+    person_name = bool(_PERSON_NAME.search(f" {normalise_name(name)} "))
+    guess = _text_guess(facts, Role.NAME if person_name else hint, id_kind, person_name=person_name)
     if consent is not None and guess.role is Role.CATEGORICAL:
         return _guess(
             Role.CATEGORICAL, 0.6, Role.CONSENT, "the name means consent but the values are not yes/no"
@@ -392,15 +488,26 @@ def _repeated_share(series: pd.Series) -> float:
 
 
 def _choose_customer_id(
-    frame: pd.DataFrame, guesses: dict[str, ColumnGuess]
+    frame: pd.DataFrame, guesses: dict[str, ColumnGuess], *, orders: bool
 ) -> tuple[str | None, tuple[str, ...], float]:
-    """The customer id among the candidates: person-named first, then a bare "id", then by values."""
+    """The customer id among the candidates: person-named first, then a bare "id", then by values.
+
+    In a table of orders (``orders``) only a person-named id can be the customer's: a bare "Id"
+    there numbers the orders. A table without any customer id whose item id is unique per row
+    lists items (a product table): that id identifies the rows.
+    """
     candidates = [c for c, g in guesses.items() if g.role is Role.CUSTOMER_ID]
+    tier = {"person": 0, "generic": 1}
+    if not candidates and not orders:
+        items = [c for c, g in guesses.items() if g.role is Role.ITEM and _id_kind(c) == "item"]
+        unique = [c for c in items if _repeated_share(frame[c]) == 0]
+        return (unique[0], (unique[0],), 0.0) if unique else (None, (), 0.0)
     if not candidates:
         return None, (), 0.0
-    tier = {"person": 0, "generic": 1}
     ranked = sorted(candidates, key=lambda c: tier.get(_id_kind(c) or "", 2))
     chosen = ranked[0]
+    if orders and _id_kind(chosen) != "person":
+        return None, tuple(ranked), 0.0
     repeated = _repeated_share(frame[chosen])
     if _id_kind(chosen) not in tier and repeated > REPEATED_ID_SHARE:
         # Codes found by their values alone identify rows only when each appears once.
@@ -409,20 +516,44 @@ def _choose_customer_id(
 
 
 def _settle_table(frame: pd.DataFrame, guesses: dict[str, ColumnGuess]) -> RoleInference:
-    """Keep one customer id and fit the other roles to the table's shape."""
-    chosen, candidates, repeated = _choose_customer_id(frame, guesses)
+    """Keep one customer id and fit the other roles to the table's shape.
+
+    Rows are purchases (transactions) when the customer id repeats and the table has purchase
+    columns, or when an order, invoice or payment number fills most rows.
+    """
+    orders = any(g.role is Role.ORDER_ID and frame[c].notna().mean() >= 0.5 for c, g in guesses.items())
+    chosen, candidates, repeated = _choose_customer_id(frame, guesses, orders=orders)
     others = [c for c in candidates if c != chosen]
     purchase = any(g.role in _PURCHASE_ROLES for c, g in guesses.items())
-    transactions = chosen is not None and repeated > REPEATED_ID_SHARE and purchase
+    transactions = orders or (chosen is not None and repeated > REPEATED_ID_SHARE and purchase)
     customers = chosen is not None and not transactions
+    has_quantity = any(g.role is Role.QUANTITY for g in guesses.values())
+    line_items = any(
+        g.role in (Role.QUANTITY, Role.PRICE) or (g.role is Role.ITEM and not _described_only(c))
+        for c, g in guesses.items()
+    )
     settled: dict[str, ColumnGuess] = {}
     for column, guess in guesses.items():
         if column == chosen:
             guess = _id_guess(column, guess, others, transactions=transactions, repeated=repeated)
         elif column in others:
             guess = _other_id_guess(frame[column], chosen, transactions=transactions)
+        elif guess.role is Role.ITEM and _described_only(column) and not line_items:
+            # A "Description" is a product only beside quantities, prices or other item columns.
+            facts = read_facts(frame[column])
+            trait = _text_guess(facts, None, None)
+            described = trait.role if trait.role in (Role.CATEGORICAL, Role.TEXT) else Role.TEXT
+            guess = _guess(
+                described, 0.65, Role.ITEM, "a description, but nothing else in the table is a product"
+            )
         elif guess.role is Role.ITEM:
             guess = _item_guess(frame[column], guess, customers=customers)
+        elif not transactions and guess.evidence == _WHOLE_TOTALS:
+            guess = _guess(Role.NUMERIC, 0.6, Role.AMOUNT, f"{_WHOLE_TOTALS}, and each row is not a purchase")
+        elif (
+            transactions and not has_quantity and guess.role is Role.NUMERIC and _UNITS.search(f" {column} ")
+        ):
+            guess = _guess(Role.QUANTITY, 0.65, Role.NUMERIC, "a count per purchase line: units bought")
         elif customers and guess.role in (Role.CATEGORY, Role.QUANTITY):
             role = Role.NUMERIC if guess.role is Role.QUANTITY else Role.CATEGORICAL
             guess = _guess(role, 0.75, guess.role, f"{guess.evidence}, but each row is one customer")
@@ -461,6 +592,12 @@ def _id_guess(
     )
     other_text = f"; other candidates: {', '.join(repr(c) for c in others)}" if others else ""
     return _guess(Role.CUSTOMER_ID, confidence, guess.runner_up, f"{guess.evidence}, {why}{other_text}")
+
+
+def _described_only(column: str) -> bool:
+    """The name says item only through "description" ("Description", not "Product Description")."""
+    words = normalise_name(column)
+    return "description" in words.split() and name_hint(words.replace("description", " ")) is not Role.ITEM
 
 
 def _item_guess(series: pd.Series, guess: ColumnGuess, *, customers: bool) -> ColumnGuess:

@@ -229,6 +229,24 @@ def _shape_guess(
     )
 
 
+def _order_shape(filled: dict[str, float], roles: dict[str, Role]) -> ShapeGuess | None:
+    """Rows are purchases when an order, invoice or payment number fills most of them."""
+    orders = [c for c, r in roles.items() if r is Role.ORDER_ID and filled.get(c, 0.0) >= 0.5]
+    if not orders:
+        return None
+    customers = [c for c, r in roles.items() if r is Role.CUSTOMER_ID]
+    who = (
+        f"; {customers[0]!r} is the customer id"
+        if customers
+        else "; no customer id column was found, so pick one before building customers"
+    )
+    return ShapeGuess(
+        "transactions",
+        f"{orders[0]!r} numbers orders, invoices or payments on {filled[orders[0]]:.0%} of rows, so each "
+        f"row is taken as one purchase line{who}.",
+    )
+
+
 def _no_id(candidates: tuple[str, ...] = ()) -> ShapeGuess:
     listed = f" Candidates: {', '.join(repr(c) for c in candidates)}." if candidates else ""
     return ShapeGuess(
@@ -241,11 +259,17 @@ def _no_id(candidates: tuple[str, ...] = ()) -> ShapeGuess:
 def detect_table_shape(frame: pd.DataFrame, roles: Mapping[str, Role | str]) -> ShapeGuess:
     """Guess whether ``frame`` has one row per customer or one row per purchase.
 
-    A table is a transaction table when its customer ids repeat (more than 5 % of rows) and it
-    has a date, an order id, an item, an amount, a price or a quantity; otherwise it is a
-    customer table.
+    A table is a transaction table when an order/invoice/payment number fills most rows, or when
+    its customer ids repeat (more than 5 % of rows) and it has a date, an order id, an item, an
+    amount, a price or a quantity; otherwise it is a customer table.
     """
     roles = as_roles(roles)
+    filled = {
+        c: float(frame[c].notna().mean()) for c, r in roles.items() if r is Role.ORDER_ID and c in frame
+    }
+    by_orders = _order_shape(filled, roles)
+    if by_orders is not None:
+        return by_orders
     id_columns = [c for c, r in roles.items() if r is Role.CUSTOMER_ID]
     if not id_columns:
         return _no_id()
@@ -308,8 +332,9 @@ def profile_table(
     # Factorize each column once; every count and check below reuses it.
     summaries = {str(column): column_values(frame[column]) for column in frame.columns}
     id_columns = [c for c, r in roles.items() if r is Role.CUSTOMER_ID and c in summaries]
-    guess = _no_id(candidates)
-    if id_columns:
+    filled = {c: 1 - v.missing / rows if rows else 0.0 for c, v in summaries.items()}
+    guess = _order_shape(filled, roles) or _no_id(candidates)
+    if id_columns and guess.shape == "customers":
         ids = summaries[id_columns[0]]
         guess = _shape_guess(id_columns[0], rows - ids.missing, ids.n_distinct, roles, candidates)
     columns: list[ColumnProfile] = []

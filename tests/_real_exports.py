@@ -546,9 +546,10 @@ def supermarket_sales(folder: Path, n: int = 60) -> RealExport:
     )
     path = folder / "supermarket_sales.csv"
     frame.to_csv(path, index=False)
+    # One row per sale, though no column names the customer: the invoice numbers make it purchases.
     return RealExport(
         path,
-        "customers",
+        "transactions",
         {
             "Invoice ID": "order_id",
             "Branch": "categorical",
