@@ -18,7 +18,7 @@ import pytest
 
 from segmentation.cli import main
 from segmentation.loading import load_table
-from segmentation.profiling import Role, infer_columns, infer_roles, profile_table
+from segmentation.profiling import Role, infer_columns, infer_roles, parse_dates, parse_numbers, profile_table
 from tests._real_exports import (
     BUILDERS,
     RealExport,
@@ -240,3 +240,104 @@ def test_inspect_text_output_shows_certainty_and_consent_meaning(
     out = capsys.readouterr().out
     assert "'unsubscribed': yes means do not contact" in out
     assert "Check these guesses:" in out and "'newsletter'" in out
+
+
+# --------------------------------------------------------------------------- more evidence rules
+
+
+def test_orders_are_transactions_even_when_each_has_its_own_customer_key(tmp_path: Path) -> None:
+    rows = "\n".join(
+        f"{i:032x},{(i * 7919) % 10**9:032x},delivered,2017-01-{1 + i % 28:02d} 10:00:00" for i in range(30)
+    )
+    frame = _loaded(tmp_path, f"order_id,customer_id,order_status,order_purchase_timestamp\n{rows}\n")
+    profile = profile_table(frame)
+    assert profile.shape == "transactions" and "'order_id'" in profile.shape_reason
+    assert profile.roles["order_id"] is Role.ORDER_ID and profile.roles["customer_id"] is Role.CUSTOMER_ID
+
+
+def test_order_lines_without_a_customer_column(tmp_path: Path) -> None:
+    rows = "\n".join(f"o{i // 3},{1 + i % 3},p{i % 7},{10 + i}.5" for i in range(45))
+    frame = _loaded(tmp_path, f"order_id,order_item_id,product_id,price\n{rows}\n")
+    roles = infer_roles(frame)
+    assert profile_table(frame).shape == "transactions"
+    assert roles["order_item_id"] is Role.NUMERIC  # a line position, not an item
+    assert roles["product_id"] is Role.ITEM and roles["price"] is Role.PRICE
+
+
+def test_a_product_table_is_not_purchases(tmp_path: Path) -> None:
+    rows = "\n".join(f"p{i:04d},toys,{i % 4},{100 + i}" for i in range(30))
+    frame = _loaded(
+        tmp_path, f"product_id,product_category_name,product_photos_qty,product_weight_g\n{rows}\n"
+    )
+    inference = infer_columns(frame)
+    assert profile_table(frame).shape == "customers"
+    assert inference.roles["product_photos_qty"] is Role.NUMERIC
+    assert inference.roles["product_weight_g"] is Role.NUMERIC
+
+
+@pytest.mark.parametrize(
+    ("header", "values", "expected"),
+    [
+        ("Total", [f"{10 + 3.17 * i:.2f}" for i in range(30)], Role.AMOUNT),
+        ("total", [str(1000 + 37 * i) for i in range(30)], Role.NUMERIC),  # votes in a district table
+        ("total_phenols", [f"{1 + 0.11 * i:.2f}" for i in range(30)], Role.NUMERIC),
+        ("net_generation", [f"{100 + 3.5 * i:.1f}" for i in range(30)], Role.NUMERIC),
+        ("monetary_scaled", [f"{-1.5 + 0.1 * i:.4f}" for i in range(30)], Role.NUMERIC),
+        ("dollar_value", [f"{5 + 1.25 * i:.2f}" for i in range(30)], Role.AMOUNT),
+        ("payment_installments", [str(1 + i % 10) for i in range(30)], Role.NUMERIC),
+        ("Billing Zip", [str(10115 + i) for i in range(30)], (Role.CATEGORICAL, Role.TEXT)),
+        ("PLZ", [str(10115 + i % 5) for i in range(30)], Role.CATEGORICAL),
+        ("Default Address Address1", [f"{i} High Street" for i in range(30)], Role.TEXT),
+    ],
+)
+def test_money_and_labels_need_evidence(
+    header: str, values: list[str], expected: Role | tuple[Role, ...], tmp_path: Path
+) -> None:
+    rows = "\n".join(f'D{i},"{v}"' for i, v in enumerate(values))
+    role = infer_roles(_loaded(tmp_path, f"district_id,{header}\n{rows}\n"))[header]
+    assert role in (expected if isinstance(expected, tuple) else (expected,))
+
+
+@pytest.mark.parametrize(
+    ("header", "values", "expected"),
+    [
+        ("First Name", ["Anna", "Ben", "Chloé"], Role.NAME),
+        ("Name", ["Anna Smith", "Ben Müller", "Chloé Dubois"], Role.NAME),
+        ("Name", ["chevrolet chevelle malibu", "buick skylark 320", "plymouth satellite"], Role.TEXT),
+        ("Company Name", ["ACME Ltd", "Globex", "Initech"], Role.CATEGORICAL),
+        ("Name", ["#1001", "#1002", "#1003"], Role.ORDER_ID),
+    ],
+)
+def test_names_are_people_only(header: str, values: list[str], expected: Role, tmp_path: Path) -> None:
+    rows = "\n".join(
+        f"{values[i % 3] if expected is not Role.TEXT else f'{values[i % 3]} {i}'},{i}" for i in range(30)
+    )
+    roles = infer_roles(_loaded(tmp_path, f"{header},visits\n{rows}\n"))
+    assert roles[header] in ({expected, Role.TEXT} if expected is Role.CATEGORICAL else {expected})
+
+
+def test_ip_addresses_are_not_numbers() -> None:
+    parsed = parse_numbers(pd.Series(["192.168.1.1", "1.234.567", "1,234,567", "12,5"]))
+    assert parsed.values.isna().tolist() == [True, False, False, False]
+    assert parsed.values.iloc[1] == 1_234_567 and parsed.examples == ("192.168.1.1",)
+
+
+def test_google_forms_timestamps_are_dates_in_utc(tmp_path: Path) -> None:
+    stamps = ["2024/02/01 12:26:44 AM GMT+1", "2024/02/01 2:12:18 PM GMT+1", "2024/02/03 7:51:58 AM GMT+1"]
+    rows = "\n".join(f"{stamps[i % 3]},{'Yes' if i % 2 else 'No'},{1000 + i}" for i in range(30))
+    frame = _loaded(tmp_path, f"Timestamp,I agree to receive marketing emails,Respondent ID\n{rows}\n")
+    profile = profile_table(frame)
+    assert profile.roles["Timestamp"] is Role.DATE
+    dates = parse_dates(frame["Timestamp"]).values
+    assert dates.iloc[0] == pd.Timestamp("2024-01-31 23:26:44")  # midnight-ish in GMT+1 is the day before
+    assert dates.iloc[1] == pd.Timestamp("2024-02-01 13:12:18")
+    consent = {c.name: c for c in profile.columns}["I agree to receive marketing emails"]
+    assert consent.role is Role.CONSENT and consent.consent is not None
+    assert consent.consent.polarity == "opt-in" and consent.consent.certain
+
+
+def test_declining_wording_is_opt_out(tmp_path: Path) -> None:
+    rows = "\n".join(f"C{i},{'x' if i % 2 else ''}" for i in range(30))
+    header = "customer_id,I do not wish to receive marketing emails"
+    column = profile_table(_loaded(tmp_path, f"{header}\n{rows}\n")).columns[1]
+    assert column.role is Role.CONSENT and column.consent is not None and column.consent.polarity == "opt-out"
