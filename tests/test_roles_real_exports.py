@@ -341,3 +341,29 @@ def test_declining_wording_is_opt_out(tmp_path: Path) -> None:
     header = "customer_id,I do not wish to receive marketing emails"
     column = profile_table(_loaded(tmp_path, f"{header}\n{rows}\n")).columns[1]
     assert column.role is Role.CONSENT and column.consent is not None and column.consent.polarity == "opt-out"
+
+
+def test_shopify_order_lines_need_no_flags(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Extra line items leave the order fields blank; buyers are known by email only."""
+    header = "Name,Email,Paid at,Accepts Marketing,Subtotal,Shipping,Total,Refunded Amount,Created at,"
+    header += "Lineitem quantity,Lineitem name,Lineitem price,Lineitem sku"
+    rows = []
+    for order in range(24):
+        email, day = f"buyer{order % 9}@example.org", f"2023-01-{1 + order:02d} 12:48:53 +0100"
+        paid = f"{50 + order}.00,4.90,{54.90 + order:.2f},{order % 2 * 5}.0"
+        rows.append(
+            f"#{1001 + order},{email},{day},yes,{paid},{day},2,Hiking Boots,{25 + order / 2:.2f},SKU-1"
+        )
+        rows.append(f"#{1001 + order},{email},,,,,,,{day},1,Merino Beanie,19.00,SKU-2")
+    path = tmp_path / "orders_export.csv"
+    path.write_text(header + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    columns = _inspect(path, capsys)
+    assert columns["_shape"]["shape"] == "transactions"
+    assert columns["Name"]["role"] == "order_id" and columns["Lineitem sku"]["role"] == "item"
+    assert columns["Accepts Marketing"]["consent_means"] == "opt-in"
+    out = tmp_path / "customers.csv"
+    assert main(["features", str(path), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "email in 'Email'" in err and "the amount paid is 'Total'" in err
+    built = pd.read_csv(out)
+    assert len(built) == 9 and built["monetary"].sum() == pytest.approx(sum(54.90 + o for o in range(24)))

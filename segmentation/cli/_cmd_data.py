@@ -10,7 +10,7 @@ import pandas as pd
 
 from segmentation._errors import ParameterError
 from segmentation.cli._common import CliTable, print_json, read_input, resolve_column, write_table
-from segmentation.features import build_customer_features, detect_transaction_columns
+from segmentation.features import TransactionColumns, build_customer_features, detect_transaction_columns
 from segmentation.profiling import ROLE_LABELS, Role, TableProfile, detect_table_shape, profile_table
 
 __all__ = ["register"]
@@ -138,6 +138,20 @@ def _explicit_columns(args: argparse.Namespace, table: CliTable) -> dict[str, st
     return chosen
 
 
+def _detection_notes(args: argparse.Namespace, table: CliTable, columns: TransactionColumns) -> list[str]:
+    """Say which guessed column was taken where another was possible, and the flag to change it."""
+    notes = []
+    if args.customer_col is None and table.roles.get(columns.customer) is Role.EMAIL:
+        notes.append(
+            f"customers are told apart by their email in {columns.customer!r} (--customer-col to change)."
+        )
+    amounts = [c for c, r in table.roles.items() if r is Role.AMOUNT and c != columns.amount]
+    if args.amount_col is None and columns.amount is not None and amounts:
+        others = ", ".join(repr(c) for c in amounts)
+        notes.append(f"the amount paid is {columns.amount!r}, not {others} (--amount-col to change).")
+    return notes
+
+
 def _run_features(args: argparse.Namespace) -> int:
     as_of = _parse_as_of(args.as_of)
     table = read_input(args.transactions)
@@ -145,6 +159,8 @@ def _run_features(args: argparse.Namespace) -> int:
     shape = detect_table_shape(table.raw, {**table.roles, columns.customer: Role.CUSTOMER_ID})
     if shape.shape == "customers":
         print(f"note: this looks like a customer table, not purchases: {shape.reason}", file=sys.stderr)
+    for note in _detection_notes(args, table, columns):
+        print(f"note: {note}", file=sys.stderr)
     customers = None
     customer_id_col = None
     if args.customers:
