@@ -114,7 +114,10 @@ _ITEM_ID = re.compile(
     rf"{_ID_SUFFIX} $"
 )
 # A bare id ("ID", "Id", "uuid", "Record", "key"): the customer id when it is unique per row.
-_GENERIC_ID = re.compile(r"^ (?:id|identifier|uuid|guid|key|code|nr|no|number) $")
+# Mailchimp's member ids (LEID, EUID, "Unique Email ID") count as bare ids.
+_GENERIC_ID = re.compile(
+    r"^ (?:id|identifier|uuid|guid|key|code|nr|no|number|leid|euid|unique email id|web id) $"
+)
 _ROW_INDEX = re.compile(r"^ (?:unnamed(?: \d+)?|index|row|row ?(?:id|no|nr|number|num)|#|level 0|) $")
 
 _MONEY_WORDS = (
@@ -165,7 +168,8 @@ _NAME_HINTS: tuple[tuple[Role, str], ...] = (
     (
         Role.NUMERIC,
         r" (?:score|rating|ratings|age|alter|edad|âge|income|salary|einkommen|revenu|ingreso|index|rank|"
-        r"count|counts|num|number of|orders|purchases|visits|sessions|transactions|frequency|clicks|opens|"
+        r"count|counts|num|number of|nombre de|número de|numero de|numero di|orders|purchases|visits|"
+        r"sessions|transactions|frequency|clicks|opens|"
         r"logins|recency|tenure|year birth|birth year|kids?|children|teens?|installments?|instalments?|"
         r"sequential|lenght|length|weight|height|width)\b|年龄|年齢|收入|评分",
     ),
@@ -306,7 +310,8 @@ def _id_kind(name: object) -> IdKind | None:
         return "item"
     if _GENERIC_ID.match(padded):
         return "generic"
-    if re.search(r" [^\s]+ ?(?:id|identifier|uuid|guid)$", padded.rstrip()):
+    # "store id", "movieId" (split to "movie id"); never "paid" or "valid".
+    if re.search(r" [^\s]+ (?:id|identifier|uuid|guid)$", padded.rstrip()):
         return "other"
     return None
 
