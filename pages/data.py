@@ -109,11 +109,19 @@ def _read_options_form(loaded: LoadedTable | None) -> ReadOptions:
     )
 
 
+CHECK_MARK = "⚠ check this"
+
+
 def _roles_editor(profile: TableProfile, roles: dict[str, Role]) -> dict[str, Role]:
+    """The guessed roles, how sure each guess is and why; uncertain guesses are marked to check."""
     rows = pd.DataFrame(
         {
             "Column": [c.name for c in profile.columns],
             "Role": [ROLE_LABELS[roles[c.name]] for c in profile.columns],
+            "Check": [CHECK_MARK if c.uncertain else "" for c in profile.columns],
+            "Sure": [c.confidence for c in profile.columns],
+            "Or maybe": [ROLE_LABELS[c.runner_up] if c.runner_up else "" for c in profile.columns],
+            "Why": [c.evidence for c in profile.columns],
             "Type": [c.dtype for c in profile.columns],
             "Missing": [c.missing_share for c in profile.columns],
             "Distinct values": [c.distinct for c in profile.columns],
@@ -123,11 +131,17 @@ def _roles_editor(profile: TableProfile, roles: dict[str, Role]) -> dict[str, Ro
         rows,
         hide_index=True,
         width="stretch",
-        disabled=["Column", "Type", "Missing", "Distinct values"],
+        disabled=["Column", "Check", "Sure", "Or maybe", "Why", "Type", "Missing", "Distinct values"],
         column_config={
             "Role": st.column_config.SelectboxColumn(
                 "Role", options=list(ROLE_LABELS.values()), required=True, help="What the column holds."
             ),
+            "Check": st.column_config.TextColumn("Check", help="Guesses we are not sure about."),
+            "Sure": st.column_config.ProgressColumn(
+                "Sure", format="percent", min_value=0.0, max_value=1.0, help="How sure the guess is."
+            ),
+            "Or maybe": st.column_config.TextColumn("Or maybe", help="The next most likely role."),
+            "Why": st.column_config.TextColumn("Why", help="What the guess rests on.", width="large"),
             "Missing": st.column_config.ProgressColumn(
                 "Missing", format="percent", min_value=0.0, max_value=1.0
             ),
@@ -137,6 +151,20 @@ def _roles_editor(profile: TableProfile, roles: dict[str, Role]) -> dict[str, Ro
     return {
         str(col): ROLE_BY_LABEL[label] for col, label in zip(edited["Column"], edited["Role"], strict=True)
     }
+
+
+def _consent_meanings(profile: TableProfile) -> None:
+    """Say in words what "yes" means in each consent column; ask when the name leaves it open."""
+    consent = [c for c in profile.columns if c.consent is not None]
+    if not consent:
+        return
+    st.markdown("**Marketing consent columns**")
+    for column in consent:
+        line = f"• {column.consent_meaning}"
+        if column.consent is not None and not column.consent.certain:
+            st.warning(f"{line}. The name does not say which way round: check before sending campaigns.")
+        else:
+            st.caption(line)
 
 
 def _issues_table(profile: TableProfile) -> None:
@@ -334,10 +362,18 @@ def _upload_flow() -> None:
     first_profile = _typed_and_profile(
         loaded.frame, key, {k: str(v) for k, v in guessed.items()}, loaded.detection.decimal
     )[1]
+    uncertain = [c.name for c in first_profile.columns if c.uncertain]
+    if uncertain:
+        st.warning(
+            f"Please check {len(uncertain)} guess(es) marked '{CHECK_MARK}': "
+            + ", ".join(repr(name) for name in uncertain[:8])
+            + (" …" if len(uncertain) > 8 else "")
+        )
     roles = _roles_editor(first_profile, guessed)
     typed, profile = _typed_and_profile(
         loaded.frame, key, {k: str(v) for k, v in roles.items()}, loaded.detection.decimal
     )
+    _consent_meanings(profile)
 
     st.subheader("Data quality")
     st.caption(

@@ -167,7 +167,10 @@ def _clean_number_text(texts: pd.Series, *, decimal: str) -> pd.Series:
     lone_dot = (n_dot == 1) & (n_comma == 0) & ((decimal == ".") | ~grouped_dot)
     comma_decimal = (both & comma_later) | lone_comma
     dot_decimal = (both & ~comma_later) | lone_dot
-    thousands_only = cleaned.str.replace(r"[.,]", "", regex=True)
+    # Marks that are neither a decimal mark nor thousands in groups of three ("192.168.1.1",
+    # "1.2.3") make the value unreadable rather than a run of digits.
+    stray_marks = ((n_comma + n_dot) > 0) & ~(dot_decimal | comma_decimal | grouped_comma | grouped_dot)
+    thousands_only = cleaned.str.replace(r"[.,]", "", regex=True).where(~stray_marks, "not a number")
     result = thousands_only.where(~dot_decimal, cleaned.str.replace(",", "", regex=False))
     result = result.where(~comma_decimal, cleaned.str.replace(".", "", regex=False).str.replace(",", "."))
     sign = np.where((negative | trailing_minus).to_numpy(dtype=bool), "-", "")
@@ -314,6 +317,37 @@ def _parse_iso(texts: pd.Series) -> pd.Series:
     return pd.to_datetime(texts, format="ISO8601", errors="coerce", utc=True)
 
 
+_TWELVE_HOUR = (
+    r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])"
+    r"\s*(?:(?:GMT|UTC)?\s*([+-]\d{1,2})(?::?(\d{2}))?)?$"
+)
+
+
+def _parse_iso_twelve_hour(texts: pd.Series) -> pd.Series:
+    """ISO-ordered dates with a 12-hour clock and a "GMT+1" offset (Google Forms, some CRMs), in UTC."""
+    parts = texts.str.extract(_TWELVE_HOUR)
+    number = parts[[0, 1, 2, 3, 4, 5]].apply(pd.to_numeric, errors="coerce")
+    afternoon = parts[6].str.upper().eq("PM").fillna(False).to_numpy(dtype=bool)
+    hour = number[3] % 12 + np.where(afternoon, 12, 0)
+    stamp = pd.to_datetime(
+        pd.DataFrame(
+            {
+                "year": number[0],
+                "month": number[1],
+                "day": number[2],
+                "hour": hour,
+                "minute": number[4],
+                "second": number[5].fillna(0),
+            }
+        ),
+        errors="coerce",
+    )
+    offset_hours = pd.to_numeric(parts[7], errors="coerce").fillna(0)
+    offset_minutes = pd.to_numeric(parts[8], errors="coerce").fillna(0) * np.sign(offset_hours)
+    offset = pd.to_timedelta(offset_hours * 60 + offset_minutes, unit="m")
+    return (stamp - offset).dt.tz_localize("UTC")
+
+
 def _parse_named_month(texts: pd.Series) -> tuple[pd.Series, DateFormatName]:
     best: tuple[pd.Series, DateFormatName] = (pd.Series(pd.NaT, index=texts.index), "day-first")
     best_rate = 0.0
@@ -335,6 +369,8 @@ def _parse_date_texts(texts: pd.Series) -> tuple[pd.Series, DateFormatName, bool
     iso_like = texts.str.match(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
     if iso_like.mean() >= 0.5:
         candidates.append((_parse_iso(texts.where(iso_like)), "ISO", False))
+        if texts.str.contains(r"(?i)\d\s*[ap]m\b").any():
+            candidates.append((_parse_iso_twelve_hour(texts), "ISO", False))
     else:
         candidates.append(_parse_dmy(texts))
         if candidates[0][0].notna().mean() < 0.5:

@@ -267,18 +267,20 @@ def column_issues(
     """Every check that applies to one column with the given role."""
     missing, distinct = values.missing, values.n_distinct
     issues = missing_issues(name, missing, rows)
-    if missing == rows or role is Role.IGNORE:
+    if missing == rows:
         return issues
     if distinct == 1 and rows > 1:
+        consequence = ", so it is ignored" if role is Role.IGNORE else "; it cannot tell customers apart"
         issues.append(
             DataIssue(
                 name,
                 "constant",
                 rows - missing,
-                f"{name!r} has the same value ({values.examples(1)[0]!r}) in every row; "
-                "it cannot tell customers apart.",
+                f"{name!r} has the same value ({values.examples(1)[0]!r}) in every row{consequence}.",
             )
         )
+    if role is Role.IGNORE:
+        return issues
     index = values.series.index
     if role in NUMBER_ROLES:
         parsed = (

@@ -14,6 +14,7 @@ import pandas as pd
 from segmentation._errors import ColumnError
 from segmentation._parsing import parse_dates, parse_numbers
 from segmentation._plural import counted
+from segmentation.keys import customer_key  # re-exported: one id normalisation for the package
 
 if TYPE_CHECKING:
     from segmentation.features import TransactionColumns
@@ -52,18 +53,6 @@ class TypedLines:
             item_codes=None if self.item_codes is None else self.item_codes[keep],
             category_codes=None if self.category_codes is None else self.category_codes[keep],
         )
-
-
-def customer_key(series: pd.Series) -> pd.Series:
-    """Ids as trimmed text (``1808.0`` from Excel → ``"1808"``); blank becomes missing."""
-    if pd.api.types.is_float_dtype(series.dtype):
-        present = series.dropna()
-        if (present % 1 == 0).all():
-            return series.astype("Int64").astype("str").where(series.notna())
-    if pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype):
-        return series.astype("str").where(series.notna())
-    text = series.astype("str").str.strip()
-    return text.where(series.notna() & (text != ""))
 
 
 def column_listing(columns: list[str]) -> str:

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from segmentation._errors import ColumnError
+from segmentation._roles import name_hint
 from segmentation.features import TransactionColumns, build_customer_features, detect_transaction_columns
 from segmentation.loading import load_table
 from segmentation.profiling import Role, coerce_table, infer_roles
@@ -184,7 +185,10 @@ def detect_catalog_columns(
         ),
         None,
     )
-    category_col = next((c for c in columns if roles.get(c) == Role.CATEGORY and c != item_col), None)
+    # In a catalog (one row per product) a category column is read as a product trait; its name says so.
+    category_col = next(
+        (c for c in columns if roles.get(c) == Role.CATEGORY and c != item_col), None
+    ) or next((c for c in columns if c != item_col and name_hint(c) is Role.CATEGORY), None)
     return CatalogColumns(item=item_col, name=name_col, category=category_col)
 
 

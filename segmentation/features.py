@@ -110,6 +110,19 @@ _PURCHASE_DATE_HINT = re.compile(
 )
 
 
+# Money columns that are parts or side effects of a payment, not what the customer paid for the line.
+_SECONDARY_MONEY = re.compile(
+    r"refund|fee|tax|shipping|freight|discount|subtotal|converted|coupon|tip|deposit|balance|cost",
+    re.IGNORECASE,
+)
+
+
+def _main_amount(amounts: list[str]) -> str | None:
+    """The one money column that is what was paid, when the others are refunds, fees, taxes..."""
+    main = [a for a in amounts if not _SECONDARY_MONEY.search(a)]
+    return main[0] if len(main) == 1 else None
+
+
 def _candidates(roles: dict[str, Role], role: Role) -> list[str]:
     return [c for c, r in roles.items() if r is role]
 
@@ -128,6 +141,12 @@ def _pick_required(
     if len(found) > 1 and prefer is not None:
         preferred = [c for c in found if prefer.search(c)]
         found = preferred if len(preferred) == 1 else found
+    if len(found) > 1:
+        # A column filled on every line beats ones left blank on many (Shopify's "Paid at" is
+        # only on an order's first line; "Created at" is on all of them).
+        complete = [c for c in found if frame[c].notna().all()]
+        sparse = [c for c in found if frame[c].isna().mean() > 0.1]
+        found = complete if len(complete) == 1 and len(sparse) == len(found) - 1 else found
     if len(found) == 1:
         return found[0]
     shown = found or fallback or [str(c) for c in frame.columns]
@@ -154,7 +173,9 @@ def detect_transaction_columns(
 ) -> TransactionColumns:
     """Decide which columns hold the customer, date, money, order, item and category.
 
-    Columns given explicitly win; the rest come from ``roles``. Money is an amount column, or a
+    Columns given explicitly win; the rest come from ``roles``. Without a customer id column, a
+    single email column identifies the customers. Money is an amount column (when there are
+    several, the one that is not a refund, fee, tax, shipping or discount column), or a
     quantity and a unit price multiplied; a file with neither (member, date, item) is accepted
     and its "monetary" then counts items (see :func:`build_customer_features`).
 
@@ -180,13 +201,17 @@ def detect_transaction_columns(
     text_columns = [
         c for c, r in roles.items() if r in (Role.CUSTOMER_ID, Role.TEXT, Role.CATEGORICAL, Role.NUMERIC)
     ]
+    emails = _candidates(roles, Role.EMAIL)
+    if customer is None and not _candidates(roles, Role.CUSTOMER_ID) and len(emails) == 1:
+        # An order export without a customer number (Shopify) names its buyers by email.
+        customer = emails[0]
     customer = customer or _pick_required(
         frame,
         roles,
         Role.CUSTOMER_ID,
         question="Which column is the customer id?",
         flag="--customer-col",
-        fallback=text_columns,
+        fallback=emails + text_columns,
     )
     date = date or _pick_required(
         frame,
@@ -198,6 +223,8 @@ def detect_transaction_columns(
     )
     if amount is None and not (quantity and price):
         amounts = _candidates(roles, Role.AMOUNT)
+        if len(amounts) > 1 and _main_amount(amounts) is not None:
+            amounts = [str(_main_amount(amounts))]
         if len(amounts) > 1:
             raise ColumnError(
                 f"Which column is the amount paid per line? Candidates: {column_listing(amounts)}. "

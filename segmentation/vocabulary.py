@@ -107,6 +107,7 @@ class ConsentPolarity(StrEnum):
 # Names are matched after lower-casing with "_", "-", "." and camelCase turned into spaces.
 # Opt-out words are checked first: "newsletter_unsubscribe" holds "newsletter" and "subscribe".
 _OPT_OUT_NAME = re.compile(
+    r"(?:do not|don['’ ]?t|not) (?:wish|want|like|agree) to (?:receive|be contacted)|not to receive|"
     r"un ?subscri|opt(?:ed)? ?out|do ?not (?:contact|mail|email|e mail|call|text|sms|market|solicit)|"
     r"\bdnc\b|\bno (?:contact|mail|email|marketing|newsletter)\b|withdr[ae]wn?|objection|objected|"
     r"revoked?|\bopposed?\b|opposition|blacklist|block ?list|suppress|bounced?|has opted out|"
@@ -117,6 +118,7 @@ _OPT_OUT_NAME = re.compile(
     r"退订|取消订阅|拒绝|拒收|退訂|配信停止|拒否|解除|受信拒否|オプトアウト"
 )
 _OPT_IN_NAME = re.compile(
+    r"agree(?:s|d)? to (?:receive|be contacted|get)|(?:wish|want|like) to receive|"
     r"consent|opt(?:ed)? ?in\b|optin|newsletter|subscri|permission|gdpr|dsgvo|rgpd|"
     r"accepts? (?:email |e mail |sms |text |)(?:marketing|newsletter|emails?|sms|contact|communications?|"
     r"promotions?|offers?)|marketing (?:allowed|ok|permitted|opt|emails? ok|status)|"

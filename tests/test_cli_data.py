@@ -39,13 +39,17 @@ def test_inspect_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     payload = json.loads(capsys.readouterr().out)
     assert list(payload) == ["format", "rows", "shape", "columns", "issues"]
     assert payload["format"] == "csv" and payload["rows"] == 33 and payload["shape"] == "customers"
-    assert payload["columns"][0] == {
+    first = payload["columns"][0]
+    assert {k: first[k] for k in ("name", "role", "dtype", "missing", "distinct")} == {
         "name": "customer_id",
         "role": "customer_id",
         "dtype": "text",
         "missing": 0,
         "distinct": 32,
     }
+    # Every column says how sure its role is and why (added with the role confidence).
+    assert first["confidence"] >= 0.7 and "id" in first["evidence"]
+    assert all(0 <= c["confidence"] <= 1 for c in payload["columns"])
     kinds = {(i["column"], i["kind"]): i for i in payload["issues"]}
     assert kinds[("income", "not_a_number")]["count"] == 2
     assert "like 'N/A', '12,5k'" in kinds[("income", "not_a_number")]["message"]

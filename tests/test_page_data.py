@@ -85,3 +85,16 @@ def test_bad_files_show_an_error_not_a_traceback(name: str, content: bytes, frag
     assert not at.exception
     assert at.error, "expected an st.error"
     assert fragment in at.error[0].value
+
+
+def test_roles_show_certainty_and_consent_meaning() -> None:
+    rows = ["customer_id,unsubscribed,gdpr,age"]
+    rows += [f"C{i:03d},{'yes' if i % 3 else 'no'},{'Y' if i % 2 else 'N'},{20 + i}" for i in range(40)]
+    at = _upload("crm.csv", ("\n".join(rows) + "\n").encode())
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    warnings = " ".join(w.value for w in at.warning)
+    # 'gdpr' is consent, but which way round is unclear: the page asks instead of guessing silently.
+    assert "check" in warnings and "'gdpr'" in warnings
+    captions = " ".join(c.value for c in at.caption)
+    assert "'unsubscribed': yes means do not contact" in captions

@@ -376,7 +376,16 @@ def test_profile_table_level_issues_and_json_keys() -> None:
     assert {"one_column", "few_rows"} <= kinds
     payload = profile.to_dict(file_format="csv")
     assert list(payload) == ["format", "rows", "shape", "columns", "issues"]
-    assert set(payload["columns"][0]) == {"name", "role", "dtype", "missing", "distinct"}
+    assert set(payload["columns"][0]) == {
+        "name",
+        "role",
+        "dtype",
+        "missing",
+        "distinct",
+        "confidence",
+        "runner_up",
+        "evidence",
+    }
     assert set(payload["issues"][0]) == {"column", "kind", "count", "message"}
     pickle.loads(pickle.dumps(profile))
 

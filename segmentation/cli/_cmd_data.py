@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 import pandas as pd
 
 from segmentation._errors import ParameterError
 from segmentation.cli._common import CliTable, print_json, read_input, resolve_column, write_table
-from segmentation.features import build_customer_features, detect_transaction_columns
-from segmentation.profiling import ROLE_LABELS, TableProfile, profile_table
+from segmentation.features import TransactionColumns, build_customer_features, detect_transaction_columns
+from segmentation.profiling import ROLE_LABELS, Role, TableProfile, detect_table_shape, profile_table
 
 __all__ = ["register"]
 
@@ -71,13 +72,27 @@ def _print_profile(path: str, file_format: str, profile: TableProfile) -> None:
     print(f"Shape: {profile.shape} — {profile.shape_reason}")
     print()
     width = max((len(c.name) for c in profile.columns), default=6)
-    print(f"{'column':<{width}}  {'role':<46}  {'type':<7}  {'missing':>8}  {'distinct':>9}  examples")
+    header = f"{'column':<{width}}  {'role':<46}  {'sure':>4}  {'type':<7}  {'missing':>8}  {'distinct':>9}"
+    print(f"{header}  examples")
     for column in profile.columns:
         examples = ", ".join(column.examples)[:40]
         print(
-            f"{column.name:<{width}}  {ROLE_LABELS[column.role]:<46}  {column.dtype:<7}  "
-            f"{column.missing:>8,}  {column.distinct:>9,}  {examples}"
+            f"{column.name:<{width}}  {ROLE_LABELS[column.role]:<46}  {column.confidence:>4.0%}  "
+            f"{column.dtype:<7}  {column.missing:>8,}  {column.distinct:>9,}  {examples}"
         )
+    consent = [c for c in profile.columns if c.consent is not None]
+    if consent:
+        print()
+        print("Consent columns:")
+        for column in consent:
+            print(f"  - {column.consent_meaning}")
+    uncertain = [c for c in profile.columns if c.uncertain]
+    if uncertain:
+        print()
+        print("Check these guesses:")
+        for column in uncertain:
+            runner_up = f" (or {ROLE_LABELS[column.runner_up]})" if column.runner_up is not None else ""
+            print(f"  - {column.name!r}: {ROLE_LABELS[column.role]}{runner_up}: {column.evidence}.")
     print()
     if not profile.issues:
         print("No data-quality issues found.")
@@ -123,10 +138,29 @@ def _explicit_columns(args: argparse.Namespace, table: CliTable) -> dict[str, st
     return chosen
 
 
+def _detection_notes(args: argparse.Namespace, table: CliTable, columns: TransactionColumns) -> list[str]:
+    """Say which guessed column was taken where another was possible, and the flag to change it."""
+    notes = []
+    if args.customer_col is None and table.roles.get(columns.customer) is Role.EMAIL:
+        notes.append(
+            f"customers are told apart by their email in {columns.customer!r} (--customer-col to change)."
+        )
+    amounts = [c for c, r in table.roles.items() if r is Role.AMOUNT and c != columns.amount]
+    if args.amount_col is None and columns.amount is not None and amounts:
+        others = ", ".join(repr(c) for c in amounts)
+        notes.append(f"the amount paid is {columns.amount!r}, not {others} (--amount-col to change).")
+    return notes
+
+
 def _run_features(args: argparse.Namespace) -> int:
     as_of = _parse_as_of(args.as_of)
     table = read_input(args.transactions)
     columns = detect_transaction_columns(table.typed, table.roles, **_explicit_columns(args, table))
+    shape = detect_table_shape(table.raw, {**table.roles, columns.customer: Role.CUSTOMER_ID})
+    if shape.shape == "customers":
+        print(f"note: this looks like a customer table, not purchases: {shape.reason}", file=sys.stderr)
+    for note in _detection_notes(args, table, columns):
+        print(f"note: {note}", file=sys.stderr)
     customers = None
     customer_id_col = None
     if args.customers:
