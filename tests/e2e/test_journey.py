@@ -241,6 +241,11 @@ def test_marketer_journey_from_upload_to_downloaded_list(
     settle(page)
     shot(page, screenshots, "07_campaign")
     target = download_list(page, tmp_path)
+
+    # The last page too, so the request check below has seen every page of the app.
+    go(page, "6 · Campaign results")
+    assert "Campaign results" in main_text(page)
+    shot(page, screenshots, "08_campaign_results")
     page.close()
 
     exported = pd.read_csv(io.BytesIO(target.read_bytes()), dtype=str)
