@@ -171,9 +171,9 @@ def find_segments(page: Any) -> None:
     assert "Customers per segment" in main_text(page)
 
 
-def download_list(page: Any, folder: Path) -> Path:
-    """Download the campaign list (the first CSV download button) into ``folder``."""
-    download_button = page.get_by_role("button", name=re.compile(r"^Download .+\.csv$")).first
+def download_list(page: Any, folder: Path, button: Any = None) -> Path:
+    """Download the campaign list (by default the first CSV download button) into ``folder``."""
+    download_button = button or page.get_by_role("button", name=re.compile(r"^Download .+\.csv$")).first
     with page.expect_download(timeout=120_000) as download_info:
         download_button.click()
     download = download_info.value
@@ -241,6 +241,9 @@ def test_marketer_journey_from_upload_to_downloaded_list(
     settle(page)
     shot(page, screenshots, "07_campaign")
     target = download_list(page, tmp_path)
+    # A page that keeps the control group in its own file offers it on a second button.
+    control_button = page.get_by_role("button", name=re.compile(r"^Download .+\(do not contact\)$"))
+    control_target = download_list(page, tmp_path, control_button) if control_button.count() else None
 
     # The last page too, so the request check below has seen every page of the app.
     go(page, "6 · Campaign results")
@@ -249,6 +252,13 @@ def test_marketer_journey_from_upload_to_downloaded_list(
     page.close()
 
     exported = pd.read_csv(io.BytesIO(target.read_bytes()), dtype=str)
+    if control_target is not None:
+        # Send file and control file together are the whole list; nobody in the send file is control.
+        assert "group" not in exported or set(exported["group"]) == {"treatment"}
+        control_list = pd.read_csv(io.BytesIO(control_target.read_bytes()), dtype=str)
+        exported = pd.concat(
+            [exported.assign(group="treatment"), control_list.assign(group="control")], ignore_index=True
+        )
     assert exported.columns[0] == "Kunde"
     assert {"segment", "segment_name", "group"} <= set(exported.columns)
     assert len(exported) == 180
