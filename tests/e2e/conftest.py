@@ -70,6 +70,7 @@ def app_url() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
+    """Headless Debian Chromium; requested before the server so a missing browser fails at once."""
     # A missing browser fails the test, also outside CI: a skipped journey reads as a passed one.
     if not Path(CHROMIUM).exists():
         pytest.fail("the browser test needs Debian's chromium: apt-get install chromium", pytrace=False)

@@ -199,7 +199,7 @@ def list_for_everyone(page: Any, folder: Path) -> pd.DataFrame:
 
 
 def test_marketer_journey_from_upload_to_downloaded_list(
-    app_url: str, browser: Any, screenshots: Path, tmp_path: Path, requested: list[str]
+    browser: Any, app_url: str, screenshots: Path, tmp_path: Path, requested: list[str]
 ) -> None:
     page = open_app(browser, app_url)
     assert "Demo shop" in main_text(page)
@@ -283,7 +283,7 @@ def segments_personas_and_list(page: Any, folder: Path, screenshots: Path, stem:
 
 
 def test_customer_table_with_decimals_and_an_id_column(
-    app_url: str, browser: Any, screenshots: Path, tmp_path: Path, requested: list[str]
+    browser: Any, app_url: str, screenshots: Path, tmp_path: Path, requested: list[str]
 ) -> None:
     frame = decimal_customers()
     path = tmp_path / "customers_decimals.csv"
@@ -313,7 +313,7 @@ def test_customer_table_with_decimals_and_an_id_column(
 
 
 def test_movie_ratings_file(
-    app_url: str, browser: Any, screenshots: Path, tmp_path: Path, requested: list[str]
+    browser: Any, app_url: str, screenshots: Path, tmp_path: Path, requested: list[str]
 ) -> None:
     frame = movie_ratings()
     path = tmp_path / "ratings.csv"
