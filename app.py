@@ -6,12 +6,17 @@ something to show before anyone uploads a file.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from pages import _state
 from pages._shell import ensure_demo_loaded, journey_status
 
-st.set_page_config(page_title="Segmentation studio", page_icon=":material/donut_small:", layout="wide")
+# A local file, inlined by Streamlit: a ":material/…:" page icon makes every browser fetch the favicon
+# from fonts.gstatic.com, and the app promises no request outside this machine.
+PAGE_ICON = Path(__file__).resolve().parent / "static" / "favicon.svg"
+st.set_page_config(page_title="Segmentation studio", page_icon=PAGE_ICON, layout="wide")
 
 PAGES = [
     st.Page("pages/data.py", title="1 · Data", icon=":material/upload_file:", default=True),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -163,11 +162,18 @@ def test_lift_json_against_hand_numbers(tmp_path: Path, capsys: pytest.CaptureFi
     assert "no such column" in capsys.readouterr().err
 
 
-def test_console_script_runs(files: dict[str, Path], tmp_path: Path) -> None:
-    script = Path(sys.executable).parent / "segmentation"
+def test_console_script_runs(files: dict[str, Path], tmp_path: Path, segmentation_cli: list[str]) -> None:
     out = tmp_path / "list.csv"
     done = subprocess.run(
-        [str(script), "export", str(files["seg.csv"]), "--consent-col", "marketing_consent", "-o", str(out)],
+        [
+            *segmentation_cli,
+            "export",
+            str(files["seg.csv"]),
+            "--consent-col",
+            "marketing_consent",
+            "-o",
+            str(out),
+        ],
         capture_output=True,
         text=True,
         timeout=60,

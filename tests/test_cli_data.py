@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -129,10 +128,9 @@ def test_features_bad_as_of_is_one_line_error(
     assert "--as-of '11/01/2024' is not a date written as YYYY-MM-DD" in capsys.readouterr().err
 
 
-def test_console_script(transactions_csv: Path) -> None:
-    script = Path(sys.executable).with_name("segmentation")
+def test_console_script(transactions_csv: Path, segmentation_cli: list[str]) -> None:
     result = subprocess.run(
-        [str(script), "inspect", str(transactions_csv), "--json"],
+        [*segmentation_cli, "inspect", str(transactions_csv), "--json"],
         capture_output=True,
         text=True,
         check=False,

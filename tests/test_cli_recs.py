@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -12,8 +11,6 @@ import pandas as pd
 import pytest
 
 from segmentation.cli import main
-
-SCRIPT = Path(sys.executable).with_name("segmentation")
 
 
 def _orders(n_customers: int = 40, seed: int = 0) -> pd.DataFrame:
@@ -131,9 +128,9 @@ def test_table_output_and_errors(files: dict[str, Path], capsys: pytest.CaptureF
     assert "item" in err and "Traceback" not in err
 
 
-def test_console_script(files: dict[str, Path]) -> None:
+def test_console_script(files: dict[str, Path], segmentation_cli: list[str]) -> None:
     done = subprocess.run(
-        [str(SCRIPT), "recommend", str(files["orders"]), "--top-n", "2", "-o", str(files["out"])],
+        [*segmentation_cli, "recommend", str(files["orders"]), "--top-n", "2", "-o", str(files["out"])],
         capture_output=True,
         text=True,
         check=False,

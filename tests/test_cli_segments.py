@@ -111,12 +111,9 @@ def test_constant_feature_is_left_out_with_a_warning(
     assert json.loads(captured.out)["k"] == [2, 3, 4]
 
 
-def test_console_script_runs_sweep(customer_file: Path) -> None:
-    script = Path(__file__).resolve().parents[2] / "venv" / "bin" / "segmentation"
-    if not script.exists():
-        script = Path("/work/venv/bin/segmentation")
+def test_console_script_runs_sweep(customer_file: Path, segmentation_cli: list[str]) -> None:
     done = subprocess.run(
-        [str(script), "sweep", str(customer_file), "--features", FEATURES, "--k-max", "3", "--json"],
+        [*segmentation_cli, "sweep", str(customer_file), "--features", FEATURES, "--k-max", "3", "--json"],
         capture_output=True,
         text=True,
         check=False,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -284,10 +283,9 @@ def test_help_describes_the_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert "OUT_DIR" in capsys.readouterr().out
 
 
-def test_console_script_writes_the_files(tmp_path: Path) -> None:
-    script = Path(sys.executable).with_name("segmentation")
+def test_console_script_writes_the_files(tmp_path: Path, segmentation_cli: list[str]) -> None:
     run = subprocess.run(
-        [script, "demo-data", str(tmp_path / "out"), "--customers", "100"],
+        [*segmentation_cli, "demo-data", str(tmp_path / "out"), "--customers", "100"],
         capture_output=True,
         text=True,
         check=False,

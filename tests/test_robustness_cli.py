@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -83,13 +82,16 @@ def test_features_exits_0_or_2(
     ],
 )
 def test_console_script_bad_file_exits_2_with_one_line(
-    tmp_path: Path, name: str, data: bytes, command: str
+    tmp_path: Path, name: str, data: bytes, command: str, segmentation_cli: list[str]
 ) -> None:
     path = _write(tmp_path, name, data)
-    script = Path(sys.executable).with_name("segmentation")
     extra = ["-o", str(tmp_path / "out.csv")] if command == "features" else ["--json"]
     done = subprocess.run(
-        [str(script), command, str(path), *extra], capture_output=True, text=True, timeout=120, check=False
+        [*segmentation_cli, command, str(path), *extra],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 2, done.stderr
     assert done.stdout == ""
