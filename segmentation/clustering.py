@@ -32,6 +32,7 @@ from sklearn.cluster import HDBSCAN, KMeans, MiniBatchKMeans
 from sklearn.mixture import GaussianMixture
 from threadpoolctl import threadpool_limits
 
+from segmentation._choices import ALGORITHMS, MAX_K
 from segmentation._errors import DataQualityWarning, ParameterError, SegmentationWarning
 from segmentation.model_io import (
     NOT_SEGMENTED,
@@ -64,14 +65,12 @@ __all__ = [
     "warn_duplicates",
 ]
 
-ALGORITHMS: tuple[str, ...] = ("kmeans", "gmm", "agglomerative", "hdbscan")
 ALGORITHM_LABELS = {
     "kmeans": "K-means",
     "gmm": "Gaussian mixture",
     "agglomerative": "Agglomerative (Ward)",
     "hdbscan": "Density (HDBSCAN)",
 }
-MAX_K = 30
 FIT_SAMPLE = 10_000
 MINIBATCH_THRESHOLD = 2_000_000
 AGGLOMERATIVE_SAMPLE = 5_000

@@ -11,26 +11,30 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from segmentation._errors import ColumnError, DataLoadError, ParameterError, SegmentationError
-from segmentation.campaigns import (
-    Audience,
-    CampaignSpec,
-    ContactColumns,
-    build_audience,
-    build_manifest,
-    export_csv,
-    export_xlsx,
-    export_zip,
-    manifest_bytes,
-    parse_filter,
-    suppression_entries,
-)
-from segmentation.cli._common import print_json, read_input, resolve_column, split_names
-from segmentation.lift import LiftComparison, measure_lift, summarise_lift
-from segmentation.loading import load_table
-from segmentation.profiling import Role
+from segmentation.cli._arguments import positive_int, seed, share
+from segmentation.cli._lazy import DEFERRED
+
+if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/cli/_lazy.py)
+    import pandas as pd
+
+    from segmentation.campaigns import (
+        Audience,
+        CampaignSpec,
+        ContactColumns,
+        build_audience,
+        build_manifest,
+        export_csv,
+        export_xlsx,
+        export_zip,
+        manifest_bytes,
+        parse_filter,
+        suppression_entries,
+    )
+    from segmentation.cli._common import print_json, read_input, resolve_column, split_names
+    from segmentation.lift import LiftComparison, measure_lift, summarise_lift
+    from segmentation.loading import load_table
+    from segmentation.profiling import Role
 
 __all__ = ["register"]
 
@@ -72,8 +76,8 @@ def register(subparsers: Any) -> None:
         "--no-consent-check", action="store_true", help="do not check consent (recorded in the manifest)"
     )
     export.add_argument("--suppress", metavar="FILE", help="emails or ids never to contact")
-    export.add_argument("--holdout", type=float, default=0.1, help="control share per segment (default 0.1)")
-    export.add_argument("--seed", type=int, default=0, help="seed of the control-group draw (default 0)")
+    export.add_argument("--holdout", type=share, default=0.1, help="control share per segment (default 0.1)")
+    export.add_argument("--seed", type=seed, default=0, help="seed of the control-group draw (default 0)")
     export.add_argument("--name", default="campaign", help="campaign name (default 'campaign')")
     export.add_argument(
         "--format", choices=_FORMATS, help="file format (default: from OUT's extension, else csv)"
@@ -82,7 +86,9 @@ def register(subparsers: Any) -> None:
     export.add_argument(
         "--hash-emails", action="store_true", help="SHA-256 of emails instead of emails and names"
     )
-    export.add_argument("--top-n", type=int, default=3, help="recommended items per customer (default 3)")
+    export.add_argument(
+        "--top-n", type=positive_int, default=3, help="recommended items per customer (default 3)"
+    )
     export.add_argument(
         "--columns",
         help="fields to include, comma-separated: id,email,name,segment,"
