@@ -20,8 +20,10 @@ segment under 1%; when the elbow is within 0.02 of that silhouette the elbow win
 from __future__ import annotations
 
 import math
+import os
 import warnings
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -42,6 +44,7 @@ from segmentation._silhouette import (
 )
 from segmentation.clustering import (
     MAX_K,
+    SINGLE_THREAD_ROWS,
     TINY_SEGMENT_SHARE,
     SegmentationResult,
     check_algorithm,
@@ -75,6 +78,8 @@ STABILITY_RUNS = 3
 STABILITY_SAMPLE = 3_000
 #: Silhouette gap within which the elbow is preferred (simpler explanation, equally good fit).
 ELBOW_TOLERANCE = 0.02
+#: Most k scored at the same time (one thread each).
+MAX_SWEEP_THREADS = 4
 
 
 @dataclass(frozen=True)
@@ -386,6 +391,14 @@ def sweep_k(
         )
 
 
+def _workers(n_ks: int, n_rows: int) -> int:
+    """Threads for the sweep: one per core (at most 4), one when the libraries use all cores."""
+    if n_rows > SINGLE_THREAD_ROWS:
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(n_ks, cores, MAX_SWEEP_THREADS))
+
+
 def _sweep(
     matrix: np.ndarray,
     ks: tuple[int, ...],
@@ -399,19 +412,29 @@ def _sweep(
     tree = ward_tree(matrix, seed=seed) if algorithm == "agglomerative" else None
     scores: dict[str, list[float]] = {m: [] for m in ("inertia", "sil", "ch", "db", "stab", "small")}
     shared = sample_distances(matrix, size=silhouette_sample, reference=SILHOUETTE_REFERENCE, seed=seed)
-    for i, k in enumerate(ks):
+
+    def score(k: int) -> dict[str, float]:
         fit = cluster_matrix(matrix, k=k, algorithm=algorithm, seed=seed, tree=tree)
-        sil = mean_silhouette(shared, fit.labels)
         counts = np.bincount(fit.labels[fit.labels >= 0], minlength=k)
-        scores["inertia"].append(fit.inertia)
-        scores["sil"].append(sil)
         calinski, davies = separation_scores(matrix, fit.labels)
-        scores["ch"].append(calinski)
-        scores["db"].append(davies)
-        scores["stab"].append(_stability(matrix, fit.labels, k=k, algorithm=algorithm, seed=seed))
-        scores["small"].append(float(counts.min() / len(matrix)))
-        if progress is not None:
-            progress((i + 1) / len(ks), f"k={k}: silhouette {sil:.2f}")
+        return {
+            "inertia": fit.inertia,
+            "sil": mean_silhouette(shared, fit.labels),
+            "ch": calinski,
+            "db": davies,
+            "stab": _stability(matrix, fit.labels, k=k, algorithm=algorithm, seed=seed),
+            "small": float(counts.min() / len(matrix)),
+        }
+
+    # Each k is scored on its own (seeded, single-threaded inside), so the k run side by side on
+    # the machine's cores give the same results in any order; coarse-grained threads do not
+    # stall each other the way OpenMP's per-iteration barriers do on a busy machine.
+    with ThreadPoolExecutor(max_workers=_workers(len(ks), len(matrix))) as pool:
+        for i, (k, scored) in enumerate(zip(ks, pool.map(score, ks), strict=True)):
+            for measure, value in scored.items():
+                scores[measure].append(value)
+            if progress is not None:
+                progress((i + 1) / len(ks), f"k={k}: silhouette {scored['sil']:.2f}")
     elbow = elbow_of(ks, scores["inertia"])
     recommended, reason, disagreement = recommend_k(ks, scores["sil"], scores["stab"], scores["small"], elbow)
     return SweepResult(

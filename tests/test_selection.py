@@ -178,3 +178,13 @@ def test_shared_sample_silhouette_is_exact_on_small_data_and_close_on_large() ->
         big_labels = fit_segments(big, SPECS, k=k).labels
         exact = silhouette_score(big_scaled, big_labels)
         assert mean_silhouette(shared, big_labels) == pytest.approx(exact, abs=0.01)
+
+
+def test_sweep_results_do_not_depend_on_how_many_k_run_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import segmentation.selection as selection
+
+    frame = blobs(2500, 4, std=2.0)
+    side_by_side = sweep_k(frame, SPECS, k_values=range(2, 7), seed=3)
+    monkeypatch.setattr(selection, "_workers", lambda n_ks, n_rows: 1)
+    one_at_a_time = sweep_k(frame, SPECS, k_values=range(2, 7), seed=3)
+    assert side_by_side == one_at_a_time
