@@ -392,10 +392,16 @@ def sweep_k(
 
 
 def _workers(n_ks: int, n_rows: int) -> int:
-    """Threads for the sweep: one per core (at most 4), one when the libraries use all cores."""
+    """Threads for the sweep: one per core (at most 4, at most OMP_NUM_THREADS when it is set).
+
+    One when the rows are so many that the libraries' own threads are used inside each k.
+    """
     if n_rows > SINGLE_THREAD_ROWS:
         return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    allowed = os.environ.get("OMP_NUM_THREADS", "").strip()
+    if allowed.isdigit() and int(allowed) > 0:  # the user asked for fewer cores
+        cores = min(cores, int(allowed))
     return max(1, min(n_ks, cores, MAX_SWEEP_THREADS))
 
 

@@ -188,3 +188,14 @@ def test_sweep_results_do_not_depend_on_how_many_k_run_at_once(monkeypatch: pyte
     monkeypatch.setattr(selection, "_workers", lambda n_ks, n_rows: 1)
     one_at_a_time = sweep_k(frame, SPECS, k_values=range(2, 7), seed=3)
     assert side_by_side == one_at_a_time
+
+
+def test_sweep_threads_follow_the_cores_the_user_allows(monkeypatch: pytest.MonkeyPatch) -> None:
+    from segmentation.clustering import SINGLE_THREAD_ROWS
+    from segmentation.selection import _workers
+
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    assert _workers(9, 1000) == 1
+    monkeypatch.delenv("OMP_NUM_THREADS")
+    assert 1 <= _workers(9, 1000) <= 4 and _workers(1, 1000) == 1
+    assert _workers(9, SINGLE_THREAD_ROWS + 1) == 1
