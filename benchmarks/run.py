@@ -102,7 +102,8 @@ def render(rows: list[Row], *, command: str, started: datetime, load_start: floa
         "`silhouette_score(sample_size=10000)` on the same scaled matrix; at small and large only "
         "k = 2, 6, 10 are run and the 2..10 total is extrapolated from their mean. Recommendations "
         "quality: the default model's P@10 ÷ that of recommending the most popular items.",
-        "- Sampled: the sweep estimates silhouette on a stratified sample (its size is in the row); its "
+        "- Sampled: the sweep estimates silhouette on one seeded sample of customers shared by every k "
+        "(its size is in the row); its "
         "error is measured at the row's size against the silhouette of the same labels at k = 2, 6, 10 "
         f"(exact up to {SWEEP_REFERENCE:,} customers, on a {SWEEP_REFERENCE:,}-customer sample above), "
         f"and at medium and large also against the exact silhouette on {SWEEP_EXACT:,} customers for "

