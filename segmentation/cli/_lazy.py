@@ -3,7 +3,7 @@
 ``segmentation --help`` and ``segmentation sweep --help`` should answer at once, but pandas,
 scikit-learn and SciPy take a second or more to import (several on a busy machine). Building the
 parser imports every ``_cmd_*`` module, so those modules import only the standard library and light
-modules (:mod:`segmentation._errors`, :mod:`segmentation._choices`, :mod:`.._arguments`, this one)
+modules (:mod:`segmentation._errors`, :mod:`segmentation._choices`, ``cli._arguments``, this one)
 at start-up. Everything else they need is written once, as ordinary import statements, in a block
 guarded by :data:`DEFERRED`::
 
