@@ -23,10 +23,14 @@ from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from _cli_stages import CLI_STAGES
 from _harness import BenchmarkError
-from _stages import SIZES, STAGES, SWEEP_EXACT, SWEEP_REFERENCE, Row
+from _stages import SIZES, SWEEP_EXACT, SWEEP_REFERENCE, Row
+from _stages import STAGES as IN_MEMORY_STAGES
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "RESULTS.md"
+# In-memory stages first, then the command line on files (and its start-up).
+STAGES = {**IN_MEMORY_STAGES, **CLI_STAGES}
 _THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
@@ -98,7 +102,8 @@ def render(rows: list[Row], *, command: str, started: datetime, load_start: floa
         "`silhouette_score(sample_size=10000)` on the same scaled matrix; at small and large only "
         "k = 2, 6, 10 are run and the 2..10 total is extrapolated from their mean. Recommendations "
         "quality: the default model's P@10 ÷ that of recommending the most popular items.",
-        "- Sampled: the sweep estimates silhouette on a stratified sample (its size is in the row); its "
+        "- Sampled: the sweep estimates silhouette on one seeded sample of customers shared by every k "
+        "(its size is in the row); its "
         "error is measured at the row's size against the silhouette of the same labels at k = 2, 6, 10 "
         f"(exact up to {SWEEP_REFERENCE:,} customers, on a {SWEEP_REFERENCE:,}-customer sample above), "
         f"and at medium and large also against the exact silhouette on {SWEEP_EXACT:,} customers for "
@@ -110,6 +115,13 @@ def render(rows: list[Row], *, command: str, started: datetime, load_start: floa
         "`make_synthetic_interactions` (recommendations; quality on the seed-0 stand-in of a ~100k "
         "ratings set, hyperparameters chosen on seed 1), `bench_export.py` (export seconds = audience + "
         "CSV + ZIP + XLSX; its peak includes the generated customer table).",
+        "- *cli* rows time the command a user runs, as a whole process (interpreter start-up, imports, "
+        "reading the file included): `segmentation sweep FILE --features ...` on a CSV of "
+        "`bench_sweep.py`'s blobs (values to 3 decimals) against `benchmarks/plain_sweep.py` (pandas "
+        "`read_csv` + `StandardScaler` + per k `KMeans(n_init=10)` and "
+        "`silhouette_score(sample_size=10000)`) "
+        "on the same file in the same run; *peak MB* is the command's own peak. Start-up rows: median "
+        "wall seconds of 5 runs of `segmentation --help` and of each `segmentation COMMAND --help`.",
     ]
     return "\n".join(lines) + "\n"
 

@@ -21,12 +21,13 @@ BLAS libraries built on OpenMP, are limited per thread, as their runtimes intend
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
 import threadpoolctl
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 __all__ = ["single_threaded"]
 
@@ -37,12 +38,12 @@ class _SharedBlasLimit:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._inside = 0
-        self._limit: threadpool_limits | None = None
+        self._limit: AbstractContextManager[object] | None = None
 
     def enter(self) -> None:
         with self._lock:
             if self._inside == 0:
-                self._limit = threadpool_limits(limits=1, user_api="blas")
+                self._limit = _controller().limit(limits=1, user_api="blas")
                 _hand_back_control()
             self._inside += 1
 
@@ -50,7 +51,7 @@ class _SharedBlasLimit:
         with self._lock:
             self._inside -= 1
             if self._inside == 0 and self._limit is not None:
-                self._limit.restore_original_limits()
+                self._limit.restore_original_limits()  # type: ignore[attr-defined]
                 _hand_back_control()
                 self._limit = None
 
@@ -61,6 +62,12 @@ def _hand_back_control() -> None:
     clear = getattr(controller, "clear_controlling_thread", None)
     if clear is not None:
         clear()
+
+
+@functools.cache
+def _controller() -> ThreadpoolController:
+    # Finding the BLAS/OpenMP libraries takes ~10 ms; do it once, not at every fit.
+    return ThreadpoolController()
 
 
 _BLAS = _SharedBlasLimit()
@@ -76,7 +83,7 @@ def single_threaded(*, openmp: bool = True) -> Iterator[None]:
     _BLAS.enter()
     try:
         # Per-thread limits: OpenMP, and BLAS on an OpenMP threading layer (a no-op otherwise).
-        with threadpool_limits(limits=1, user_api=None if openmp else "blas"):
+        with _controller().limit(limits=1, user_api=None if openmp else "blas"):
             yield
     finally:
         _BLAS.leave()

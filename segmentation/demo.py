@@ -36,6 +36,7 @@ from types import MappingProxyType
 
 import pandas as pd
 
+from segmentation._choices import DEFAULT_DEMO_CUSTOMERS, DEFAULT_DEMO_SEED
 from segmentation._demo_generate import HISTORY_END, generate_tables
 from segmentation._demo_vocabulary import GROUPS
 from segmentation._errors import DataLoadError, ParameterError, SegmentationError
@@ -54,8 +55,6 @@ __all__ = [
     "write_demo_data",
 ]
 
-DEFAULT_DEMO_SEED = 2026
-DEFAULT_DEMO_CUSTOMERS = 5000
 MIN_DEMO_CUSTOMERS = 100
 MAX_DEMO_CUSTOMERS = 100_000
 

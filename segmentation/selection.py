@@ -5,8 +5,9 @@ For each k the customers are segmented (see :mod:`segmentation.clustering`) and 
 * inertia (within-segment spread; its "elbow" is found with the Kneedle method of the
   ``kneed`` package),
 * silhouette (how much closer customers are to their own segment than to the next one;
-  -1..1, higher is better), estimated on a sample stratified by segment so small segments are
-  represented, and re-weighted to the segment sizes,
+  -1..1, higher is better), estimated on one seeded sample of customers, each compared with a
+  reference subset of them; the same customers score every k, so their distances are computed
+  once and the k are compared on equal terms (exact up to SILHOUETTE_REFERENCE customers),
 * Calinski–Harabasz (higher is better) and Davies–Bouldin (lower is better) on every customer,
 * stability: the mean adjusted Rand agreement between the segmentation and refits on seeded
   sub-samples (1 = the same segments every time),
@@ -19,19 +20,16 @@ segment under 1%; when the elbow is within 0.02 of that silhouette the elbow win
 from __future__ import annotations
 
 import math
+import os
 import warnings
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from kneed import KneeLocator
-from sklearn.metrics import (
-    adjusted_rand_score,
-    calinski_harabasz_score,
-    davies_bouldin_score,
-)
 
 from segmentation._errors import ParameterError
 from segmentation._silhouette import (
@@ -39,16 +37,20 @@ from segmentation._silhouette import (
     SILHOUETTE_SAMPLE,
     SilhouetteProfile,
     estimate_silhouette,
+    mean_silhouette,
+    sample_distances,
     silhouette_values,
     stratified_sample,
 )
 from segmentation.clustering import (
     MAX_K,
+    SINGLE_THREAD_ROWS,
     TINY_SEGMENT_SHARE,
     SegmentationResult,
     check_algorithm,
     check_k,
     cluster_matrix,
+    distinct_rows,
     threads_for,
     ward_tree,
     warn_duplicates,
@@ -76,6 +78,8 @@ STABILITY_RUNS = 3
 STABILITY_SAMPLE = 3_000
 #: Silhouette gap within which the elbow is preferred (simpler explanation, equally good fit).
 ELBOW_TOLERANCE = 0.02
+#: Most k scored at the same time (one thread each).
+MAX_SWEEP_THREADS = 4
 
 
 @dataclass(frozen=True)
@@ -141,18 +145,6 @@ class SweepResult:
         )
 
 
-def _silhouette(
-    matrix: np.ndarray, labels: np.ndarray, *, size: int, reference: int, seed: int
-) -> tuple[float, int]:
-    assigned = np.flatnonzero(labels >= 0)
-    if len(np.unique(labels[assigned])) < 2:
-        return math.nan, 0
-    profile = estimate_silhouette(
-        matrix[assigned], labels[assigned], size=size, reference=reference, seed=seed
-    )
-    return profile.mean, profile.sample_size
-
-
 def silhouette_profile(
     frame: pd.DataFrame,
     result: SegmentationResult,
@@ -198,22 +190,72 @@ def _stability(matrix: np.ndarray, labels: np.ndarray, *, k: int, algorithm: str
     scores = []
     for run in range(STABILITY_RUNS):
         sub = rng.choice(n, size=sub_size, replace=False)
-        if len(np.unique(matrix[sub], axis=0)) < k:
+        if distinct_rows(matrix[sub], limit=k) < k:
             continue
         refit = cluster_matrix(matrix[sub], k=k, algorithm=algorithm, seed=seed + run + 1, n_init=2)
-        scores.append(
-            adjusted_rand_score(labels[evaluation], nearest_centre(matrix[evaluation], refit.centres)[0])
-        )
+        scores.append(adjusted_rand(labels[evaluation], nearest_centre(matrix[evaluation], refit.centres)[0]))
     return float(np.mean(scores)) if scores else math.nan
 
 
-def _safe(metric: Callable[[np.ndarray, np.ndarray], float], matrix: np.ndarray, labels: np.ndarray) -> float:
+def adjusted_rand(first: np.ndarray, second: np.ndarray) -> float:
+    """Adjusted Rand index of two labelings of the same rows (``sklearn.metrics.adjusted_rand_score``).
+
+    The same pair-counting formula from one contingency table of ``np.bincount``, without
+    scikit-learn's input checks, which cost more than the sum itself on the sweep's 3,000 rows.
+    """
+    _, a = np.unique(first, return_inverse=True)
+    _, b = np.unique(second, return_inverse=True)
+    n_b = int(b.max()) + 1
+    table = np.bincount(a * n_b + b).astype("int64")
+    rows = np.bincount(a).astype("int64")
+    cols = np.bincount(b).astype("int64")
+    n = len(a)
+    # Python ints: the products below overflow int64 beyond ~50k rows.
+    sum_squares = int((table**2).sum())
+    false_pos = int(rows @ rows) - sum_squares  # pairs together in ``first`` only
+    false_neg = int(cols @ cols) - sum_squares  # pairs together in ``second`` only
+    true_pos = sum_squares - n
+    true_neg = n * n - false_pos - false_neg - sum_squares
+    if false_pos == 0 and false_neg == 0:
+        return 1.0
+    return (
+        2.0
+        * (true_pos * true_neg - false_neg * false_pos)
+        / ((true_pos + false_neg) * (false_neg + true_neg) + (true_pos + false_pos) * (false_pos + true_neg))
+    )
+
+
+def separation_scores(matrix: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
+    """Calinski–Harabasz and Davies–Bouldin of a segmentation, from one pass over the rows.
+
+    Equal (up to rounding) to ``sklearn.metrics.calinski_harabasz_score`` and
+    ``davies_bouldin_score`` on the assigned rows (label ≥ 0); NaN when fewer than two segments
+    have customers. One pass instead of one per metric and per segment matters at 1M rows.
+    """
     assigned = labels >= 0
-    if len(np.unique(labels[assigned])) < 2:
-        return math.nan
-    if assigned.all():  # skip a copy of the whole matrix
-        return float(metric(matrix, labels))
-    return float(metric(matrix[assigned], labels[assigned]))
+    if not assigned.all():
+        matrix, labels = matrix[assigned], labels[assigned]
+    counts = np.bincount(labels)
+    present = np.flatnonzero(counts)
+    if len(present) < 2:
+        return math.nan, math.nan
+    codes = np.searchsorted(present, labels) if len(present) < len(counts) else labels
+    counts = counts[present].astype("float64")
+    n, n_segments = len(matrix), len(present)
+    sums = [np.bincount(codes, weights=matrix[:, j], minlength=n_segments) for j in range(matrix.shape[1])]
+    centres = np.column_stack(sums) / counts[:, None]
+    offsets = matrix - centres[codes]
+    squared = np.einsum("ij,ij->i", offsets, offsets)
+    within = float(squared.sum())
+    between = float(counts @ ((centres - matrix.mean(axis=0)) ** 2).sum(axis=1))
+    calinski = 1.0 if within == 0 else between * (n - n_segments) / (within * (n_segments - 1))
+    spread = np.bincount(codes, weights=np.sqrt(squared), minlength=n_segments) / counts
+    gaps = np.sqrt(((centres[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2))
+    if np.allclose(spread, 0) or np.allclose(gaps, 0):
+        return calinski, 0.0
+    gaps[gaps == 0] = np.inf
+    ratios = (spread[:, None] + spread[None, :]) / gaps
+    return calinski, float(ratios.max(axis=1).mean())
 
 
 def elbow_of(k_values: Sequence[int], inertia: Sequence[float]) -> int | None:
@@ -311,7 +353,7 @@ def sweep_k(
         The density method chooses its own number of segments and cannot be swept.
     seed : int
     silhouette_sample : int
-        Customers whose silhouette is averaged (stratified by segment); each is compared with
+        Customers whose silhouette is averaged, the same for every k; each is compared with
         SILHOUETTE_REFERENCE of them. All customers, exactly, when there are fewer than that.
     progress : callable(fraction, message), optional
         Called after each k with the share done and a short message.
@@ -349,6 +391,20 @@ def sweep_k(
         )
 
 
+def _workers(n_ks: int, n_rows: int) -> int:
+    """Threads for the sweep: one per core (at most 4, at most OMP_NUM_THREADS when it is set).
+
+    One when the rows are so many that the libraries' own threads are used inside each k.
+    """
+    if n_rows > SINGLE_THREAD_ROWS:
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    allowed = os.environ.get("OMP_NUM_THREADS", "").strip()
+    if allowed.isdigit() and int(allowed) > 0:  # the user asked for fewer cores
+        cores = min(cores, int(allowed))
+    return max(1, min(n_ks, cores, MAX_SWEEP_THREADS))
+
+
 def _sweep(
     matrix: np.ndarray,
     ks: tuple[int, ...],
@@ -361,22 +417,30 @@ def _sweep(
 ) -> SweepResult:
     tree = ward_tree(matrix, seed=seed) if algorithm == "agglomerative" else None
     scores: dict[str, list[float]] = {m: [] for m in ("inertia", "sil", "ch", "db", "stab", "small")}
-    sample_size = 0
-    for i, k in enumerate(ks):
+    shared = sample_distances(matrix, size=silhouette_sample, reference=SILHOUETTE_REFERENCE, seed=seed)
+
+    def score(k: int) -> dict[str, float]:
         fit = cluster_matrix(matrix, k=k, algorithm=algorithm, seed=seed, tree=tree)
-        sil, used = _silhouette(
-            matrix, fit.labels, size=silhouette_sample, reference=SILHOUETTE_REFERENCE, seed=seed
-        )
-        sample_size = max(sample_size, used)
         counts = np.bincount(fit.labels[fit.labels >= 0], minlength=k)
-        scores["inertia"].append(fit.inertia)
-        scores["sil"].append(sil)
-        scores["ch"].append(_safe(calinski_harabasz_score, matrix, fit.labels))
-        scores["db"].append(_safe(davies_bouldin_score, matrix, fit.labels))
-        scores["stab"].append(_stability(matrix, fit.labels, k=k, algorithm=algorithm, seed=seed))
-        scores["small"].append(float(counts.min() / len(matrix)))
-        if progress is not None:
-            progress((i + 1) / len(ks), f"k={k}: silhouette {sil:.2f}")
+        calinski, davies = separation_scores(matrix, fit.labels)
+        return {
+            "inertia": fit.inertia,
+            "sil": mean_silhouette(shared, fit.labels),
+            "ch": calinski,
+            "db": davies,
+            "stab": _stability(matrix, fit.labels, k=k, algorithm=algorithm, seed=seed),
+            "small": float(counts.min() / len(matrix)),
+        }
+
+    # Each k is scored on its own (seeded, single-threaded inside), so the k run side by side on
+    # the machine's cores give the same results in any order; coarse-grained threads do not
+    # stall each other the way OpenMP's per-iteration barriers do on a busy machine.
+    with ThreadPoolExecutor(max_workers=_workers(len(ks), len(matrix))) as pool:
+        for i, (k, scored) in enumerate(zip(ks, pool.map(score, ks), strict=True)):
+            for measure, value in scored.items():
+                scores[measure].append(value)
+            if progress is not None:
+                progress((i + 1) / len(ks), f"k={k}: silhouette {scored['sil']:.2f}")
     elbow = elbow_of(ks, scores["inertia"])
     recommended, reason, disagreement = recommend_k(ks, scores["sil"], scores["stab"], scores["small"], elbow)
     return SweepResult(
@@ -391,8 +455,8 @@ def _sweep(
         recommended_k=recommended,
         reason=reason,
         disagreement=disagreement,
-        silhouette_sample_size=sample_size,
-        silhouette_reference_size=min(sample_size, SILHOUETTE_REFERENCE),
+        silhouette_sample_size=len(shared.rows),
+        silhouette_reference_size=len(shared.reference),
         algorithm=algorithm,
         seed=seed,
         n_customers=len(matrix),

@@ -128,3 +128,74 @@ def test_reference_subset_estimate_is_close_to_exact() -> None:
     reference, _ = stratified_sample(labels, size=800, seed=0)
     estimate = silhouette_values(scaled, labels, reference=reference).mean()
     assert estimate == pytest.approx(silhouette_score(scaled, labels), abs=0.01)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_one_pass_separation_scores_match_scikit_learn(seed: int) -> None:
+    from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score
+
+    from segmentation.selection import separation_scores
+
+    rng = np.random.default_rng(seed)
+    points = rng.normal(size=(2000, 5)) + rng.integers(0, 4, size=(2000, 1)) * 3.0
+    labels = rng.integers(0, 6, 2000)
+    labels[labels == 3] = 7  # a gap in the segment numbers
+    labels[:25] = -1  # "Unassigned" rows are left out
+    calinski, davies = separation_scores(points, labels)
+    kept = labels >= 0
+    assert calinski == pytest.approx(calinski_harabasz_score(points[kept], labels[kept]), rel=1e-9)
+    assert davies == pytest.approx(davies_bouldin_score(points[kept], labels[kept]), rel=1e-9)
+    assert np.isnan(separation_scores(points, np.zeros(2000, dtype=int))).all()
+
+
+def test_adjusted_rand_matches_scikit_learn() -> None:
+    from sklearn.metrics import adjusted_rand_score
+
+    from segmentation.selection import adjusted_rand
+
+    rng = np.random.default_rng(3)
+    first = rng.integers(0, 5, 3000)
+    noisy = np.where(rng.random(3000) < 0.2, rng.integers(0, 5, 3000), first)
+    for second in (noisy, rng.integers(0, 3, 3000), (first + 2) % 5 * 10):
+        assert adjusted_rand(first, second) == pytest.approx(adjusted_rand_score(first, second), abs=1e-12)
+    assert adjusted_rand(first, first) == 1.0
+
+
+def test_shared_sample_silhouette_is_exact_on_small_data_and_close_on_large() -> None:
+    from segmentation.selection import mean_silhouette, sample_distances
+
+    frame = blobs(1200, 4, std=2.0)
+    scaled = prepare_features(frame, SPECS).matrix
+    small = sample_distances(scaled, size=8000, reference=1500, seed=0)
+    assert small.exact
+    big = blobs(6000, 5, std=3.0)
+    big_scaled = prepare_features(big, SPECS).matrix
+    shared = sample_distances(big_scaled, size=3000, reference=600, seed=0)
+    assert not shared.exact and shared.distances.shape == (3000, 600)
+    for k in (2, 4, 5):
+        labels = fit_segments(frame, SPECS, k=k).labels
+        assert mean_silhouette(small, labels) == pytest.approx(silhouette_score(scaled, labels), abs=1e-9)
+        big_labels = fit_segments(big, SPECS, k=k).labels
+        exact = silhouette_score(big_scaled, big_labels)
+        assert mean_silhouette(shared, big_labels) == pytest.approx(exact, abs=0.01)
+
+
+def test_sweep_results_do_not_depend_on_how_many_k_run_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import segmentation.selection as selection
+
+    frame = blobs(2500, 4, std=2.0)
+    side_by_side = sweep_k(frame, SPECS, k_values=range(2, 7), seed=3)
+    monkeypatch.setattr(selection, "_workers", lambda n_ks, n_rows: 1)
+    one_at_a_time = sweep_k(frame, SPECS, k_values=range(2, 7), seed=3)
+    assert side_by_side == one_at_a_time
+
+
+def test_sweep_threads_follow_the_cores_the_user_allows(monkeypatch: pytest.MonkeyPatch) -> None:
+    from segmentation.clustering import SINGLE_THREAD_ROWS
+    from segmentation.selection import _workers
+
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    assert _workers(9, 1000) == 1
+    monkeypatch.delenv("OMP_NUM_THREADS")
+    assert 1 <= _workers(9, 1000) <= 4 and _workers(1, 1000) == 1
+    assert _workers(9, SINGLE_THREAD_ROWS + 1) == 1

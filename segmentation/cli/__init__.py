@@ -1,7 +1,10 @@
 """The ``segmentation`` command-line tool: the app's pipeline for analysts and automation.
 
 Each stage lives in its own ``_cmd_<stage>.py`` module that defines ``register(subparsers)``;
-this module discovers them, so adding a stage never touches this file.
+this module discovers them, so adding a stage never touches this file. Building the parser imports
+no pandas, scikit-learn or SciPy: a subcommand's heavy imports run only when it does (see
+:mod:`segmentation.cli._lazy`), so ``--help`` answers at once. Argument values are checked by the
+``type=`` functions of :mod:`segmentation.cli._arguments`.
 
 Exit codes: 0 success, 2 bad input or options (one line on stderr, never a traceback),
 1 an unexpected internal error (also one line).
@@ -17,6 +20,7 @@ import warnings
 from collections.abc import Sequence
 
 from segmentation._errors import SegmentationError, SegmentationWarning
+from segmentation.cli._lazy import import_deferred
 
 __all__ = ["build_parser", "main"]
 
@@ -63,11 +67,17 @@ def _warning_to_stderr(
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # a usage error (already on stderr) returns 2 like every bad input
+        if exc.code == EXIT_BAD_INPUT:
+            return EXIT_BAD_INPUT
+        raise  # --help and --version exit 0
     with warnings.catch_warnings():
         warnings.simplefilter("default", SegmentationWarning)
         warnings.showwarning = _warning_to_stderr
         try:
+            import_deferred(args.handler.__module__)
             result = args.handler(args)
         except SegmentationError as exc:
             sys.stderr.write(f"segmentation {args.command}: error: {exc}\n")

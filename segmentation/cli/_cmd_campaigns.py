@@ -11,35 +11,39 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from segmentation._errors import ColumnError, DataLoadError, ParameterError, SegmentationError
-from segmentation.campaigns import (
-    Audience,
-    CampaignSpec,
-    ContactColumns,
-    SuppressionList,
-    build_audience,
-    build_manifest,
-    campaign_slug,
-    consent_candidates,
-    describe_consent,
-    export_csv,
-    export_send_zip,
-    export_xlsx,
-    export_zip,
-    file_entry,
-    manifest_bytes,
-    parse_filter,
-    read_suppression,
-    safe_table_bytes,
-    send_ready,
-    suppression_columns,
-    suppression_table,
-)
-from segmentation.cli._common import read_input, resolve_column, split_names
-from segmentation.profiling import Role
-from segmentation.vocabulary import read_consent_name
+from segmentation.cli._arguments import positive_int, seed, share
+from segmentation.cli._lazy import DEFERRED
+
+if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/cli/_lazy.py)
+    import pandas as pd
+
+    from segmentation.campaigns import (
+        Audience,
+        CampaignSpec,
+        ContactColumns,
+        SuppressionList,
+        build_audience,
+        build_manifest,
+        campaign_slug,
+        consent_candidates,
+        describe_consent,
+        export_csv,
+        export_send_zip,
+        export_xlsx,
+        export_zip,
+        file_entry,
+        manifest_bytes,
+        parse_filter,
+        read_suppression,
+        safe_table_bytes,
+        send_ready,
+        suppression_columns,
+        suppression_table,
+    )
+    from segmentation.cli._common import read_input, resolve_column, split_names
+    from segmentation.profiling import Role
+    from segmentation.vocabulary import read_consent_name
 
 __all__ = ["register"]
 
@@ -103,8 +107,8 @@ def register(subparsers: Any) -> None:
         help="write the people to contact to OUT (contact columns first) and the control group to "
         "OUT's name with .control before the extension (list.csv -> list.control.csv)",
     )
-    export.add_argument("--holdout", type=float, default=0.1, help="control share per segment (default 0.1)")
-    export.add_argument("--seed", type=int, default=0, help="seed of the control-group draw (default 0)")
+    export.add_argument("--holdout", type=share, default=0.1, help="control share per segment (default 0.1)")
+    export.add_argument("--seed", type=seed, default=0, help="seed of the control-group draw (default 0)")
     export.add_argument("--name", default="campaign", help="campaign name (default 'campaign')")
     export.add_argument(
         "--format", choices=_FORMATS, help="file format (default: from OUT's extension, else csv)"
@@ -113,7 +117,9 @@ def register(subparsers: Any) -> None:
     export.add_argument(
         "--hash-emails", action="store_true", help="SHA-256 of emails instead of emails and names"
     )
-    export.add_argument("--top-n", type=int, default=3, help="recommended items per customer (default 3)")
+    export.add_argument(
+        "--top-n", type=positive_int, default=3, help="recommended items per customer (default 3)"
+    )
     export.add_argument(
         "--columns",
         help="fields to include, comma-separated: id,email,name,segment,"

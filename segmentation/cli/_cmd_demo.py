@@ -5,7 +5,12 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from segmentation.demo import DEFAULT_DEMO_CUSTOMERS, DEFAULT_DEMO_SEED, write_demo_data
+from segmentation._choices import DEFAULT_DEMO_CUSTOMERS, DEFAULT_DEMO_SEED
+from segmentation.cli._arguments import positive_int, seed
+from segmentation.cli._lazy import DEFERRED
+
+if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/cli/_lazy.py)
+    from segmentation.demo import write_demo_data
 
 __all__ = ["register"]
 
@@ -23,11 +28,11 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         "out_dir", metavar="OUT_DIR", help="folder to write into (created if its parent exists)"
     )
     parser.add_argument(
-        "--seed", type=int, default=DEFAULT_DEMO_SEED, help=f"random seed (default {DEFAULT_DEMO_SEED})"
+        "--seed", type=seed, default=DEFAULT_DEMO_SEED, help=f"random seed (default {DEFAULT_DEMO_SEED})"
     )
     parser.add_argument(
         "--customers",
-        type=int,
+        type=positive_int,
         default=DEFAULT_DEMO_CUSTOMERS,
         metavar="N",
         help=f"number of customers, 100 to 100000 (default {DEFAULT_DEMO_CUSTOMERS})",

@@ -5,26 +5,30 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-import pandas as pd
-
+from segmentation._choices import DEFAULT_RECOMMENDER, RECOMMENDERS
 from segmentation._errors import ColumnError, ParameterError
-from segmentation.cli._common import (
-    CliTable,
-    print_json,
-    read_input,
-    resolve_column,
-    split_names,
-    write_table,
-)
-from segmentation.profiling import Role
-from segmentation.recommendations import (
-    DEFAULT_MODEL,
-    MODELS,
-    build_interactions,
-    evaluate_interactions,
-    fit_recommender,
-    recommend_top_n,
-)
+from segmentation.cli._arguments import positive_int
+from segmentation.cli._lazy import DEFERRED
+
+if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/cli/_lazy.py)
+    import pandas as pd
+
+    from segmentation.cli._common import (
+        CliTable,
+        print_json,
+        read_input,
+        resolve_column,
+        split_names,
+        write_table,
+    )
+    from segmentation.profiling import Role
+    from segmentation.recommendations import (
+        MODELS,
+        build_interactions,
+        evaluate_interactions,
+        fit_recommender,
+        recommend_top_n,
+    )
 
 __all__ = ["register"]
 
@@ -53,10 +57,12 @@ def register(subparsers: Any) -> None:
     recommend.add_argument("--segments", metavar="SEGMENTED", help="output of 'segmentation segment'")
     recommend.add_argument("--catalog", metavar="ITEMS", help="item catalog with names (and categories)")
     recommend.add_argument(
-        "--model", default=DEFAULT_MODEL, help=f"one of {', '.join(MODELS)} (default {DEFAULT_MODEL})"
+        "--model",
+        default=DEFAULT_RECOMMENDER,
+        help=f"one of {', '.join(RECOMMENDERS)} (default {DEFAULT_RECOMMENDER})",
     )
     recommend.add_argument(
-        "--top-n", type=int, default=10, metavar="N", help="items per customer (default 10)"
+        "--top-n", type=positive_int, default=10, metavar="N", help="items per customer (default 10)"
     )
     recommend.add_argument(
         "-o", "--output", required=True, metavar="RECS", help="file to write (.csv, .xlsx)"
@@ -70,9 +76,9 @@ def register(subparsers: Any) -> None:
         "and report precision@k, recall@k, NDCG@k, catalog coverage and seconds, popularity included.",
     )
     _add_column_flags(evaluate)
-    evaluate.add_argument("--k", type=int, default=10, help="list length (default 10)")
+    evaluate.add_argument("--k", type=positive_int, default=10, help="list length (default 10)")
     evaluate.add_argument(
-        "--models", metavar="A,B", help=f"models to compare (default all: {', '.join(MODELS)})"
+        "--models", metavar="A,B", help=f"models to compare (default all: {', '.join(RECOMMENDERS)})"
     )
     evaluate.add_argument("--json", action="store_true", help="print JSON instead of a table")
     evaluate.set_defaults(handler=_run_evaluate)

@@ -9,35 +9,40 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
+from segmentation._choices import ALGORITHMS
 from segmentation._errors import DataQualityWarning, ParameterError
-from segmentation._plural import counted
-from segmentation.cli._common import (
-    CliTable,
-    print_json,
-    read_input,
-    resolve_column,
-    split_names,
-    write_table,
-)
-from segmentation.clustering import ALGORITHMS, fit_segments
-from segmentation.model_io import (
-    NO_DATA_NAME,
-    NOT_SEGMENTED,
-    assign_segments,
-    fills_for_rows,
-    incomplete_rows,
-    load_model,
-    numbers_for_model,
-    rows_without_data,
-    save_model,
-    segment_name_column,
-)
-from segmentation.preprocessing import FeatureFill, FeatureSpec, default_specs, missing_value_fills
-from segmentation.profiling import parse_numbers
-from segmentation.selection import sweep_k
+from segmentation.cli._arguments import seed, segment_count
+from segmentation.cli._lazy import DEFERRED
+
+if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/cli/_lazy.py)
+    import numpy as np
+    import pandas as pd
+
+    from segmentation._plural import counted
+    from segmentation.cli._common import (
+        CliTable,
+        print_json,
+        read_input,
+        resolve_column,
+        split_names,
+        write_table,
+    )
+    from segmentation.clustering import fit_segments
+    from segmentation.model_io import (
+        NO_DATA_NAME,
+        NOT_SEGMENTED,
+        assign_segments,
+        fills_for_rows,
+        incomplete_rows,
+        load_model,
+        numbers_for_model,
+        rows_without_data,
+        save_model,
+        segment_name_column,
+    )
+    from segmentation.preprocessing import FeatureFill, FeatureSpec, default_specs, missing_value_fills
+    from segmentation.profiling import parse_numbers
+    from segmentation.selection import sweep_k
 
 __all__ = ["register"]
 
@@ -54,8 +59,10 @@ def register(subparsers: Any) -> None:
         "Calinski-Harabasz, Davies-Bouldin and stability, with a recommended k.",
     )
     _add_common(sweep)
-    sweep.add_argument("--k-min", type=int, default=2, help="smallest k to try (default 2)")
-    sweep.add_argument("--k-max", type=int, default=10, help="largest k to try (default 10, at most 30)")
+    sweep.add_argument("--k-min", type=segment_count, default=2, help="smallest k to try (default 2)")
+    sweep.add_argument(
+        "--k-max", type=segment_count, default=10, help="largest k to try (default 10, at most 30)"
+    )
     sweep.add_argument("--json", action="store_true", help="print the results as JSON")
     sweep.set_defaults(handler=_run_sweep)
 
@@ -68,7 +75,9 @@ def register(subparsers: Any) -> None:
         "customers the density method left out).",
     )
     _add_common(segment)
-    segment.add_argument("--k", type=int, required=True, help="number of segments (ignored by hdbscan)")
+    segment.add_argument(
+        "--k", type=segment_count, required=True, help="number of segments (ignored by hdbscan)"
+    )
     segment.add_argument(
         "-o", "--output", required=True, metavar="OUT", help="output table (.csv/.xlsx/.parquet)"
     )
@@ -99,7 +108,9 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
         help="comma-separated feature columns, e.g. 'Age,Annual Income (k$)' (use \\, for a comma in a name)",
     )
     parser.add_argument("--algorithm", choices=ALGORITHMS, default="kmeans", help="clustering method")
-    parser.add_argument("--seed", type=int, default=0, help="random seed; same seed, same result (default 0)")
+    parser.add_argument(
+        "--seed", type=seed, default=0, help="random seed; same seed, same result (default 0)"
+    )
 
 
 def _as_numbers(table: CliTable, names: list[str]) -> pd.DataFrame:

@@ -30,6 +30,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.linalg import lapack
 
+from segmentation._choices import DEFAULT_RECOMMENDER
 from segmentation._errors import ParameterError
 from segmentation._threads import single_threaded
 from segmentation.recommendations._topn import prune_dense, prune_sparse, seen_positions, top_k_per_row, top_n
@@ -467,7 +468,7 @@ MODELS: dict[str, type[Recommender]] = {
 # trains plus scores everyone in 2-5 s; at 1M interactions / 100k customers / 20k items it
 # fits and lists top-10 for everyone in about 12 s and 0.5 GB. iALS (implicit 0.7.3) reached
 # only 0.112 / 0.122 on the validation stand-in, so it is not used.
-DEFAULT_MODEL = "ease"
+DEFAULT_MODEL = DEFAULT_RECOMMENDER
 
 
 def make_model(name: str, **params: Any) -> Recommender:

@@ -1,0 +1,34 @@
+"""The choices offered to users: segmentation methods, k limits, recommender models, demo defaults.
+
+Plain constants with no imports, so the command line can list them in ``--help`` (and argparse
+can check them) without importing pandas or scikit-learn. The modules that implement the choices
+(:mod:`segmentation.clustering`, :mod:`segmentation.recommendations.models`,
+:mod:`segmentation.demo`) take these values from here.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ALGORITHMS",
+    "DEFAULT_DEMO_CUSTOMERS",
+    "DEFAULT_DEMO_SEED",
+    "DEFAULT_RECOMMENDER",
+    "MAX_K",
+    "MAX_SEED",
+    "MIN_K",
+    "RECOMMENDERS",
+]
+
+#: Segmentation methods, the default first.
+ALGORITHMS: tuple[str, ...] = ("kmeans", "gmm", "agglomerative", "hdbscan")
+#: Fewest and most segments a user may ask for.
+MIN_K = 2
+MAX_K = 30
+#: Largest seed every random step accepts (NumPy's legacy seeding and scikit-learn's ``random_state``).
+MAX_SEED = 2**32 - 1
+#: Recommender model names (the keys of ``segmentation.recommendations.MODELS``) and the default.
+RECOMMENDERS: tuple[str, ...] = ("popularity", "item_knn", "user_knn", "rp3beta", "ease")
+DEFAULT_RECOMMENDER = "ease"
+#: The demo shop's seed and size when none is given.
+DEFAULT_DEMO_SEED = 2026
+DEFAULT_DEMO_CUSTOMERS = 5000
