@@ -23,7 +23,7 @@ from threadpoolctl import threadpool_info
 
 from segmentation.campaigns import CampaignSpec, ContactColumns, build_audience, export_csv, with_segments
 from segmentation.cli import main
-from segmentation.clustering import fit_segments, threads_for
+from segmentation.clustering import SINGLE_THREAD_ROWS, fit_segments, threads_for
 from segmentation.datasets import demo_dataset
 from segmentation.preprocessing import default_specs, suggest_features
 from segmentation.recommendations import build_interactions, fit_recommender, recommend_top_n
@@ -75,7 +75,7 @@ def test_overlapping_small_sections_keep_one_blas_thread_and_restore_the_origina
     # ... and once both have left, the process has its thread count back (it kept 1 before).
     assert _blas_threads() == baseline
     # The big-data path leaves the pools alone.
-    with threads_for(1_000_000):
+    with threads_for(SINGLE_THREAD_ROWS + 1):
         assert _blas_threads() == baseline
 
 

@@ -36,6 +36,7 @@ from segmentation.campaigns import (
     unescape_text,
 )
 from segmentation.cli import main
+from segmentation.loading import load_table
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
@@ -121,14 +122,16 @@ def _hostile_customers(n: int = 40) -> pd.DataFrame:
 @pytest.fixture
 def hostile_csv(tmp_path: Path) -> Path:
     path = tmp_path / "customers.csv"
-    _hostile_customers().to_csv(path, index=False)
+    # CRLF line ends, as spreadsheets write them: the cells holding a bare CR are then quoted.
+    _hostile_customers().to_csv(path, index=False, lineterminator="\r\n")
     return path
 
 
 def test_hostile_cells_survive_the_loader(hostile_csv: Path) -> None:
     # The test is only worth something if the hostile text reaches the writers unchanged.
-    frame = pd.read_csv(hostile_csv, dtype=str, keep_default_na=False)
+    frame = load_table(hostile_csv).frame
     assert BAD_HEADER in frame.columns and "Smith;=1+2" in set(frame["name"])
+    assert len(frame) == 40 and "line one\n=3+3" in set(frame["name"])
 
 
 @pytest.mark.parametrize("suffix", ["csv", "xlsx"])
@@ -145,7 +148,8 @@ def test_segment_assign_and_export_outputs_are_formula_safe(
     assigned = tmp_path / f"assigned.{suffix}"
     assert main(["assign", str(hostile_csv), "--model", str(model), "-o", str(assigned)]) == 0
     _assert_safe(assigned)
-    consent = ["--consent-col", "marketing_consent"]
+    # The hostile names repeat, so they read as a category: name the column for the list.
+    consent = ["--consent-col", "marketing_consent", "--name-cols", "name"]
     for out_format in ("csv", "xlsx", "zip"):
         out = tmp_path / f"list_{suffix}.{out_format}"
         assert main(["export", str(segmented), *consent, "-o", str(out), "--holdout", "0.3"]) == 0
