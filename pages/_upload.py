@@ -6,7 +6,7 @@ import hashlib
 
 import streamlit as st
 
-from segmentation._errors import SegmentationError
+from segmentation import SegmentationError
 from segmentation.loading import LoadedTable, ReadOptions, load_table
 
 UPLOAD_TYPES = ["csv", "tsv", "txt", "gz", "zip", "xlsx", "parquet"]

@@ -15,7 +15,7 @@ import streamlit as st
 from pages import _state
 from pages._shell import require_router, require_segments
 from pages._upload import UPLOAD_TYPES
-from segmentation._errors import SegmentationError
+from segmentation import SegmentationError
 from segmentation.campaigns import (
     Audience,
     CampaignSpec,
@@ -41,6 +41,7 @@ from segmentation.campaigns import (
     suppression_table,
     with_segments,
 )
+from segmentation.model_io import label_name
 from segmentation.vocabulary import ConsentPolarity
 
 require_router()
@@ -404,7 +405,7 @@ with settings:
     campaign_name = (
         st.text_input("Campaign name", value="Campaign", key="campaigns:name").strip() or "Campaign"
     )
-    segment_options = [names.get(s, f"Segment {s}") for s in sorted({int(x) for x in run.labels})]
+    segment_options = [label_name(s, names) for s in sorted({int(x) for x in run.labels})]
     segments = st.multiselect(
         "Segments to target (empty = all)", segment_options, key="campaigns:segments",
         help="By the persona names from the Personas page.",

@@ -12,7 +12,7 @@ from pages import _state
 from pages._charts import rfm_group_chart, table_config
 from pages._shell import load_demo, require_router
 from pages._upload import UPLOAD_TYPES, read_upload
-from segmentation._errors import SegmentationError
+from segmentation import SegmentationError
 from segmentation.datasets import (
     DEMO_NAME,
     CustomerDataset,

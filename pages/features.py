@@ -16,7 +16,7 @@ import streamlit as st
 from pages import _state
 from pages._shell import link_to, personas_for, require_data, require_router
 from pages._upload import UPLOAD_TYPES, read_upload
-from segmentation._errors import SegmentationError, SegmentationWarning
+from segmentation import SegmentationError, SegmentationWarning
 from segmentation.campaigns import safe_table_bytes
 from segmentation.clustering import ALGORITHM_LABELS, MAX_K, SegmentationResult, fit_segments
 from segmentation.model_io import (

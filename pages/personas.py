@@ -12,7 +12,7 @@ import streamlit as st
 
 from pages import _state
 from pages._shell import personas_for, require_router, require_segments
-from segmentation._errors import SegmentationError
+from segmentation import SegmentationError
 from segmentation.personas import (
     Persona,
     Projection,

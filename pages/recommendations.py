@@ -12,7 +12,7 @@ import streamlit as st
 from pages import _state
 from pages._charts import ids_as_categories
 from pages._shell import link_to, require_data, require_router, require_segments
-from segmentation._errors import SegmentationError
+from segmentation import SegmentationError
 from segmentation.recommendations import (
     DEFAULT_MODEL,
     MODELS,

@@ -10,7 +10,7 @@ import streamlit as st
 from pages import _state
 from pages._shell import link_to, require_router
 from pages._upload import UPLOAD_TYPES, read_upload
-from segmentation._errors import SegmentationError
+from segmentation import SegmentationError
 from segmentation.lift import LiftReport, combine_split_lists, measure_lift, simulate_results, summarise_lift
 
 require_router()

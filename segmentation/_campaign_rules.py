@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 
 from segmentation._campaign_consent import ConsentDecision, read_consent_column
 from segmentation._errors import ColumnError, ParameterError
+from segmentation._parsing import parse_numbers
 from segmentation._suppression import SuppressionList, read_suppression, suppression_columns
 from segmentation.keys import clean_text, match_key
 from segmentation.model_io import segment_name_column
@@ -314,13 +315,13 @@ def parse_filter(text: str) -> ColumnFilter:
 
 
 def numbers(values: pd.Series) -> pd.Series:
+    """Numbers of a filter or rank column, read by the one number parser (decimal point or comma)."""
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         return values.astype("float64")
-    text = values.astype("str").where(values.notna(), "").str.strip().str.replace(" ", "", regex=False)
-    numbers = pd.to_numeric(text, errors="coerce")
-    with_commas = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
-    # A decimal-comma file parses better with commas read as points; take whichever reads more values.
-    return with_commas if with_commas.notna().sum() > numbers.notna().sum() else numbers
+    with_points = parse_numbers(values).values
+    with_commas = parse_numbers(values, decimal=",").values
+    # A decimal-comma file parses better with commas read as decimal marks; take whichever reads more.
+    return with_commas if with_commas.notna().sum() > with_points.notna().sum() else with_points
 
 
 def filter_mask(frame: pd.DataFrame, rule: ColumnFilter) -> pd.Series:
