@@ -12,6 +12,8 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 __all__ = [
     "DateFormatName",
@@ -209,7 +211,36 @@ def parse_numbers(series: pd.Series, *, decimal: str = ".") -> NumberParse:
         values = pd.Series(np.nan, index=series.index, dtype="float64")
         return NumberParse(values, bad_mask, int(bad_mask.sum()), examples)
 
+    fast = _plain_numbers(series) if decimal == "." else None
+    if fast is not None:
+        return fast
     return numbers_from_distinct(distinct_text(series), series.index, decimal=decimal)
+
+
+def _plain_numbers(series: pd.Series) -> NumberParse | None:
+    """A column of plain numbers ("-5.585988", "1e3") read by Arrow in one pass, else None.
+
+    Arrow's cast accepts exactly what :func:`pandas.to_numeric` reads from plain number text and
+    fails on anything else (blanks, spaces, separators, currency), which then takes the general
+    path. Full-precision exports have a different text in almost every row, so skipping the
+    distinct-value step here makes reading them several times faster.
+    """
+    try:
+        parsed = pc.cast(pa.array(series, from_pandas=True), pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, TypeError, ValueError):
+        return None
+    values = parsed.to_numpy(zero_copy_only=False)
+    present = series.notna().to_numpy()
+    bad = ~np.isfinite(values) & present
+    if bad.any():
+        values = np.where(bad, np.nan, values)
+    examples = tuple(dict.fromkeys(str(v) for v in series[bad].head(100)))[:_N_EXAMPLES]
+    return NumberParse(
+        values=pd.Series(values, index=series.index, dtype="float64"),
+        bad=pd.Series(bad, index=series.index),
+        n_bad=int(bad.sum()),
+        examples=examples,
+    )
 
 
 def numbers_from_distinct(distinct: DistinctText, index: pd.Index, *, decimal: str = ".") -> NumberParse:
