@@ -13,6 +13,7 @@ import contextlib
 import csv
 import io
 import re
+import sys
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +25,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from segmentation._errors import DataLoadError
-from segmentation._sniff import Dialect, encoding_label, unwrap_line
+from segmentation._sniff import Dialect, encoding_label, sample_records, unwrap_line
 from segmentation._source import Content
 
 __all__ = ["TextRead", "read_text_table", "tidy_text"]
@@ -242,11 +243,15 @@ def _read_fast(
 
 
 def _field_upper_bound(content: Content, *, encoding: str, delimiter: str) -> int:
-    """Most fields any line could hold (quotes ignored, so never too few)."""
+    """Most fields any record could hold (quoted separators counted too, so never too few)."""
     text = content.all_bytes().decode(encoding, errors="replace")
+    # quoted cells may hold line breaks: count per record, not per physical line
+    records = (
+        sample_records(text, truncated=False, limit=sys.maxsize) if '"' in text else _LINE_BREAK.split(text)
+    )
     if delimiter == " ":
-        return max((len(line.split()) for line in _LINE_BREAK.split(text)), default=1)
-    return max((line.count(delimiter) for line in _LINE_BREAK.split(text)), default=0) + 1
+        return max((len(record.split()) for record in records), default=1)
+    return max((record.count(delimiter) for record in records), default=0) + 1
 
 
 def _read_c(
@@ -280,7 +285,7 @@ def _c_parse(source: Any, *, encoding: str, dialect: Dialect, width: int) -> pd.
         header=None,
         names=list(range(width)),
         index_col=False,
-        skiprows=dialect.data_line,
+        skiprows=dialect.data_record,  # the C parser skips records, not physical lines
         dtype="str",
         keep_default_na=False,
         na_values=[""],
