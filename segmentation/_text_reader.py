@@ -306,6 +306,22 @@ def _nothing_after(content: Content, *, encoding: str, line: int) -> bool:
     return not any(text.strip() for text in lines[line:])
 
 
+def _line_numbers(frame: pd.DataFrame, rows: np.ndarray, *, first_line: int) -> tuple[int, ...]:
+    """1-based physical line numbers of ``rows`` (ascending positions), counting line breaks in cells above.
+
+    Only the rows above the last one asked for are looked at, one vectorised count per column.
+    """
+    if not len(rows):
+        return ()
+    last = int(rows[-1])
+    breaks = np.zeros(last + 1, dtype=np.int64)
+    for position in range(frame.shape[1]):
+        cells = pa.array(frame.iloc[:last, position].astype("str").array)
+        counted = pc.fill_null(pc.count_substring_regex(cells, r"\r\n|\r|\n"), 0)
+        breaks[1:] += counted.to_numpy(zero_copy_only=False).astype(np.int64)
+    return tuple(int(line) for line in first_line + rows + np.cumsum(breaks)[rows])
+
+
 def read_text_table(content: Content, *, encoding: str, dialect: Dialect) -> TextRead:
     """Parse ``content`` as text with ``dialect``; every column ``str`` dtype, empty cells NaN.
 
@@ -354,7 +370,8 @@ def read_text_table(content: Content, *, encoding: str, dialect: Dialect) -> Tex
     if extra:
         has_extra = frame[extra].notna().any(axis=1).to_numpy()
         n_ragged = int(has_extra.sum())
-        ragged_lines = tuple(int(i) + dialect.data_line + 1 for i in has_extra.nonzero()[0][:_SHOWN_LINES])
+        shown = has_extra.nonzero()[0][:_SHOWN_LINES]
+        ragged_lines = _line_numbers(frame, shown, first_line=dialect.data_line + 1)
         keep = [p for p in range(n_columns) if p < width or frame[p].notna().any()]
         frame = frame[keep]
     filled = frame.notna().any(axis=1).to_numpy()

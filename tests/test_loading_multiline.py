@@ -103,6 +103,9 @@ def test_title_line_and_ragged_row_after_multi_line_cells(tmp_path: Path) -> Non
     assert loaded.frame["note"].tolist()[:4] == ["a\nb\nc", "d\ne", "f", "g\r\nh"]
     assert loaded.frame["extra_1"].notna().tolist() == [i == 3 for i in range(1, 12)]
     assert loaded.frame.loc[2, "extra_1"] == "EXTRA"
+    # the note names the physical line of the long row: title, header, 3 + 2 lines of notes, then it
+    assert loaded.detection.ragged_lines == (8,)
+    assert any("first at line(s) 8)" in note for note in loaded.detection.notes), loaded.detection.notes
 
 
 def test_stray_quotes_do_not_swallow_the_following_lines(tmp_path: Path) -> None:
