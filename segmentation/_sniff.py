@@ -1,8 +1,9 @@
 """Working out how a delimited text table was written, from a sample of its bytes.
 
 Private helper of :mod:`segmentation.loading`: encoding, delimiter, preamble lines, header,
-decimal comma and lines wrapped whole in quotes. Only a sample (first 64 KB, at most 200 lines)
-is examined, except that the chosen encoding must decode the whole file.
+decimal comma and lines wrapped whole in quotes. Only a sample (first 64 KB, at most 200
+records; a record is a line, or several when a quoted cell holds line breaks) is examined,
+except that the chosen encoding must decode the whole file.
 """
 
 from __future__ import annotations
@@ -24,8 +25,10 @@ __all__ = [
     "Dialect",
     "detect_dialect",
     "detect_encoding",
+    "line_count",
     "looks_binary",
     "sample_lines",
+    "sample_records",
     "unwrap_line",
 ]
 
@@ -178,6 +181,72 @@ def sample_lines(sample_text: str, *, truncated: bool, limit: int = SAMPLE_LINES
     return lines[:limit]
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_QUOTE_OR_BREAK = re.compile(r'"|\r\n|\r|\n')
+# a double quote opens a quoted cell only at the start of a line or right after a possible separator
+_FIELD_START = frozenset(",;\t| ")
+# a quoted cell still open after this many line breaks is taken to be a stray quote, not a cell
+_MAX_RECORD_LINES = 100
+
+
+def line_count(record: str) -> int:
+    """Physical lines a record spans (1 + the line breaks inside its quoted cells)."""
+    return len(_LINE_BREAK.findall(record)) + 1
+
+
+def sample_records(sample_text: str, *, truncated: bool, limit: int = SAMPLE_LINES) -> list[str]:
+    """Split decoded sample text into records: lines, except that quoted cells may hold line breaks.
+
+    A double quote at the start of a line or after one of the possible separators (``,;|``, tab,
+    space) opens a quoted cell; ``""`` inside it is a literal quote, and line breaks inside it
+    belong to the record (kept as written). Quotes elsewhere in a cell are plain characters. A
+    quoted cell still open after ``_MAX_RECORD_LINES`` line breaks, or at the end of the whole
+    file, is taken to be a stray quote: its record ends at its first line break. A record cut
+    off by the end of a truncated sample is dropped. Only the quotes and line breaks are visited,
+    so a 64 KB sample takes about a millisecond.
+    """
+    if '"' not in sample_text:
+        return sample_lines(sample_text, truncated=truncated, limit=limit)
+    records: list[str] = []
+    start = pos = 0  # start of the current record; where to search next
+    in_quote = False
+    breaks_in_quote = 0
+    first_break: tuple[int, int] | None = None  # (start, end) of the current record's first line break
+    while len(records) < limit:
+        match = _QUOTE_OR_BREAK.search(sample_text, pos)
+        if match is None:
+            break
+        at, pos = match.start(), match.end()
+        if match.group() == '"':
+            if in_quote:
+                if sample_text.startswith('"', pos):
+                    pos += 1  # a doubled quote inside a quoted cell
+                else:
+                    in_quote = False
+            elif at == start or sample_text[at - 1] in _FIELD_START:
+                in_quote = True
+            continue
+        if in_quote:
+            breaks_in_quote += 1
+            if first_break is None:
+                first_break = (at, pos)
+            if breaks_in_quote < _MAX_RECORD_LINES:
+                continue
+            at, pos = first_break  # a stray quote: the record is its first line only
+        records.append(sample_text[start:at])
+        start = pos
+        in_quote, breaks_in_quote, first_break = False, 0, None
+    else:
+        return records
+    rest = sample_text[start:]
+    if in_quote and not truncated:
+        # the end of the file came inside a quoted cell: the quote was a stray one after all
+        records += sample_lines(rest, truncated=False, limit=limit - len(records))
+    elif rest and not truncated:
+        records.append(rest)
+    return records[:limit]
+
+
 def unwrap_line(line: str) -> str:
     """Remove the quotes wrapped around a whole line and undo doubled inner quotes."""
     stripped = line.strip()
@@ -317,6 +386,7 @@ class Dialect:
     width: int  # most common number of fields per line
     header_fields: tuple[str, ...]
     data_line: int  # physical lines before the first data row (preamble, blank lines, header)
+    data_record: int  # records before the first data row (quoted cells may span several lines)
     delimiter_found: bool
     spaces_before_quotes: bool  # ', "a, b"': needs a parser that skips spaces before a quote
     notes: tuple[str, ...]
@@ -338,7 +408,11 @@ def detect_dialect(
     decimal: str | None = None,
     quoted_lines: bool | None = None,
 ) -> Dialect:
-    """Detect the dialect of sample ``lines``; any argument given wins over detection."""
+    """Detect the dialect of sample ``lines``; any argument given wins over detection.
+
+    ``lines`` are records (see :func:`sample_records`): a quoted cell may hold line breaks, so
+    ``skip_rows`` counts records while :attr:`Dialect.data_line` counts physical lines.
+    """
     notes: list[str] = []
     hint = _EXCEL_SEPARATOR_HINT.match(lines[0].strip()) if lines else None
     if hint is not None and delimiter is None:
@@ -359,9 +433,18 @@ def detect_dialect(
     chosen = layout.delimiter
     if not delimiter_found:
         text = "\n".join(lines)
-        chosen = next((d for d in (",", ";", "\t", "|") if d not in text), ",")
+        unused = next((d for d in (",", ";", "\t", "|") if d not in text), None)
+        if unused is not None:
+            chosen = unused
+            notes.append("No column separator was found, so the file was read as a single column.")
+        else:  # every separator occurs somewhere: keep the best guess rather than claim one column
+            chosen = raw.delimiter if raw.width >= 2 else ","
+            notes.append(
+                f"The column separator is uncertain (rows split unevenly); the file was read as "
+                f"{DELIMITER_NAMES.get(chosen, repr(chosen))}-separated. If the columns look wrong, "
+                "choose the separator in 'How the file was read'."
+            )
         layout = _layout(lines, chosen, skip_rows)
-        notes.append("No column separator was found, so the file was read as a single column.")
     elif delimiter is None:
         notes.append(f"Columns are separated by {DELIMITER_NAMES.get(chosen, repr(chosen))}.")
     start = layout.start if skip_rows is not None else min(layout.start, max(len(layout.records) - 1, 0))
@@ -382,6 +465,8 @@ def detect_dialect(
         if decimal == ",":
             notes.append("Numbers use a decimal comma (12,5 means twelve and a half).")
     sample_text = "\n".join(lines)
+    data_record = table_lines[0] + 1 if header and table else start
+    data_line = sum(line_count(line) for line in lines[:data_record]) + max(0, data_record - len(lines))
     spaces_before_quotes = chosen != " " and re.search(re.escape(chosen) + r' +"', sample_text) is not None
     return Dialect(
         delimiter=chosen,
@@ -391,7 +476,8 @@ def detect_dialect(
         quoted_lines=quoted_lines,
         width=max(layout.width, 1),
         header_fields=table[0] if header and table else (),
-        data_line=table_lines[0] + 1 if header and table else start,
+        data_line=data_line,
+        data_record=data_record,
         delimiter_found=delimiter_found,
         spaces_before_quotes=spaces_before_quotes,
         notes=tuple(notes),

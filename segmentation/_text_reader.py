@@ -13,6 +13,7 @@ import contextlib
 import csv
 import io
 import re
+import sys
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +25,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from segmentation._errors import DataLoadError
-from segmentation._sniff import Dialect, encoding_label, unwrap_line
+from segmentation._sniff import Dialect, encoding_label, sample_records, unwrap_line
 from segmentation._source import Content
 
 __all__ = ["TextRead", "read_text_table", "tidy_text"]
@@ -242,11 +243,15 @@ def _read_fast(
 
 
 def _field_upper_bound(content: Content, *, encoding: str, delimiter: str) -> int:
-    """Most fields any line could hold (quotes ignored, so never too few)."""
+    """Most fields any record could hold (quoted separators counted too, so never too few)."""
     text = content.all_bytes().decode(encoding, errors="replace")
+    # quoted cells may hold line breaks: count per record, not per physical line
+    records = (
+        sample_records(text, truncated=False, limit=sys.maxsize) if '"' in text else _LINE_BREAK.split(text)
+    )
     if delimiter == " ":
-        return max((len(line.split()) for line in _LINE_BREAK.split(text)), default=1)
-    return max((line.count(delimiter) for line in _LINE_BREAK.split(text)), default=0) + 1
+        return max((len(record.split()) for record in records), default=1)
+    return max((record.count(delimiter) for record in records), default=0) + 1
 
 
 def _read_c(
@@ -280,7 +285,7 @@ def _c_parse(source: Any, *, encoding: str, dialect: Dialect, width: int) -> pd.
         header=None,
         names=list(range(width)),
         index_col=False,
-        skiprows=dialect.data_line,
+        skiprows=dialect.data_record,  # the C parser skips records, not physical lines
         dtype="str",
         keep_default_na=False,
         na_values=[""],
@@ -299,6 +304,22 @@ def _nothing_after(content: Content, *, encoding: str, line: int) -> bool:
         return False
     lines = _LINE_BREAK.split(head.decode(encoding, errors="replace"))
     return not any(text.strip() for text in lines[line:])
+
+
+def _line_numbers(frame: pd.DataFrame, rows: np.ndarray, *, first_line: int) -> tuple[int, ...]:
+    """1-based physical line numbers of ``rows`` (ascending positions), counting line breaks in cells above.
+
+    Only the rows above the last one asked for are looked at, one vectorised count per column.
+    """
+    if not len(rows):
+        return ()
+    last = int(rows[-1])
+    breaks = np.zeros(last + 1, dtype=np.int64)
+    for position in range(frame.shape[1]):
+        cells = pa.array(frame.iloc[:last, position].astype("str").array)
+        counted = pc.fill_null(pc.count_substring_regex(cells, r"\r\n|\r|\n"), 0)
+        breaks[1:] += counted.to_numpy(zero_copy_only=False).astype(np.int64)
+    return tuple(int(line) for line in first_line + rows + np.cumsum(breaks)[rows])
 
 
 def read_text_table(content: Content, *, encoding: str, dialect: Dialect) -> TextRead:
@@ -349,7 +370,8 @@ def read_text_table(content: Content, *, encoding: str, dialect: Dialect) -> Tex
     if extra:
         has_extra = frame[extra].notna().any(axis=1).to_numpy()
         n_ragged = int(has_extra.sum())
-        ragged_lines = tuple(int(i) + dialect.data_line + 1 for i in has_extra.nonzero()[0][:_SHOWN_LINES])
+        shown = has_extra.nonzero()[0][:_SHOWN_LINES]
+        ragged_lines = _line_numbers(frame, shown, first_line=dialect.data_line + 1)
         keep = [p for p in range(n_columns) if p < width or frame[p].notna().any()]
         frame = frame[keep]
     filled = frame.notna().any(axis=1).to_numpy()

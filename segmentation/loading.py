@@ -29,7 +29,7 @@ from segmentation._sniff import (
     detect_encoding,
     encoding_label,
     looks_binary,
-    sample_lines,
+    sample_records,
 )
 from segmentation._source import Content, format_size, open_source
 from segmentation._summary_rows import find_summary_rows
@@ -189,13 +189,16 @@ def _without_empty_unnamed(
 
 
 def _text_sample(content: Content, encoding: str, *, skip_rows: int) -> list[str]:
-    """Decoded first lines: about 200, or enough to see past ``skip_rows`` chosen lines."""
+    """Decoded first records: about 200, or enough to see past ``skip_rows`` chosen ones.
+
+    A record is one line, or several when a quoted cell holds line breaks (CRM notes).
+    """
     size = SAMPLE_BYTES
     while True:
         head = content.head(size + 1)
         truncated = len(head) > size
         text = head[:size].decode(encoding, errors="replace")
-        lines = sample_lines(text, truncated=truncated, limit=skip_rows + SAMPLE_LINES)
+        lines = sample_records(text, truncated=truncated, limit=skip_rows + SAMPLE_LINES)
         if not truncated or len(lines) >= skip_rows + 20 or size >= _MAX_SAMPLE_BYTES:
             return lines
         size *= 4
