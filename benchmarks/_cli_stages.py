@@ -48,11 +48,11 @@ def _command() -> list[str]:
 
 
 def cli_generate(path: str, n: int) -> Work:
-    """Write ``bench_sweep``'s blobs (8 features, 6 centres) as a CSV, values to 3 decimals."""
+    """Write ``bench_sweep``'s blobs (8 features, 6 centres) as a CSV, at full precision."""
     import bench_sweep
 
     def work() -> dict[str, Any]:
-        bench_sweep._blobs(n, 0).round(3).to_csv(path, index=False)
+        bench_sweep._blobs(n, 0).to_csv(path, index=False)
         return {"csv_mb": Path(path).stat().st_size / 2**20}
 
     return work
