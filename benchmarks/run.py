@@ -117,7 +117,8 @@ def render(rows: list[Row], *, command: str, started: datetime, load_start: floa
         "CSV + ZIP + XLSX; its peak includes the generated customer table).",
         "- *cli* rows time the command a user runs, as a whole process (interpreter start-up, imports, "
         "reading the file included): `segmentation sweep FILE --features ...` on a CSV of "
-        "`bench_sweep.py`'s blobs (full-precision decimals such as -5.585988434512) against `benchmarks/plain_sweep.py` (pandas "
+        "`bench_sweep.py`'s blobs (full-precision decimals such as -5.585988434512) against "
+        "`benchmarks/plain_sweep.py` (pandas "
         "`read_csv` + `StandardScaler` + per k `KMeans(n_init=10)` and "
         "`silhouette_score(sample_size=10000)`) "
         "on the same file in the same run; *peak MB* is the command's own peak. Start-up rows: median "

@@ -17,9 +17,16 @@ from pages import _state
 from pages._shell import link_to, personas_for, require_data, require_router
 from pages._upload import UPLOAD_TYPES, read_upload
 from segmentation import SegmentationError, SegmentationWarning
-from segmentation.campaigns import safe_table_bytes
-from segmentation.clustering import ALGORITHM_LABELS, MAX_K, SegmentationResult, fit_segments
-from segmentation.model_io import (
+from segmentation.campaigns.audience import safe_table_bytes
+from segmentation.segments.choosing_k import (
+    STABLE_AGREEMENT,
+    SilhouetteProfile,
+    SweepResult,
+    silhouette_profile,
+    sweep_k,
+)
+from segmentation.segments.clustering import ALGORITHM_LABELS, MAX_K, SegmentationResult, fit_segments
+from segmentation.segments.model_file import (
     NO_DATA_NAME,
     assign_segments,
     fills_for_rows,
@@ -28,7 +35,7 @@ from segmentation.model_io import (
     rows_without_data,
     segment_name_column,
 )
-from segmentation.preprocessing import (
+from segmentation.segments.preparing import (
     MISSING_CHOICES,
     SCALINGS,
     TRANSFORMS,
@@ -42,13 +49,6 @@ from segmentation.preprocessing import (
     specs_from_table,
     specs_table,
     suggest_features,
-)
-from segmentation.selection import (
-    STABLE_AGREEMENT,
-    SilhouetteProfile,
-    SweepResult,
-    silhouette_profile,
-    sweep_k,
 )
 
 require_router()

@@ -10,16 +10,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from segmentation._errors import (
-        ColumnError,
-        DataLoadError,
-        DataQualityWarning,
-        ModelFileError,
-        ParameterError,
-        SegmentationError,
-        SegmentationWarning,
-    )
-    from segmentation.campaigns import (
+    from segmentation.campaigns.audience import (
         Audience,
         CampaignSpec,
         build_audience,
@@ -29,25 +20,18 @@ if TYPE_CHECKING:
         export_xlsx,
         export_zip,
     )
-    from segmentation.clustering import (
-        ALGORITHMS,
-        SegmentationResult,
-        fit_segments,
+    from segmentation.campaigns.lift import (
+        LiftReport,
+        measure_lift,
     )
-    from segmentation.datasets import (
+    from segmentation.customers.datasets import (
         CatalogColumns,
         CustomerDataset,
         customer_table_dataset,
         demo_dataset,
         transaction_dataset,
     )
-    from segmentation.demo import (
-        DemoData,
-        generate_demo_data,
-        load_demo,
-        write_demo_data,
-    )
-    from segmentation.features import (
+    from segmentation.customers.features import (
         RFM_SEGMENT_RULES,
         CustomerFeatures,
         RfmCutPoints,
@@ -58,23 +42,28 @@ if TYPE_CHECKING:
         rfm_scores,
         rfm_segment_table,
     )
-    from segmentation.lift import (
-        LiftReport,
-        measure_lift,
+    from segmentation.demo.shop import (
+        DemoData,
+        generate_demo_data,
+        load_demo,
+        write_demo_data,
     )
-    from segmentation.loading import (
+    from segmentation.errors import (
+        ColumnError,
+        DataLoadError,
+        DataQualityWarning,
+        ModelFileError,
+        ParameterError,
+        SegmentationError,
+        SegmentationWarning,
+    )
+    from segmentation.io.loading import (
         Detection,
         LoadedTable,
         ReadOptions,
         load_table,
     )
-    from segmentation.model_io import (
-        SegmentationModel,
-        assign_segments,
-        load_model,
-        save_model,
-    )
-    from segmentation.personas import (
+    from segmentation.personas.describe import (
         Persona,
         Trait,
         describe_segments,
@@ -83,14 +72,7 @@ if TYPE_CHECKING:
         segment_profile_matrix,
         surrogate_rules,
     )
-    from segmentation.preprocessing import (
-        FeatureSpec,
-        FeatureSuggestion,
-        build_preprocessor,
-        default_specs,
-        suggest_features,
-    )
-    from segmentation.profiling import (
+    from segmentation.profiling.table_profile import (
         ROLE_LABELS,
         ColumnProfile,
         DataIssue,
@@ -114,96 +96,114 @@ if TYPE_CHECKING:
         recommend_top_n,
         segment_top_items,
     )
-    from segmentation.selection import (
+    from segmentation.segments.choosing_k import (
         SweepResult,
         recommend_k,
         sweep_k,
+    )
+    from segmentation.segments.clustering import (
+        ALGORITHMS,
+        SegmentationResult,
+        fit_segments,
+    )
+    from segmentation.segments.model_file import (
+        SegmentationModel,
+        assign_segments,
+        load_model,
+        save_model,
+    )
+    from segmentation.segments.preparing import (
+        FeatureSpec,
+        FeatureSuggestion,
+        build_preprocessor,
+        default_specs,
+        suggest_features,
     )
 
 # Names are imported on first use, so ``import segmentation`` (and the command line's start-up)
 # does not pay for scikit-learn and SciPy until a stage that needs them is used.
 _MODULE_OF: dict[str, str] = {
-    "ALGORITHMS": "segmentation.clustering",
-    "Audience": "segmentation.campaigns",
-    "CampaignSpec": "segmentation.campaigns",
-    "CatalogColumns": "segmentation.datasets",
-    "ColumnError": "segmentation._errors",
-    "ColumnProfile": "segmentation.profiling",
-    "CustomerDataset": "segmentation.datasets",
-    "CustomerFeatures": "segmentation.features",
+    "ALGORITHMS": "segmentation.segments.clustering",
+    "Audience": "segmentation.campaigns.audience",
+    "CampaignSpec": "segmentation.campaigns.audience",
+    "CatalogColumns": "segmentation.customers.datasets",
+    "ColumnError": "segmentation.errors",
+    "ColumnProfile": "segmentation.profiling.table_profile",
+    "CustomerDataset": "segmentation.customers.datasets",
+    "CustomerFeatures": "segmentation.customers.features",
     "DEFAULT_MODEL": "segmentation.recommendations",
-    "DataIssue": "segmentation.profiling",
-    "DataLoadError": "segmentation._errors",
-    "DataQualityWarning": "segmentation._errors",
-    "DemoData": "segmentation.demo",
-    "Detection": "segmentation.loading",
+    "DataIssue": "segmentation.profiling.table_profile",
+    "DataLoadError": "segmentation.errors",
+    "DataQualityWarning": "segmentation.errors",
+    "DemoData": "segmentation.demo.shop",
+    "Detection": "segmentation.io.loading",
     "EvaluationReport": "segmentation.recommendations",
-    "FeatureSpec": "segmentation.preprocessing",
-    "FeatureSuggestion": "segmentation.preprocessing",
+    "FeatureSpec": "segmentation.segments.preparing",
+    "FeatureSuggestion": "segmentation.segments.preparing",
     "Interactions": "segmentation.recommendations",
-    "LiftReport": "segmentation.lift",
-    "LoadedTable": "segmentation.loading",
+    "LiftReport": "segmentation.campaigns.lift",
+    "LoadedTable": "segmentation.io.loading",
     "MODELS": "segmentation.recommendations",
-    "ModelFileError": "segmentation._errors",
-    "ParameterError": "segmentation._errors",
-    "Persona": "segmentation.personas",
-    "RFM_SEGMENT_RULES": "segmentation.features",
-    "ROLE_LABELS": "segmentation.profiling",
-    "ReadOptions": "segmentation.loading",
-    "RfmCutPoints": "segmentation.features",
-    "Role": "segmentation.profiling",
-    "SegmentationError": "segmentation._errors",
-    "SegmentationModel": "segmentation.model_io",
-    "SegmentationResult": "segmentation.clustering",
-    "SegmentationWarning": "segmentation._errors",
-    "SweepResult": "segmentation.selection",
-    "TableProfile": "segmentation.profiling",
-    "Trait": "segmentation.personas",
-    "TransactionColumns": "segmentation.features",
-    "assign_segments": "segmentation.model_io",
-    "build_audience": "segmentation.campaigns",
-    "build_customer_features": "segmentation.features",
+    "ModelFileError": "segmentation.errors",
+    "ParameterError": "segmentation.errors",
+    "Persona": "segmentation.personas.describe",
+    "RFM_SEGMENT_RULES": "segmentation.customers.features",
+    "ROLE_LABELS": "segmentation.profiling.table_profile",
+    "ReadOptions": "segmentation.io.loading",
+    "RfmCutPoints": "segmentation.customers.features",
+    "Role": "segmentation.profiling.table_profile",
+    "SegmentationError": "segmentation.errors",
+    "SegmentationModel": "segmentation.segments.model_file",
+    "SegmentationResult": "segmentation.segments.clustering",
+    "SegmentationWarning": "segmentation.errors",
+    "SweepResult": "segmentation.segments.choosing_k",
+    "TableProfile": "segmentation.profiling.table_profile",
+    "Trait": "segmentation.personas.describe",
+    "TransactionColumns": "segmentation.customers.features",
+    "assign_segments": "segmentation.segments.model_file",
+    "build_audience": "segmentation.campaigns.audience",
+    "build_customer_features": "segmentation.customers.features",
     "build_interactions": "segmentation.recommendations",
-    "build_manifest": "segmentation.campaigns",
-    "build_preprocessor": "segmentation.preprocessing",
-    "coerce_table": "segmentation.profiling",
-    "customer_table_dataset": "segmentation.datasets",
-    "default_cut_points": "segmentation.features",
-    "default_specs": "segmentation.preprocessing",
-    "demo_dataset": "segmentation.datasets",
-    "describe_segments": "segmentation.personas",
-    "detect_table_shape": "segmentation.profiling",
-    "detect_transaction_columns": "segmentation.features",
-    "escape_formulas": "segmentation.campaigns",
+    "build_manifest": "segmentation.campaigns.audience",
+    "build_preprocessor": "segmentation.segments.preparing",
+    "coerce_table": "segmentation.profiling.table_profile",
+    "customer_table_dataset": "segmentation.customers.datasets",
+    "default_cut_points": "segmentation.customers.features",
+    "default_specs": "segmentation.segments.preparing",
+    "demo_dataset": "segmentation.customers.datasets",
+    "describe_segments": "segmentation.personas.describe",
+    "detect_table_shape": "segmentation.profiling.table_profile",
+    "detect_transaction_columns": "segmentation.customers.features",
+    "escape_formulas": "segmentation.campaigns.audience",
     "evaluate_models": "segmentation.recommendations",
-    "export_csv": "segmentation.campaigns",
-    "export_xlsx": "segmentation.campaigns",
-    "export_zip": "segmentation.campaigns",
-    "fit_segments": "segmentation.clustering",
-    "generate_demo_data": "segmentation.demo",
-    "infer_roles": "segmentation.profiling",
-    "load_demo": "segmentation.demo",
-    "load_model": "segmentation.model_io",
-    "load_table": "segmentation.loading",
+    "export_csv": "segmentation.campaigns.audience",
+    "export_xlsx": "segmentation.campaigns.audience",
+    "export_zip": "segmentation.campaigns.audience",
+    "fit_segments": "segmentation.segments.clustering",
+    "generate_demo_data": "segmentation.demo.shop",
+    "infer_roles": "segmentation.profiling.table_profile",
+    "load_demo": "segmentation.demo.shop",
+    "load_model": "segmentation.segments.model_file",
+    "load_table": "segmentation.io.loading",
     "make_model": "segmentation.recommendations",
-    "measure_lift": "segmentation.lift",
-    "parse_dates": "segmentation.profiling",
-    "parse_numbers": "segmentation.profiling",
-    "personas_to_dict": "segmentation.personas",
-    "profile_table": "segmentation.profiling",
-    "project_2d": "segmentation.personas",
-    "recommend_k": "segmentation.selection",
+    "measure_lift": "segmentation.campaigns.lift",
+    "parse_dates": "segmentation.profiling.table_profile",
+    "parse_numbers": "segmentation.profiling.table_profile",
+    "personas_to_dict": "segmentation.personas.describe",
+    "profile_table": "segmentation.profiling.table_profile",
+    "project_2d": "segmentation.personas.describe",
+    "recommend_k": "segmentation.segments.choosing_k",
     "recommend_top_n": "segmentation.recommendations",
-    "rfm_scores": "segmentation.features",
-    "rfm_segment_table": "segmentation.features",
-    "save_model": "segmentation.model_io",
-    "segment_profile_matrix": "segmentation.personas",
+    "rfm_scores": "segmentation.customers.features",
+    "rfm_segment_table": "segmentation.customers.features",
+    "save_model": "segmentation.segments.model_file",
+    "segment_profile_matrix": "segmentation.personas.describe",
     "segment_top_items": "segmentation.recommendations",
-    "suggest_features": "segmentation.preprocessing",
-    "surrogate_rules": "segmentation.personas",
-    "sweep_k": "segmentation.selection",
-    "transaction_dataset": "segmentation.datasets",
-    "write_demo_data": "segmentation.demo",
+    "suggest_features": "segmentation.segments.preparing",
+    "surrogate_rules": "segmentation.personas.describe",
+    "sweep_k": "segmentation.segments.choosing_k",
+    "transaction_dataset": "segmentation.customers.datasets",
+    "write_demo_data": "segmentation.demo.shop",
 }
 
 __all__ = [

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 from sklearn.datasets import make_blobs
 
-from segmentation._errors import ColumnError, DataQualityWarning, ModelFileError
-from segmentation.clustering import fit_segments
-from segmentation.model_io import (
+from segmentation.errors import ColumnError, DataQualityWarning, ModelFileError
+from segmentation.segments.clustering import fit_segments
+from segmentation.segments.model_file import (
     NO_DATA_NAME,
     NOT_SEGMENTED,
     UNASSIGNED,
@@ -26,7 +26,7 @@ from segmentation.model_io import (
     segment_name_column,
     transform_rows,
 )
-from segmentation.preprocessing import FeatureSpec, prepare_features
+from segmentation.segments.preparing import FeatureSpec, prepare_features
 
 
 @pytest.fixture

@@ -11,14 +11,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from segmentation._errors import ColumnError, DataLoadError, ParameterError, SegmentationError
 from segmentation.cli._arguments import positive_int, seed, share
 from segmentation.cli._lazy import DEFERRED
+from segmentation.errors import ColumnError, DataLoadError, ParameterError, SegmentationError
 
 if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/cli/_lazy.py)
     import pandas as pd
 
-    from segmentation.campaigns import (
+    from segmentation.campaigns.audience import (
         Audience,
         CampaignSpec,
         ContactColumns,
@@ -42,7 +42,7 @@ if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/
         suppression_table,
     )
     from segmentation.cli._common import read_input, resolve_column, split_names
-    from segmentation.profiling import Role
+    from segmentation.profiling.table_profile import Role
     from segmentation.vocabulary import read_consent_name
 
 __all__ = ["register"]

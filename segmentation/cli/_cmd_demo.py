@@ -10,7 +10,7 @@ from segmentation.cli._arguments import positive_int, seed
 from segmentation.cli._lazy import DEFERRED
 
 if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/cli/_lazy.py)
-    from segmentation.demo import write_demo_data
+    from segmentation.demo.shop import write_demo_data
 
 __all__ = ["register"]
 

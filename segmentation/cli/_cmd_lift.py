@@ -8,15 +8,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from segmentation._errors import ColumnError, DataLoadError, ParameterError
 from segmentation.cli._lazy import DEFERRED
+from segmentation.errors import ColumnError, DataLoadError, ParameterError
 
 if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/cli/_lazy.py)
     import pandas as pd
 
+    from segmentation.campaigns.lift import LiftComparison, combine_split_lists, measure_lift, summarise_lift
     from segmentation.cli._common import print_json, resolve_column
-    from segmentation.lift import LiftComparison, combine_split_lists, measure_lift, summarise_lift
-    from segmentation.loading import load_table
+    from segmentation.io.loading import load_table
 
 __all__ = ["register"]
 

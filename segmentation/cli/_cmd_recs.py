@@ -6,9 +6,9 @@ import argparse
 from typing import Any
 
 from segmentation._choices import DEFAULT_RECOMMENDER, RECOMMENDERS
-from segmentation._errors import ColumnError, ParameterError
 from segmentation.cli._arguments import positive_int
 from segmentation.cli._lazy import DEFERRED
+from segmentation.errors import ColumnError, ParameterError
 
 if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/cli/_lazy.py)
     import pandas as pd
@@ -21,7 +21,7 @@ if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/
         split_names,
         write_table,
     )
-    from segmentation.profiling import Role
+    from segmentation.profiling.table_profile import Role
     from segmentation.recommendations import (
         MODELS,
         build_interactions,

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from segmentation._choices import ALGORITHMS
-from segmentation._errors import DataQualityWarning, ParameterError
 from segmentation.cli._arguments import seed, segment_count
 from segmentation.cli._lazy import DEFERRED
+from segmentation.errors import DataQualityWarning, ParameterError
 
 if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/cli/_lazy.py)
     import numpy as np
@@ -27,8 +27,10 @@ if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/
         split_names,
         write_table,
     )
-    from segmentation.clustering import fit_segments
-    from segmentation.model_io import (
+    from segmentation.profiling.table_profile import parse_numbers
+    from segmentation.segments.choosing_k import sweep_k
+    from segmentation.segments.clustering import fit_segments
+    from segmentation.segments.model_file import (
         NO_DATA_NAME,
         NOT_SEGMENTED,
         assign_segments,
@@ -40,9 +42,7 @@ if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/
         save_model,
         segment_name_column,
     )
-    from segmentation.preprocessing import FeatureFill, FeatureSpec, default_specs, missing_value_fills
-    from segmentation.profiling import parse_numbers
-    from segmentation.selection import sweep_k
+    from segmentation.segments.preparing import FeatureFill, FeatureSpec, default_specs, missing_value_fills
 
 __all__ = ["register"]
 
@@ -202,7 +202,7 @@ def _with_segments(raw: pd.DataFrame, labels: np.ndarray, names: np.ndarray) -> 
 
 
 def _run_segment(args: argparse.Namespace) -> None:
-    from segmentation.personas import describe_segments, guess_money_column, personas_to_dict
+    from segmentation.personas.describe import describe_segments, guess_money_column, personas_to_dict
 
     table = read_input(args.file)
     typed, specs = _features(table, args.features)

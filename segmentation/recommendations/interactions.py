@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from segmentation._errors import ColumnError, ParameterError
+from segmentation.errors import ColumnError, ParameterError
 
 __all__ = [
     "WEIGHTINGS",
@@ -192,7 +192,7 @@ def parse_times(values: pd.Series, *, column: str = "time") -> np.ndarray:
 
 def _parse_date_text(values: pd.Series, *, column: str) -> pd.Series:
     # The profiling module reads day-first, month-first, ISO and named-month dates alike.
-    from segmentation.profiling import parse_dates
+    from segmentation.profiling.table_profile import parse_dates
 
     return parse_dates(values).values
 
