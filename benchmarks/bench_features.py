@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
-    from segmentation.customers.features import TransactionColumns
+    from segmentation.customers.transactions import TransactionColumns
 
 SEED = 20240601
 
@@ -67,7 +67,7 @@ def _rss_mb() -> float:
 
 def prepare_inputs(n_lines: int, *, typed: bool) -> tuple[pd.DataFrame, TransactionColumns]:
     """Generated lines (as text, or typed as the CLI and the app pass them) and their columns."""
-    from segmentation.customers.features import TransactionColumns
+    from segmentation.customers.transactions import TransactionColumns
     from segmentation.profiling.table_profile import Role, coerce_table
 
     frame = make_transactions(n_lines)

@@ -41,7 +41,7 @@ from segmentation.campaigns.audience import (
     suppression_table,
     with_segments,
 )
-from segmentation.segments.model_file import label_name
+from segmentation.segments.labels import label_name
 from segmentation.vocabulary import ConsentPolarity
 
 require_router()

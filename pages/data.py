@@ -20,7 +20,8 @@ from segmentation.customers.datasets import (
     fingerprint,
     transaction_dataset,
 )
-from segmentation.customers.features import TransactionColumns, detect_transaction_columns, rfm_segment_table
+from segmentation.customers.features import detect_transaction_columns, rfm_segment_table
+from segmentation.customers.transactions import TransactionColumns
 from segmentation.io.loading import SUPPORTED_ENCODINGS, LoadedTable, ReadOptions
 from segmentation.profiling.table_profile import (
     ROLE_LABELS,

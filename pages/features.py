@@ -26,15 +26,7 @@ from segmentation.segments.choosing_k import (
     sweep_k,
 )
 from segmentation.segments.clustering import ALGORITHM_LABELS, MAX_K, SegmentationResult, fit_segments
-from segmentation.segments.model_file import (
-    NO_DATA_NAME,
-    assign_segments,
-    fills_for_rows,
-    incomplete_rows,
-    numbers_for_model,
-    rows_without_data,
-    segment_name_column,
-)
+from segmentation.segments.labels import NO_DATA_NAME, segment_name_column
 from segmentation.segments.preparing import (
     MISSING_CHOICES,
     SCALINGS,
@@ -49,6 +41,13 @@ from segmentation.segments.preparing import (
     specs_from_table,
     specs_table,
     suggest_features,
+)
+from segmentation.segments.scoring import (
+    assign_segments,
+    fills_for_rows,
+    incomplete_rows,
+    numbers_for_model,
+    rows_without_data,
 )
 
 require_router()

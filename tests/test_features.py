@@ -12,7 +12,6 @@ import pytest
 from segmentation.customers.features import (
     RFM_SEGMENT_RULES,
     RfmCutPoints,
-    TransactionColumns,
     build_customer_features,
     default_cut_points,
     detect_transaction_columns,
@@ -21,6 +20,7 @@ from segmentation.customers.features import (
     rfm_segment_grid,
     rfm_segment_table,
 )
+from segmentation.customers.transactions import TransactionColumns
 from segmentation.errors import ColumnError, ParameterError
 from segmentation.profiling.table_profile import Role, coerce_table, infer_roles
 

@@ -94,7 +94,7 @@ def test_saved_model_is_json_that_reproduces_the_run() -> None:
     at.button[0].click().run()
     run = at.session_state[SEGMENT_RUN]
     model = SegmentationModel.from_json(run.result.model.to_json())
-    from segmentation.segments.model_file import assign_segments
+    from segmentation.segments.scoring import assign_segments
 
     assert np.array_equal(assign_segments(model, data.customers), run.labels)
     assert json.loads(run.result.model.to_json())["algorithm"] == "kmeans"

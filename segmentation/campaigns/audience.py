@@ -89,7 +89,7 @@ from segmentation.campaigns.suppression import (
     suppression_table,
 )
 from segmentation.errors import ColumnError, ParameterError
-from segmentation.segments.model_file import NOT_SEGMENTED
+from segmentation.segments.labels import NOT_SEGMENTED
 
 __all__ = [
     "DEFAULT_FIELDS",

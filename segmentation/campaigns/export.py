@@ -19,11 +19,12 @@ import unicodedata
 import zipfile
 from datetime import date, datetime
 from importlib import metadata
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from segmentation.campaigns.rules import Audience
 from segmentation.campaigns.safe_tables import (
     FORMULA_TRIGGERS,
     escape_formulas,
@@ -31,9 +32,6 @@ from segmentation.campaigns.safe_tables import (
     safe_table_bytes,
     unescape_text,
 )
-
-if TYPE_CHECKING:
-    from segmentation.campaigns.rules import Audience
 
 __all__ = [
     "FORMULA_TRIGGERS",

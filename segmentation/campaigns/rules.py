@@ -21,7 +21,7 @@ from segmentation.campaigns.suppression import SuppressionList, read_suppression
 from segmentation.errors import ColumnError, ParameterError
 from segmentation.keys import clean_text, match_key
 from segmentation.parsing import parse_numbers
-from segmentation.segments.model_file import segment_name_column
+from segmentation.segments.labels import segment_name_column
 from segmentation.vocabulary import ConsentPolarity
 
 __all__ = [

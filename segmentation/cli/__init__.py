@@ -19,8 +19,8 @@ import sys
 import warnings
 from collections.abc import Sequence
 
+from segmentation import SegmentationError, SegmentationWarning
 from segmentation.cli._lazy import import_deferred
-from segmentation.errors import SegmentationError, SegmentationWarning
 
 __all__ = ["build_parser", "main"]
 

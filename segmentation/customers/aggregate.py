@@ -14,7 +14,8 @@ import pandas as pd
 from segmentation._plural import counted
 from segmentation.customers.transactions import TypedLines, check_column, column_listing, customer_key
 from segmentation.errors import ColumnError
-from segmentation.profiling.roles import Role, infer_roles
+from segmentation.profiling.roles import Role
+from segmentation.profiling.table_roles import infer_roles
 
 __all__ = ["behaviour", "join_customers"]
 

@@ -18,11 +18,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from segmentation.customers.features import (
-    TransactionColumns,
-    build_customer_features,
-    detect_transaction_columns,
-)
+from segmentation.customers.features import build_customer_features, detect_transaction_columns
+from segmentation.customers.transactions import TransactionColumns
+from segmentation.demo.shop import demo_data_dir, write_demo_data
 from segmentation.errors import ColumnError
 from segmentation.io.loading import load_table
 from segmentation.profiling.roles import name_hint
@@ -309,8 +307,6 @@ def demo_dataset(folder: Path | None = None) -> CustomerDataset:
     when they are missing (an installed package without the repository), they are generated
     with the committed seed into a temporary folder first.
     """
-    from segmentation.demo.shop import demo_data_dir, write_demo_data
-
     folder = folder or demo_data_dir()
     if not all((folder / name).is_file() for name in DEMO_FILE_NAMES):
         folder = Path(tempfile.mkdtemp(prefix="segmentation-demo-"))

@@ -29,7 +29,7 @@ from segmentation.customers.rfm import (
     rfm_segment_grid,
     rfm_segment_table,
 )
-from segmentation.customers.transactions import check_column, column_listing, read_lines
+from segmentation.customers.transactions import TransactionColumns, check_column, column_listing, read_lines
 from segmentation.errors import ColumnError, ParameterError
 from segmentation.profiling.roles import Role, as_roles
 
@@ -39,7 +39,6 @@ __all__ = [
     "CustomerFeatures",
     "RfmCutPoints",
     "RfmSegmentRule",
-    "TransactionColumns",
     "build_customer_features",
     "default_cut_points",
     "detect_transaction_columns",
@@ -63,20 +62,6 @@ FEATURE_COLUMNS = (
     "returns_value",
 )
 RFM_COLUMNS = ("r_score", "f_score", "m_score", "rfm_score", "rfm_segment")
-
-
-@dataclass(frozen=True)
-class TransactionColumns:
-    """Which column of a transaction table holds what. ``None`` means the file has no such column."""
-
-    customer: str
-    date: str
-    amount: str | None = None
-    quantity: str | None = None
-    price: str | None = None
-    order: str | None = None
-    item: str | None = None
-    category: str | None = None
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ Assumes the columns named in the mapping exist (checked by the caller).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -16,10 +15,22 @@ from segmentation.errors import ColumnError
 from segmentation.keys import customer_key  # re-exported: one id normalisation for the package
 from segmentation.parsing import parse_dates, parse_numbers
 
-if TYPE_CHECKING:
-    from segmentation.customers.features import TransactionColumns
+__all__ = ["TransactionColumns", "TypedLines", "check_column", "column_listing", "customer_key", "read_lines"]
 
-__all__ = ["TypedLines", "check_column", "column_listing", "customer_key", "read_lines"]
+
+@dataclass(frozen=True)
+class TransactionColumns:
+    """Which column of a transaction table holds what. ``None`` means the file has no such column."""
+
+    customer: str
+    date: str
+    amount: str | None = None
+    quantity: str | None = None
+    price: str | None = None
+    order: str | None = None
+    item: str | None = None
+    category: str | None = None
+
 
 # A date or amount column where more than this share of filled cells cannot be read is
 # probably the wrong column, so we stop instead of silently dropping most lines.

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from segmentation.errors import ColumnError, ParameterError
-from segmentation.personas.naming import ACTION_UNASSIGNED, UNASSIGNED_NAME, suggest_action, unique_names
+from segmentation.personas.naming import ACTION_UNASSIGNED, suggest_action, unique_names
 from segmentation.personas.projection import map_coordinates
 from segmentation.personas.rules import Condition, RuleSet, design_matrix, fit_surrogate_rules
 from segmentation.personas.traits import (
@@ -42,6 +42,7 @@ from segmentation.personas.traits import (
     trait_columns,
 )
 from segmentation.personas.wording import category_of_share_column, column_role, is_share_column
+from segmentation.segments.labels import NOT_SEGMENTED, UNASSIGNED, UNASSIGNED_NAME
 
 __all__ = [
     "Condition",
@@ -57,10 +58,6 @@ __all__ = [
     "surrogate_rules",
 ]
 
-UNASSIGNED = -1
-NOT_SEGMENTED = (
-    -2
-)  # as in segmentation.segments.model_file (not imported: personas stay free of the model code)
 _MONEY_ROLES = frozenset({"amount", "price"})
 _TOP_CATEGORIES = 3
 _TOP_RFM = 5

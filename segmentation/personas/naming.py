@@ -28,7 +28,6 @@ from typing import Literal
 from segmentation.personas.traits import MIN_EFFECT, ColumnFacts, Trait
 from segmentation.personas.wording import capitalise, category_of_share_column, readable_label
 
-UNASSIGNED_NAME = "Unassigned"
 TYPICAL_NAME = "Typical customers"
 #: Name of a segment whose traits have no word that holds in its numbers.
 MIXED_NAME = "Mixed customers"

@@ -33,8 +33,7 @@ __all__ = [
     "Role",
     "RoleInference",
     "as_roles",
-    "infer_columns",
-    "infer_roles",
+    "guess_column",
     "name_hint",
     "normalise_name",
 ]
@@ -427,7 +426,7 @@ def _text_guess(
     return _guess(Role.CATEGORICAL, 0.65, Role.TEXT, f"{facts.distinct:,} different values")
 
 
-def _column_guess(name: object, series: pd.Series) -> ColumnGuess:
+def guess_column(name: object, series: pd.Series) -> ColumnGuess:
     hint = name_hint(name)
     id_kind = _id_kind(name)
     facts = read_facts(series, dates_by_name=hint is Role.DATE)
@@ -476,38 +475,3 @@ def _column_guess(name: object, series: pd.Series) -> ColumnGuess:
             Role.CATEGORICAL, 0.6, Role.CONSENT, "the name means consent but the values are not yes/no"
         )
     return guess
-
-
-def infer_columns(frame: pd.DataFrame) -> RoleInference:
-    """Guess the role of every column, with confidence, runner-up and evidence.
-
-    Parameters
-    ----------
-    frame : DataFrame of shape (n_rows, n_columns)
-        Text columns (as loaded from CSV) or native numbers/dates (Excel, Parquet).
-
-    Returns
-    -------
-    RoleInference
-        One :class:`ColumnGuess` per column, in column order; at most one customer id.
-    """
-    from segmentation.profiling.table_roles import settle_table
-
-    guesses = {str(column): _column_guess(column, frame[column]) for column in frame.columns}
-    return settle_table(frame, guesses)
-
-
-def infer_roles(frame: pd.DataFrame) -> dict[str, Role]:
-    """Guess the role of every column from its name and (a sample of) its values.
-
-    Parameters
-    ----------
-    frame : DataFrame of shape (n_rows, n_columns)
-        Text columns (as loaded from CSV) or native numbers/dates (Excel, Parquet).
-
-    Returns
-    -------
-    dict
-        Column name → :class:`Role`, in column order. At most one column is the customer id.
-    """
-    return infer_columns(frame).roles

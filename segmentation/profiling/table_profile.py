@@ -28,9 +28,8 @@ from segmentation.profiling.roles import (
     Role,
     RoleInference,
     as_roles,
-    infer_columns,
-    infer_roles,
 )
+from segmentation.profiling.table_roles import infer_columns, infer_roles
 from segmentation.vocabulary import ConsentName, ConsentPolarity, read_consent_name, read_yes_no
 
 __all__ = [

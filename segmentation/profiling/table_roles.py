@@ -1,10 +1,11 @@
 """The table-level half of role inference: one customer id, the table's shape, roles fitted to it.
 
-:func:`segmentation.profiling.roles.infer_columns` first guesses each column on its own, then calls
-:func:`settle_table`, which chooses the customer id among the candidates (person-named first,
-then a bare "id", then ids found by their values), decides whether rows are customers or
-purchases, and adjusts the roles that depend on it: products, categories and quantities are
-purchase-line roles; in a customer table they are per-customer traits.
+:func:`infer_columns` first guesses each column on its own
+(:func:`segmentation.profiling.roles.guess_column`), then :func:`settle_table` chooses the
+customer id among the candidates (person-named first, then a bare "id", then ids found by their
+values), decides whether rows are customers or purchases, and adjusts the roles that depend on
+it: products, categories and quantities are purchase-line roles; in a customer table they are
+per-customer traits.
 """
 
 from __future__ import annotations
@@ -26,11 +27,12 @@ from segmentation.profiling.roles import (
     _id_kind,
     _number_guess,
     _text_guess,
+    guess_column,
     name_hint,
     normalise_name,
 )
 
-__all__ = ["settle_table"]
+__all__ = ["infer_columns", "infer_roles", "settle_table"]
 
 _PURCHASE_ROLES = frozenset({Role.DATE, Role.ORDER_ID, Role.ITEM, Role.AMOUNT, Role.PRICE, Role.QUANTITY})
 # In a table of purchases, "number of ..." per line is the quantity bought.
@@ -177,3 +179,36 @@ def _item_guess(series: pd.Series, guess: ColumnGuess, *, customers: bool) -> Co
     return _guess(
         Role.ITEM, guess.confidence, guess.runner_up, f"{guess.evidence}; the values repeat across rows"
     )
+
+
+def infer_columns(frame: pd.DataFrame) -> RoleInference:
+    """Guess the role of every column, with confidence, runner-up and evidence.
+
+    Parameters
+    ----------
+    frame : DataFrame of shape (n_rows, n_columns)
+        Text columns (as loaded from CSV) or native numbers/dates (Excel, Parquet).
+
+    Returns
+    -------
+    RoleInference
+        One :class:`ColumnGuess` per column, in column order; at most one customer id.
+    """
+    guesses = {str(column): guess_column(column, frame[column]) for column in frame.columns}
+    return settle_table(frame, guesses)
+
+
+def infer_roles(frame: pd.DataFrame) -> dict[str, Role]:
+    """Guess the role of every column from its name and (a sample of) its values.
+
+    Parameters
+    ----------
+    frame : DataFrame of shape (n_rows, n_columns)
+        Text columns (as loaded from CSV) or native numbers/dates (Excel, Parquet).
+
+    Returns
+    -------
+    dict
+        Column name → :class:`Role`, in column order. At most one column is the customer id.
+    """
+    return infer_columns(frame).roles

@@ -45,8 +45,8 @@ from segmentation.segments.clustering import (
     ward_tree,
     warn_duplicates,
 )
-from segmentation.segments.model_file import nearest_centre, transform_rows
 from segmentation.segments.preparing import FeatureSpec, prepare_features
+from segmentation.segments.scoring import nearest_centre, transform_rows
 from segmentation.segments.silhouette import (
     SILHOUETTE_REFERENCE,
     SILHOUETTE_SAMPLE,

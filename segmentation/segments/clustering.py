@@ -33,14 +33,10 @@ from sklearn.mixture import GaussianMixture
 
 from segmentation._choices import ALGORITHMS, MAX_K
 from segmentation.errors import DataQualityWarning, ParameterError, SegmentationWarning
-from segmentation.segments.model_file import (
-    NOT_SEGMENTED,
-    SegmentationModel,
-    assign_segments,
-    build_model,
-    nearest_centre,
-)
+from segmentation.segments.labels import NOT_SEGMENTED
+from segmentation.segments.model_file import SegmentationModel
 from segmentation.segments.preparing import FeatureSpec, PreparedFeatures, prepare_features
+from segmentation.segments.scoring import assign_segments, build_model, nearest_centre
 from segmentation.segments.threads import single_threaded
 
 __all__ = [
@@ -365,7 +361,7 @@ def fit_segments(
     -------
     SegmentationResult
         Labels for every input row; the model reproduces them exactly with
-        :func:`segmentation.segments.model_file.assign_segments` (except density-method outliers found on
+        :func:`segmentation.segments.scoring.assign_segments` (except density-method outliers found on
         the fitting sample).
 
     Raises
