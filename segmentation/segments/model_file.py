@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from segmentation.errors import ModelFileError
-from segmentation.segments.preparing import FeatureFill, FeatureSpec
+from segmentation.segments.preparing import FeatureFill, FeatureSpec, spec_from_record
 
 __all__ = [
     "MODEL_FORMAT",
@@ -200,15 +200,7 @@ def _model_from_dict(payload: Any, *, source: str) -> SegmentationModel:
 
 def _feature_from_dict(item: dict[str, Any]) -> FittedFeature:
     n_filled = int(item.get("missing_values_filled_when_fitted", 0))
-    spec = FeatureSpec(
-        name=str(item["name"]),
-        kind=item["kind"],
-        missing=item["missing"],
-        transform=item["transform"],
-        scaling=item["scaling"],
-        weight=float(item["weight"]),
-        rare_share=float(item["rare_share"]),
-    )
+    spec = spec_from_record(item, name=item["name"])
     if spec.kind == "numeric":
         lam = item.get("yeo_johnson_lambda")
         return FittedFeature(

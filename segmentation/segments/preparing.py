@@ -13,7 +13,7 @@ import re
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -47,6 +47,7 @@ __all__ = [
     "missing_value_fills",
     "no_data_rows",
     "prepare_features",
+    "spec_from_record",
     "specs_from_table",
     "specs_table",
     "suggest_features",
@@ -314,18 +315,27 @@ def specs_from_table(table: pd.DataFrame) -> tuple[FeatureSpec, ...]:
     """Read specs back from a (possibly edited) :func:`specs_table`; unknown choices raise ParameterError."""
     specs = []
     for row in table.to_dict("records"):
-        spec = FeatureSpec(
-            name=str(row["feature"]),
-            kind=row["kind"],
-            missing=row["missing"],
-            transform=row["transform"],
-            scaling=row["scaling"],
-            weight=float(row["weight"]),
-            rare_share=float(row["rare_share"]),
-        )
+        spec = spec_from_record(row, name=row["feature"])
         _check_spec(spec)
         specs.append(spec)
     return tuple(specs)
+
+
+def spec_from_record(record: Mapping[Any, Any], *, name: object) -> FeatureSpec:
+    """A :class:`FeatureSpec` from a row of :func:`specs_table` or a model file's feature entry.
+
+    Assumes the record holds every choice (``kind``, ``missing``, ``transform``, ``scaling``,
+    ``weight``, ``rare_share``); does not validate them.
+    """
+    return FeatureSpec(
+        name=str(name),
+        kind=record["kind"],
+        missing=record["missing"],
+        transform=record["transform"],
+        scaling=record["scaling"],
+        weight=float(record["weight"]),
+        rare_share=float(record["rare_share"]),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
