@@ -19,7 +19,8 @@ import segmentation
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "segmentation"
-STAGES = ("io", "profiling", "customers", "segments", "personas", "recommendations", "campaigns", "demo")
+# The pipeline, in order: a stage may import earlier stages (and the shared top-level modules) only.
+STAGES = ("demo", "io", "profiling", "customers", "segments", "personas", "recommendations", "campaigns")
 # The lazy mechanisms of the command line and the face: the one place where imports are deferred.
 LAZY_ONES = {"segmentation.cli._lazy", "segmentation"}
 
@@ -106,6 +107,19 @@ def test_the_import_graph_is_real() -> None:
 def test_the_package_has_no_import_cycle() -> None:
     cycle = _find_cycle(_import_graph())
     assert cycle is None, "import cycle: " + " -> ".join(cycle or [])
+
+
+def test_stages_import_only_earlier_stages() -> None:
+    backwards = []
+    for module, imported in _import_graph().items():
+        parts = module.split(".")
+        if len(parts) < 3 or parts[1] not in STAGES:
+            continue
+        for target in imported:
+            stage = target.split(".")[1] if target.count(".") >= 1 else ""
+            if stage in STAGES and STAGES.index(stage) > STAGES.index(parts[1]):
+                backwards.append(f"{module} -> {target}")
+    assert backwards == [], "a stage imports a later stage (see ARCHITECTURE.md)"
 
 
 def test_every_module_imports() -> None:
