@@ -244,7 +244,7 @@ def demo_data_dir() -> Path:
     The folder only exists in a source checkout (or an editable install); use
     :func:`load_demo`, which falls back to generating the same tables in memory.
     """
-    return Path(__file__).resolve().parent.parent / "data"
+    return Path(__file__).resolve().parents[2] / "data"  # segmentation/demo/shop.py -> repository root
 
 
 def _read_table(folder: Path, key: str) -> pd.DataFrame:
