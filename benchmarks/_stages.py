@@ -107,8 +107,8 @@ def load_ours(path: str) -> Work:
     """``load_table`` + ``profile_table`` on the CSV, as ``bench_load.measure`` times them."""
     import bench_load
 
-    import segmentation.loading
-    import segmentation.profiling  # noqa: F401  (imported before the baseline is taken)
+    import segmentation.io.loading
+    import segmentation.profiling.table_profile  # noqa: F401  (imported before the baseline is taken)
 
     return lambda: bench_load.measure(Path(path))
 
@@ -124,7 +124,7 @@ def features_build(lines: int) -> Work:
     """``build_customer_features`` on generated lines as text, as a CSV loader gives them."""
     import bench_features
 
-    from segmentation.features import build_customer_features
+    from segmentation.customers.features import build_customer_features
 
     frame, columns = bench_features.prepare_inputs(lines, typed=False)
     data_mb = float(frame.memory_usage(deep=True).sum()) / 2**20
@@ -160,7 +160,7 @@ def personas_describe(customers: int) -> Work:
     """``describe_segments`` on ``bench_personas``' synthetic features table (8 planted segments)."""
     import bench_personas
 
-    from segmentation.personas import describe_segments
+    from segmentation.personas.describe import describe_segments
 
     frame, labels = bench_personas.synthetic_customers(customers)
 
@@ -252,7 +252,7 @@ def export_audience(customers: int) -> Work:
     """
     import bench_export
 
-    import segmentation.campaigns  # noqa: F401  (imported before the baseline is taken)
+    import segmentation.campaigns.audience  # noqa: F401  (imported before the baseline is taken)
 
     return lambda: bench_export._run_one(customers, True)
 

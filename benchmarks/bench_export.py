@@ -62,7 +62,7 @@ def _customers(n: int, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _run_one(n: int, with_xlsx: bool) -> dict[str, float]:
-    from segmentation.campaigns import (
+    from segmentation.campaigns.audience import (
         CampaignSpec,
         ContactColumns,
         build_audience,

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
-    from segmentation.features import TransactionColumns
+    from segmentation.customers.transactions import TransactionColumns
 
 SEED = 20240601
 
@@ -67,8 +67,8 @@ def _rss_mb() -> float:
 
 def prepare_inputs(n_lines: int, *, typed: bool) -> tuple[pd.DataFrame, TransactionColumns]:
     """Generated lines (as text, or typed as the CLI and the app pass them) and their columns."""
-    from segmentation.features import TransactionColumns
-    from segmentation.profiling import Role, coerce_table
+    from segmentation.customers.transactions import TransactionColumns
+    from segmentation.profiling.table_profile import Role, coerce_table
 
     frame = make_transactions(n_lines)
     if typed:
@@ -96,7 +96,7 @@ def prepare_inputs(n_lines: int, *, typed: bool) -> tuple[pd.DataFrame, Transact
 
 def run_one(n_lines: int, typed: bool) -> dict[str, float]:
     """Generate, (optionally) type, and time build_customer_features in this process."""
-    from segmentation.features import build_customer_features
+    from segmentation.customers.features import build_customer_features
 
     frame, columns = prepare_inputs(n_lines, typed=typed)
     data_mb = frame.memory_usage(deep=True).sum() / 2**20

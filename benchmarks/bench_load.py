@@ -93,11 +93,11 @@ def _rss_mb() -> float:
 
 def measure(path: Path) -> dict[str, float | None]:
     """Load (and, when available, profile) ``path`` in this process; timings and memory."""
-    from segmentation.loading import load_table
+    from segmentation.io.loading import load_table
 
     profile_table: Callable[..., object] | None
     try:
-        from segmentation.profiling import profile_table
+        from segmentation.profiling.table_profile import profile_table
     except ImportError:  # profiling is written by another module owner; time loading alone without it
         profile_table = None
     baseline = _rss_mb()

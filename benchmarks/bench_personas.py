@@ -13,7 +13,7 @@ import tracemalloc
 import numpy as np
 import pandas as pd
 
-from segmentation.personas import describe_segments, project_2d, segment_profile_matrix
+from segmentation.personas.describe import describe_segments, project_2d, segment_profile_matrix
 
 
 def synthetic_customers(n_customers: int, *, k: int = 8, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:

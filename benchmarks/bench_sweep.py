@@ -2,7 +2,7 @@
 
 For each size, in a fresh subprocess (so peak memory is the sweep's own):
 
-* our sweep: ``segmentation.selection.sweep_k`` for k = 2..10 on seeded blobs with 8 numeric
+* our sweep: ``segmentation.segments.choosing_k.sweep_k`` for k = 2..10 on seeded blobs with 8 numeric
   features (standard scaling), timed end to end (preparation included), then the process's
   peak resident memory;
 * the plain approach per k: ``KMeans(n_init=10)`` + ``silhouette_score(sample_size=10000)`` on the
@@ -46,9 +46,9 @@ def _child(args: argparse.Namespace) -> dict[str, Any]:
     from sklearn.cluster import KMeans
     from sklearn.metrics import silhouette_score
 
-    from segmentation.clustering import fit_segments
-    from segmentation.preprocessing import FeatureSpec, prepare_features
-    from segmentation.selection import sweep_k
+    from segmentation.segments.choosing_k import sweep_k
+    from segmentation.segments.clustering import fit_segments
+    from segmentation.segments.preparing import FeatureSpec, prepare_features
 
     n = args.child
     frame = _blobs(n, args.seed)
@@ -93,9 +93,9 @@ def _child(args: argparse.Namespace) -> dict[str, Any]:
 def _exact_check(args: argparse.Namespace) -> dict[str, Any]:
     from sklearn.metrics import silhouette_score
 
-    from segmentation.clustering import fit_segments
-    from segmentation.preprocessing import FeatureSpec, prepare_features
-    from segmentation.selection import sweep_k
+    from segmentation.segments.choosing_k import sweep_k
+    from segmentation.segments.clustering import fit_segments
+    from segmentation.segments.preparing import FeatureSpec, prepare_features
 
     frame = _blobs(args.exact_size, args.seed + 1)
     specs = [FeatureSpec(str(c)) for c in frame.columns]

@@ -8,8 +8,8 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from pages import _state
-from segmentation.datasets import demo_dataset, fingerprint
-from segmentation.personas import Persona, describe_segments, guess_money_column
+from segmentation.customers.datasets import demo_dataset, fingerprint
+from segmentation.personas.describe import Persona, describe_segments, guess_money_column
 
 
 @st.cache_data(show_spinner="Loading the demo shop's customers and orders…")

@@ -50,16 +50,16 @@ class ActiveData:
     customer_id_col: str
     roles: dict[str, str]
     transactions: pd.DataFrame | None = None
-    transaction_columns: Any = None  # segmentation.features.TransactionColumns
+    transaction_columns: Any = None  # segmentation.customers.features.TransactionColumns
     catalog: pd.DataFrame | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
-    catalog_columns: Any = None  # segmentation.datasets.CatalogColumns (item, name, category)
+    catalog_columns: Any = None  # segmentation.customers.datasets.CatalogColumns (item, name, category)
     kind: str = "customers"  # "customers" or "transactions": what the source file was
     source_bytes_sha256: str | None = None  # hash of the uploaded file(s), for campaign manifests
 
     @classmethod
     def from_dataset(cls, dataset: Any, *, token: str, source_bytes_sha256: str | None = None) -> ActiveData:
-        """Wrap a :class:`segmentation.datasets.CustomerDataset`."""
+        """Wrap a :class:`segmentation.customers.datasets.CustomerDataset`."""
         return cls(
             source_name=dataset.source_name,
             token=token,
@@ -99,7 +99,7 @@ class SegmentRun:
     result: Any
     default_names: dict[int, str] = field(default_factory=dict)
     default_actions: dict[int, str] = field(default_factory=dict)
-    personas: Any = None  # tuple of segmentation.personas.Persona, when computed
+    personas: Any = None  # tuple of segmentation.personas.describe.Persona, when computed
 
 
 def get_active_data() -> ActiveData | None:

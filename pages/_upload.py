@@ -7,7 +7,7 @@ import hashlib
 import streamlit as st
 
 from segmentation import SegmentationError
-from segmentation.loading import LoadedTable, ReadOptions, load_table
+from segmentation.io.loading import LoadedTable, ReadOptions, load_table
 
 UPLOAD_TYPES = ["csv", "tsv", "txt", "gz", "zip", "xlsx", "parquet"]
 

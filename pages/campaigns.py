@@ -16,7 +16,7 @@ from pages import _state
 from pages._shell import require_router, require_segments
 from pages._upload import UPLOAD_TYPES
 from segmentation import SegmentationError
-from segmentation.campaigns import (
+from segmentation.campaigns.audience import (
     Audience,
     CampaignSpec,
     ColumnFilter,
@@ -41,7 +41,7 @@ from segmentation.campaigns import (
     suppression_table,
     with_segments,
 )
-from segmentation.model_io import label_name
+from segmentation.segments.labels import label_name
 from segmentation.vocabulary import ConsentPolarity
 
 require_router()

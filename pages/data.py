@@ -13,16 +13,24 @@ from pages._charts import rfm_group_chart, table_config
 from pages._shell import load_demo, require_router
 from pages._upload import UPLOAD_TYPES, read_upload
 from segmentation import SegmentationError
-from segmentation.datasets import (
+from segmentation.customers.datasets import (
     DEMO_NAME,
     CustomerDataset,
     customer_table_dataset,
     fingerprint,
     transaction_dataset,
 )
-from segmentation.features import TransactionColumns, detect_transaction_columns, rfm_segment_table
-from segmentation.loading import SUPPORTED_ENCODINGS, LoadedTable, ReadOptions
-from segmentation.profiling import ROLE_LABELS, Role, TableProfile, coerce_table, infer_roles, profile_table
+from segmentation.customers.features import detect_transaction_columns, rfm_segment_table
+from segmentation.customers.transactions import TransactionColumns
+from segmentation.io.loading import SUPPORTED_ENCODINGS, LoadedTable, ReadOptions
+from segmentation.profiling.table_profile import (
+    ROLE_LABELS,
+    Role,
+    TableProfile,
+    coerce_table,
+    infer_roles,
+    profile_table,
+)
 
 require_router()
 

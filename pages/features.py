@@ -17,18 +17,17 @@ from pages import _state
 from pages._shell import link_to, personas_for, require_data, require_router
 from pages._upload import UPLOAD_TYPES, read_upload
 from segmentation import SegmentationError, SegmentationWarning
-from segmentation.campaigns import safe_table_bytes
-from segmentation.clustering import ALGORITHM_LABELS, MAX_K, SegmentationResult, fit_segments
-from segmentation.model_io import (
-    NO_DATA_NAME,
-    assign_segments,
-    fills_for_rows,
-    incomplete_rows,
-    numbers_for_model,
-    rows_without_data,
-    segment_name_column,
+from segmentation.campaigns.audience import safe_table_bytes
+from segmentation.segments.choosing_k import (
+    STABLE_AGREEMENT,
+    SilhouetteProfile,
+    SweepResult,
+    silhouette_profile,
+    sweep_k,
 )
-from segmentation.preprocessing import (
+from segmentation.segments.clustering import ALGORITHM_LABELS, MAX_K, SegmentationResult, fit_segments
+from segmentation.segments.labels import NO_DATA_NAME, segment_name_column
+from segmentation.segments.preparing import (
     MISSING_CHOICES,
     SCALINGS,
     TRANSFORMS,
@@ -43,12 +42,12 @@ from segmentation.preprocessing import (
     specs_table,
     suggest_features,
 )
-from segmentation.selection import (
-    STABLE_AGREEMENT,
-    SilhouetteProfile,
-    SweepResult,
-    silhouette_profile,
-    sweep_k,
+from segmentation.segments.scoring import (
+    assign_segments,
+    fills_for_rows,
+    incomplete_rows,
+    numbers_for_model,
+    rows_without_data,
 )
 
 require_router()

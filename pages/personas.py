@@ -13,7 +13,7 @@ import streamlit as st
 from pages import _state
 from pages._shell import personas_for, require_router, require_segments
 from segmentation import SegmentationError
-from segmentation.personas import (
+from segmentation.personas.describe import (
     Persona,
     Projection,
     personas_to_dict,

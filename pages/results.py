@@ -11,7 +11,13 @@ from pages import _state
 from pages._shell import link_to, require_router
 from pages._upload import UPLOAD_TYPES, read_upload
 from segmentation import SegmentationError
-from segmentation.lift import LiftReport, combine_split_lists, measure_lift, simulate_results, summarise_lift
+from segmentation.campaigns.lift import (
+    LiftReport,
+    combine_split_lists,
+    measure_lift,
+    simulate_results,
+    summarise_lift,
+)
 
 require_router()
 

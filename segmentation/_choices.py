@@ -2,8 +2,8 @@
 
 Plain constants with no imports, so the command line can list them in ``--help`` (and argparse
 can check them) without importing pandas or scikit-learn. The modules that implement the choices
-(:mod:`segmentation.clustering`, :mod:`segmentation.recommendations.models`,
-:mod:`segmentation.demo`) take these values from here.
+(:mod:`segmentation.segments.clustering`, :mod:`segmentation.recommendations.models`,
+:mod:`segmentation.demo.shop`) take these values from here.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from segmentation.loading import LoadedTable
+from segmentation.io.loading import LoadedTable
 
 SIMPLE_ROWS = "customer_id,city,amount\nC001,Berlin,12.50\nC002,Paris,7.00\nC003,Lyon,30.25\n"
 

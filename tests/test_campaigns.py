@@ -15,8 +15,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from segmentation._errors import ColumnError, ParameterError
-from segmentation.campaigns import (
+from segmentation.campaigns.audience import (
     CampaignSpec,
     ColumnFilter,
     ContactColumns,
@@ -35,6 +34,7 @@ from segmentation.campaigns import (
     suppression_entries,
     with_segments,
 )
+from segmentation.errors import ColumnError, ParameterError
 
 CONTACTS = ContactColumns(customer_id="customer_id", email="email", name=("first_name",))
 CREATED = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)

@@ -84,7 +84,7 @@ def test_a_subcommand_gets_its_deferred_imports_when_it_runs() -> None:
         import_deferred("segmentation.cli._cmd_segments")  # the second call is free
         print(module.sweep_k.__module__, "pandas" in sys.modules)
     """
-    assert _run(code).stdout.split() == ["False", "False", "segmentation.selection", "True"]
+    assert _run(code).stdout.split() == ["False", "False", "segmentation.segments.choosing_k", "True"]
 
 
 def test_a_deferred_block_holds_only_imports(tmp_path: Path) -> None:
@@ -116,8 +116,9 @@ def test_a_deferred_block_holds_only_imports(tmp_path: Path) -> None:
 
 
 def test_choices_listed_in_help_are_the_implemented_ones() -> None:
-    from segmentation import clustering, demo
+    from segmentation.demo import shop as demo
     from segmentation.recommendations import DEFAULT_MODEL, MODELS
+    from segmentation.segments import clustering
 
     assert clustering.ALGORITHMS == choices.ALGORITHMS and clustering.MAX_K == choices.MAX_K
     assert tuple(MODELS) == choices.RECOMMENDERS

@@ -8,9 +8,9 @@ import pytest
 from sklearn.datasets import make_blobs
 from sklearn.metrics import adjusted_rand_score
 
-from segmentation._errors import DataQualityWarning, ParameterError, SegmentationWarning
-from segmentation.clustering import fit_segments
-from segmentation.preprocessing import FeatureSpec
+from segmentation.errors import DataQualityWarning, ParameterError, SegmentationWarning
+from segmentation.segments.clustering import fit_segments
+from segmentation.segments.preparing import FeatureSpec
 
 FEATURES = ["recency", "Annual Income (k$)", "visits"]
 
@@ -101,7 +101,7 @@ def test_unknown_algorithm_is_rejected() -> None:
 
 
 def test_large_data_paths_sample_then_refine_on_everyone(monkeypatch: pytest.MonkeyPatch) -> None:
-    import segmentation.clustering as clustering
+    import segmentation.segments.clustering as clustering
 
     frame, truth = blobs(n=600)
     monkeypatch.setattr(clustering, "FIT_SAMPLE", 100)  # starts found on 100 customers ...

@@ -21,13 +21,19 @@ import pandas as pd
 import pytest
 from threadpoolctl import threadpool_info
 
-from segmentation.campaigns import CampaignSpec, ContactColumns, build_audience, export_csv, with_segments
+from segmentation.campaigns.audience import (
+    CampaignSpec,
+    ContactColumns,
+    build_audience,
+    export_csv,
+    with_segments,
+)
 from segmentation.cli import main
-from segmentation.clustering import SINGLE_THREAD_ROWS, fit_segments, threads_for
-from segmentation.datasets import demo_dataset
-from segmentation.preprocessing import default_specs, suggest_features
+from segmentation.customers.datasets import demo_dataset
 from segmentation.recommendations import build_interactions, fit_recommender, recommend_top_n
-from segmentation.selection import sweep_k
+from segmentation.segments.choosing_k import sweep_k
+from segmentation.segments.clustering import SINGLE_THREAD_ROWS, fit_segments, threads_for
+from segmentation.segments.preparing import default_specs, suggest_features
 
 SESSIONS = 4
 SEED = 42

@@ -11,9 +11,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pages._state import ActiveData, SegmentRun
-from segmentation._errors import ParameterError
-from segmentation.campaigns import CampaignSpec, ContactColumns, build_audience, consent_candidates
+from segmentation.campaigns.audience import CampaignSpec, ContactColumns, build_audience, consent_candidates
 from segmentation.cli import main
+from segmentation.errors import ParameterError
 
 PAGES = Path(__file__).resolve().parents[1] / "pages"
 CONTACTS = ContactColumns("customer_id", email="email")

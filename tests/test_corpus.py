@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from segmentation.profiling import Role
+from segmentation.profiling.table_profile import Role
 from tests.corpus.report import CORPUS, CorpusScore, load_labels, measure, render_markdown, render_mistakes
 
 ROLE_TARGET = 0.97

@@ -1,4 +1,4 @@
-"""Tests for the bundled demo data (segmentation.demo) and the ``demo-data`` subcommand."""
+"""Tests for the bundled demo data (segmentation.demo.shop) and the ``demo-data`` subcommand."""
 
 from __future__ import annotations
 
@@ -10,9 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from segmentation._errors import DataLoadError, ParameterError
 from segmentation.cli import main
-from segmentation.demo import (
+from segmentation.demo.shop import (
     DEMO_AS_OF,
     DEMO_FILES,
     PLANTED_GROUPS,
@@ -23,6 +22,7 @@ from segmentation.demo import (
     read_demo_data,
     write_demo_data,
 )
+from segmentation.errors import DataLoadError, ParameterError
 
 SMALL = 600
 

@@ -9,11 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from segmentation._errors import ColumnError, ParameterError
-from segmentation.features import (
+from segmentation.customers.features import (
     RFM_SEGMENT_RULES,
     RfmCutPoints,
-    TransactionColumns,
     build_customer_features,
     default_cut_points,
     detect_transaction_columns,
@@ -22,7 +20,9 @@ from segmentation.features import (
     rfm_segment_grid,
     rfm_segment_table,
 )
-from segmentation.profiling import Role, coerce_table, infer_roles
+from segmentation.customers.transactions import TransactionColumns
+from segmentation.errors import ColumnError, ParameterError
+from segmentation.profiling.table_profile import Role, coerce_table, infer_roles
 
 SEGMENT_NAMES = {
     "Champions",

@@ -21,7 +21,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from segmentation.campaigns import (
+from segmentation.campaigns.audience import (
     CampaignSpec,
     ContactColumns,
     build_audience,
@@ -36,7 +36,7 @@ from segmentation.campaigns import (
     unescape_text,
 )
 from segmentation.cli import main
-from segmentation.loading import load_table
+from segmentation.io.loading import load_table
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")

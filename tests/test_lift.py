@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from segmentation._errors import ColumnError, ParameterError
-from segmentation.lift import measure_lift, summarise_lift, wilson_interval
+from segmentation.campaigns.lift import measure_lift, summarise_lift, wilson_interval
+from segmentation.errors import ColumnError, ParameterError
 
 
 def _campaign(groups: dict[tuple[str, str], tuple[int, int]]) -> tuple[pd.DataFrame, pd.DataFrame]:

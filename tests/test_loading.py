@@ -1,4 +1,4 @@
-"""Tests for segmentation.loading: every quirk of real exports, and every bad input giving DataLoadError."""
+"""Tests for segmentation.io.loading: every quirk of real exports, every bad input giving DataLoadError."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from segmentation import _text_reader
-from segmentation._errors import DataLoadError
-from segmentation.loading import Detection, ReadOptions, load_table
+from segmentation.errors import DataLoadError
+from segmentation.io import text_reader
+from segmentation.io.loading import Detection, ReadOptions, load_table
 from tests._loading_helpers import SIMPLE_ROWS, assert_all_text, cells, write
 
 # ---- the plain case and the frame contract ----------------------------------------------------------
@@ -233,7 +233,7 @@ def test_unknown_encoding_override(tmp_path: Path) -> None:
 def test_long_rows_keep_their_extra_cells(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, repair_limit: int
 ) -> None:
-    monkeypatch.setattr(_text_reader, "_MAX_REPAIRED_ROWS", repair_limit)
+    monkeypatch.setattr(text_reader, "_MAX_REPAIRED_ROWS", repair_limit)
     loaded = load_table(write(tmp_path, "ragged.csv", text))
     assert list(loaded.frame.columns) == ["id", "city", "extra_1", "extra_2"]
     assert cells(loaded) == [

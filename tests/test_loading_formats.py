@@ -1,4 +1,4 @@
-"""Tests for segmentation.loading: compressed and binary containers, and bad input giving DataLoadError."""
+"""Tests for segmentation.io.loading: compressed and binary containers, and bad input giving DataLoadError."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from segmentation._errors import DataLoadError
-from segmentation.loading import ReadOptions, load_table
+from segmentation.errors import DataLoadError
+from segmentation.io.loading import ReadOptions, load_table
 from tests._loading_helpers import SIMPLE_ROWS, cells, write
 
 # ---- containers and binary formats ------------------------------------------------------------------

@@ -16,9 +16,9 @@ import pyarrow.parquet as pq
 import pytest
 from openpyxl import Workbook
 
-from segmentation._errors import DataLoadError
-from segmentation._limits import MemoryGate
-from segmentation.loading import DEFAULT_MAX_CELLS, DEFAULT_MAX_MEMORY, load_table
+from segmentation.errors import DataLoadError
+from segmentation.io.limits import MemoryGate
+from segmentation.io.loading import DEFAULT_MAX_CELLS, DEFAULT_MAX_MEMORY, load_table
 from tests._workbook_xml import SHEET_NS, shared_strings_xml, sheet_xml, write_workbook_parts
 
 REPO = Path(__file__).resolve().parents[1]
@@ -33,7 +33,7 @@ def peak_rss_mb(path: Path, **limits: int) -> tuple[str, float]:
         f"""
         import resource, sys
         resource.setrlimit(resource.RLIMIT_AS, (3 * 1024**3, 3 * 1024**3))
-        from segmentation.loading import load_table
+        from segmentation.io.loading import load_table
         try:
             loaded = load_table({str(path)!r}, **{limits!r})
             outcome = f"loaded {{loaded.frame.shape}}"

@@ -14,9 +14,9 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from segmentation import _text_reader
 from segmentation.cli import main
-from segmentation.loading import ReadOptions, load_table
+from segmentation.io import text_reader
+from segmentation.io.loading import ReadOptions, load_table
 from tests._loading_helpers import cells, write
 
 NOTES = ["line one\nline two", "plain", "a\r\nb", "first\n\nthird line", 'said "hi"\nthen left', "x"]
@@ -68,7 +68,7 @@ def test_header_name_with_a_line_break(tmp_path: Path, monkeypatch: pytest.Monke
         def no_arrow(*args: object, **kwargs: object) -> None:
             raise pa.ArrowInvalid("forced onto the C parser")
 
-        monkeypatch.setattr(_text_reader, "_read_arrow", no_arrow)
+        monkeypatch.setattr(text_reader, "_read_arrow", no_arrow)
     text = '"customer\nid";"last\r\norder";spend\n1;"2024-01-02\nlate";10,5\n2;2024-02-03;7\n3;2024-03-04;8\n'
     loaded = load_table(write(tmp_path, "head.csv", text))
     assert list(loaded.frame.columns) == ["customer\nid", "last\r\norder", "spend"]

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from segmentation.loading import load_table
+from segmentation.io.loading import load_table
 from tests._loading_helpers import write
 
 ROWS = "customer_id,email,orders,revenue\n" + "".join(

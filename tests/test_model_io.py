@@ -10,23 +10,18 @@ import pandas as pd
 import pytest
 from sklearn.datasets import make_blobs
 
-from segmentation._errors import ColumnError, DataQualityWarning, ModelFileError
-from segmentation.clustering import fit_segments
-from segmentation.model_io import (
-    NO_DATA_NAME,
-    NOT_SEGMENTED,
-    UNASSIGNED,
-    SegmentationModel,
+from segmentation.errors import ColumnError, DataQualityWarning, ModelFileError
+from segmentation.segments.clustering import fit_segments
+from segmentation.segments.labels import NO_DATA_NAME, NOT_SEGMENTED, UNASSIGNED, segment_name_column
+from segmentation.segments.model_file import SegmentationModel, load_model, save_model
+from segmentation.segments.preparing import FeatureSpec, prepare_features
+from segmentation.segments.scoring import (
     assign_segments,
     fills_for_rows,
-    load_model,
     numbers_for_model,
     rows_without_data,
-    save_model,
-    segment_name_column,
     transform_rows,
 )
-from segmentation.preprocessing import FeatureSpec, prepare_features
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from pages._state import ACTIVE_DATA, SEGMENT_RUN, ActiveData, SegmentRun
-from segmentation.model_io import SegmentationModel
+from segmentation.segments.model_file import SegmentationModel
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "features.py")
 CENTRES = np.array([[10.0, 100.0, 2.0], [60.0, 600.0, 12.0], [120.0, 300.0, 6.0]])
@@ -94,7 +94,7 @@ def test_saved_model_is_json_that_reproduces_the_run() -> None:
     at.button[0].click().run()
     run = at.session_state[SEGMENT_RUN]
     model = SegmentationModel.from_json(run.result.model.to_json())
-    from segmentation.model_io import assign_segments
+    from segmentation.segments.scoring import assign_segments
 
     assert np.array_equal(assign_segments(model, data.customers), run.labels)
     assert json.loads(run.result.model.to_json())["algorithm"] == "kmeans"

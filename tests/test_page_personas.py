@@ -11,8 +11,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pages._state import ACTIVE_DATA, SEGMENT_ACTIONS, SEGMENT_NAMES, SEGMENT_RUN, ActiveData, SegmentRun
-from segmentation._errors import DataQualityWarning
-from segmentation.personas import describe_segments
+from segmentation.errors import DataQualityWarning
+from segmentation.personas.describe import describe_segments
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "personas.py")
 FEATURES = ("recency_days", "monetary", "tenure_days")
@@ -143,8 +143,8 @@ def test_unassigned_customers_and_a_repeated_name_are_flagged() -> None:
 
 
 def test_page_says_what_was_filled_and_who_was_not_segmented() -> None:
-    from segmentation.clustering import fit_segments
-    from segmentation.preprocessing import FeatureSpec
+    from segmentation.segments.clustering import fit_segments
+    from segmentation.segments.preparing import FeatureSpec
 
     data, run = _data_and_run()
     customers = data.customers.copy()

@@ -17,7 +17,7 @@ PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "recommendations.py")
 
 @dataclass(frozen=True)
 class _Columns:
-    """Stands in for segmentation.features.TransactionColumns (same attribute names)."""
+    """Stands in for segmentation.customers.features.TransactionColumns (same attribute names)."""
 
     customer: str
     date: str

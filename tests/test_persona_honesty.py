@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from segmentation._persona_names import ACTION_LOW_COST, ACTION_ONBOARDING, WIN_BACK_ACTIONS
-from segmentation.clustering import fit_segments
-from segmentation.personas import describe_segments, guess_money_column
-from segmentation.preprocessing import default_specs
+from segmentation.personas.describe import describe_segments, guess_money_column
+from segmentation.personas.naming import ACTION_LOW_COST, ACTION_ONBOARDING, WIN_BACK_ACTIONS
+from segmentation.segments.clustering import fit_segments
+from segmentation.segments.preparing import default_specs
 
 MONEY_WORDS = re.compile(r"spend|spender|revenue|value|\$", re.IGNORECASE)
 

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from segmentation._errors import ColumnError, ParameterError
-from segmentation.personas import (
+from segmentation.errors import ColumnError, ParameterError
+from segmentation.personas.describe import (
     Persona,
     describe_segments,
     guess_money_column,

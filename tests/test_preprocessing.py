@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from segmentation._errors import ColumnError, DataQualityWarning, ParameterError
-from segmentation.preprocessing import (
+from segmentation.errors import ColumnError, DataQualityWarning, ParameterError
+from segmentation.segments.preparing import (
     FeatureSpec,
     default_specs,
     feature_correlations,

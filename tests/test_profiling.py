@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from segmentation.profiling import (
+from segmentation.profiling.table_profile import (
     ROLE_LABELS,
     Role,
     coerce_table,

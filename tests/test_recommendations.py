@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 
-from segmentation._errors import ColumnError, ParameterError
+from segmentation.errors import ColumnError, ParameterError
 from segmentation.recommendations import (
     DEFAULT_MODEL,
     MODELS,
@@ -237,7 +237,7 @@ def test_popularity_is_item_count_of_buyers() -> None:
 
 
 def test_top_n_fills_from_popularity_skipping_owned_and_chosen_items() -> None:
-    from segmentation.recommendations._topn import top_n
+    from segmentation.recommendations.top_n import top_n
 
     candidates = sp.csr_matrix(np.array([[0.0, 0.0, 0.0, 0.5, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0]]))
     seen = sp.csr_matrix(np.array([[1, 0, 0, 0, 0], [1, 1, 1, 1, 0]]))

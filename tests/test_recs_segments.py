@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from segmentation._errors import ParameterError
+from segmentation.errors import ParameterError
 from segmentation.recommendations import (
     build_interactions,
     fit_recommender,

@@ -33,10 +33,16 @@ from test_robustness_strategies import (
     wrap,
 )
 
-from segmentation import _text_reader
-from segmentation._errors import DataLoadError, SegmentationError
-from segmentation.loading import LoadedTable, ReadOptions, load_table
-from segmentation.profiling import Role, coerce_table, detect_table_shape, infer_roles, profile_table
+from segmentation.errors import DataLoadError, SegmentationError
+from segmentation.io import text_reader
+from segmentation.io.loading import LoadedTable, ReadOptions, load_table
+from segmentation.profiling.table_profile import (
+    Role,
+    coerce_table,
+    detect_table_shape,
+    infer_roles,
+    profile_table,
+)
 
 _SCALE = int(os.environ.get("ROBUSTNESS_EXAMPLES", "0"))
 _RANDOM = bool(os.environ.get("ROBUSTNESS_RANDOM"))
@@ -322,7 +328,7 @@ def test_header_only_file_is_refused_without_pyarrows_threaded_reader(
     def no_arrow(*args: object, **kwargs: object) -> None:
         raise AssertionError("pyarrow should not read a file with no data lines")
 
-    monkeypatch.setattr(_text_reader, "_read_arrow", no_arrow)
+    monkeypatch.setattr(text_reader, "_read_arrow", no_arrow)
     with pytest.raises(DataLoadError, match=r"header\.csv has .*no data rows"):
         load_table(content, name="header.csv", options=options)
 

@@ -17,8 +17,15 @@ import pandas as pd
 import pytest
 
 from segmentation.cli import main
-from segmentation.loading import load_table
-from segmentation.profiling import Role, infer_columns, infer_roles, parse_dates, parse_numbers, profile_table
+from segmentation.io.loading import load_table
+from segmentation.profiling.table_profile import (
+    Role,
+    infer_columns,
+    infer_roles,
+    parse_dates,
+    parse_numbers,
+    profile_table,
+)
 from tests._real_exports import (
     BUILDERS,
     RealExport,

@@ -8,10 +8,16 @@ import pytest
 from sklearn.datasets import make_blobs
 from sklearn.metrics import silhouette_score
 
-from segmentation._errors import ParameterError
-from segmentation.clustering import fit_segments
-from segmentation.preprocessing import FeatureSpec, prepare_features
-from segmentation.selection import elbow_of, recommend_k, silhouette_profile, stratified_sample, sweep_k
+from segmentation.errors import ParameterError
+from segmentation.segments.choosing_k import (
+    elbow_of,
+    recommend_k,
+    silhouette_profile,
+    stratified_sample,
+    sweep_k,
+)
+from segmentation.segments.clustering import fit_segments
+from segmentation.segments.preparing import FeatureSpec, prepare_features
 
 FEATURES = ["a", "b", "c"]
 SPECS = [FeatureSpec(name) for name in FEATURES]
@@ -109,7 +115,7 @@ def test_sweep_with_other_methods_finds_the_planted_k(algorithm: str) -> None:
 def test_silhouette_values_match_scikit_learn() -> None:
     from sklearn.metrics import silhouette_samples
 
-    from segmentation.selection import silhouette_values
+    from segmentation.segments.choosing_k import silhouette_values
 
     rng = np.random.default_rng(0)
     points = rng.normal(size=(300, 4))
@@ -120,7 +126,7 @@ def test_silhouette_values_match_scikit_learn() -> None:
 
 
 def test_reference_subset_estimate_is_close_to_exact() -> None:
-    from segmentation.selection import silhouette_values, stratified_sample
+    from segmentation.segments.choosing_k import silhouette_values, stratified_sample
 
     frame = blobs(4000, 5, std=3.0)
     scaled = prepare_features(frame, SPECS).matrix
@@ -134,7 +140,7 @@ def test_reference_subset_estimate_is_close_to_exact() -> None:
 def test_one_pass_separation_scores_match_scikit_learn(seed: int) -> None:
     from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score
 
-    from segmentation.selection import separation_scores
+    from segmentation.segments.choosing_k import separation_scores
 
     rng = np.random.default_rng(seed)
     points = rng.normal(size=(2000, 5)) + rng.integers(0, 4, size=(2000, 1)) * 3.0
@@ -151,7 +157,7 @@ def test_one_pass_separation_scores_match_scikit_learn(seed: int) -> None:
 def test_adjusted_rand_matches_scikit_learn() -> None:
     from sklearn.metrics import adjusted_rand_score
 
-    from segmentation.selection import adjusted_rand
+    from segmentation.segments.choosing_k import adjusted_rand
 
     rng = np.random.default_rng(3)
     first = rng.integers(0, 5, 3000)
@@ -162,7 +168,7 @@ def test_adjusted_rand_matches_scikit_learn() -> None:
 
 
 def test_shared_sample_silhouette_is_exact_on_small_data_and_close_on_large() -> None:
-    from segmentation.selection import mean_silhouette, sample_distances
+    from segmentation.segments.choosing_k import mean_silhouette, sample_distances
 
     frame = blobs(1200, 4, std=2.0)
     scaled = prepare_features(frame, SPECS).matrix
@@ -181,7 +187,7 @@ def test_shared_sample_silhouette_is_exact_on_small_data_and_close_on_large() ->
 
 
 def test_sweep_results_do_not_depend_on_how_many_k_run_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    import segmentation.selection as selection
+    import segmentation.segments.choosing_k as selection
 
     frame = blobs(2500, 4, std=2.0)
     side_by_side = sweep_k(frame, SPECS, k_values=range(2, 7), seed=3)
@@ -191,8 +197,8 @@ def test_sweep_results_do_not_depend_on_how_many_k_run_at_once(monkeypatch: pyte
 
 
 def test_sweep_threads_follow_the_cores_the_user_allows(monkeypatch: pytest.MonkeyPatch) -> None:
-    from segmentation.clustering import SINGLE_THREAD_ROWS
-    from segmentation.selection import _workers
+    from segmentation.segments.choosing_k import _workers
+    from segmentation.segments.clustering import SINGLE_THREAD_ROWS
 
     monkeypatch.setenv("OMP_NUM_THREADS", "1")
     assert _workers(9, 1000) == 1

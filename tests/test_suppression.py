@@ -14,7 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pages._state import ActiveData, SegmentRun
-from segmentation.campaigns import (
+from segmentation.campaigns.audience import (
     default_suppression_column,
     suppression_table,
 )

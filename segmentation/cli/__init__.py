@@ -19,7 +19,7 @@ import sys
 import warnings
 from collections.abc import Sequence
 
-from segmentation._errors import SegmentationError, SegmentationWarning
+from segmentation import SegmentationError, SegmentationWarning
 from segmentation.cli._lazy import import_deferred
 
 __all__ = ["build_parser", "main"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import math
 
-from segmentation._choices import MAX_K, MAX_SEED, MIN_K
+from segmentation import MAX_K, MAX_SEED, MIN_K
 
 __all__ = ["positive_int", "seed", "segment_count", "share"]
 

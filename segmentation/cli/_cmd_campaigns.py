@@ -11,17 +11,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from segmentation._errors import ColumnError, DataLoadError, ParameterError, SegmentationError
+from segmentation import ColumnError, DataLoadError, ParameterError, SegmentationError
 from segmentation.cli._arguments import positive_int, seed, share
 from segmentation.cli._lazy import DEFERRED
 
 if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/cli/_lazy.py)
     import pandas as pd
 
-    from segmentation.campaigns import (
+    from segmentation import (
         Audience,
         CampaignSpec,
         ContactColumns,
+        Role,
         SuppressionList,
         build_audience,
         build_manifest,
@@ -35,6 +36,7 @@ if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/
         file_entry,
         manifest_bytes,
         parse_filter,
+        read_consent_name,
         read_suppression,
         safe_table_bytes,
         send_ready,
@@ -42,8 +44,6 @@ if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/
         suppression_table,
     )
     from segmentation.cli._common import read_input, resolve_column, split_names
-    from segmentation.profiling import Role
-    from segmentation.vocabulary import read_consent_name
 
 __all__ = ["register"]
 

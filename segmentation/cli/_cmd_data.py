@@ -6,19 +6,23 @@ import argparse
 import sys
 from typing import Any
 
-from segmentation._errors import ParameterError
+from segmentation import ParameterError
 from segmentation.cli._lazy import DEFERRED
 
 if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/cli/_lazy.py)
     import pandas as pd
 
-    from segmentation.cli._common import CliTable, print_json, read_input, resolve_column, write_table
-    from segmentation.features import (
+    from segmentation import (
+        ROLE_LABELS,
+        Role,
+        TableProfile,
         TransactionColumns,
         build_customer_features,
+        detect_table_shape,
         detect_transaction_columns,
+        profile_table,
     )
-    from segmentation.profiling import ROLE_LABELS, Role, TableProfile, detect_table_shape, profile_table
+    from segmentation.cli._common import CliTable, print_json, read_input, resolve_column, write_table
 
 __all__ = ["register"]
 

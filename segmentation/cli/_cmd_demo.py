@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from segmentation._choices import DEFAULT_DEMO_CUSTOMERS, DEFAULT_DEMO_SEED
+from segmentation import DEFAULT_DEMO_CUSTOMERS, DEFAULT_DEMO_SEED
 from segmentation.cli._arguments import positive_int, seed
 from segmentation.cli._lazy import DEFERRED
 
 if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/cli/_lazy.py)
-    from segmentation.demo import write_demo_data
+    from segmentation import write_demo_data
 
 __all__ = ["register"]
 

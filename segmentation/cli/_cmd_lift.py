@@ -8,15 +8,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from segmentation._errors import ColumnError, DataLoadError, ParameterError
+from segmentation import ColumnError, DataLoadError, ParameterError
 from segmentation.cli._lazy import DEFERRED
 
 if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/cli/_lazy.py)
     import pandas as pd
 
+    from segmentation import LiftComparison, combine_split_lists, load_table, measure_lift, summarise_lift
     from segmentation.cli._common import print_json, resolve_column
-    from segmentation.lift import LiftComparison, combine_split_lists, measure_lift, summarise_lift
-    from segmentation.loading import load_table
 
 __all__ = ["register"]
 

@@ -5,14 +5,21 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from segmentation._choices import DEFAULT_RECOMMENDER, RECOMMENDERS
-from segmentation._errors import ColumnError, ParameterError
+from segmentation import DEFAULT_RECOMMENDER, RECOMMENDERS, ColumnError, ParameterError
 from segmentation.cli._arguments import positive_int
 from segmentation.cli._lazy import DEFERRED
 
 if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/cli/_lazy.py)
     import pandas as pd
 
+    from segmentation import (
+        MODELS,
+        Role,
+        build_interactions,
+        evaluate_interactions,
+        fit_recommender,
+        recommend_top_n,
+    )
     from segmentation.cli._common import (
         CliTable,
         print_json,
@@ -20,14 +27,6 @@ if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/
         resolve_column,
         split_names,
         write_table,
-    )
-    from segmentation.profiling import Role
-    from segmentation.recommendations import (
-        MODELS,
-        build_interactions,
-        evaluate_interactions,
-        fit_recommender,
-        recommend_top_n,
     )
 
 __all__ = ["register"]

@@ -9,8 +9,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from segmentation._choices import ALGORITHMS
-from segmentation._errors import DataQualityWarning, ParameterError
+from segmentation import ALGORITHMS, DataQualityWarning, ParameterError
 from segmentation.cli._arguments import seed, segment_count
 from segmentation.cli._lazy import DEFERRED
 
@@ -18,7 +17,29 @@ if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/
     import numpy as np
     import pandas as pd
 
-    from segmentation._plural import counted
+    from segmentation import (
+        NO_DATA_NAME,
+        NOT_SEGMENTED,
+        FeatureFill,
+        FeatureSpec,
+        assign_segments,
+        counted,
+        default_specs,
+        describe_segments,
+        fills_for_rows,
+        fit_segments,
+        guess_money_column,
+        incomplete_rows,
+        load_model,
+        missing_value_fills,
+        numbers_for_model,
+        parse_numbers,
+        personas_to_dict,
+        rows_without_data,
+        save_model,
+        segment_name_column,
+        sweep_k,
+    )
     from segmentation.cli._common import (
         CliTable,
         print_json,
@@ -27,22 +48,6 @@ if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/
         split_names,
         write_table,
     )
-    from segmentation.clustering import fit_segments
-    from segmentation.model_io import (
-        NO_DATA_NAME,
-        NOT_SEGMENTED,
-        assign_segments,
-        fills_for_rows,
-        incomplete_rows,
-        load_model,
-        numbers_for_model,
-        rows_without_data,
-        save_model,
-        segment_name_column,
-    )
-    from segmentation.preprocessing import FeatureFill, FeatureSpec, default_specs, missing_value_fills
-    from segmentation.profiling import parse_numbers
-    from segmentation.selection import sweep_k
 
 __all__ = ["register"]
 
@@ -202,8 +207,6 @@ def _with_segments(raw: pd.DataFrame, labels: np.ndarray, names: np.ndarray) -> 
 
 
 def _run_segment(args: argparse.Namespace) -> None:
-    from segmentation.personas import describe_segments, guess_money_column, personas_to_dict
-
     table = read_input(args.file)
     typed, specs = _features(table, args.features)
     result = fit_segments(typed, specs, k=args.k, algorithm=args.algorithm, seed=args.seed)

@@ -10,10 +10,16 @@ from typing import Any
 
 import pandas as pd
 
-from segmentation._errors import ColumnError, SegmentationError
-from segmentation._safe_tables import safe_table_bytes
-from segmentation.loading import LoadedTable, load_table
-from segmentation.profiling import Role, coerce_table, infer_roles
+from segmentation import (
+    ColumnError,
+    LoadedTable,
+    Role,
+    SegmentationError,
+    coerce_table,
+    infer_roles,
+    load_table,
+    safe_table_bytes,
+)
 
 __all__ = ["CliTable", "print_json", "read_input", "resolve_column", "split_names", "write_table"]
 

@@ -3,7 +3,7 @@
 ``segmentation --help`` and ``segmentation sweep --help`` should answer at once, but pandas,
 scikit-learn and SciPy take a second or more to import (several on a busy machine). Building the
 parser imports every ``_cmd_*`` module, so those modules import only the standard library and light
-modules (:mod:`segmentation._errors`, :mod:`segmentation._choices`, ``cli._arguments``, this one)
+modules (:mod:`segmentation.errors`, :mod:`segmentation._choices`, ``cli._arguments``, this one)
 at start-up. Everything else they need is written once, as ordinary import statements, in a block
 guarded by :data:`DEFERRED`::
 
@@ -12,7 +12,7 @@ guarded by :data:`DEFERRED`::
     if DEFERRED:  # run by segmentation.cli._lazy when a subcommand starts
         import pandas as pd
 
-        from segmentation.selection import sweep_k
+        from segmentation.segments.choosing_k import sweep_k
 
 The block is skipped when the module is imported (``DEFERRED`` is False), type checkers and
 readers see ordinary imports, and :func:`import_deferred` runs exactly those statements in the

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from segmentation._errors import ParameterError
+from segmentation.errors import ParameterError
 from segmentation.recommendations.interactions import Interactions, build_interactions
 from segmentation.recommendations.models import DEFAULT_MODEL, MODELS, Recommender, make_model
 

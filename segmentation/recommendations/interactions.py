@@ -23,7 +23,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from segmentation._errors import ColumnError, ParameterError
+from segmentation.errors import ColumnError, ParameterError
+from segmentation.parsing import parse_dates
 
 __all__ = [
     "WEIGHTINGS",
@@ -191,9 +192,7 @@ def parse_times(values: pd.Series, *, column: str = "time") -> np.ndarray:
 
 
 def _parse_date_text(values: pd.Series, *, column: str) -> pd.Series:
-    # The profiling module reads day-first, month-first, ISO and named-month dates alike.
-    from segmentation.profiling import parse_dates
-
+    # The shared parser reads day-first, month-first, ISO and named-month dates alike.
     return parse_dates(values).values
 
 

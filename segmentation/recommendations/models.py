@@ -31,10 +31,10 @@ import scipy.sparse as sp
 from scipy.linalg import lapack
 
 from segmentation._choices import DEFAULT_RECOMMENDER
-from segmentation._errors import ParameterError
-from segmentation._threads import single_threaded
-from segmentation.recommendations._topn import prune_dense, prune_sparse, seen_positions, top_k_per_row, top_n
+from segmentation.errors import ParameterError
 from segmentation.recommendations.interactions import apply_weighting
+from segmentation.recommendations.top_n import prune_dense, prune_sparse, seen_positions, top_k_per_row, top_n
+from segmentation.segments.threads import single_threaded
 
 __all__ = [
     "DEFAULT_MODEL",

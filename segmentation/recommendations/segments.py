@@ -16,10 +16,10 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from segmentation._errors import ColumnError, ParameterError
-from segmentation.recommendations._topn import top_n
+from segmentation.errors import ColumnError, ParameterError
 from segmentation.recommendations.interactions import Interactions, apply_weighting
 from segmentation.recommendations.models import DEFAULT_MODEL, Popularity, Recommender, make_model
+from segmentation.recommendations.top_n import top_n
 
 __all__ = [
     "FittedRecommender",

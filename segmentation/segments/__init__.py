@@ -1,0 +1,11 @@
+"""Segments: preparing features, clustering, choosing k, the saved model and its scorer, labels.
+
+* :mod:`~segmentation.segments.preparing` — which traits to use and how to transform them.
+* :mod:`~segmentation.segments.clustering` — :func:`fit_segments` with k-means, GMM, ...
+* :mod:`~segmentation.segments.choosing_k` — :func:`sweep_k` and :func:`recommend_k`.
+* :mod:`~segmentation.segments.silhouette` — a fast, sampled silhouette score.
+* :mod:`~segmentation.segments.model_file` — the fitted model's constants and its JSON file.
+* :mod:`~segmentation.segments.scoring` — building the model from a fit and scoring customers with it.
+* :mod:`~segmentation.segments.labels` — the special segment labels (unassigned, not segmented).
+* :mod:`~segmentation.segments.threads` — single-threaded native code for small problems.
+"""

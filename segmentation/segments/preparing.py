@@ -1,0 +1,653 @@
+"""Choosing and preparing the features a segmentation is built on.
+
+One customer table in, one numeric matrix out: :func:`suggest_features` picks sensible columns
+(and says why the others were left out), :func:`default_specs` proposes per-feature settings,
+and :func:`prepare_features` validates them and fits one scikit-learn ``ColumnTransformer``
+(impute → transform → scale → weight for numbers; impute → one-hot with rare levels grouped
+→ weight for categories).
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from sklearn.compose import ColumnTransformer
+from sklearn.impute import SimpleImputer
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import (
+    FunctionTransformer,
+    MinMaxScaler,
+    OneHotEncoder,
+    PowerTransformer,
+    RobustScaler,
+    StandardScaler,
+)
+
+from segmentation._plural import counted
+from segmentation.errors import ColumnError, DataQualityWarning, ParameterError
+
+__all__ = [
+    "CORRELATION_WARNING",
+    "FeatureFill",
+    "FeatureSpec",
+    "FeatureSuggestion",
+    "PreparedFeatures",
+    "build_preprocessor",
+    "default_specs",
+    "feature_correlations",
+    "feature_frame",
+    "high_correlation_pairs",
+    "missing_value_fills",
+    "no_data_rows",
+    "prepare_features",
+    "spec_from_record",
+    "specs_from_table",
+    "specs_table",
+    "suggest_features",
+]
+
+Kind = Literal["numeric", "categorical"]
+Missing = Literal["median", "most_frequent", "drop"]
+Transform = Literal["none", "log1p", "yeo-johnson"]
+Scaling = Literal["standard", "robust", "minmax"]
+
+KINDS: tuple[str, ...] = ("numeric", "categorical")
+MISSING_CHOICES: tuple[str, ...] = ("median", "most_frequent", "drop")
+TRANSFORMS: tuple[str, ...] = ("none", "log1p", "yeo-johnson")
+SCALINGS: tuple[str, ...] = ("standard", "robust", "minmax")
+
+#: Pairs of features correlated beyond this (in absolute value) are flagged: they count twice.
+CORRELATION_WARNING = 0.9
+#: A numeric column more skewed than this, with no negative values and a money-like name or
+#: role, gets a log transform by default.
+SKEW_FOR_LOG = 1.0
+#: Text columns with more distinct values than this share of rows look like ids or free text.
+NEAR_UNIQUE_SHARE = 0.9
+
+_NUMERIC_ROLES = {"numeric", "amount", "quantity", "price"}
+_CATEGORICAL_ROLES = {"categorical", "category", "consent"}
+_EXCLUDED_ROLES = {
+    "customer_id": "an identifier, not a customer trait",
+    "order_id": "an identifier, not a customer trait",
+    "item": "a product identifier",
+    "email": "personal data (email address)",
+    "phone": "personal data (phone number)",
+    "name": "personal data (a person's name)",
+    "date": "a date; use recency or tenure in days instead",
+    "text": "free text",
+    "ignore": "marked to be ignored",
+}
+_MONEY_WORDS = re.compile(
+    r"monetary|revenue|spend|spent|sales|amount|value|price|income|salary|aov|clv|ltv|\$|€|£", re.IGNORECASE
+)
+_ID_NAME = re.compile(r"(^|[_\s-])(id|uuid|key)$|^id[_\s-]", re.IGNORECASE)
+# RFM scores restate recency/frequency/monetary on a 1-5 scale; using both counts them twice.
+_DERIVED_SCORES = {"r_score", "f_score", "m_score", "rfm_score"}
+
+
+@dataclass(frozen=True)
+class FeatureSpec:
+    """How one column becomes model input.
+
+    ``weight`` multiplies the feature after scaling (2.0 makes it count twice as much in the
+    distances); ``rare_share`` is the smallest share of customers a category needs to keep its
+    own column (rarer levels are grouped into one "other" column).
+    """
+
+    name: str
+    kind: Kind = "numeric"
+    missing: Missing = "median"
+    transform: Transform = "none"
+    scaling: Scaling = "standard"
+    weight: float = 1.0
+    rare_share: float = 0.01
+
+
+@dataclass(frozen=True)
+class FeatureSuggestion:
+    """Columns proposed as features, columns offered but off by default, and excluded columns with why."""
+
+    selected: tuple[str, ...]
+    available: tuple[str, ...]
+    excluded: dict[str, str] = field(default_factory=dict)
+
+
+def _fill_value_text(value: float | str) -> str:
+    if isinstance(value, str):
+        return repr(value)
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+@dataclass(frozen=True)
+class FeatureFill:
+    """How the missing values of one feature were filled before segmenting.
+
+    ``n_filled`` customers had no value and were given ``value``, the feature's ``strategy``
+    ("median" or "most frequent value") over the segmented customers.
+    """
+
+    feature: str
+    n_filled: int
+    strategy: str
+    value: float | str
+
+    @property
+    def sentence(self) -> str:
+        """E.g. "Income: 24 missing values filled with the median 51,382"."""
+        return (
+            f"{self.feature}: {counted(self.n_filled, 'missing value')} filled with the {self.strategy} "
+            f"{_fill_value_text(self.value)}"
+        )
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "feature": self.feature,
+            "n_filled": self.n_filled,
+            "strategy": self.strategy,
+            "value": self.value,
+        }
+
+
+@dataclass(frozen=True)
+class PreparedFeatures:
+    """Validated features and the fitted preprocessing.
+
+    ``matrix`` has shape (n_used_rows, n_outputs) and holds the rows where ``used_rows`` is True;
+    ``used_rows`` has shape (n_rows,) and is False for rows not segmented: rows with no value in
+    any feature (``no_data_rows``) and rows missing a feature set to ``"drop"``.
+    ``specs`` are the specs actually used (constant or empty columns removed); ``fills`` says,
+    per feature with missing values, how many were filled and with what.
+    """
+
+    matrix: np.ndarray
+    used_rows: np.ndarray
+    specs: tuple[FeatureSpec, ...]
+    preprocessor: ColumnTransformer
+    output_names: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+    fills: tuple[FeatureFill, ...] = ()
+    no_data_rows: np.ndarray | None = None
+
+    @property
+    def n_dropped(self) -> int:
+        return int((~self.used_rows).sum())
+
+
+# ---------------------------------------------------------------------------------------------
+# Suggesting features and settings
+# ---------------------------------------------------------------------------------------------
+def _is_numeric(series: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
+
+
+def _exclusion_reason(series: pd.Series, role: str | None) -> str | None:
+    name = str(series.name)
+    n_values = int(series.notna().sum())
+    if role in _EXCLUDED_ROLES:
+        return _EXCLUDED_ROLES[role]
+    if n_values == 0:
+        return "empty: every value is missing"
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return _EXCLUDED_ROLES["date"]
+    n_distinct = int(series.nunique(dropna=True))
+    if n_distinct <= 1:
+        return f"constant: every customer has the same value ({series.dropna().iloc[0]!r})"
+    if role is None and _ID_NAME.search(name):
+        return "an identifier, not a customer trait"
+    if not _is_numeric(series) and n_values > 20 and n_distinct > NEAR_UNIQUE_SHARE * n_values:
+        return f"nearly unique ({n_distinct:,} values in {n_values:,} rows), like an id or free text"
+    return None
+
+
+def suggest_features(frame: pd.DataFrame, roles: Mapping[str, str] | None = None) -> FeatureSuggestion:
+    """Propose the columns to segment on.
+
+    Parameters
+    ----------
+    frame : DataFrame of shape (n_customers, n_columns)
+        The customer table, values already typed (numbers as numbers).
+    roles : mapping of column → role name, optional
+        Roles from ``segmentation.profiling.table_profile.infer_roles``; identifiers, personal data, dates and
+        free text are excluded by role. Without roles, names and values decide.
+
+    Returns
+    -------
+    FeatureSuggestion
+        ``selected``: numeric columns to use by default; ``available``: usable columns left off by
+        default (categories, RFM scores); ``excluded``: column → the reason it cannot be used.
+    """
+    selected: list[str] = []
+    available: list[str] = []
+    excluded: dict[str, str] = {}
+    for column in frame.columns:
+        name = str(column)
+        role = None if roles is None else (str(roles[column]) if column in roles else None)
+        series = frame[column]
+        reason = _exclusion_reason(series, role)
+        if reason is not None:
+            excluded[name] = reason
+        elif _is_numeric(series) and role not in _CATEGORICAL_ROLES:
+            (available if name in _DERIVED_SCORES else selected).append(name)
+        elif role in _NUMERIC_ROLES:
+            excluded[name] = "meant to be numeric but its values could not be read as numbers"
+        else:
+            available.append(name)
+    return FeatureSuggestion(selected=tuple(selected), available=tuple(available), excluded=excluded)
+
+
+def _skew(values: pd.Series) -> float:
+    """Sample skewness, 0 for fewer than three values."""
+    if len(values) < 3:
+        return 0.0
+    return float(np.nan_to_num(stats.skew(values.to_numpy(dtype="float64"), bias=False)))
+
+
+def _looks_like_money(name: str, role: str | None) -> bool:
+    return role in {"amount", "price"} or bool(_MONEY_WORDS.search(name))
+
+
+def default_specs(
+    frame: pd.DataFrame, features: Sequence[str], roles: Mapping[str, str] | None = None
+) -> tuple[FeatureSpec, ...]:
+    """Sensible settings for each of ``features``.
+
+    Numbers: median for missing values, standard scaling, and ``log1p`` when the column is
+    money-like (by role or name), has no negative values and is right-skewed (skew > 1).
+    Categories (text, yes/no): most frequent level for missing values, levels held by fewer than
+    1% of customers grouped together.
+
+    Raises
+    ------
+    ColumnError
+        When a feature is not a column of ``frame``.
+    """
+    _check_columns(frame, features)
+    specs: list[FeatureSpec] = []
+    for name in features:
+        series = frame[name]
+        role = None if roles is None or name not in roles else str(roles[name])
+        if not _is_numeric(series):
+            specs.append(FeatureSpec(name=name, kind="categorical", missing="most_frequent"))
+            continue
+        values = series.dropna()
+        skew = _skew(values)
+        log = _looks_like_money(name, role) and len(values) > 0 and values.min() >= 0 and skew > SKEW_FOR_LOG
+        specs.append(FeatureSpec(name=name, kind="numeric", transform="log1p" if log else "none"))
+    return tuple(specs)
+
+
+def specs_table(frame: pd.DataFrame, specs: Sequence[FeatureSpec]) -> pd.DataFrame:
+    """One row per feature with its settings and the facts behind them (for an editable table).
+
+    Columns: ``feature``, ``kind``, ``missing`` (how to fill), ``n_missing`` (customers affected),
+    ``transform``, ``scaling``, ``weight``, ``rare_share``, ``skew`` (numbers) and ``levels``
+    (distinct values).
+    """
+    rows = []
+    for spec in specs:
+        series = frame[spec.name]
+        numeric = spec.kind == "numeric" and _is_numeric(series)
+        rows.append(
+            {
+                "feature": spec.name,
+                "kind": spec.kind,
+                "missing": spec.missing,
+                "n_missing": int(series.isna().sum()),
+                "transform": spec.transform,
+                "scaling": spec.scaling,
+                "weight": float(spec.weight),
+                "rare_share": float(spec.rare_share),
+                "skew": _skew(series.dropna()) if numeric else np.nan,
+                "levels": int(series.nunique(dropna=True)),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def specs_from_table(table: pd.DataFrame) -> tuple[FeatureSpec, ...]:
+    """Read specs back from a (possibly edited) :func:`specs_table`; unknown choices raise ParameterError."""
+    specs = []
+    for row in table.to_dict("records"):
+        spec = spec_from_record(row, name=row["feature"])
+        _check_spec(spec)
+        specs.append(spec)
+    return tuple(specs)
+
+
+def spec_from_record(record: Mapping[Any, Any], *, name: object) -> FeatureSpec:
+    """A :class:`FeatureSpec` from a row of :func:`specs_table` or a model file's feature entry.
+
+    Assumes the record holds every choice (``kind``, ``missing``, ``transform``, ``scaling``,
+    ``weight``, ``rare_share``); does not validate them.
+    """
+    return FeatureSpec(
+        name=str(name),
+        kind=record["kind"],
+        missing=record["missing"],
+        transform=record["transform"],
+        scaling=record["scaling"],
+        weight=float(record["weight"]),
+        rare_share=float(record["rare_share"]),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation and the scikit-learn pipeline
+# ---------------------------------------------------------------------------------------------
+def _check_columns(frame: pd.DataFrame, features: Sequence[str]) -> None:
+    missing = [f for f in features if f not in frame.columns]
+    if missing:
+        shown = ", ".join(repr(str(c)) for c in list(frame.columns)[:30])
+        raise ColumnError(
+            f"feature {', '.join(repr(m) for m in missing)} is not a column of the table; "
+            f"its columns are: {shown}."
+        )
+    duplicates = sorted({f for f in features if list(features).count(f) > 1})
+    if duplicates:
+        raise ColumnError(f"feature {', '.join(repr(d) for d in duplicates)} is listed more than once.")
+
+
+def _check_spec(spec: FeatureSpec) -> None:
+    choices = {"kind": KINDS, "missing": MISSING_CHOICES, "transform": TRANSFORMS, "scaling": SCALINGS}
+    for attribute, allowed in choices.items():
+        value = getattr(spec, attribute)
+        if value not in allowed:
+            raise ParameterError(
+                f"feature {spec.name!r}: {attribute} {value!r} is not one of {', '.join(allowed)}."
+            )
+    if spec.kind == "categorical" and spec.missing == "median":
+        raise ParameterError(
+            f"feature {spec.name!r} is categorical: fill its missing values with 'most_frequent' "
+            "or 'drop', not 'median'."
+        )
+    if not np.isfinite(spec.weight) or spec.weight <= 0:
+        raise ParameterError(f"feature {spec.name!r}: weight {spec.weight} must be a positive number.")
+    if not 0 <= spec.rare_share < 0.5:
+        raise ParameterError(
+            f"feature {spec.name!r}: rare_share {spec.rare_share} must be between 0 and 0.5."
+        )
+
+
+def feature_frame(frame: pd.DataFrame, specs: Sequence[FeatureSpec]) -> pd.DataFrame:
+    """The feature columns as the pipeline expects them: numbers float64, categories object text.
+
+    Raises ColumnError when a numeric feature holds values that are not numbers.
+    """
+    _check_columns(frame, [s.name for s in specs])
+    columns: dict[str, pd.Series] = {}
+    for spec in specs:
+        series = frame[spec.name]
+        if spec.kind == "numeric":
+            if not _is_numeric(series):
+                converted = pd.to_numeric(series, errors="coerce")
+                bad = series.notna() & converted.isna()
+                if bad.any():
+                    example = series[bad].iloc[0]
+                    raise ColumnError(
+                        f"feature {spec.name!r} is set to numeric but {int(bad.sum()):,} values are "
+                        "not numbers "
+                        f"(for example {example!r}); set it to categorical or clean the column."
+                    )
+                series = converted
+            values = series.astype("float64").to_numpy(copy=True)
+            values[~np.isfinite(values)] = np.nan
+            columns[spec.name] = pd.Series(values, index=frame.index)
+        else:
+            text = series.astype("object").where(series.notna(), np.nan)
+            columns[spec.name] = text.map(lambda v: v if isinstance(v, float) else str(v))
+    return pd.DataFrame(columns, index=frame.index)
+
+
+def _scale_by(values: np.ndarray, weight: float) -> np.ndarray:
+    return np.asarray(values, dtype="float64") * weight
+
+
+def _weighting(weight: float) -> FunctionTransformer:
+    return FunctionTransformer(_scale_by, kw_args={"weight": weight}, feature_names_out="one-to-one")
+
+
+def _scaler(name: str) -> StandardScaler | RobustScaler | MinMaxScaler:
+    return {"standard": StandardScaler, "robust": RobustScaler, "minmax": MinMaxScaler}[name]()
+
+
+def _numeric_pipeline(spec: FeatureSpec) -> Pipeline:
+    strategy = "median" if spec.missing in ("median", "drop") else "most_frequent"
+    steps: list[tuple[str, object]] = [("impute", SimpleImputer(strategy=strategy))]
+    if spec.transform == "log1p":
+        steps.append(("transform", FunctionTransformer(np.log1p, feature_names_out="one-to-one")))
+    elif spec.transform == "yeo-johnson":
+        steps.append(("transform", PowerTransformer(method="yeo-johnson", standardize=False)))
+    steps.append(("scale", _scaler(spec.scaling)))
+    steps.append(
+        (
+            "weight",
+            _weighting(spec.weight),
+        )
+    )
+    return Pipeline(steps)
+
+
+def _categorical_pipeline(spec: FeatureSpec) -> Pipeline:
+    encoder = OneHotEncoder(
+        min_frequency=spec.rare_share if spec.rare_share > 0 else None,
+        handle_unknown="infrequent_if_exist",
+        sparse_output=False,
+    )
+    weight = _weighting(spec.weight)
+    return Pipeline(
+        [("impute", SimpleImputer(strategy="most_frequent")), ("encode", encoder), ("weight", weight)]
+    )
+
+
+def build_preprocessor(specs: Sequence[FeatureSpec]) -> ColumnTransformer:
+    """One unfitted ``ColumnTransformer`` with a pipeline per feature, in the order of ``specs``.
+
+    Expects the frame returned by :func:`feature_frame` (assumes validated specs).
+    """
+    transformers = [
+        (
+            spec.name,
+            _numeric_pipeline(spec) if spec.kind == "numeric" else _categorical_pipeline(spec),
+            [spec.name],
+        )
+        for spec in specs
+    ]
+    return ColumnTransformer(transformers, remainder="drop", verbose_feature_names_out=False)
+
+
+def _unusable(series: pd.Series) -> str | None:
+    n_values = int(series.notna().sum())
+    if n_values == 0:
+        return f"{series.name!r} has no values (all {len(series):,} are empty)"
+    if series.nunique(dropna=True) <= 1:
+        return f"{series.name!r} has the same value for every customer ({series.dropna().iloc[0]!r})"
+    return None
+
+
+def no_data_rows(data: pd.DataFrame) -> np.ndarray:
+    """Rows with no value in any column of ``data`` (bool array of shape (n_rows,)).
+
+    ``data`` holds only the feature columns, as returned by :func:`feature_frame`. Such customers
+    are never segmented nor described: there is nothing to compare them on.
+    """
+    if data.shape[1] == 0:
+        return np.ones(len(data), dtype=bool)
+    return np.asarray(data.isna().all(axis=1).to_numpy(), dtype=bool)
+
+
+def _fill_strategy(spec: FeatureSpec) -> str:
+    return "median" if spec.kind == "numeric" and spec.missing in ("median", "drop") else "most_frequent"
+
+
+def _fills(fit_data: pd.DataFrame, specs: Sequence[FeatureSpec]) -> tuple[FeatureFill, ...]:
+    """The fill of every feature with missing values in ``fit_data`` (assumes validated input)."""
+    fills: list[FeatureFill] = []
+    for spec in specs:
+        column = fit_data[spec.name]
+        n_missing = int(column.isna().sum())
+        if n_missing == 0:
+            continue
+        strategy = _fill_strategy(spec)
+        # the same imputer the pipeline fits, so the reported value is the one used
+        value = SimpleImputer(strategy=strategy).fit(column.to_frame()).statistics_[0]
+        fills.append(
+            FeatureFill(
+                feature=spec.name,
+                n_filled=n_missing,
+                strategy="median" if strategy == "median" else "most frequent value",
+                value=float(value) if spec.kind == "numeric" else str(value),
+            )
+        )
+    return tuple(fills)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    data: pd.DataFrame
+    kept: tuple[FeatureSpec, ...]
+    used: np.ndarray
+    no_data: np.ndarray
+    notes: tuple[str, ...]
+
+
+def _plan(frame: pd.DataFrame, specs: Sequence[FeatureSpec]) -> _Plan:
+    """Validate ``specs`` and decide which features and rows are used (no fitting, no warnings)."""
+    if not specs:
+        raise ColumnError("no features chosen; pick at least one column to segment on.")
+    for spec in specs:
+        _check_spec(spec)
+    data = feature_frame(frame, specs)
+    notes: list[str] = []
+    kept: list[FeatureSpec] = []
+    for spec in specs:
+        problem = _unusable(data[spec.name])
+        if problem is None:
+            kept.append(spec)
+        else:
+            notes.append(f"Feature {problem}; it was left out.")
+    if not kept:
+        raise ColumnError(
+            "no usable feature: " + " ".join(notes) + " Choose columns whose values differ between customers."
+        )
+    names = [s.name for s in kept]
+    no_data = no_data_rows(data[names])
+    drop_columns = [s.name for s in kept if s.missing == "drop"]
+    complete = (
+        ~data[drop_columns].isna().any(axis=1).to_numpy() if drop_columns else np.ones(len(data), dtype=bool)
+    )
+    used = complete & ~no_data
+    if not used.any():
+        raise ParameterError(
+            f"every row has a missing value in {', '.join(repr(c) for c in drop_columns)}; "
+            "fill missing values with the median or most frequent value instead of dropping rows."
+            if drop_columns
+            else f"no row has a value in {', '.join(repr(c) for c in names)}; choose other features."
+        )
+    if no_data.any():
+        notes.append(
+            f"Not segmented (no data): {counted(int(no_data.sum()), 'customer')} with no value in any of "
+            f"{', '.join(repr(c) for c in names)}; they get no segment and no persona."
+        )
+    if (~complete & ~no_data).any():
+        notes.append(
+            f"{int((~complete & ~no_data).sum()):,} customers with missing values in "
+            f"{', '.join(repr(c) for c in drop_columns)} were not segmented."
+        )
+    return _Plan(data, tuple(kept), used, no_data, tuple(notes))
+
+
+def missing_value_fills(frame: pd.DataFrame, specs: Sequence[FeatureSpec]) -> tuple[FeatureFill, ...]:
+    """How :func:`prepare_features` will fill missing values, without fitting anything.
+
+    One :class:`FeatureFill` per usable feature that has missing values among the customers who
+    are segmented (customers with no value at all are not segmented, so not filled). Raises like
+    :func:`prepare_features`.
+    """
+    plan = _plan(frame, specs)
+    return _fills(plan.data.loc[plan.used, [s.name for s in plan.kept]], plan.kept)
+
+
+def prepare_features(frame: pd.DataFrame, specs: Sequence[FeatureSpec]) -> PreparedFeatures:
+    """Validate ``specs`` against ``frame`` and fit the preprocessing.
+
+    Constant and empty features are left out with a :class:`DataQualityWarning`; rows with a
+    missing value in a feature set to ``"drop"``, and rows with no value in any feature, are left
+    out of the fit (``used_rows``), also with a warning. Other missing values are filled as each
+    spec says and reported in ``fills`` (see :class:`FeatureFill`).
+
+    Parameters
+    ----------
+    frame : DataFrame of shape (n_rows, n_columns)
+    specs : sequence of FeatureSpec
+
+    Returns
+    -------
+    PreparedFeatures
+
+    Raises
+    ------
+    ColumnError
+        A feature is missing from the table, not numeric when it should be, or no usable feature
+        remains.
+    ParameterError
+        A setting is out of range (unknown choice, log of negative numbers, no row left).
+    """
+    plan = _plan(frame, specs)
+    kept = plan.kept
+    fit_data = plan.data.loc[plan.used, [s.name for s in kept]]
+    for spec in kept:
+        if spec.kind == "numeric" and spec.transform == "log1p" and (fit_data[spec.name] < 0).any():
+            low = float(fit_data[spec.name].min())
+            raise ParameterError(
+                f"feature {spec.name!r} has negative values (down to {low:g}), so log1p cannot be used; "
+                "choose the 'yeo-johnson' transform instead."
+            )
+    preprocessor = build_preprocessor(kept)
+    matrix = np.ascontiguousarray(preprocessor.fit_transform(fit_data), dtype="float64")
+    for note in plan.notes:
+        warnings.warn(note, DataQualityWarning, stacklevel=2)
+    return PreparedFeatures(
+        matrix=matrix,
+        used_rows=plan.used,
+        specs=kept,
+        preprocessor=preprocessor,
+        output_names=tuple(str(n) for n in preprocessor.get_feature_names_out()),
+        notes=plan.notes,
+        fills=_fills(fit_data, kept),
+        no_data_rows=plan.no_data,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Correlations
+# ---------------------------------------------------------------------------------------------
+def feature_correlations(frame: pd.DataFrame, features: Sequence[str]) -> pd.DataFrame:
+    """Pearson correlations between the numeric ``features`` (pairwise complete rows).
+
+    Returns a square DataFrame of shape (n_numeric, n_numeric); non-numeric features are skipped.
+    """
+    numeric = [f for f in features if f in frame.columns and _is_numeric(frame[f])]
+    if not numeric:
+        return pd.DataFrame()
+    return frame[numeric].astype("float64").corr(method="pearson")
+
+
+def high_correlation_pairs(
+    correlations: pd.DataFrame, *, threshold: float = CORRELATION_WARNING
+) -> tuple[tuple[str, str, float], ...]:
+    """Pairs ``(a, b, r)`` with ``|r|`` above ``threshold``, strongest first."""
+    pairs = []
+    names = list(correlations.columns)
+    for i, first in enumerate(names):
+        for second in names[i + 1 :]:
+            value = float(correlations.to_numpy()[i, names.index(second)])
+            if np.isfinite(value) and abs(value) > threshold:
+                pairs.append((str(first), str(second), value))
+    return tuple(sorted(pairs, key=lambda p: -abs(p[2])))
