@@ -7,16 +7,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+from app_pages.registry import PAGES, JourneyPage
 
-PAGES = [
-    "pages/data.py",
-    "pages/features.py",
-    "pages/personas.py",
-    "pages/recommendations.py",
-    "pages/campaigns.py",
-    "pages/results.py",
-]
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
 def _app() -> AppTest:
@@ -36,10 +29,10 @@ def test_app_opens_on_the_demo_data() -> None:
     assert "customers" in sidebar_text
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_every_page_runs_on_the_demo_data(page: str) -> None:
+@pytest.mark.parametrize("page", PAGES, ids=[entry.key for entry in PAGES])
+def test_every_page_runs_on_the_demo_data(page: JourneyPage) -> None:
     at = _app()
-    at.switch_page(page)
+    at.switch_page(page.path)
     at.run()
     assert not at.exception, at.exception
-    assert at.title, f"{page} shows no title"
+    assert at.title, f"{page.path} shows no title"
