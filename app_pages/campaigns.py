@@ -15,13 +15,14 @@ import streamlit as st
 from app_pages import state
 from app_pages.shell import require_segments
 from app_pages.upload import UPLOAD_TYPES
-from segmentation import SegmentationError
-from segmentation.campaigns import (
+from segmentation import (
     Audience,
     CampaignSpec,
     ColumnFilter,
     ConsentCandidate,
+    ConsentPolarity,
     ContactColumns,
+    SegmentationError,
     SuppressionColumn,
     SuppressionList,
     build_audience,
@@ -34,6 +35,7 @@ from segmentation.campaigns import (
     export_send_zip,
     export_xlsx,
     file_entry,
+    label_name,
     manifest_bytes,
     read_suppression,
     send_ready,
@@ -41,8 +43,6 @@ from segmentation.campaigns import (
     suppression_table,
     with_segments,
 )
-from segmentation.model_io import label_name
-from segmentation.vocabulary import ConsentPolarity
 
 NONE = "— none —"
 TEXT_CONDITIONS = {"is": "==", "is not": "!=", "contains": "contains"}

@@ -12,17 +12,26 @@ from app_pages import state
 from app_pages.charts import rfm_group_chart, table_config
 from app_pages.shell import load_demo
 from app_pages.upload import UPLOAD_TYPES, read_upload
-from segmentation import SegmentationError
-from segmentation.datasets import (
+from segmentation import (
     DEMO_NAME,
+    ROLE_LABELS,
+    SUPPORTED_ENCODINGS,
     CustomerDataset,
+    LoadedTable,
+    ReadOptions,
+    Role,
+    SegmentationError,
+    TableProfile,
+    TransactionColumns,
+    coerce_table,
     customer_table_dataset,
+    detect_transaction_columns,
     fingerprint,
+    infer_roles,
+    profile_table,
+    rfm_segment_table,
     transaction_dataset,
 )
-from segmentation.features import TransactionColumns, detect_transaction_columns, rfm_segment_table
-from segmentation.loading import SUPPORTED_ENCODINGS, LoadedTable, ReadOptions
-from segmentation.profiling import ROLE_LABELS, Role, TableProfile, coerce_table, infer_roles, profile_table
 
 DELIMITERS = {"Comma ,": ",", "Semicolon ;": ";", "Tab": "\t", "Pipe |": "|", "Spaces": " "}
 ROLE_BY_LABEL = {label: role for role, label in ROLE_LABELS.items()}

@@ -16,38 +16,38 @@ import streamlit as st
 from app_pages import state
 from app_pages.shell import link_to, personas_for, require_data
 from app_pages.upload import UPLOAD_TYPES, read_upload
-from segmentation import SegmentationError, SegmentationWarning
-from segmentation.campaigns import safe_table_bytes
-from segmentation.clustering import ALGORITHM_LABELS, MAX_K, SegmentationResult, fit_segments
-from segmentation.model_io import (
-    NO_DATA_NAME,
-    assign_segments,
-    fills_for_rows,
-    incomplete_rows,
-    numbers_for_model,
-    rows_without_data,
-    segment_name_column,
-)
-from segmentation.preprocessing import (
+from segmentation import (
+    ALGORITHM_LABELS,
+    MAX_K,
     MISSING_CHOICES,
+    NO_DATA_NAME,
     SCALINGS,
+    STABLE_AGREEMENT,
     TRANSFORMS,
     FeatureFill,
     FeatureSpec,
     FeatureSuggestion,
+    SegmentationError,
+    SegmentationResult,
+    SegmentationWarning,
+    SilhouetteProfile,
+    SweepResult,
+    assign_segments,
     default_specs,
     feature_correlations,
+    fills_for_rows,
+    fit_segments,
     high_correlation_pairs,
+    incomplete_rows,
     missing_value_fills,
+    numbers_for_model,
+    rows_without_data,
+    safe_table_bytes,
+    segment_name_column,
+    silhouette_profile,
     specs_from_table,
     specs_table,
     suggest_features,
-)
-from segmentation.selection import (
-    STABLE_AGREEMENT,
-    SilhouetteProfile,
-    SweepResult,
-    silhouette_profile,
     sweep_k,
 )
 

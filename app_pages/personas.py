@@ -12,10 +12,10 @@ import streamlit as st
 
 from app_pages import state
 from app_pages.shell import personas_for, require_segments
-from segmentation import SegmentationError
-from segmentation.personas import (
+from segmentation import (
     Persona,
     Projection,
+    SegmentationError,
     personas_to_dict,
     project_2d,
     segment_profile_matrix,

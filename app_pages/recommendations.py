@@ -12,13 +12,13 @@ import streamlit as st
 from app_pages import state
 from app_pages.charts import ids_as_categories
 from app_pages.shell import link_to, require_data, require_segments
-from segmentation import SegmentationError
-from segmentation.recommendations import (
+from segmentation import (
     DEFAULT_MODEL,
     MODELS,
     EvaluationReport,
     FittedRecommender,
     Interactions,
+    SegmentationError,
     build_interactions,
     evaluate_interactions,
     fit_recommender,

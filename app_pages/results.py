@@ -10,8 +10,14 @@ import streamlit as st
 from app_pages import state
 from app_pages.shell import link_to
 from app_pages.upload import UPLOAD_TYPES, read_upload
-from segmentation import SegmentationError
-from segmentation.lift import LiftReport, combine_split_lists, measure_lift, simulate_results, summarise_lift
+from segmentation import (
+    LiftReport,
+    SegmentationError,
+    combine_split_lists,
+    measure_lift,
+    simulate_results,
+    summarise_lift,
+)
 
 NONE = "— none —"
 FROM_SESSION = "The list built on the Campaigns page"

@@ -8,8 +8,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from app_pages import registry, state
-from segmentation.datasets import demo_dataset, fingerprint
-from segmentation.personas import Persona, describe_segments, guess_money_column
+from segmentation import Persona, demo_dataset, describe_segments, fingerprint, guess_money_column
 
 
 @st.cache_data(show_spinner="Loading the demo shop's customers and orders…")
