@@ -28,7 +28,7 @@ page = st.navigation(
 )
 
 with st.sidebar:
-    progress_box = st.container()
+    progress_box = st.empty()
     st.divider()
     st.number_input(
         "Random seed",
@@ -40,12 +40,20 @@ with st.sidebar:
         "so the same data and seed always give the same segments and lists.",
     )
 
-try:
-    page.run()
-finally:
-    # Drawn after the page (even when it stops early) so a step finished on this run shows as done.
-    with progress_box:
+
+def draw_progress() -> None:
+    """The journey's steps in the sidebar, each done or not, with a one-line detail."""
+    with progress_box.container():
         st.markdown("### Your progress")
         for entry, done, detail in registry.journey_status():
             icon = ":material/check_circle:" if done else ":material/radio_button_unchecked:"
             st.markdown(f"{icon} **{entry.name}**  \n<small>{detail}</small>", unsafe_allow_html=True)
+
+
+# Drawn before the page, because a page that stops early (an empty state's st.stop()) ends the run
+# and nothing after it is drawn; and again after the page, so a step finished on this run shows as done.
+draw_progress()
+try:
+    page.run()
+finally:
+    draw_progress()

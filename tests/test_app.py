@@ -35,7 +35,10 @@ def test_every_page_runs_on_the_demo_data(entry: JourneyPage) -> None:
     at.switch_page(entry.path)
     at.run()
     assert not at.exception, at.exception
-    assert at.title, f"{entry.path} shows no title"
+    # The page asked for ran (not the default page), inside the app: its title and the sidebar's
+    # progress, which must survive a page that stops early at an empty state.
+    assert [title.value for title in at.title] == [entry.name], f"{entry.path} shows another page"
+    assert any("Your progress" in m.value for m in at.sidebar.markdown), f"{entry.path}: no progress"
 
 
 def test_sidebar_progress_lists_the_registered_steps_in_order() -> None:
