@@ -10,12 +10,12 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pages._state import ActiveData, SegmentRun
+from app_pages.registry import page
+from app_pages.state import ActiveData, SegmentRun
 from segmentation.campaigns.audience import CampaignSpec, ContactColumns, build_audience, consent_candidates
 from segmentation.cli import main
 from segmentation.errors import ParameterError
 
-PAGES = Path(__file__).resolve().parents[1] / "pages"
 CONTACTS = ContactColumns("customer_id", email="email")
 INVERTED_NAMES = ["unsubscribed", "consent_withdrawn", "gdpr_objection", "newsletter_unsubscribe"]
 # The same answers written the ways exports write them; True = may contact for an opt-in column.
@@ -116,7 +116,7 @@ def _session(customers: pd.DataFrame) -> tuple[ActiveData, SegmentRun]:
 
 
 def _page(customers: pd.DataFrame) -> AppTest:
-    at = AppTest.from_file(str(PAGES / "campaigns.py"), default_timeout=30)
+    at = AppTest.from_file(str(page("campaigns").file), default_timeout=30)
     at.session_state["active_data"], at.session_state["segment_run"] = _session(customers)
     return at
 

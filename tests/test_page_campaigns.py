@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pages._state import ActiveData, SegmentRun
+from app_pages.registry import page
+from app_pages.state import ActiveData, SegmentRun
 
 N_CUSTOMERS = 60
-PAGES = Path(__file__).resolve().parents[1] / "pages"
 
 
 def _session() -> tuple[ActiveData, SegmentRun]:
@@ -57,7 +55,7 @@ def _session() -> tuple[ActiveData, SegmentRun]:
 
 
 def _campaigns_page() -> AppTest:
-    at = AppTest.from_file(str(PAGES / "campaigns.py"), default_timeout=30)
+    at = AppTest.from_file(str(page("campaigns").file), default_timeout=30)
     data, run = _session()
     at.session_state["active_data"] = data
     at.session_state["segment_run"] = run
@@ -108,7 +106,7 @@ def test_campaigns_page_consent_waiver_and_bad_filter() -> None:
 
 
 def test_campaigns_page_without_segments_points_to_the_right_page() -> None:
-    at = AppTest.from_file(str(PAGES / "campaigns.py"), default_timeout=30)
+    at = AppTest.from_file(str(page("campaigns").file), default_timeout=30)
     data, _ = _session()
     at.session_state["active_data"] = data
     at.run()
@@ -124,7 +122,7 @@ def campaign_in_session() -> AppTest:
 
 def test_results_page_measures_the_last_campaign(campaign_in_session: AppTest) -> None:
     campaign = campaign_in_session.session_state["campaign"]
-    at = AppTest.from_file(str(PAGES / "results.py"), default_timeout=30)
+    at = AppTest.from_file(str(page("results").file), default_timeout=30)
     data, run = _session()
     at.session_state["active_data"] = data
     at.session_state["segment_run"] = run
@@ -141,7 +139,7 @@ def test_results_page_measures_the_last_campaign(campaign_in_session: AppTest) -
 
 
 def test_results_page_empty_state() -> None:
-    at = AppTest.from_file(str(PAGES / "results.py"), default_timeout=30).run()
+    at = AppTest.from_file(str(page("results").file), default_timeout=30).run()
     assert not at.exception
     assert any("Campaigns page" in i.value or "Upload" in i.value for i in at.info)
 
@@ -176,7 +174,7 @@ def test_results_page_measures_a_send_list_with_its_control_file() -> None:
         )
         return frame.to_csv(index=False).encode()
 
-    at = AppTest.from_file(str(PAGES / "results.py"), default_timeout=30).run()
+    at = AppTest.from_file(str(page("results").file), default_timeout=30).run()
     at.file_uploader(key="results:export").set_value(
         ("spring_send.csv", csv_bytes(range(40)), "text/csv")
     ).run()

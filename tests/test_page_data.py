@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "data.py")
+from app_pages.registry import page
+
+PAGE = str(page("data").file)
 
 
 def _mall_like_csv(n: int = 60) -> bytes:

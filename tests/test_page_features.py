@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from pages._state import ACTIVE_DATA, SEGMENT_RUN, ActiveData, SegmentRun
+from app_pages.registry import page
+from app_pages.state import ACTIVE_DATA, SEGMENT_RUN, ActiveData, SegmentRun
 from segmentation.segments.model_file import SegmentationModel
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "features.py")
+PAGE = str(page("features").file)
 CENTRES = np.array([[10.0, 100.0, 2.0], [60.0, 600.0, 12.0], [120.0, 300.0, 6.0]])
 SPREAD = np.array([4.0, 30.0, 0.8])
 

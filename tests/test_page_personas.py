@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pages._state import ACTIVE_DATA, SEGMENT_ACTIONS, SEGMENT_NAMES, SEGMENT_RUN, ActiveData, SegmentRun
+from app_pages.registry import page
+from app_pages.state import ACTIVE_DATA, SEGMENT_ACTIONS, SEGMENT_NAMES, SEGMENT_RUN, ActiveData, SegmentRun
 from segmentation.errors import DataQualityWarning
 from segmentation.personas.describe import describe_segments
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "personas.py")
+PAGE = str(page("personas").file)
 FEATURES = ("recency_days", "monetary", "tenure_days")
 
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from pages._state import ACTIVE_DATA, RECOMMENDATIONS, SEGMENT_NAMES, SEGMENT_RUN, ActiveData, SegmentRun
+from app_pages.registry import page
+from app_pages.state import ACTIVE_DATA, RECOMMENDATIONS, SEGMENT_NAMES, SEGMENT_RUN, ActiveData, SegmentRun
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "recommendations.py")
+PAGE = str(page("recommendations").file)
 
 
 @dataclass(frozen=True)

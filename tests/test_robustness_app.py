@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
@@ -11,9 +10,10 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 from test_robustness_strategies import messy_csv_files, random_byte_files, transaction_like_files
 
-from pages._upload import UPLOAD_TYPES
+from app_pages.registry import page
+from app_pages.upload import UPLOAD_TYPES
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "data.py")
+PAGE = str(page("data").file)
 _GENERIC_FAILURE = "could not be read ("  # read_upload's catch-all for exceptions that are not ours
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -11,7 +10,9 @@ import pyarrow.parquet as pq
 from openpyxl import Workbook
 from streamlit.testing.v1 import AppTest
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "data.py")
+from app_pages.registry import page
+
+PAGE = str(page("data").file)
 
 
 def _upload(name: str, content: bytes) -> AppTest:

@@ -13,14 +13,14 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pages._state import ActiveData, SegmentRun
+from app_pages.registry import page
+from app_pages.state import ActiveData, SegmentRun
 from segmentation.campaigns.audience import (
     default_suppression_column,
     suppression_table,
 )
 from segmentation.cli import main
 
-PAGES = Path(__file__).resolve().parents[1] / "pages"
 N = 30
 
 
@@ -258,7 +258,7 @@ def test_page_suppression_picker_and_warning() -> None:
         labels=np.array([i % 2 for i in range(N)]), result=None, default_names={0: "A", 1: "B"},
         default_actions={},
     )  # fmt: skip
-    at = AppTest.from_file(str(PAGES / "campaigns.py"), default_timeout=30)
+    at = AppTest.from_file(str(page("campaigns").file), default_timeout=30)
     at.session_state["active_data"], at.session_state["segment_run"] = data, run
     at.run()
     content = b"Kennung,Bemerkung\n1003.0,x\n1004.0,y\n"

@@ -12,16 +12,17 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from pages import _state
-from pages._shell import require_router, require_segments
-from pages._upload import UPLOAD_TYPES
-from segmentation import SegmentationError
-from segmentation.campaigns.audience import (
+from app_pages import state
+from app_pages.shell import require_segments
+from app_pages.upload import UPLOAD_TYPES
+from segmentation import (
     Audience,
     CampaignSpec,
     ColumnFilter,
     ConsentCandidate,
+    ConsentPolarity,
     ContactColumns,
+    SegmentationError,
     SuppressionColumn,
     SuppressionList,
     build_audience,
@@ -34,6 +35,7 @@ from segmentation.campaigns.audience import (
     export_send_zip,
     export_xlsx,
     file_entry,
+    label_name,
     manifest_bytes,
     read_suppression,
     send_ready,
@@ -41,10 +43,6 @@ from segmentation.campaigns.audience import (
     suppression_table,
     with_segments,
 )
-from segmentation.segments.labels import label_name
-from segmentation.vocabulary import ConsentPolarity
-
-require_router()
 
 NONE = "— none —"
 TEXT_CONDITIONS = {"is": "==", "is not": "!=", "contains": "contains"}
@@ -164,7 +162,7 @@ def _segment_chart(counts: pd.DataFrame) -> go.Figure:
 
 
 # ---- widgets ---------------------------------------------------------------------------------
-def _contact_columns(data: _state.ActiveData) -> ContactColumns:
+def _contact_columns(data: state.ActiveData) -> ContactColumns:
     by_role: dict[str, list[str]] = {}
     for column, role in data.roles.items():
         by_role.setdefault(str(role), []).append(column)
@@ -325,7 +323,7 @@ def _field_choice(
     return tuple(picked)
 
 
-def _downloads(audience: Audience, data: _state.ActiveData, spec_key: str) -> None:
+def _downloads(audience: Audience, data: state.ActiveData, spec_key: str) -> None:
     created = st.session_state.get("campaigns:created")
     if not created or created[0] != spec_key:
         created = (spec_key, dt.datetime.now(dt.UTC).replace(microsecond=0))
@@ -378,8 +376,8 @@ def _downloads(audience: Audience, data: _state.ActiveData, spec_key: str) -> No
         "the campaign. The manifest records the source file's fingerprint, every rule, the seed and the "
         "counts."
     )
-    _state.put(
-        _state.CAMPAIGN,
+    state.put(
+        state.CAMPAIGN,
         {"name": audience.spec.name, "frame": audience.frame, "manifest": manifest,
          "customer_col": audience.contacts.customer_id, "file_name": file_name},
     )  # fmt: skip
@@ -394,9 +392,9 @@ st.caption(
 
 data, run = require_segments("Segment your customers first: the list is built from segments.")
 
-names = _state.segment_names()
-actions = _state.segment_actions()
-recommendations = _state.get(_state.RECOMMENDATIONS)
+names = state.segment_names()
+actions = state.segment_actions()
+recommendations = state.get(state.RECOMMENDATIONS)
 segmented = _segmented(data.customers, run.labels, data.token, run.token, names)
 contacts = _contact_columns(data)
 
@@ -457,7 +455,7 @@ with preview:
         consent_confirmed=consent.confirmed,
         suppression_lists=suppression,
         control_share=float(control_share),
-        seed=_state.seed(),
+        seed=state.seed(),
         columns=fields,
         top_n_items=int(top_n),
         hash_emails=hash_emails,

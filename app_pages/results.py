@@ -7,19 +7,17 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from pages import _state
-from pages._shell import link_to, require_router
-from pages._upload import UPLOAD_TYPES, read_upload
-from segmentation import SegmentationError
-from segmentation.campaigns.lift import (
+from app_pages import state
+from app_pages.shell import link_to
+from app_pages.upload import UPLOAD_TYPES, read_upload
+from segmentation import (
     LiftReport,
+    SegmentationError,
     combine_split_lists,
     measure_lift,
     simulate_results,
     summarise_lift,
 )
-
-require_router()
 
 NONE = "— none —"
 FROM_SESSION = "The list built on the Campaigns page"
@@ -137,7 +135,7 @@ def _revenue_chart(groups: pd.DataFrame) -> go.Figure:
 
 def _exported_list() -> tuple[pd.DataFrame, str, str] | None:
     """The list to measure: (frame, its id column, a cache key)."""
-    campaign = _state.get(_state.CAMPAIGN)
+    campaign = state.get(state.CAMPAIGN)
     sources = [FROM_SESSION, FROM_UPLOAD] if isinstance(campaign, dict) else [FROM_UPLOAD]
     source = st.radio("Which list was sent?", sources, key="results:source", horizontal=True)
     if source == FROM_SESSION:
@@ -190,7 +188,7 @@ def _results(export: pd.DataFrame, id_col: str, list_key: str) -> tuple[pd.DataF
     )
     if simulate:
         st.warning("These results are **simulated**: they show what the report will look like, nothing more.")
-        return _simulated(export, list_key, id_col, _state.seed()), f"simulated:{_state.seed()}"
+        return _simulated(export, list_key, id_col, state.seed()), f"simulated:{state.seed()}"
     uploaded = st.file_uploader(
         "Campaign results (customer id, converted 0/1 and/or revenue)", type=UPLOAD_TYPES, key="results:file"
     )
@@ -266,9 +264,9 @@ st.caption(
 
 listed = _exported_list()
 if listed is None:
-    if _state.get(_state.CAMPAIGN) is None:
+    if state.get(state.CAMPAIGN) is None:
         st.info("Build a list on the Campaigns page first, or upload one you exported earlier.")
-        link_to("pages/campaigns.py", "Campaigns")
+        link_to("campaigns", "Campaigns")
     st.stop()
 export, list_id, list_key = listed
 results = _results(export, list_id, list_key)

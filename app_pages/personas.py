@@ -10,18 +10,16 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from pages import _state
-from pages._shell import personas_for, require_router, require_segments
-from segmentation import SegmentationError
-from segmentation.personas.describe import (
+from app_pages import state
+from app_pages.shell import personas_for, require_segments
+from segmentation import (
     Persona,
     Projection,
+    SegmentationError,
     personas_to_dict,
     project_2d,
     segment_profile_matrix,
 )
-
-require_router()
 
 CARDS_PER_ROW = 2
 MAP_POINTS = 5000
@@ -70,7 +68,7 @@ def _name_input(persona: Persona, current: str, run_token: str) -> None:
     if not cleaned:
         st.caption(":material/warning: A segment needs a name; keeping the previous one.")
     elif cleaned != current:
-        _state.set_segment_name(persona.segment, cleaned)
+        state.set_segment_name(persona.segment, cleaned)
 
 
 def _action_input(persona: Persona, current: str, run_token: str) -> None:
@@ -83,7 +81,7 @@ def _action_input(persona: Persona, current: str, run_token: str) -> None:
     )
     action = (typed or "").strip() or current
     if action != current:
-        _state.set_segment_action(persona.segment, action)
+        state.set_segment_action(persona.segment, action)
     if action == persona.action:
         st.caption(f":material/lightbulb: **Suggested** (edit freely). {persona.action_reason}")
     else:
@@ -177,8 +175,8 @@ def _customer_map(projection: Projection, names: dict[int, str], ids: np.ndarray
 
 def _current_names_and_actions(personas: tuple[Persona, ...]) -> tuple[dict[int, str], dict[int, str]]:
     """Generated names and actions with the marketer's edits applied."""
-    names = {p.segment: p.name for p in personas} | _state.segment_names()
-    actions = {p.segment: p.action for p in personas} | _state.segment_actions()
+    names = {p.segment: p.name for p in personas} | state.segment_names()
+    actions = {p.segment: p.action for p in personas} | state.segment_actions()
     return names, actions
 
 

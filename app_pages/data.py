@@ -8,31 +8,30 @@ import re
 import pandas as pd
 import streamlit as st
 
-from pages import _state
-from pages._charts import rfm_group_chart, table_config
-from pages._shell import load_demo, require_router
-from pages._upload import UPLOAD_TYPES, read_upload
-from segmentation import SegmentationError
-from segmentation.customers.datasets import (
+from app_pages import state
+from app_pages.charts import rfm_group_chart, table_config
+from app_pages.shell import load_demo
+from app_pages.upload import UPLOAD_TYPES, read_upload
+from segmentation import (
     DEMO_NAME,
-    CustomerDataset,
-    customer_table_dataset,
-    fingerprint,
-    transaction_dataset,
-)
-from segmentation.customers.features import detect_transaction_columns, rfm_segment_table
-from segmentation.customers.transactions import TransactionColumns
-from segmentation.io.loading import SUPPORTED_ENCODINGS, LoadedTable, ReadOptions
-from segmentation.profiling.table_profile import (
     ROLE_LABELS,
+    SUPPORTED_ENCODINGS,
+    CustomerDataset,
+    LoadedTable,
+    ReadOptions,
     Role,
+    SegmentationError,
     TableProfile,
+    TransactionColumns,
     coerce_table,
+    customer_table_dataset,
+    detect_transaction_columns,
+    fingerprint,
     infer_roles,
     profile_table,
+    rfm_segment_table,
+    transaction_dataset,
 )
-
-require_router()
 
 DELIMITERS = {"Comma ,": ",", "Semicolon ;": ";", "Tab": "\t", "Pipe |": "|", "Spaces": " "}
 ROLE_BY_LABEL = {label: role for role, label in ROLE_LABELS.items()}
@@ -294,7 +293,7 @@ def _transaction_form(loaded: LoadedTable, sha: str, typed: pd.DataFrame, roles:
     except SegmentationError as exc:
         st.error(str(exc))
         return
-    _state.set_active_data(_state.ActiveData.from_dataset(dataset, token=key, source_bytes_sha256=sha))
+    state.set_active_data(state.ActiveData.from_dataset(dataset, token=key, source_bytes_sha256=sha))
     st.success(f"Built {len(dataset.customers):,} customers from {len(typed):,} purchase lines.")
 
 
@@ -326,7 +325,7 @@ def _customer_form(loaded: LoadedTable, sha: str, typed: pd.DataFrame, roles: di
         st.error(str(exc))
         return
     token = fingerprint(sha, sorted(roles.items()))
-    _state.set_active_data(_state.ActiveData.from_dataset(dataset, token=token, source_bytes_sha256=sha))
+    state.set_active_data(state.ActiveData.from_dataset(dataset, token=token, source_bytes_sha256=sha))
     st.success(f"Using {len(dataset.customers):,} customers from {loaded.name}.")
 
 
@@ -407,7 +406,7 @@ def _upload_flow() -> None:
 
 
 def _active_summary() -> None:
-    data = _state.get_active_data()
+    data = state.get_active_data()
     if data is None:
         st.info("No data is active yet: use the demo or upload a file above.")
         return
@@ -436,7 +435,7 @@ st.title("Data")
 st.caption("Step 1 of 5 · Bring your customer or order export, or keep exploring the demo shop.")
 source = st.radio("Where is your data?", ["Demo shop", "Upload a file"], horizontal=True, key="data:source")
 if source == "Demo shop":
-    active = _state.get_active_data()
+    active = state.get_active_data()
     is_demo_active = active is not None and active.source_name == DEMO_NAME
     if not is_demo_active and st.button("Use the demo shop", type="primary", key="data:use_demo"):
         load_demo()

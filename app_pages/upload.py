@@ -6,8 +6,7 @@ import hashlib
 
 import streamlit as st
 
-from segmentation import SegmentationError
-from segmentation.io.loading import LoadedTable, ReadOptions, load_table
+from segmentation import LoadedTable, ReadOptions, SegmentationError, load_table
 
 UPLOAD_TYPES = ["csv", "tsv", "txt", "gz", "zip", "xlsx", "parquet"]
 

@@ -9,24 +9,22 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from pages import _state
-from pages._charts import ids_as_categories
-from pages._shell import link_to, require_data, require_router, require_segments
-from segmentation import SegmentationError
-from segmentation.recommendations import (
+from app_pages import state
+from app_pages.charts import ids_as_categories
+from app_pages.shell import link_to, require_data, require_segments
+from segmentation import (
     DEFAULT_MODEL,
     MODELS,
     EvaluationReport,
     FittedRecommender,
     Interactions,
+    SegmentationError,
     build_interactions,
     evaluate_interactions,
     fit_recommender,
     recommend_top_n,
     segment_top_items,
 )
-
-require_router()
 
 MODEL_LABELS = {
     "popularity": "Bestsellers (popularity)",
@@ -123,7 +121,7 @@ def _column(columns: Any, name: str) -> str | None:
     return str(value) if value else None
 
 
-def _catalog_columns(data: _state.ActiveData, item_col: str) -> tuple[str | None, str | None]:
+def _catalog_columns(data: state.ActiveData, item_col: str) -> tuple[str | None, str | None]:
     """(item id column, name column) of the catalog, as the Data page detected them."""
     detected = getattr(data, "catalog_columns", None)
     if detected is not None:
@@ -271,7 +269,7 @@ if data.transactions is not None and customer_col is not None and item_col is No
         f"each customer bought. Its columns are {listed}. If one of them holds the product, pick it as "
         "“Item / product” on the Data page."
     )
-    link_to("pages/data.py", "Data")
+    link_to("data", "Data")
     st.stop()
 if data.transactions is None or customer_col is None or item_col is None:
     st.info(
@@ -279,7 +277,7 @@ if data.transactions is None or customer_col is None or item_col is None:
         "ideally a date. Load an order-lines or transactions file on the Data page (a customer-only table "
         "has no products to recommend)."
     )
-    link_to("pages/data.py", "Data")
+    link_to("data", "Data")
     st.stop()
 
 # Returns are lines with a negative quantity, or a negative amount when there is no quantity.
@@ -321,7 +319,7 @@ model_name = options[0].selectbox(
 )
 top_n = int(options[1].slider("Items per customer", 3, 20, 10, key="recommendations:top_n"))
 
-names = _state.segment_names()
+names = state.segment_names()
 labels = np.asarray(run.labels)
 customer_ids = data.customers[data.customer_id_col].astype(str).to_numpy()
 segments = dict(zip(customer_ids.tolist(), labels.astype(int).tolist(), strict=True))
@@ -337,8 +335,8 @@ lists = _all_lists(
     tuple(sorted(names.items())),
     catalog_cols,
 )
-_state.put(
-    _state.RECOMMENDATIONS,
+state.put(
+    state.RECOMMENDATIONS,
     lists[["customer", "rank", "item", "item_name", "score", "reason", "cold_start"]],
 )
 
@@ -357,4 +355,4 @@ items = _segment_items(
 _segment_section(items, segment_label)
 _customer_preview(lists, members)
 st.caption(f"Top-{top_n} lists for all {len(customer_ids):,} customers are ready for the Campaigns page.")
-link_to("pages/campaigns.py", "Campaigns")
+link_to("campaigns", "Campaigns")

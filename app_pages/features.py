@@ -13,44 +13,43 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from pages import _state
-from pages._shell import link_to, personas_for, require_data, require_router
-from pages._upload import UPLOAD_TYPES, read_upload
-from segmentation import SegmentationError, SegmentationWarning
-from segmentation.campaigns.audience import safe_table_bytes
-from segmentation.segments.choosing_k import (
-    STABLE_AGREEMENT,
-    SilhouetteProfile,
-    SweepResult,
-    silhouette_profile,
-    sweep_k,
-)
-from segmentation.segments.clustering import ALGORITHM_LABELS, MAX_K, SegmentationResult, fit_segments
-from segmentation.segments.labels import NO_DATA_NAME, segment_name_column
-from segmentation.segments.preparing import (
+from app_pages import state
+from app_pages.shell import link_to, personas_for, require_data
+from app_pages.upload import UPLOAD_TYPES, read_upload
+from segmentation import (
+    ALGORITHM_LABELS,
+    MAX_K,
     MISSING_CHOICES,
+    NO_DATA_NAME,
     SCALINGS,
+    STABLE_AGREEMENT,
     TRANSFORMS,
     FeatureFill,
     FeatureSpec,
     FeatureSuggestion,
+    SegmentationError,
+    SegmentationResult,
+    SegmentationWarning,
+    SilhouetteProfile,
+    SweepResult,
+    assign_segments,
     default_specs,
     feature_correlations,
+    fills_for_rows,
+    fit_segments,
     high_correlation_pairs,
+    incomplete_rows,
     missing_value_fills,
+    numbers_for_model,
+    rows_without_data,
+    safe_table_bytes,
+    segment_name_column,
+    silhouette_profile,
     specs_from_table,
     specs_table,
     suggest_features,
+    sweep_k,
 )
-from segmentation.segments.scoring import (
-    assign_segments,
-    fills_for_rows,
-    incomplete_rows,
-    numbers_for_model,
-    rows_without_data,
-)
-
-require_router()
 
 PLOT_POINTS = 20_000
 SWEEP_KEY = "features:sweep_request"
@@ -234,7 +233,7 @@ def _metric_chart(
 st.title("Features & k")
 data = require_data("Load data on the Data page first: this page segments the customers in it.")
 customers = data.customers
-seed = _state.seed()
+seed = state.seed()
 roles = tuple(sorted((str(k), str(v)) for k, v in data.roles.items()))
 
 st.header("1. Features")
@@ -435,8 +434,8 @@ except SegmentationError as exc:
 names = {p.segment: p.name for p in personas if p.segment >= 0} or {
     s: f"Segment {s}" for s in range(result.k)
 }
-_state.set_segment_run(
-    _state.SegmentRun(
+state.set_segment_run(
+    state.SegmentRun(
         data_token=data.token,
         token=run_token,
         features=result.features,
@@ -459,7 +458,7 @@ if not_segmented:
         f"{not_segmented:,} customers are listed as '{NO_DATA_NAME}' or left out for missing values: they "
         "have no segment, no persona, and are not put on campaign lists unless you choose them."
     )
-current_names = _state.segment_names()
+current_names = state.segment_names()
 sizes = pd.DataFrame({"segment": list(result.sizes), "customers": list(result.sizes.values())})
 sizes["name"] = [current_names.get(s, "Unassigned") for s in sizes["segment"]]
 sizes["share"] = sizes["customers"] / sizes["customers"].sum()
@@ -502,7 +501,7 @@ scope = (
     else f"{profile.sample_size:,} customers drawn per segment, each compared with {profile.reference_size:,}"
 )
 st.caption(f"Bars below 0 are customers closer to another segment than to their own ({scope}).")
-link_to("pages/personas.py", "Personas: name and describe the segments")
+link_to("personas", "Personas: name and describe the segments")
 
 st.header("4. Saved model")
 model = result.model.with_names(current_names)
