@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from sklearn.datasets import make_blobs
 
+from segmentation.cli import main
 from segmentation.errors import ColumnError, DataQualityWarning, ModelFileError
 from segmentation.segments.clustering import fit_segments
 from segmentation.segments.labels import NO_DATA_NAME, NOT_SEGMENTED, UNASSIGNED, segment_name_column
@@ -177,3 +178,49 @@ def test_model_file_records_fills_and_scoring_reports_them(customers: pd.DataFra
     new.loc[new.index[:3], "channel"] = np.nan
     (channel,) = [f for f in fills_for_rows(result.model, new) if f.feature == "channel"]
     assert channel.n_filled == 3 and channel.value == result.model.features[2].fill_value
+
+
+@pytest.mark.parametrize("transform", ["none", "log1p", "yeo-johnson"])
+@pytest.mark.parametrize("scaling", ["standard", "robust", "minmax"])
+def test_every_preprocessing_choice_scores_like_the_fitted_pipeline(
+    customers: pd.DataFrame, transform: str, scaling: str
+) -> None:
+    # One description (FeatureSpec + SCALER_CONSTANTS) drives fitting and scoring: they must agree.
+    specs = [
+        FeatureSpec("Annual Income (k$)", transform=transform, scaling=scaling),
+        FeatureSpec("score, 1-100", transform="none", scaling=scaling, missing="median"),
+    ]
+    prepared = prepare_features(customers, specs)
+    model = fit_segments(customers, specs, k=3, prepared=prepared).model
+    matrix, complete = transform_rows(SegmentationModel.from_json(model.to_json()), customers)
+    assert complete.all()
+    np.testing.assert_allclose(matrix, prepared.matrix, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("scaling", "bogus", r"feature 'Annual Income \(k\$\)': scaling 'bogus' is not one of"),
+        ("transform", "cube", r"transform 'cube' is not one of"),
+        ("missing", "guess", r"missing 'guess' is not one of"),
+        ("weight", -1, r"weight -1.0 must be a positive number"),
+        ("scaler", {"mean": 1.0}, r"scaler needs finite median and iqr"),
+        ("yeo_johnson_lambda", None, None),
+    ],
+)
+def test_bad_preprocessing_in_a_model_file_is_a_clear_error(
+    customers: pd.DataFrame, tmp_path: Path, field: str, value: object, message: str | None
+) -> None:
+    payload = fit_segments(customers, SPECS, k=3).model.to_dict()
+    feature = payload["features"][0 if field != "yeo_johnson_lambda" else 1]
+    feature[field] = value
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(payload), encoding="utf-8")
+    expected = message or r"feature 'score, 1-100': yeo_johnson_lambda is missing"
+    with pytest.raises(ModelFileError, match=expected) as raised:
+        load_model(path)
+    assert str(path) in str(raised.value)
+    # The command line says the same in one line with exit code 2.
+    table = tmp_path / "customers.csv"
+    customers.to_csv(table, index=False)
+    assert main(["assign", str(table), "--model", str(path), "-o", str(tmp_path / "out.csv")]) == 2

@@ -18,8 +18,14 @@ from typing import Any
 
 import numpy as np
 
-from segmentation.errors import ModelFileError
-from segmentation.segments.preparing import FeatureFill, FeatureSpec, spec_from_record
+from segmentation.errors import ModelFileError, ParameterError
+from segmentation.segments.preparing import (
+    SCALER_CONSTANTS,
+    FeatureFill,
+    FeatureSpec,
+    check_spec,
+    spec_from_record,
+)
 
 __all__ = [
     "MODEL_FORMAT",
@@ -170,7 +176,7 @@ def _model_from_dict(payload: Any, *, source: str) -> SegmentationModel:
             f"{MODEL_VERSION}. Save the model again with this version."
         )
     try:
-        features = tuple(_feature_from_dict(f) for f in payload["features"])
+        features = tuple(_feature_from_dict(f, source=source) for f in payload["features"])
         segments = sorted(payload["segments"], key=lambda s: int(s["segment"]))
         centres = np.array([s["centre"] for s in segments], dtype="float64")
         covariances = mixture = radii = None
@@ -191,6 +197,8 @@ def _model_from_dict(payload: Any, *, source: str) -> SegmentationModel:
             mixture_weights=mixture,
             radii=radii,
         )
+    except ModelFileError:
+        raise
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelFileError(f"{source} is incomplete or damaged ({type(exc).__name__}: {exc}).") from exc
     if centres.ndim != 2 or centres.shape[1] != len(model.output_names):
@@ -198,16 +206,33 @@ def _model_from_dict(payload: Any, *, source: str) -> SegmentationModel:
     return model
 
 
-def _feature_from_dict(item: dict[str, Any]) -> FittedFeature:
+def _feature_from_dict(item: dict[str, Any], *, source: str) -> FittedFeature:
     n_filled = int(item.get("missing_values_filled_when_fitted", 0))
     spec = spec_from_record(item, name=item["name"])
+    try:
+        check_spec(spec)
+    except ParameterError as exc:  # the same rules as when fitting, named for the file
+        raise ModelFileError(f"{source}: {exc} Save the model again with this tool.") from exc
     if spec.kind == "numeric":
         lam = item.get("yeo_johnson_lambda")
+        scaler = {str(k): float(v) for k, v in item["scaler"].items()}
+        needed = SCALER_CONSTANTS[spec.scaling]
+        absent = [name for name in needed if name not in scaler or not np.isfinite(scaler[name])]
+        if absent or (spec.scaling != "minmax" and scaler[needed[1]] == 0):
+            raise ModelFileError(
+                f"{source}: feature {spec.name!r}: scaler needs finite {' and '.join(needed)} for "
+                f"{spec.scaling!r} scaling, found {scaler}. Save the model again with this tool."
+            )
+        if spec.transform == "yeo-johnson" and lam is None:
+            raise ModelFileError(
+                f"{source}: feature {spec.name!r}: yeo_johnson_lambda is missing for the 'yeo-johnson' "
+                "transform. Save the model again with this tool."
+            )
         return FittedFeature(
             spec=spec,
             fill_value=float(item["fill_value"]),
             power_lambda=None if lam is None else float(lam),
-            scaler={str(k): float(v) for k, v in item["scaler"].items()},
+            scaler=scaler,
             n_filled=n_filled,
         )
     return FittedFeature(

@@ -62,6 +62,13 @@ KINDS: tuple[str, ...] = ("numeric", "categorical")
 MISSING_CHOICES: tuple[str, ...] = ("median", "most_frequent", "drop")
 TRANSFORMS: tuple[str, ...] = ("none", "log1p", "yeo-johnson")
 SCALINGS: tuple[str, ...] = ("standard", "robust", "minmax")
+#: The constants a fitted scaling keeps (in a saved model) and applies when scoring, per scaling:
+#: the one description both the fitted pipeline's export and the scorer read.
+SCALER_CONSTANTS: dict[str, tuple[str, str]] = {
+    "standard": ("mean", "std"),
+    "robust": ("median", "iqr"),
+    "minmax": ("multiply", "add"),
+}
 
 #: Pairs of features correlated beyond this (in absolute value) are flagged: they count twice.
 CORRELATION_WARNING = 0.9
@@ -316,7 +323,7 @@ def specs_from_table(table: pd.DataFrame) -> tuple[FeatureSpec, ...]:
     specs = []
     for row in table.to_dict("records"):
         spec = spec_from_record(row, name=row["feature"])
-        _check_spec(spec)
+        check_spec(spec)
         specs.append(spec)
     return tuple(specs)
 
@@ -354,7 +361,8 @@ def _check_columns(frame: pd.DataFrame, features: Sequence[str]) -> None:
         raise ColumnError(f"feature {', '.join(repr(d) for d in duplicates)} is listed more than once.")
 
 
-def _check_spec(spec: FeatureSpec) -> None:
+def check_spec(spec: FeatureSpec) -> None:
+    """Raise ParameterError naming the feature and the field when a choice is not allowed."""
     choices = {"kind": KINDS, "missing": MISSING_CHOICES, "transform": TRANSFORMS, "scaling": SCALINGS}
     for attribute, allowed in choices.items():
         value = getattr(spec, attribute)
@@ -522,7 +530,7 @@ def _plan(frame: pd.DataFrame, specs: Sequence[FeatureSpec]) -> _Plan:
     if not specs:
         raise ColumnError("no features chosen; pick at least one column to segment on.")
     for spec in specs:
-        _check_spec(spec)
+        check_spec(spec)
     data = feature_frame(frame, specs)
     notes: list[str] = []
     kept: list[FeatureSpec] = []

@@ -21,6 +21,7 @@ from segmentation.parsing import parse_numbers
 from segmentation.segments.labels import NOT_SEGMENTED, UNASSIGNED
 from segmentation.segments.model_file import FittedFeature, SegmentationModel
 from segmentation.segments.preparing import (
+    SCALER_CONSTANTS,
     FeatureFill,
     FeatureSpec,
     PreparedFeatures,
@@ -54,11 +55,12 @@ def _fitted_feature(spec: FeatureSpec, pipeline: Any) -> FittedFeature:
         return FittedFeature(spec=spec, fill_value=str(fill), levels=levels, other_level=bool(rare))
     power = steps["transform"].lambdas_[0] if spec.transform == "yeo-johnson" else None
     scaler = steps["scale"]
-    constants = {
-        "standard": lambda: {"mean": scaler.mean_[0], "std": scaler.scale_[0]},
-        "robust": lambda: {"median": scaler.center_[0], "iqr": scaler.scale_[0]},
-        "minmax": lambda: {"multiply": scaler.scale_[0], "add": scaler.min_[0]},
+    fitted = {
+        "standard": lambda: (scaler.mean_[0], scaler.scale_[0]),
+        "robust": lambda: (scaler.center_[0], scaler.scale_[0]),
+        "minmax": lambda: (scaler.scale_[0], scaler.min_[0]),
     }[spec.scaling]()
+    constants = dict(zip(SCALER_CONSTANTS[spec.scaling], fitted, strict=True))
     return FittedFeature(
         spec=spec,
         fill_value=float(fill),
@@ -117,13 +119,9 @@ def _numeric_block(feature: FittedFeature, values: np.ndarray) -> np.ndarray:
         x = np.log1p(np.maximum(x, 0.0))
     elif feature.spec.transform == "yeo-johnson" and feature.power_lambda is not None:
         x = stats.yeojohnson(x, lmbda=feature.power_lambda)
-    s = feature.scaler
-    if feature.spec.scaling == "minmax":
-        x = x * s["multiply"] + s["add"]
-    elif feature.spec.scaling == "robust":
-        x = (x - s["median"]) / s["iqr"]
-    else:
-        x = (x - s["mean"]) / s["std"]
+    first, second = (feature.scaler[name] for name in SCALER_CONSTANTS[feature.spec.scaling])
+    # minmax keeps (multiply, add); standard and robust keep (centre, spread).
+    x = x * first + second if feature.spec.scaling == "minmax" else (x - first) / second
     return (x * feature.spec.weight)[:, None]
 
 
