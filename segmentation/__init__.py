@@ -177,9 +177,7 @@ if TYPE_CHECKING:
         segment_top_items,
     )
     from segmentation.segments.choosing_k import (
-        STABLE_AGREEMENT,
         SweepResult,
-        recommend_k,
         silhouette_profile,
         sweep_k,
     )
@@ -187,6 +185,10 @@ if TYPE_CHECKING:
         ALGORITHM_LABELS,
         SegmentationResult,
         fit_segments,
+    )
+    from segmentation.segments.k_advice import (
+        STABLE_AGREEMENT,
+        recommend_k,
     )
     from segmentation.segments.labels import (
         NO_DATA_NAME,
@@ -251,7 +253,7 @@ _MODULE_OF: dict[str, str] = {
     "RFM_SEGMENT_RULES": "segmentation.customers.rfm",
     "ROLE_LABELS": "segmentation.profiling.roles",
     "SCALINGS": "segmentation.segments.preparing",
-    "STABLE_AGREEMENT": "segmentation.segments.choosing_k",
+    "STABLE_AGREEMENT": "segmentation.segments.k_advice",
     "SUPPORTED_ENCODINGS": "segmentation.io.loading",
     "TRANSFORMS": "segmentation.segments.preparing",
     "Audience": "segmentation.campaigns.rules",
@@ -353,7 +355,7 @@ _MODULE_OF: dict[str, str] = {
     "project_2d": "segmentation.personas.describe",
     "read_consent_name": "segmentation.vocabulary",
     "read_suppression": "segmentation.campaigns.suppression",
-    "recommend_k": "segmentation.segments.choosing_k",
+    "recommend_k": "segmentation.segments.k_advice",
     "recommend_top_n": "segmentation.recommendations.segments",
     "rfm_scores": "segmentation.customers.rfm",
     "rfm_segment_table": "segmentation.customers.rfm",

@@ -2,7 +2,8 @@
 
 * :mod:`~segmentation.segments.preparing` — which traits to use and how to transform them.
 * :mod:`~segmentation.segments.clustering` — :func:`fit_segments` with k-means, GMM, ...
-* :mod:`~segmentation.segments.choosing_k` — :func:`sweep_k` and :func:`recommend_k`.
+* :mod:`~segmentation.segments.choosing_k` — :func:`sweep_k`, every measure for every k.
+* :mod:`~segmentation.segments.k_advice` — :func:`recommend_k`: one answer, why, how sure, alternatives.
 * :mod:`~segmentation.segments.silhouette` — a fast, sampled silhouette score.
 * :mod:`~segmentation.segments.model_file` — the fitted model's constants and its JSON file.
 * :mod:`~segmentation.segments.scoring` — building the model from a fit and scoring customers with it.

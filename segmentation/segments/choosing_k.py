@@ -13,8 +13,9 @@ For each k the customers are segmented (see :mod:`segmentation.segments.clusteri
   sub-samples (1 = the same segments every time),
 * the share of customers in the smallest segment.
 
-The recommended k is the best silhouette among the k that are stable (≥ 0.75) and have no
-segment under 1%; when the elbow is within 0.02 of that silhouette the elbow wins.
+The recommended k, its one-sentence summary, reason and alternatives come from
+:mod:`segmentation.segments.k_advice` (stable, no tiny segment, best silhouette, preferring 3 to 8
+segments unless the data clearly says otherwise, the elbow when it is as good).
 """
 
 from __future__ import annotations
@@ -35,7 +36,6 @@ from segmentation.errors import ParameterError
 from segmentation.segments.clustering import (
     MAX_K,
     SINGLE_THREAD_ROWS,
-    TINY_SEGMENT_SHARE,
     SegmentationResult,
     check_algorithm,
     check_k,
@@ -45,6 +45,7 @@ from segmentation.segments.clustering import (
     ward_tree,
     warn_duplicates,
 )
+from segmentation.segments.k_advice import STABLE_AGREEMENT, advise_k, recommend_k
 from segmentation.segments.preparing import FeatureSpec, prepare_features
 from segmentation.segments.scoring import nearest_centre, transform_rows
 from segmentation.segments.silhouette import (
@@ -72,19 +73,21 @@ __all__ = [
 
 Progress = Callable[[float, str], None]
 
-#: Mean adjusted Rand agreement across refits below which a solution is called unstable.
-STABLE_AGREEMENT = 0.75
 STABILITY_RUNS = 3
 STABILITY_SAMPLE = 3_000
-#: Silhouette gap within which the elbow is preferred (simpler explanation, equally good fit).
-ELBOW_TOLERANCE = 0.02
 #: Most k scored at the same time (one thread each).
 MAX_SWEEP_THREADS = 4
 
 
 @dataclass(frozen=True)
 class SweepResult:
-    """Quality of the segmentation for each k tried (lists aligned with ``k``)."""
+    """Quality of the segmentation for each k tried (lists aligned with ``k``).
+
+    ``summary`` is the one sentence to lead with ("5 segments: clearly separated and stable; 4 or 6
+    would also work."), ``reason`` how the k was chosen, ``disagreement`` (or None) the sentence
+    reconciling an elbow or a best silhouette that point elsewhere, ``alternatives`` the other k
+    that would also work.
+    """
 
     k: tuple[int, ...]
     inertia: tuple[float, ...]
@@ -97,6 +100,8 @@ class SweepResult:
     recommended_k: int
     reason: str
     disagreement: str | None
+    summary: str
+    alternatives: tuple[int, ...]
     silhouette_sample_size: int
     silhouette_reference_size: int
     algorithm: str
@@ -122,6 +127,8 @@ class SweepResult:
             "recommended_k": self.recommended_k,
             "reason": self.reason,
             "disagreement": self.disagreement,
+            "summary": self.summary,
+            "alternatives": list(self.alternatives),
             "silhouette_sample_size": self.silhouette_sample_size,
             "silhouette_reference_size": self.silhouette_reference_size,
             "algorithm": self.algorithm,
@@ -268,57 +275,6 @@ def elbow_of(k_values: Sequence[int], inertia: Sequence[float]) -> int | None:
     return None if knee is None else int(knee)
 
 
-def recommend_k(
-    k_values: Sequence[int],
-    silhouette: Sequence[float],
-    stability: Sequence[float],
-    smallest_share: Sequence[float],
-    elbow_k: int | None,
-) -> tuple[int, str, str | None]:
-    """The recommended k, a one-sentence reason, and a note when elbow and silhouette disagree."""
-    sil = np.array(silhouette, dtype=float)
-    if not np.isfinite(sil).any():
-        k = elbow_k if elbow_k is not None else int(k_values[0])
-        return k, f"k={k} is where adding segments stops paying off (no silhouette could be computed).", None
-    ok = [
-        i
-        for i, _ in enumerate(k_values)
-        if np.isfinite(sil[i])
-        and not (stability[i] < STABLE_AGREEMENT)
-        and smallest_share[i] >= TINY_SEGMENT_SHARE
-    ]
-    caveat = ""
-    if not ok:
-        ok = [i for i in range(len(k_values)) if np.isfinite(sil[i])]
-        caveat = " (no k was both stable and free of tiny segments, so read it with care)"
-    best = max(ok, key=lambda i: sil[i])
-    chosen = best
-    if elbow_k is not None and elbow_k in k_values:
-        e = list(k_values).index(elbow_k)
-        if e in ok and sil[e] >= sil[best] - ELBOW_TOLERANCE:
-            chosen = e
-    k = int(k_values[chosen])
-    if chosen != best:
-        reason = (
-            f"k={k} is the elbow of the inertia curve and its silhouette ({sil[chosen]:.2f}) is as good as "
-            f"the best ({sil[best]:.2f}), so the simpler solution wins{caveat}."
-        )
-    else:
-        reason = (
-            f"k={k} gives the most clearly separated segments (silhouette {sil[chosen]:.2f}) among the "
-            f"choices that are stable across refits and have no segment under 1% of customers{caveat}."
-        )
-    top = int(k_values[int(np.nanargmax(sil))])
-    disagreement = None
-    if elbow_k is not None and elbow_k != top:
-        disagreement = (
-            f"The elbow (k={elbow_k}) and the best silhouette (k={top}) disagree: the elbow says segments "
-            f"beyond {elbow_k} add little, the silhouette says {top} segments are the most distinct. "
-            "Compare the personas of both before choosing."
-        )
-    return k, reason, disagreement
-
-
 # ---------------------------------------------------------------------------------------------
 # The sweep
 # ---------------------------------------------------------------------------------------------
@@ -442,7 +398,7 @@ def _sweep(
             if progress is not None:
                 progress((i + 1) / len(ks), f"k={k}: silhouette {scored['sil']:.2f}")
     elbow = elbow_of(ks, scores["inertia"])
-    recommended, reason, disagreement = recommend_k(ks, scores["sil"], scores["stab"], scores["small"], elbow)
+    advice = advise_k(ks, scores["sil"], scores["stab"], scores["small"], elbow)
     return SweepResult(
         k=ks,
         inertia=tuple(scores["inertia"]),
@@ -452,9 +408,11 @@ def _sweep(
         stability=tuple(scores["stab"]),
         smallest_share=tuple(scores["small"]),
         elbow_k=elbow,
-        recommended_k=recommended,
-        reason=reason,
-        disagreement=disagreement,
+        recommended_k=advice.k,
+        reason=advice.reason,
+        disagreement=advice.disagreement,
+        summary=advice.summary,
+        alternatives=advice.alternatives,
         silhouette_sample_size=len(shared.rows),
         silhouette_reference_size=len(shared.reference),
         algorithm=algorithm,
