@@ -8,7 +8,8 @@ into advice a marketer can act on:
 * among them the best silhouette wins, but a number a campaign plan can use (PLAN_K, 3 to 8) is
   preferred unless a k outside it separates the customers better by more than CLEAR_MARGIN;
 * the elbow of the inertia curve wins when its silhouette is within ELBOW_TOLERANCE of the pick;
-* every other candidate within ALTERNATIVE_TOLERANCE of the pick "would also work";
+* candidates within ALTERNATIVE_REACH of the pick and ALTERNATIVE_TOLERANCE of its silhouette
+  "would also work";
 * when the elbow or the best silhouette point elsewhere, one sentence says why the pick wins.
 """
 
@@ -43,8 +44,9 @@ CLEAR_MARGIN = 0.1
 ELBOW_TOLERANCE = 0.02
 #: Silhouette gap within which another k "would also work".
 ALTERNATIVE_TOLERANCE = 0.05
-#: Most alternatives named in the summary.
+#: Most alternatives named in the summary, and how far from the pick (in k) they may be.
 MAX_ALTERNATIVES = 2
+ALTERNATIVE_REACH = 2
 
 
 @dataclass(frozen=True)
@@ -191,6 +193,7 @@ def advise_k(
         i
         for i in sound
         if i != chosen
+        and abs(ks[i] - k) <= ALTERNATIVE_REACH
         and sil[i] >= sil[chosen] - ALTERNATIVE_TOLERANCE
         and (_in_plan(ks[i]) or not _in_plan(k))
     ]
