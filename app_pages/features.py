@@ -22,7 +22,6 @@ from segmentation import (
     MISSING_CHOICES,
     NO_DATA_NAME,
     SCALINGS,
-    STABLE_AGREEMENT,
     TRANSFORMS,
     FeatureFill,
     FeatureSpec,
@@ -39,6 +38,7 @@ from segmentation import (
     fit_segments,
     high_correlation_pairs,
     incomplete_rows,
+    missing_issues,
     missing_value_fills,
     numbers_for_model,
     rows_without_data,
@@ -54,17 +54,31 @@ from segmentation import (
 PLOT_POINTS = 20_000
 SWEEP_KEY = "features:sweep_request"
 SWEEP_RESULT_KEY = "features:sweep_result"
-# (SweepResult field, chart title, axis label, field of the k to mark, one-line caption)
+# (SweepResult field, chart title, axis label, field of the k to mark, one-line meaning)
 METRIC_CHARTS = (
-    ("inertia", "Elbow: spread within segments", "inertia", "elbow_k",
-     "Lower is tighter; the star marks the elbow, after which extra segments buy little."),
-    ("silhouette", "Silhouette: how distinct segments are", "silhouette", "recommended_k",
-     "From -1 to 1: how much closer customers are to their own segment than to the next. Higher is better."),
-    ("calinski_harabasz", "Calinski–Harabasz", "score", None,
-     "Spread between segments relative to the spread within them. Higher is better."),
-    ("davies_bouldin", "Davies–Bouldin", "score", None,
-     "How much each segment overlaps its nearest neighbour. Lower is better."),
+    ("inertia", "Elbow: spread within segments (inertia)", "spread within segments", "elbow_k",
+     "How far customers sit from their segment's centre; the star marks the elbow, after which extra "
+     "segments buy little."),
+    ("silhouette", "Silhouette: how distinct the segments are", "silhouette (-1 to 1)", "recommended_k",
+     "How much closer customers are to their own segment than to the next one. Higher is better."),
+    ("stability", "Stability: the same segments on other samples", "agreement (0 to 1)", "recommended_k",
+     "Segments found again when re-fitted on other samples of customers; below 0.75 they are not stable."),
+    ("calinski_harabasz", "Calinski–Harabasz: spread between vs within", "score", None,
+     "How far apart segments are compared with how spread out each one is. Higher is better."),
+    ("davies_bouldin", "Davies–Bouldin: overlap with the nearest segment", "score", None,
+     "How much each segment overlaps its closest neighbour. Lower is better."),
 )  # fmt: skip
+MEASURE_COLUMNS = {
+    "k": st.column_config.NumberColumn("segments", format="%d"),
+    "inertia": st.column_config.NumberColumn("spread within (inertia)", format="%.1f"),
+    "silhouette": st.column_config.NumberColumn("silhouette", format="%.2f"),
+    "calinski_harabasz": st.column_config.NumberColumn("Calinski–Harabasz", format="%.1f"),
+    "davies_bouldin": st.column_config.NumberColumn("Davies–Bouldin", format="%.2f"),
+    "stability": st.column_config.ProgressColumn(
+        "stability (agreement across refits)", min_value=0, max_value=1, format="%.2f"
+    ),
+    "smallest_share": st.column_config.NumberColumn("smallest segment", format="percent"),
+}
 
 
 # ---- cached wrappers (keyed on tokens; frames travel as unhashed "_" arguments) ----
@@ -190,6 +204,11 @@ def _show_fills(fills: tuple[FeatureFill, ...], *, intro: str) -> None:
         st.info(intro + "\n" + "\n".join(f"- {fill.sentence}" for fill in fills))
 
 
+def _keep_first(widget_key: str, dropped: str) -> None:
+    """Button callback: take ``dropped`` out of the feature picker (runs before the rerun draws it)."""
+    st.session_state[widget_key] = [f for f in st.session_state[widget_key] if f != dropped]
+
+
 def _token(*parts: object) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
 
@@ -203,7 +222,7 @@ def _metric_chart(
             y=list(values),
             mode="lines+markers",
             name=axis,
-            hovertemplate="k = %{x}<br>" + axis + " = %{y:,.3f}<extra></extra>",
+            hovertemplate="%{x} segments<br>" + axis + " = %{y:,.3f}<extra></extra>",
         )
     )
     if mark is not None and mark in sweep.k:
@@ -214,13 +233,13 @@ def _metric_chart(
                 y=[y],
                 mode="markers",
                 marker={"size": 14, "symbol": "star"},
-                name=f"k = {mark}",
-                hovertemplate=f"k = {mark}<extra></extra>",
+                name=f"{mark} segments",
+                hovertemplate=f"{mark} segments<extra></extra>",
             )
         )
     figure.update_layout(
         title=title,
-        xaxis_title="number of segments (k)",
+        xaxis_title="number of segments",
         yaxis_title=axis,
         height=300,
         showlegend=False,
@@ -243,14 +262,22 @@ st.caption(
 )
 suggestion = _suggestion(customers, data.token, roles)
 options = [*suggestion.selected, *suggestion.available]
+picker_key = f"features:chosen:{data.token}"
 features = tuple(
-    st.multiselect(
-        "Features to segment on",
-        options,
-        default=list(suggestion.selected),
-        key=f"features:chosen:{data.token}",
-    )
+    st.multiselect("Features to segment on", options, default=list(suggestion.selected), key=picker_key)
 )
+correlations = _correlations(customers, data.token, features)
+for first, second, r in high_correlation_pairs(correlations):
+    st.warning(
+        f"**{first}** and **{second}** are near-duplicates (correlation {r:.2f}): they say almost the same "
+        "thing, so together they count twice. Keep one."
+    )
+    st.button(
+        f"Keep {first}, drop {second}",
+        key=f"features:keep_one:{first}:{second}",
+        on_click=_keep_first,
+        args=(picker_key, second),
+    )
 if suggestion.excluded:
     with st.expander(f"{len(suggestion.excluded)} columns left out, and why"):
         st.dataframe(
@@ -261,6 +288,10 @@ if suggestion.excluded:
 if not features:
     st.warning("Choose at least one feature to segment on.")
     st.stop()
+defaults = _defaults(customers, data.token, features, roles)
+for feature, n_missing in zip(defaults["feature"], defaults["n_missing"], strict=True):
+    for issue in missing_issues(str(feature), int(n_missing), len(customers)):
+        st.warning(issue.message + " Consider leaving it out.")
 
 st.subheader("How each feature is prepared")
 st.caption(
@@ -269,7 +300,7 @@ st.caption(
     "feature twice."
 )
 edited = st.data_editor(
-    _defaults(customers, data.token, features, roles),
+    defaults,
     key=f"features:settings:{_token(data.token, features)}",
     hide_index=True,
     width="stretch",
@@ -315,7 +346,6 @@ with st.expander("Distributions and correlations", expanded=False):
     st.caption(
         f"Each bar counts customers with values in that range{note}. A long tail to the right suggests a log."
     )
-    correlations = _correlations(customers, data.token, features)
     if len(correlations) > 1:
         st.plotly_chart(
             px.imshow(
@@ -331,11 +361,6 @@ with st.expander("Distributions and correlations", expanded=False):
         )
         st.caption(
             "1 means two features move together, -1 opposite, 0 unrelated. Two near-duplicates count twice."
-        )
-    for first, second, r in high_correlation_pairs(correlations):
-        st.warning(
-            f"**{first}** and **{second}** are strongly correlated (r = {r:.2f}): they say almost the same "
-            "thing, so together they weigh double. Consider keeping only one."
         )
 
 st.header("2. Number of segments")
@@ -353,7 +378,7 @@ if density:
         "The density method finds the number of segments itself; customers far from every dense group "
         "are kept apart as 'Unassigned'."
     )
-elif st.button("Find segments", type="primary") or st.session_state.get(SWEEP_KEY) == request:
+elif st.button("Find segments", type="primary", key="features:find") or st.session_state.get(SWEEP_KEY) == request:
     st.session_state[SWEEP_KEY] = request
 
 sweep: SweepResult | None = None
@@ -367,42 +392,29 @@ if not density and st.session_state.get(SWEEP_KEY) == request:
 if sweep is not None:
     for note in sweep.notes:
         st.warning(note)
-    st.success(f"**Recommended: k = {sweep.recommended_k}.** {sweep.reason}")
-    if sweep.disagreement:
-        st.warning(sweep.disagreement)
-    for row in (METRIC_CHARTS[:2], METRIC_CHARTS[2:]):
-        for column, (field, title, axis, mark, caption) in zip(st.columns(2), row, strict=True):
-            marked = getattr(sweep, mark) if mark else None
-            column.plotly_chart(
-                _metric_chart(sweep, getattr(sweep, field), title, axis, marked), width="stretch"
-            )
-            column.caption(caption)
-    exact = sweep.silhouette_reference_size >= sweep.n_customers
-    st.caption(
-        "Silhouette computed on all customers."
-        if exact
-        else f"Silhouette estimated: {sweep.silhouette_sample_size:,} of {sweep.n_customers:,} customers, "
-        f"each compared with {sweep.silhouette_reference_size:,} others, sampled per segment so small "
-        "segments count. The other measures use every customer."
-    )
-    unstable = [k for k, s in zip(sweep.k, sweep.stability, strict=True) if s < STABLE_AGREEMENT]
-    if unstable:
-        st.warning(
-            f"Unstable solutions at k = {', '.join(map(str, unstable))}: re-fitting on other samples of "
-            "customers gives noticeably different segments, so do not build campaigns on them."
+    st.success(f"**{sweep.summary}**")
+    with st.expander("How this was chosen"):
+        st.write(sweep.reason)
+        if sweep.disagreement:
+            st.info(sweep.disagreement)
+        for start in range(0, len(METRIC_CHARTS), 2):
+            for column, (field, title, axis, mark, meaning) in zip(
+                st.columns(2), METRIC_CHARTS[start : start + 2], strict=False
+            ):
+                marked = getattr(sweep, mark) if mark else None
+                column.plotly_chart(
+                    _metric_chart(sweep, getattr(sweep, field), title, axis, marked), width="stretch"
+                )
+                column.caption(meaning)
+        exact = sweep.silhouette_reference_size >= sweep.n_customers
+        st.caption(
+            "Silhouette computed on all customers."
+            if exact
+            else f"Silhouette estimated: {sweep.silhouette_sample_size:,} of {sweep.n_customers:,} "
+            f"customers, each compared with {sweep.silhouette_reference_size:,} others, sampled per "
+            "segment so small segments count. The other measures use every customer."
         )
-    with st.expander("All measures per k"):
-        st.dataframe(
-            sweep.to_frame(),
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "stability": st.column_config.ProgressColumn(
-                    "stability (agreement across refits)", min_value=0, max_value=1, format="%.2f"
-                ),
-                "smallest_share": st.column_config.NumberColumn("smallest segment", format="percent"),
-            },
-        )
+        st.dataframe(sweep.to_frame(), hide_index=True, width="stretch", column_config=MEASURE_COLUMNS)
 
 if sweep is None and not density:
     st.info("Press **Find segments** to compare the k values.")

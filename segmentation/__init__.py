@@ -141,6 +141,7 @@ if TYPE_CHECKING:
     )
     from segmentation.profiling.quality import (
         DataIssue,
+        missing_issues,
     )
     from segmentation.profiling.roles import (
         ROLE_LABELS,
@@ -345,6 +346,7 @@ _MODULE_OF: dict[str, str] = {
     "make_model": "segmentation.recommendations.models",
     "manifest_bytes": "segmentation.campaigns.export",
     "measure_lift": "segmentation.campaigns.lift",
+    "missing_issues": "segmentation.profiling.quality",
     "missing_value_fills": "segmentation.segments.preparing",
     "numbers_for_model": "segmentation.segments.scoring",
     "parse_dates": "segmentation.parsing",

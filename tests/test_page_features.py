@@ -67,9 +67,14 @@ def test_find_segments_recommends_the_planted_k_and_stores_the_run() -> None:
     at.multiselect[0].set_value(["recency_days", "monetary", "frequency"])
     at.slider[0].set_value((2, 6))
     at.run()
-    at.button[0].click().run()
+    at.button(key="features:find").click().run()
     assert not at.exception
-    assert "Recommended: k = 3" in at.success[0].value
+    # Issue 10 changes the lead: one sentence in segments, not "Recommended: k = 3" and a reason.
+    lead = at.success[0].value
+    assert lead.startswith("**3 segments: clearly separated and stable") and "k" not in lead.split(":")[0]
+    assert not any(r in lead for r in ("np.float64(", "nan", "None", "["))
+    how = next(e for e in at.expander if e.label == "How this was chosen")
+    assert any(m.value.startswith("k=3 ") for m in how.markdown)
     run = at.session_state[SEGMENT_RUN]
     assert isinstance(run, SegmentRun) and run.k == 3 and run.data_token == "d1"
     assert len(run.labels) == 150 and set(run.default_names) == {0, 1, 2}
@@ -91,7 +96,7 @@ def test_saved_model_is_json_that_reproduces_the_run() -> None:
     at = _page(data)
     at.multiselect[0].set_value(["recency_days", "monetary", "frequency"])
     at.run()
-    at.button[0].click().run()
+    at.button(key="features:find").click().run()
     run = at.session_state[SEGMENT_RUN]
     model = SegmentationModel.from_json(run.result.model.to_json())
     from segmentation.segments.scoring import assign_segments
@@ -112,7 +117,7 @@ def test_k_range_above_the_number_of_customers_is_explained() -> None:
     at = _page(small)
     at.multiselect[0].set_value(["recency_days", "monetary", "frequency"])
     at.run()
-    at.button[0].click().run()
+    at.button(key="features:find").click().run()
     assert not at.exception
     assert any("k=10 is larger than the 8 customers" in e.value for e in at.error)
     assert SEGMENT_RUN not in at.session_state
@@ -126,7 +131,7 @@ def test_filled_values_and_customers_without_data_are_shown() -> None:
     at = _page(ActiveData(**{**data.__dict__, "customers": customers, "token": "d-blanks"}))
     at.multiselect[0].set_value(["recency_days", "monetary", "frequency"])
     at.run()
-    at.button[0].click().run()
+    at.button(key="features:find").click().run()
     assert not at.exception, at.exception
     run = at.session_state[SEGMENT_RUN]
     assert run.labels[40] == -2 and (np.delete(run.labels, 40) >= 0).all()
@@ -134,3 +139,43 @@ def test_filled_values_and_customers_without_data_are_shown() -> None:
     info = " ".join(box.value for box in at.info)
     assert f"monetary: 3 missing values filled with the median {median:,.2f}".rstrip("0").rstrip(".") in info
     assert any("Not segmented (no data): 1 customer" in box.value for box in at.warning)
+
+
+def test_near_duplicates_are_flagged_by_the_picker_and_one_click_keeps_one() -> None:
+    at = _page(_data())
+    flagged = [w.value for w in at.warning if "near-duplicates" in w.value]
+    assert flagged and "**monetary** and **monetary_again**" in flagged[0] and "(correlation 1.00)" in flagged[0]
+    keep = at.button(key="features:keep_one:monetary:monetary_again")
+    assert keep.label == "Keep monetary, drop monetary_again"
+    keep.click().run()
+    assert not at.exception
+    assert at.multiselect[0].value == ["recency_days", "monetary", "frequency"]
+    assert not any("monetary_again" in w.value for w in at.warning)
+
+
+def test_constant_and_mostly_missing_columns_are_said_in_words() -> None:
+    data = _data()
+    customers = data.customers.assign(discount=0.0, loyalty=np.where(np.arange(150) < 30, np.arange(150.0), np.nan))
+    at = _page(ActiveData(**{**data.__dict__, "customers": customers, "token": "d-words"}))
+    assert not at.exception
+    excluded = at.dataframe[0].value.set_index("column")["reason"]
+    assert excluded["discount"] == "constant: every customer has the same value (0)"
+    assert excluded["store"] == "constant: every customer has the same value (Main)"
+    assert not any("np." in reason for reason in excluded)
+    at.multiselect[0].set_value(["recency_days", "frequency", "loyalty"]).run()
+    warned = " ".join(w.value for w in at.warning)
+    assert "'loyalty' is missing in 120 of 150 rows (80%)" in warned and "Consider leaving it out" in warned
+
+
+def test_how_this_was_chosen_explains_every_measure_in_plain_words() -> None:
+    at = _page(_data())
+    at.multiselect[0].set_value(["recency_days", "monetary", "frequency"])
+    at.run()
+    at.button(key="features:find").click().run()
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    for meaning in ("star marks the elbow", "own segment than to the next", "other samples of customers",
+                    "far apart segments are", "overlaps its closest neighbour"):  # fmt: skip
+        assert meaning in captions
+    measures = at.dataframe[-1].value
+    assert list(measures["k"]) == list(range(2, 11))

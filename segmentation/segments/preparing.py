@@ -132,6 +132,15 @@ def _fill_value_text(value: float | str) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
+def _constant_text(value: object) -> str:
+    """A column's one value as a reader writes it: 0, 12.5, Main (never ``np.float64(0.0)``)."""
+    if isinstance(value, bool | np.bool_):
+        return "yes" if value else "no"
+    if isinstance(value, int | float | np.number):
+        return _fill_value_text(float(value))
+    return str(value).strip() or "blank"
+
+
 @dataclass(frozen=True)
 class FeatureFill:
     """How the missing values of one feature were filled before segmenting.
@@ -200,12 +209,12 @@ def _exclusion_reason(series: pd.Series, role: str | None) -> str | None:
     if role in _EXCLUDED_ROLES:
         return _EXCLUDED_ROLES[role]
     if n_values == 0:
-        return "empty: every value is missing"
+        return "empty: every customer's value is missing"
     if pd.api.types.is_datetime64_any_dtype(series):
         return _EXCLUDED_ROLES["date"]
     n_distinct = int(series.nunique(dropna=True))
     if n_distinct <= 1:
-        return f"constant: every customer has the same value ({series.dropna().iloc[0]!r})"
+        return f"constant: every customer has the same value ({_constant_text(series.dropna().iloc[0])})"
     if role is None and _ID_NAME.search(name):
         return "an identifier, not a customer trait"
     if not _is_numeric(series) and n_values > 20 and n_distinct > NEAR_UNIQUE_SHARE * n_values:
