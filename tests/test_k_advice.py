@@ -76,3 +76,11 @@ def test_sweep_on_two_clear_groups_recommends_two_and_its_json_has_the_summary()
     assert payload["summary"].startswith("2 segments: clearly separated")
     assert isinstance(payload["alternatives"], list)
     assert np.isfinite(payload["silhouette"][0])
+
+
+def test_an_elbow_as_good_as_the_campaign_sized_pick_wins_and_the_reason_names_that_pick() -> None:
+    # The demo shop's shape: 2 separates a little better, 3 is the best of 3 to 8, the elbow is 4.
+    advice = advise_k([2, 3, 4, 5, 6], [0.57, 0.54, 0.539, 0.52, 0.54], [0.9] * 5, [0.1] * 5, elbow_k=4)
+    assert advice.k == 4 and advice.alternatives == (3, 5)
+    assert "as the best choice between 3 and 8 segments (k=3, 0.54)" in advice.reason
+    assert advice.summary == "4 segments: clearly separated and stable; 3 or 5 would also work."

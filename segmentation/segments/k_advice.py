@@ -152,7 +152,7 @@ def advise_k(
         plan_best = max(in_plan, key=lambda i: sil[i])
         if sil[best] - sil[plan_best] <= CLEAR_MARGIN:
             chosen, moved = plan_best, True
-    by_elbow = False
+    pick, by_elbow = chosen, False
     if elbow_k is not None and elbow_k in ks:
         e = ks.index(elbow_k)
         usable = _in_plan(elbow_k) or not _in_plan(ks[chosen])
@@ -162,9 +162,11 @@ def advise_k(
 
     caveat = " (no k was both stable and free of tiny segments, so read it with care)" if careful else ""
     if by_elbow:
+        scope = f"between {PLAN_K[0]} and {PLAN_K[1]} segments " if moved else ""
         reason = (
-            f"k={k} is the elbow of the inertia curve and its silhouette ({sil[chosen]:.2f}) is as good as "
-            f"the best ({sil[best]:.2f}), so the simpler solution wins{caveat}."
+            f"k={k} is the elbow of the inertia curve (more segments add little) and separates about as "
+            f"well (silhouette {sil[chosen]:.2f}) as the best choice {scope}(k={ks[pick]}, "
+            f"{sil[pick]:.2f}){caveat}."
         )
     elif moved:
         reason = (
