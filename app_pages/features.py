@@ -378,7 +378,9 @@ if density:
         "The density method finds the number of segments itself; customers far from every dense group "
         "are kept apart as 'Unassigned'."
     )
-elif st.button("Find segments", type="primary", key="features:find") or st.session_state.get(SWEEP_KEY) == request:
+elif st.button("Find segments", type="primary", key="features:find") or (
+    st.session_state.get(SWEEP_KEY) == request
+):
     st.session_state[SWEEP_KEY] = request
 
 sweep: SweepResult | None = None

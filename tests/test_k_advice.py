@@ -1,4 +1,4 @@
-"""One answer to "how many segments?": campaign-sized k preferred, clear data wins, one reconciling sentence."""
+"""One answer to "how many segments?": a campaign-sized k unless the data clearly says otherwise."""
 
 from __future__ import annotations
 
