@@ -109,3 +109,18 @@ def test_links_between_pages_go_through_the_router() -> None:
     alone = AppTest.from_file(str(page("results").file), default_timeout=60).run()
     assert not alone.exception and not alone.get("page_link")
     assert any(page("campaigns").title in m.value for m in alone.markdown)
+
+
+@pytest.mark.parametrize("entry", PAGES, ids=[entry.key for entry in PAGES])
+def test_progress_is_drawn_on_pages_that_stop_at_an_empty_state(entry: JourneyPage) -> None:
+    # Without any data every page but Data stops early (st.stop); the sidebar must still show the journey.
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["shell:demo_declined"] = True
+    at.run()
+    at.switch_page(entry.path)
+    at.run()
+    assert not at.exception, at.exception
+    assert at.info, f"{entry.path}: no empty state saying what to do next"
+    sidebar = " ".join(m.value for m in at.sidebar.markdown)
+    assert "Your progress" in sidebar and "No data loaded yet" in sidebar, sidebar
+    assert not at.error, [e.value for e in at.error]
