@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from app_pages import state
-from app_pages.shell import require_segments
+from app_pages.shell import page_header, require_segments
 from app_pages.upload import UPLOAD_TYPES
 from segmentation import (
     Audience,
@@ -384,7 +384,7 @@ def _downloads(audience: Audience, data: state.ActiveData, spec_key: str) -> Non
 
 
 # ---- page ------------------------------------------------------------------------------------
-st.title("Campaigns")
+page_header("campaigns")
 st.caption(
     "Build the list you upload to your email or ad platform: only people who may be contacted, no "
     "duplicates, cells that are safe in a spreadsheet, and a control group to measure the effect later."
@@ -436,13 +436,14 @@ with preview:
     if filters is None:
         st.stop()
     if consent.column is None and not consent.waived:
-        st.error("Choose the consent column, or tick the box to waive the consent check.")
+        st.info("Next: choose the consent column, so only people who agreed to marketing are on the list; "
+                "or tick “I have consent another way”.")  # fmt: skip
         st.stop()
     if consent.column is not None and consent.polarity is None:
-        st.error(f"Say what “yes” in **{consent.column}** means before the list is built.")
+        st.info(f"Next: say what “yes” in **{consent.column}** means, and the list is built.")
         st.stop()
     if suppression is None:
-        st.error("Choose the column of the suppression list that holds the emails or ids.")
+        st.info("Next: choose the column of the suppression list that holds the emails or ids.")
         st.stop()
     spec = CampaignSpec(
         name=campaign_name,

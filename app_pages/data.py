@@ -10,7 +10,7 @@ import streamlit as st
 
 from app_pages import state
 from app_pages.charts import rfm_group_chart, table_config
-from app_pages.shell import load_demo
+from app_pages.shell import load_demo, page_header
 from app_pages.upload import UPLOAD_TYPES, read_upload
 from segmentation import (
     DEMO_NAME,
@@ -338,6 +338,13 @@ def _upload_flow() -> None:
         "Any separator, encoding or header layout: we detect it and you can correct it.",
     )
     if uploaded is None:
+        active = state.get_active_data()
+        if active is not None and active.is_upload:
+            st.info(
+                f"The next steps use **{active.source_name}**, the file you confirmed (summary below). "
+                "Upload another file to replace it."
+            )
+            return
         st.info(
             "Upload a file with **one row per customer** (id, age, spend, region…) or **one row per "
             "purchase** (customer id, date, amount or quantity × price, product…). "
@@ -431,12 +438,21 @@ def _active_summary() -> None:
             st.caption("How many of your customers fall in each RFM group; hover a bar for the share.")
 
 
-st.title("Data")
-st.caption("Step 1 of 5 · Bring your customer or order export, or keep exploring the demo shop.")
-source = st.radio("Where is your data?", ["Demo shop", "Upload a file"], horizontal=True, key="data:source")
+page_header("data", "Bring your customer or order export, or keep exploring the demo shop.")
+active = state.get_active_data()
+# The choice opens on where the active data came from: Streamlit forgets a page's widgets when the
+# marketer visits another page, and coming back to "Demo shop" would contradict the file in use.
+source = st.radio(
+    "Where is your data?",
+    ["Demo shop", "Upload a file"],
+    index=1 if active is not None and active.is_upload else 0,
+    horizontal=True,
+    key="data:source",
+)
 if source == "Demo shop":
-    active = state.get_active_data()
     is_demo_active = active is not None and active.source_name == DEMO_NAME
+    if active is not None and not is_demo_active:
+        st.info(f"The next steps use your file **{active.source_name}**. Switch back to the demo here:")
     if not is_demo_active and st.button("Use the demo shop", type="primary", key="data:use_demo"):
         load_demo()
         st.rerun()

@@ -14,7 +14,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from app_pages import state
-from app_pages.shell import link_to, personas_for, require_data
+from app_pages.charts import segment_colour_map
+from app_pages.shell import link_to, page_header, personas_for, require_data
 from app_pages.upload import UPLOAD_TYPES, read_upload
 from segmentation import (
     ALGORITHM_LABELS,
@@ -249,7 +250,7 @@ def _metric_chart(
 
 
 # ---- the page ----
-st.title("Features & k")
+page_header("features")
 data = require_data("Load data on the Data page first: this page segments the customers in it.")
 customers = data.customers
 seed = state.seed()
@@ -481,6 +482,8 @@ st.plotly_chart(
         sizes,
         x="name",
         y="customers",
+        color="name",
+        color_discrete_map=segment_colour_map(current_names),
         hover_data={"share": ":.1%"},
         title="Customers per segment",
         labels={"name": "segment", "customers": "customers"},
@@ -504,6 +507,7 @@ st.plotly_chart(
         x="position",
         y="silhouette",
         color="segment",
+        color_discrete_map=segment_colour_map(current_names),
         title=f"How well each customer fits its segment (average {profile.mean:.2f})",
         labels={"position": "customers, sorted within segment"},
     ).update_traces(marker_line_width=0),

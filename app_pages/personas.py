@@ -11,7 +11,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from app_pages import state
-from app_pages.shell import personas_for, require_segments
+from app_pages.charts import segment_colour_map
+from app_pages.shell import page_header, personas_for, require_segments
 from segmentation import (
     Persona,
     Projection,
@@ -157,6 +158,7 @@ def _customer_map(projection: Projection, names: dict[int, str], ids: np.ndarray
         x="x",
         y="y",
         color="segment_name",
+        color_discrete_map=segment_colour_map(names),
         custom_data=["customer", "segment_name"],
         title="Customers on a map of their features",
         labels={
@@ -181,7 +183,7 @@ def _current_names_and_actions(personas: tuple[Persona, ...]) -> tuple[dict[int,
 
 
 # ---- page ----
-st.title("Personas")
+page_header("personas")
 st.caption(
     "Who is in each segment, in plain words and in your data's own units. Rename segments and edit the "
     "suggested actions: your wording is kept on every later page and in exports."

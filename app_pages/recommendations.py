@@ -11,7 +11,7 @@ import streamlit as st
 
 from app_pages import state
 from app_pages.charts import ids_as_categories
-from app_pages.shell import link_to, require_data, require_segments
+from app_pages.shell import link_to, page_header, require_data, require_segments
 from segmentation import (
     DEFAULT_MODEL,
     MODELS,
@@ -254,7 +254,7 @@ def _customer_preview(lists: pd.DataFrame, members: tuple[str, ...]) -> None:
 
 
 # ---- page ----
-st.title("Recommendations")
+page_header("recommendations")
 st.caption(
     "What to put in each segment's campaign, and what to show each customer, with evidence it beats "
     "bestsellers."

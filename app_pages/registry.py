@@ -44,6 +44,11 @@ class JourneyPage:
         """The title in the navigation: the step number and the name ("2 · Features & k")."""
         return f"{self.step} · {self.name}"
 
+    @property
+    def step_label(self) -> str:
+        """Where the page sits in the journey, counted from the registry: "Step 2 of 6"."""
+        return f"Step {self.step} of {len(PAGES)}"
+
 
 def _data_progress() -> tuple[bool, str]:
     data = state.get_active_data()

@@ -30,6 +30,16 @@ def ensure_demo_loaded() -> None:
         load_demo()
 
 
+def page_header(key: str, intro: str | None = None) -> None:
+    """The title of the page registered under ``key`` and where it sits in the journey ("Step 2 of 6").
+
+    The title and step both come from the registry, so adding or moving a page renumbers every page.
+    """
+    entry = registry.page(key)
+    st.title(entry.name)
+    st.caption(f"{entry.step_label} · {intro}" if intro else entry.step_label)
+
+
 def link_to(key: str, label: str | None = None) -> None:
     """A link to the page registered under ``key``, labelled with its title unless ``label`` is given.
 

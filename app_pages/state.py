@@ -79,6 +79,11 @@ class ActiveData:
     def has_transactions(self) -> bool:
         return self.transactions is not None
 
+    @property
+    def is_upload(self) -> bool:
+        """Whether the data came from the marketer's own file (the demo has no file hash)."""
+        return self.source_bytes_sha256 is not None
+
 
 @dataclass(frozen=True)
 class SegmentRun:
