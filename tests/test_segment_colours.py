@@ -75,7 +75,7 @@ def test_a_segment_has_the_same_colour_on_features_and_personas() -> None:
     at.run()
     at.switch_page(page("features").path)
     at.run()
-    at.button[0].click().run()
+    at.button(key="features:find").click().run()
     assert not at.exception, at.exception
     names = at.session_state["segment_names"]
     assert len(names) >= 2
