@@ -54,6 +54,7 @@ if TYPE_CHECKING:
         combine_split_lists,
         measure_lift,
         simulate_results,
+        summarise_incremental,
         summarise_lift,
     )
     from segmentation.campaigns.rules import (
@@ -167,11 +168,16 @@ if TYPE_CHECKING:
     )
     from segmentation.recommendations.models import (
         DEFAULT_MODEL,
+        MODEL_LABELS,
+        MODEL_MEANINGS,
         MODELS,
         make_model,
     )
     from segmentation.recommendations.segments import (
+        FEATURE_MAX_OWNED_SHARE,
+        FEATURE_MIN_LIFT,
         FittedRecommender,
+        featured_items,
         fit_recommender,
         recommend_top_n,
         segment_top_items,
@@ -240,11 +246,15 @@ _MODULE_OF: dict[str, str] = {
     "DEFAULT_MODEL": "segmentation.recommendations.models",
     "DEFAULT_RECOMMENDER": "segmentation._choices",
     "DEMO_NAME": "segmentation.customers.datasets",
+    "FEATURE_MAX_OWNED_SHARE": "segmentation.recommendations.segments",
+    "FEATURE_MIN_LIFT": "segmentation.recommendations.segments",
     "MAX_K": "segmentation._choices",
     "MAX_SEED": "segmentation._choices",
     "MIN_K": "segmentation._choices",
     "MISSING_CHOICES": "segmentation.segments.preparing",
     "MODELS": "segmentation.recommendations.models",
+    "MODEL_LABELS": "segmentation.recommendations.models",
+    "MODEL_MEANINGS": "segmentation.recommendations.models",
     "NOT_SEGMENTED": "segmentation.segments.labels",
     "NO_DATA_NAME": "segmentation.segments.labels",
     "RECOMMENDERS": "segmentation._choices",
@@ -326,6 +336,7 @@ _MODULE_OF: dict[str, str] = {
     "export_xlsx": "segmentation.campaigns.export",
     "export_zip": "segmentation.campaigns.export",
     "feature_correlations": "segmentation.segments.preparing",
+    "featured_items": "segmentation.recommendations.segments",
     "file_entry": "segmentation.campaigns.export",
     "fills_for_rows": "segmentation.segments.scoring",
     "fingerprint": "segmentation.customers.datasets",
@@ -369,6 +380,7 @@ _MODULE_OF: dict[str, str] = {
     "specs_from_table": "segmentation.segments.preparing",
     "specs_table": "segmentation.segments.preparing",
     "suggest_features": "segmentation.segments.preparing",
+    "summarise_incremental": "segmentation.campaigns.lift",
     "summarise_lift": "segmentation.campaigns.lift",
     "suppression_columns": "segmentation.campaigns.suppression",
     "suppression_table": "segmentation.campaigns.suppression",

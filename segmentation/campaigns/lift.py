@@ -10,7 +10,10 @@ overall and per segment:
   the *pooled* standard error (the usual pairing: the test assumes no difference, the interval
   does not);
 * relative lift = absolute lift / control rate (``None`` when the control rate is 0);
-* revenue per customer difference with a Welch (unequal-variance) t interval and p-value.
+* revenue per customer difference with a Welch (unequal-variance) t interval and p-value;
+* what the campaign added: incremental conversions = lift x treated customers and incremental
+  revenue = revenue-per-customer difference x treated customers, each with the 95% interval
+  scaled the same way.
 
 Customers of the list who are missing from the results count as not converted with zero
 revenue by default, because results files usually list only buyers; the number is always
@@ -28,7 +31,13 @@ import numpy as np
 import pandas as pd
 
 from segmentation.campaigns.export import unescape_text
-from segmentation.campaigns.lift_stats import proportion_test, welch_difference, wilson_interval
+from segmentation.campaigns.lift_stats import (
+    incremental,
+    proportion_test,
+    welch_difference,
+    wilson_interval,
+)
+from segmentation.campaigns.lift_text import summarise_incremental, summarise_lift
 from segmentation.campaigns.rules import isin_text, normalise_keys, numbers
 from segmentation.errors import ColumnError, ParameterError
 
@@ -41,6 +50,7 @@ __all__ = [
     "combine_split_lists",
     "measure_lift",
     "simulate_results",
+    "summarise_incremental",
     "summarise_lift",
     "wilson_interval",
 ]
@@ -69,6 +79,10 @@ class GroupOutcome:
         return payload
 
 
+def _listed(interval: tuple[float, float] | None) -> list[float] | None:
+    return list(interval) if interval is not None else None
+
+
 @dataclass(frozen=True)
 class LiftComparison:
     """Treatment versus control for all customers or one segment.
@@ -76,6 +90,8 @@ class LiftComparison:
     ``absolute_lift`` is in rate units (0.011 = +1.1 points); ``ci95`` is its 95% interval
     (unpooled standard error); ``p_value`` is the two-sided pooled two-proportion z-test.
     The ``revenue_*`` fields compare revenue per customer (Welch interval and test).
+    ``incremental_conversions`` and ``incremental_revenue`` are what the campaign added among the
+    treated customers (difference x treatment size), with their 95% intervals.
     ``warnings`` say why the numbers may not support a conclusion.
     """
 
@@ -90,6 +106,10 @@ class LiftComparison:
     revenue_ci95: tuple[float, float] | None = None
     revenue_p_value: float | None = None
     warnings: tuple[str, ...] = ()
+    incremental_conversions: float | None = None
+    incremental_conversions_ci95: tuple[float, float] | None = None
+    incremental_revenue: float | None = None
+    incremental_revenue_ci95: tuple[float, float] | None = None
 
     @property
     def too_small(self) -> bool:
@@ -103,13 +123,27 @@ class LiftComparison:
             "relative_lift": self.relative_lift,
             "ci95": list(self.ci95) if self.ci95 is not None else None,
             "p_value": self.p_value,
+            "incremental_conversions": self.incremental_conversions,
+            "incremental_conversions_ci95": _listed(self.incremental_conversions_ci95),
         }
         if self.treatment.revenue_per_customer is not None:
             payload["revenue_lift"] = self.revenue_lift
-            payload["revenue_ci95"] = list(self.revenue_ci95) if self.revenue_ci95 is not None else None
+            payload["revenue_ci95"] = _listed(self.revenue_ci95)
             payload["revenue_p_value"] = self.revenue_p_value
+            payload["incremental_revenue"] = self.incremental_revenue
+            payload["incremental_revenue_ci95"] = _listed(self.incremental_revenue_ci95)
         payload["warnings"] = list(self.warnings)
         return payload
+
+
+_ENDS = ("", "_low", "_high")
+
+
+def _interval_columns(
+    name: str, value: float | None, interval: tuple[float, float] | None
+) -> dict[str, float | None]:
+    low, high = interval if interval is not None else (None, None)
+    return dict(zip((f"{name}{end}" for end in _ENDS), (value, low, high), strict=True))
 
 
 @dataclass(frozen=True)
@@ -133,9 +167,12 @@ class LiftReport:
     def comparison_frame(self) -> pd.DataFrame:
         """One row per comparison: rates, lift (rate units), its 95% interval, p-value, enough data.
 
+        Then what the campaign added: ``extra_conversions`` (``_low``/``_high``: its 95% interval)
+        and ``extra_revenue`` likewise (NaN without a revenue column).
+
         Returns
         -------
-        DataFrame of shape (1 + n_segments, 11)
+        DataFrame of shape (1 + n_segments, 17)
         """
         rows = []
         for c in self.comparisons:
@@ -152,6 +189,10 @@ class LiftReport:
                     "relative_lift": c.relative_lift,
                     "p_value": c.p_value,
                     "enough_data": not c.too_small,
+                    **_interval_columns(
+                        "extra_conversions", c.incremental_conversions, c.incremental_conversions_ci95
+                    ),
+                    **_interval_columns("extra_revenue", c.incremental_revenue, c.incremental_revenue_ci95),
                 }
             )
         return pd.DataFrame(rows).astype(
@@ -165,6 +206,7 @@ class LiftReport:
                     "ci_high",
                     "relative_lift",
                     "p_value",
+                    *(f"{name}{end}" for name in ("extra_conversions", "extra_revenue") for end in _ENDS),
                 )
             }
         )
@@ -269,6 +311,8 @@ def _compare(label: str, joined: pd.DataFrame, with_revenue: bool) -> LiftCompar
     revenue_diff, revenue_ci, revenue_p = (
         welch_difference(revenue["treatment"], revenue["control"]) if with_revenue else (None,) * 3
     )
+    extra_conversions, extra_conversions_ci = incremental(diff, ci, treatment.n)
+    extra_revenue, extra_revenue_ci = incremental(revenue_diff, revenue_ci, treatment.n)
     return LiftComparison(
         label=label,
         treatment=treatment,
@@ -281,6 +325,10 @@ def _compare(label: str, joined: pd.DataFrame, with_revenue: bool) -> LiftCompar
         revenue_ci95=revenue_ci,
         revenue_p_value=revenue_p,
         warnings=_small_sample_warnings(label, outcomes),
+        incremental_conversions=extra_conversions,
+        incremental_conversions_ci95=extra_conversions_ci,
+        incremental_revenue=extra_revenue,
+        incremental_revenue_ci95=extra_revenue_ci,
     )
 
 
@@ -445,38 +493,6 @@ def combine_split_lists(
         [send.assign(**{group_col: "treatment"}), control.assign(**{group_col: "control"})],
         ignore_index=True,
     )
-
-
-def _points(value: float) -> str:
-    return f"{value * 100:+.1f}"
-
-
-def summarise_lift(comparison: LiftComparison) -> str:
-    """One plain-language sentence about a comparison, for a marketer.
-
-    E.g. "Customers who got the campaign converted 4.1% vs 3.0% in the control group: +1.1 points
-    (95% CI +0.2 to +2.0), p = 0.02 — unlikely to be chance."
-    """
-    treatment, control = comparison.treatment, comparison.control
-    if treatment.rate is None or control.rate is None or comparison.absolute_lift is None:
-        return "There are no customers in one of the groups, so the campaign's effect cannot be measured."
-    sentence = (
-        f"Customers who got the campaign converted {treatment.rate:.1%} "
-        f"vs {control.rate:.1%} in the control group: "
-        f"{_points(comparison.absolute_lift)} points"
-    )
-    if comparison.ci95 is not None:
-        sentence += f" (95% CI {_points(comparison.ci95[0])} to {_points(comparison.ci95[1])})"
-    if comparison.p_value is None:
-        return sentence + " — no conversions to compare."
-    p_text = "p < 0.001" if comparison.p_value < 0.001 else f"p = {comparison.p_value:.2g}"
-    if comparison.too_small:
-        verdict = "too few customers or conversions to conclude anything"
-    elif comparison.p_value < 0.05:
-        verdict = "unlikely to be chance"
-    else:
-        verdict = "could well be chance"
-    return f"{sentence}, {p_text} — {verdict}."
 
 
 def simulate_results(
