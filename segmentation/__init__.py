@@ -51,11 +51,13 @@ if TYPE_CHECKING:
     from segmentation.campaigns.lift import (
         LiftComparison,
         LiftReport,
-        combine_split_lists,
         measure_lift,
-        simulate_results,
         summarise_incremental,
         summarise_lift,
+    )
+    from segmentation.campaigns.lift_inputs import (
+        combine_split_lists,
+        simulate_results,
     )
     from segmentation.campaigns.rules import (
         Audience,
@@ -315,7 +317,7 @@ _MODULE_OF: dict[str, str] = {
     "build_preprocessor": "segmentation.segments.preparing",
     "campaign_slug": "segmentation.campaigns.export",
     "coerce_table": "segmentation.profiling.table_profile",
-    "combine_split_lists": "segmentation.campaigns.lift",
+    "combine_split_lists": "segmentation.campaigns.lift_inputs",
     "consent_candidates": "segmentation.campaigns.consent",
     "counted": "segmentation._plural",
     "customer_table_dataset": "segmentation.customers.datasets",
@@ -376,7 +378,7 @@ _MODULE_OF: dict[str, str] = {
     "segment_top_items": "segmentation.recommendations.segments",
     "send_ready": "segmentation.campaigns.export",
     "silhouette_profile": "segmentation.segments.choosing_k",
-    "simulate_results": "segmentation.campaigns.lift",
+    "simulate_results": "segmentation.campaigns.lift_inputs",
     "specs_from_table": "segmentation.segments.preparing",
     "specs_table": "segmentation.segments.preparing",
     "suggest_features": "segmentation.segments.preparing",

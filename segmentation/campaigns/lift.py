@@ -31,13 +31,13 @@ import numpy as np
 import pandas as pd
 
 from segmentation.campaigns.export import unescape_text
+from segmentation.campaigns.lift_inputs import combine_split_lists, simulate_results
 from segmentation.campaigns.lift_stats import (
     incremental,
     proportion_test,
     welch_difference,
     wilson_interval,
 )
-from segmentation.campaigns.lift_text import summarise_incremental, summarise_lift
 from segmentation.campaigns.rules import isin_text, normalise_keys, numbers
 from segmentation.errors import ColumnError, ParameterError
 
@@ -458,76 +458,68 @@ def measure_lift(
     )
 
 
-def combine_split_lists(
-    send: pd.DataFrame, control: pd.DataFrame, *, group_col: str = "group"
-) -> pd.DataFrame:
-    """The send list and the control file of a split export as one list with a ``group`` column.
+def _points(value: float) -> str:
+    return f"{value * 100:+.1f}"
 
-    Parameters
-    ----------
-    send : DataFrame of shape (n_treatment, n_columns)
-        The people who were contacted (``export --split-control``'s OUT, the app's send file).
-    control : DataFrame of shape (n_control, n_columns)
-        The control group held back.
 
-    Returns
-    -------
-    DataFrame of shape (n_treatment + n_control, n_columns + 1)
+def summarise_lift(comparison: LiftComparison) -> str:
+    """One plain-language sentence about a comparison, for a marketer.
+
+    E.g. "Customers who got the campaign converted 4.1% vs 3.0% in the control group: +1.1 points
+    (95% CI +0.2 to +2.0), p = 0.02 — unlikely to be chance."
     """
-    for frame, what in ((send, "send list"), (control, "control file")):
-        if group_col in frame.columns:
-            groups = set(normalise_keys(frame[group_col])) - {""}
-            expected = "treatment" if what == "send list" else "control"
-            if groups - {expected}:
-                raise ColumnError(
-                    f"the {what} already has a {group_col!r} column with {sorted(groups)!r}; give the "
-                    "full list alone, or the send list with its control file."
-                )
-    missing = [c for c in send.columns if c != group_col and c not in control.columns]
-    if missing:
-        raise ColumnError(
-            f"the control file has no column {missing[0]!r} that the send list has; give the control file "
-            "written with the same list."
+    treatment, control = comparison.treatment, comparison.control
+    if treatment.rate is None or control.rate is None or comparison.absolute_lift is None:
+        return "There are no customers in one of the groups, so the campaign's effect cannot be measured."
+    sentence = (
+        f"Customers who got the campaign converted {treatment.rate:.1%} "
+        f"vs {control.rate:.1%} in the control group: "
+        f"{_points(comparison.absolute_lift)} points"
+    )
+    if comparison.ci95 is not None:
+        sentence += f" (95% CI {_points(comparison.ci95[0])} to {_points(comparison.ci95[1])})"
+    if comparison.p_value is None:
+        return sentence + " — no conversions to compare."
+    p_text = "p < 0.001" if comparison.p_value < 0.001 else f"p = {comparison.p_value:.2g}"
+    if comparison.too_small:
+        verdict = "too few customers or conversions to conclude anything"
+    elif comparison.p_value < 0.05:
+        verdict = "unlikely to be chance"
+    else:
+        verdict = "could well be chance"
+    return f"{sentence}, {p_text} — {verdict}."
+
+
+def _signed(value: float, decimals: int) -> str:
+    # "-0" reads as a sign error; a rounded zero is plain 0.
+    text = f"{value:+,.{decimals}f}"
+    return text[1:] if float(text.replace(",", "")) == 0 else text
+
+
+def _added(value: float, interval: tuple[float, float] | None, what: str, decimals: int) -> str:
+    text = f"{_signed(value, decimals)} {what}"
+    if interval is None:
+        return text
+    return f"{text} (95% interval {_signed(interval[0], decimals)} to {_signed(interval[1], decimals)})"
+
+
+def summarise_incremental(comparison: LiftComparison) -> str:
+    """What the campaign added among the customers who got it, in conversions and revenue.
+
+    E.g. "Among the 10,000 customers who got the campaign, it added +110 conversions (95% interval
+    +49 to +171) and +5,500.00 revenue (95% interval +1,210.50 to +9,789.50)."
+    """
+    added = comparison.incremental_conversions
+    if added is None:
+        return "There are no customers in one of the groups, so what the campaign added cannot be measured."
+    parts = [_added(added, comparison.incremental_conversions_ci95, "conversions", 0)]
+    if comparison.incremental_revenue is not None:
+        parts.append(
+            _added(comparison.incremental_revenue, comparison.incremental_revenue_ci95, "revenue", 2)
         )
-    return pd.concat(
-        [send.assign(**{group_col: "treatment"}), control.assign(**{group_col: "control"})],
-        ignore_index=True,
-    )
-
-
-def simulate_results(
-    export: pd.DataFrame,
-    *,
-    customer_col: str,
-    control_rate: float = 0.03,
-    absolute_lift: float = 0.01,
-    mean_order_value: float = 50.0,
-    seed: int = 0,
-    group_col: str = "group",
-) -> pd.DataFrame:
-    """Made-up campaign results for a list, to preview the analysis before real results exist.
-
-    Each control customer converts with probability ``control_rate``, each treated customer with
-    ``control_rate + absolute_lift``; converters spend a gamma-distributed amount averaging
-    ``mean_order_value``. Never use these numbers as evidence: they only show what the report
-    will look like.
-
-    Returns
-    -------
-    DataFrame of shape (n_listed, 3)
-        ``customer_col``, ``converted`` (0/1) and ``revenue``.
-    """
-    if not 0 <= control_rate <= 1 or not 0 <= control_rate + absolute_lift <= 1:
-        raise ParameterError("the simulated conversion rates must lie between 0 and 1.")
-    rng = np.random.default_rng(seed)
-    treated = normalise_keys(export[group_col]).eq("treatment").to_numpy()
-    probability = np.where(treated, control_rate + absolute_lift, control_rate)
-    converted = rng.random(len(export)) < probability
-    revenue = np.where(converted, rng.gamma(2.0, mean_order_value / 2.0, len(export)), 0.0).round(2)
-    return pd.DataFrame(
-        {
-            customer_col: unescape_text(export[customer_col]).to_numpy(),
-            "converted": converted.astype("int64"),
-            "revenue": revenue,
-        }
-    )
+    treated = comparison.treatment.n
+    sentence = f"Among the {treated:,} customers who got the campaign, it added {' and '.join(parts)}."
+    intervals = [comparison.incremental_conversions_ci95, comparison.incremental_revenue_ci95]
+    if any(i is not None and i[0] <= 0 <= i[1] for i in intervals):
+        sentence += " An interval that includes 0 means the campaign may have added nothing."
+    return sentence
