@@ -211,10 +211,15 @@ def _by_name(columns: list[str], wanted: str) -> str | None:
     return next((c for c in columns if c.strip().casefold() == wanted), None)
 
 
+def _signed(value: float, decimals: int) -> str:
+    # Adding 0.0 turns a rounded -0 into 0, so a tiny negative never reads "-0".
+    return f"{round(value, decimals) + 0.0:+,.{decimals}f}"
+
+
 def _interval(interval: tuple[float, float] | None, decimals: int) -> str | None:
     if interval is None:
         return None
-    return f"95% interval {interval[0]:+,.{decimals}f} to {interval[1]:+,.{decimals}f}"
+    return f"95% interval {_signed(interval[0], decimals)} to {_signed(interval[1], decimals)}"
 
 
 def _rate(rate: float | None) -> str:
@@ -226,14 +231,12 @@ def _headline(report: LiftReport) -> None:
     overall = report.overall
     treatment, control = overall.treatment, overall.control
     cells = st.columns(4)
-    cells[0].metric(
-        "Conversion, got the campaign", f"{treatment.rate:.1%}" if treatment.rate is not None else "–"
-    )
-    cells[1].metric("Conversion, control group", f"{control.rate:.1%}" if control.rate is not None else "–")
+    cells[0].metric("Conversion, got the campaign", _rate(treatment.rate))
+    cells[1].metric("Conversion, control group", _rate(control.rate))
     extra = overall.incremental_conversions
     cells[2].metric(
         "Extra conversions",
-        f"{extra:+,.0f}" if extra is not None else "–",
+        _signed(extra, 0) if extra is not None else "–",
         help="(conversion with the campaign − control conversion) × customers who got it.",
     )
     interval = _interval(overall.incremental_conversions_ci95, 0)
@@ -243,7 +246,7 @@ def _headline(report: LiftReport) -> None:
     if revenue is not None:
         cells[3].metric(
             "Extra revenue",
-            f"{revenue:+,.2f}",
+            _signed(revenue, 2),
             help="(revenue per customer with the campaign − control's) × customers who got it.",
         )
         interval = _interval(overall.incremental_revenue_ci95, 2)

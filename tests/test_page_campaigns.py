@@ -219,6 +219,9 @@ def test_results_page_shows_what_the_campaign_added_beside_the_rates() -> None:
     assert table.loc[0, "extra_conversions"] == pytest.approx(10.0)
     assert table.loc[0, "extra_revenue"] == pytest.approx(100.0)
     assert table.loc[0, "extra_conversions_low"] < 10.0 < table.loc[0, "extra_conversions_high"]
+    shown = [e.value for kind in ("markdown", "caption", "info", "warning") for e in at.get(kind)]
+    shown += [m.value for m in at.metric]
+    assert not [t for t in shown if any(r in str(t) for r in ("np.float64(", "nan", "None", "-0 "))]
 
 
 def test_results_page_without_revenue_shows_no_revenue_numbers() -> None:

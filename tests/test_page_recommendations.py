@@ -294,3 +294,5 @@ def test_no_item_stands_out_when_the_segment_owns_them_already() -> None:
     assert any("lift above 1" in c.value and "at most 50% own them" in c.value for c in at.caption)
     # Only the customer preview table is left, and the personal lists are still there.
     assert len(at.dataframe) == 1 and "reason" in at.dataframe[0].value.columns
+    shown = [e.value for kind in ("markdown", "caption", "info", "warning") for e in at.get(kind)]
+    assert not [t for t in shown if any(r in str(t) for r in ("np.float64(", "nan", "None", "NDCG"))]
