@@ -16,6 +16,7 @@ from segmentation import (
     combine_split_lists,
     measure_lift,
     simulate_results,
+    summarise_incremental,
     summarise_lift,
 )
 
@@ -210,8 +211,53 @@ def _by_name(columns: list[str], wanted: str) -> str | None:
     return next((c for c in columns if c.strip().casefold() == wanted), None)
 
 
+def _signed(value: float, decimals: int) -> str:
+    # Adding 0.0 turns a rounded -0 into 0, so a tiny negative never reads "-0".
+    return f"{round(value, decimals) + 0.0:+,.{decimals}f}"
+
+
+def _interval(interval: tuple[float, float] | None, decimals: int) -> str | None:
+    if interval is None:
+        return None
+    return f"95% interval {_signed(interval[0], decimals)} to {_signed(interval[1], decimals)}"
+
+
+def _rate(rate: float | None) -> str:
+    return "–" if rate is None else f"{rate:.1%}"
+
+
+def _headline(report: LiftReport) -> None:
+    """The rates and what the campaign added, side by side."""
+    overall = report.overall
+    treatment, control = overall.treatment, overall.control
+    cells = st.columns(4)
+    cells[0].metric("Conversion, got the campaign", _rate(treatment.rate))
+    cells[1].metric("Conversion, control group", _rate(control.rate))
+    extra = overall.incremental_conversions
+    cells[2].metric(
+        "Extra conversions",
+        _signed(extra, 0) if extra is not None else "–",
+        help="(conversion with the campaign − control conversion) × customers who got it.",
+    )
+    interval = _interval(overall.incremental_conversions_ci95, 0)
+    if interval:
+        cells[2].caption(interval)
+    revenue = overall.incremental_revenue
+    if revenue is not None:
+        cells[3].metric(
+            "Extra revenue",
+            _signed(revenue, 2),
+            help="(revenue per customer with the campaign − control's) × customers who got it.",
+        )
+        interval = _interval(overall.incremental_revenue_ci95, 2)
+        if interval:
+            cells[3].caption(interval)
+    st.markdown(summarise_incremental(overall))
+
+
 def _show(report: LiftReport) -> None:
     st.markdown(summarise_lift(report.overall))
+    _headline(report)
     for warning in report.overall.warnings:
         st.warning(warning)
     small = [s.label for s in report.segments if s.too_small]
@@ -220,9 +266,14 @@ def _show(report: LiftReport) -> None:
     for note in report.notes:
         st.info(note)
     comparisons = report.comparison_frame()
+    with_revenue = comparisons["extra_revenue"].notna().any()
     st.dataframe(
         comparisons,
         hide_index=True,
+        width="stretch",
+        column_order=[
+            str(c) for c in comparisons.columns if with_revenue or not str(c).startswith("extra_revenue")
+        ],
         column_config={
             "comparison": "Customers",
             "treatment_customers": st.column_config.NumberColumn("Got the campaign", format="localized"),
@@ -235,6 +286,16 @@ def _show(report: LiftReport) -> None:
             "relative_lift": st.column_config.NumberColumn("Relative lift", format="percent"),
             "p_value": st.column_config.NumberColumn("p-value", format="%.3f"),
             "enough_data": st.column_config.CheckboxColumn("Enough data"),
+            "extra_conversions": st.column_config.NumberColumn("Extra conversions", format="%+.0f"),
+            "extra_conversions_low": st.column_config.NumberColumn(
+                "Extra conversions, at least", format="%+.0f"
+            ),
+            "extra_conversions_high": st.column_config.NumberColumn(
+                "Extra conversions, at most", format="%+.0f"
+            ),
+            "extra_revenue": st.column_config.NumberColumn("Extra revenue", format="%+.2f"),
+            "extra_revenue_low": st.column_config.NumberColumn("Revenue, at least", format="%+.2f"),
+            "extra_revenue_high": st.column_config.NumberColumn("Revenue, at most", format="%+.2f"),
         },
     )
     groups = report.group_frame()

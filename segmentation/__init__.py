@@ -51,10 +51,13 @@ if TYPE_CHECKING:
     from segmentation.campaigns.lift import (
         LiftComparison,
         LiftReport,
-        combine_split_lists,
         measure_lift,
-        simulate_results,
+        summarise_incremental,
         summarise_lift,
+    )
+    from segmentation.campaigns.lift_inputs import (
+        combine_split_lists,
+        simulate_results,
     )
     from segmentation.campaigns.rules import (
         Audience,
@@ -168,11 +171,16 @@ if TYPE_CHECKING:
     )
     from segmentation.recommendations.models import (
         DEFAULT_MODEL,
+        MODEL_LABELS,
+        MODEL_MEANINGS,
         MODELS,
         make_model,
     )
     from segmentation.recommendations.segments import (
+        FEATURE_MAX_OWNED_SHARE,
+        FEATURE_MIN_LIFT,
         FittedRecommender,
+        featured_items,
         fit_recommender,
         recommend_top_n,
         segment_top_items,
@@ -243,11 +251,15 @@ _MODULE_OF: dict[str, str] = {
     "DEFAULT_MODEL": "segmentation.recommendations.models",
     "DEFAULT_RECOMMENDER": "segmentation._choices",
     "DEMO_NAME": "segmentation.customers.datasets",
+    "FEATURE_MAX_OWNED_SHARE": "segmentation.recommendations.segments",
+    "FEATURE_MIN_LIFT": "segmentation.recommendations.segments",
     "MAX_K": "segmentation._choices",
     "MAX_SEED": "segmentation._choices",
     "MIN_K": "segmentation._choices",
     "MISSING_CHOICES": "segmentation.segments.preparing",
     "MODELS": "segmentation.recommendations.models",
+    "MODEL_LABELS": "segmentation.recommendations.models",
+    "MODEL_MEANINGS": "segmentation.recommendations.models",
     "NOT_SEGMENTED": "segmentation.segments.labels",
     "NO_DATA_NAME": "segmentation.segments.labels",
     "RECOMMENDERS": "segmentation._choices",
@@ -308,7 +320,7 @@ _MODULE_OF: dict[str, str] = {
     "build_preprocessor": "segmentation.segments.preparing",
     "campaign_slug": "segmentation.campaigns.export",
     "coerce_table": "segmentation.profiling.table_profile",
-    "combine_split_lists": "segmentation.campaigns.lift",
+    "combine_split_lists": "segmentation.campaigns.lift_inputs",
     "consent_candidates": "segmentation.campaigns.consent",
     "counted": "segmentation._plural",
     "customer_table_dataset": "segmentation.customers.datasets",
@@ -329,6 +341,7 @@ _MODULE_OF: dict[str, str] = {
     "export_xlsx": "segmentation.campaigns.export",
     "export_zip": "segmentation.campaigns.export",
     "feature_correlations": "segmentation.segments.preparing",
+    "featured_items": "segmentation.recommendations.segments",
     "file_entry": "segmentation.campaigns.export",
     "fills_for_rows": "segmentation.segments.scoring",
     "fingerprint": "segmentation.customers.datasets",
@@ -369,10 +382,11 @@ _MODULE_OF: dict[str, str] = {
     "segment_top_items": "segmentation.recommendations.segments",
     "send_ready": "segmentation.campaigns.export",
     "silhouette_profile": "segmentation.segments.choosing_k",
-    "simulate_results": "segmentation.campaigns.lift",
+    "simulate_results": "segmentation.campaigns.lift_inputs",
     "specs_from_table": "segmentation.segments.preparing",
     "specs_table": "segmentation.segments.preparing",
     "suggest_features": "segmentation.segments.preparing",
+    "summarise_incremental": "segmentation.campaigns.lift",
     "summarise_lift": "segmentation.campaigns.lift",
     "suppression_columns": "segmentation.campaigns.suppression",
     "suppression_table": "segmentation.campaigns.suppression",

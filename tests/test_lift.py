@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
 
-from segmentation.campaigns.lift import measure_lift, summarise_lift, wilson_interval
+from segmentation.campaigns.lift import measure_lift, summarise_incremental, summarise_lift, wilson_interval
+from segmentation.cli import main
 from segmentation.errors import ColumnError, ParameterError
 
 
@@ -179,3 +181,88 @@ def test_tables_for_charts_and_wilson_interval() -> None:
     groups = report.group_frame()
     assert len(groups) == 6 and groups.loc[5, "customers"] == 0 and np.isnan(groups.loc[5, "rate"])
     assert groups.loc[0, "rate_low"] < groups.loc[0, "rate"] < groups.loc[0, "rate_high"]
+
+
+def test_incremental_conversions_scale_the_lift_and_its_interval() -> None:
+    export, results = _campaign({("All", "treatment"): (1000, 41), ("All", "control"): (1000, 30)})
+    overall = measure_lift(export, results, customer_col="customer_id", converted_col="converted").overall
+    # (4.1% - 3.0%) x 1000 treated = 11 extra conversions; interval 1000 x (0.011 -/+ 0.0162120).
+    assert overall.incremental_conversions == pytest.approx(11.0)
+    assert overall.incremental_conversions_ci95 == pytest.approx((11.0 - 16.2120, 11.0 + 16.2120), abs=1e-3)
+    assert overall.incremental_revenue is None and overall.incremental_revenue_ci95 is None
+    sentence = summarise_incremental(overall)
+    assert sentence == (
+        "Among the 1,000 customers who got the campaign, it added +11 conversions (95% interval -5 to +27). "
+        "An interval that includes 0 means the campaign may have added nothing."
+    )
+
+
+def test_incremental_revenue_scales_the_welch_difference() -> None:
+    rng = np.random.default_rng(0)
+    treated, control = rng.gamma(2.0, 30.0, 80).round(2), rng.gamma(2.0, 20.0, 60).round(2)
+    export = pd.DataFrame(
+        {
+            "customer_id": [f"T{i}" for i in range(80)] + [f"C{i}" for i in range(60)],
+            "group": ["treatment"] * 80 + ["control"] * 60,
+        }
+    )
+    results = pd.DataFrame(
+        {"customer_id": export["customer_id"], "revenue": np.concatenate([treated, control])}
+    )
+    report = measure_lift(export, results, customer_col="customer_id", revenue_col="revenue")
+    overall = report.overall
+    low, high = stats.ttest_ind(treated, control, equal_var=False).confidence_interval(0.95)
+    assert overall.incremental_revenue == pytest.approx((treated.mean() - control.mean()) * 80)
+    assert overall.incremental_revenue_ci95 == pytest.approx((low * 80, high * 80), rel=1e-9)
+    assert low > 0  # the treated spend clearly more: no "may have added nothing"
+    sentence = summarise_incremental(overall)
+    assert (
+        f"{overall.incremental_revenue:+,.2f} revenue (95% interval {low * 80:+,.2f} to {high * 80:+,.2f})"
+        in (sentence)
+    )
+    frame = report.comparison_frame()
+    row = frame.iloc[0]
+    assert row["extra_revenue"] == pytest.approx(overall.incremental_revenue)
+    assert (row["extra_revenue_low"], row["extra_revenue_high"]) == pytest.approx((low * 80, high * 80))
+    assert row["extra_conversions"] == pytest.approx(0.0)  # every customer has revenue > 0
+    payload = json.loads(json.dumps(report.to_dict()))["overall"]
+    assert payload["incremental_revenue"] == pytest.approx(overall.incremental_revenue)
+    assert payload["incremental_revenue_ci95"] == pytest.approx([low * 80, high * 80])
+    # The keys that were there before are all still there.
+    assert {"revenue_lift", "revenue_ci95", "revenue_p_value", "warnings", "p_value", "ci95"} <= set(payload)
+
+
+def test_incremental_numbers_per_segment_and_in_json() -> None:
+    export, results = _campaign(
+        {("Loyal", "treatment"): (200, 40), ("Loyal", "control"): (200, 20), ("New", "treatment"): (10, 1)}
+    )
+    report = measure_lift(export, results, customer_col="customer_id", converted_col="converted")
+    loyal, new = report.segments
+    assert loyal.incremental_conversions == pytest.approx(20.0)  # (20% - 10%) x 200
+    assert new.incremental_conversions is None and new.incremental_conversions_ci95 is None
+    assert "cannot be measured" in summarise_incremental(new)
+    frame = report.comparison_frame()
+    assert frame["extra_conversions"].iloc[1] == pytest.approx(20.0)
+    assert np.isnan(frame["extra_conversions"].iloc[2]) and frame["extra_revenue"].isna().all()
+    payload = json.loads(json.dumps(report.to_dict()))
+    assert payload["segments"][0]["incremental_conversions"] == pytest.approx(20.0)
+    assert payload["segments"][1]["incremental_conversions"] is None
+    assert "incremental_revenue" not in payload["overall"]  # no revenue column, as for revenue_lift
+
+
+def test_cli_json_adds_incremental_keys(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    export, results = _campaign({("All", "treatment"): (100, 30), ("All", "control"): (50, 10)})
+    results = results.assign(revenue=results["converted"].astype(int) * 20.0)
+    export.to_csv(tmp_path / "list.csv", index=False)
+    results.to_csv(tmp_path / "res.csv", index=False)
+    assert main(["lift", str(tmp_path / "list.csv"), str(tmp_path / "res.csv"), "--json"]) == 0
+    overall = json.loads(capsys.readouterr().out)["overall"]
+    # (30% - 20%) x 100 treated = 10 extra conversions; (6.00 - 4.00) x 100 = 200 extra revenue.
+    assert overall["incremental_conversions"] == pytest.approx(10.0)
+    assert overall["incremental_revenue"] == pytest.approx(200.0)
+    low, high = overall["incremental_conversions_ci95"]
+    assert (low, high) == pytest.approx([c * 100 for c in overall["ci95"]])
+    assert overall["incremental_revenue_ci95"] == pytest.approx([c * 100 for c in overall["revenue_ci95"]])
+    assert {"treatment", "control", "absolute_lift", "relative_lift", "p_value", "revenue_lift"} <= set(
+        overall
+    )

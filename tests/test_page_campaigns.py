@@ -188,3 +188,58 @@ def test_results_page_measures_a_send_list_with_its_control_file() -> None:
     assert not at.exception
     table = at.dataframe[0].value
     assert table.loc[0, "treatment_customers"] == 40 and table.loc[0, "control_customers"] == 20
+
+
+def test_results_page_shows_what_the_campaign_added_beside_the_rates() -> None:
+    ids = [f"K{i}" for i in range(60)]
+    send = pd.DataFrame({"customer_id": ids[:40]}).to_csv(index=False).encode()
+    control = pd.DataFrame({"customer_id": ids[40:]}).to_csv(index=False).encode()
+    # Treated: 20 of 40 bought (spending 10 each); control: 5 of 20.
+    converted = [int(i < 20) for i in range(40)] + [int(i < 5) for i in range(20)]
+    outcome = pd.DataFrame(
+        {"customer_id": ids, "converted": converted, "revenue": [10.0 * c for c in converted]}
+    )
+    at = AppTest.from_file(str(page("results").file), default_timeout=30).run()
+    at.file_uploader(key="results:export").set_value(("send.csv", send, "text/csv")).run()
+    at.file_uploader(key="results:control").set_value(("control.csv", control, "text/csv")).run()
+    at.selectbox(key="results:list_id").set_value("customer_id").run()
+    outcome_csv = outcome.to_csv(index=False).encode()
+    at.file_uploader(key="results:file").set_value(("results.csv", outcome_csv, "text/csv")).run()
+    assert not at.exception, at.exception
+    assert _metric(at, "Conversion, got the campaign") == "50.0%"
+    assert _metric(at, "Conversion, control group") == "25.0%"
+    # (50% - 25%) x 40 treated = 10 extra conversions; (5.00 - 2.50) x 40 = 100.00 extra revenue.
+    assert _metric(at, "Extra conversions") == "+10"
+    assert _metric(at, "Extra revenue") == "+100.00"
+    captions = " ".join(c.value for c in at.caption)
+    assert "95% interval" in captions
+    assert any(
+        m.value.startswith("Among the 40 customers who got the campaign, it added +10 conversions")
+        for m in at.markdown
+    )
+    table = at.dataframe[0].value
+    assert table.loc[0, "extra_conversions"] == pytest.approx(10.0)
+    assert table.loc[0, "extra_revenue"] == pytest.approx(100.0)
+    assert table.loc[0, "extra_conversions_low"] < 10.0 < table.loc[0, "extra_conversions_high"]
+    shown = [e.value for kind in ("markdown", "caption", "info", "warning") for e in at.get(kind)]
+    shown += [m.value for m in at.metric]
+    assert not [t for t in shown if any(r in str(t) for r in ("np.float64(", "nan", "None", "-0 "))]
+
+
+def test_results_page_without_revenue_shows_no_revenue_numbers() -> None:
+    ids = [f"K{i}" for i in range(60)]
+    export = pd.DataFrame({"customer_id": ids, "group": ["treatment"] * 40 + ["control"] * 20})
+    outcome = pd.DataFrame({"customer_id": ids, "converted": [int(i % 3 == 0) for i in range(60)]})
+    at = AppTest.from_file(str(page("results").file), default_timeout=30).run()
+    at.file_uploader(key="results:export").set_value(
+        ("list.csv", export.to_csv(index=False).encode(), "text/csv")
+    ).run()
+    at.selectbox(key="results:list_id").set_value("customer_id").run()
+    at.file_uploader(key="results:file").set_value(
+        ("results.csv", outcome.to_csv(index=False).encode(), "text/csv")
+    ).run()
+    assert not at.exception, at.exception
+    # Treated: 14 of 40 converted (every third id); control: 6 of 20. (35% - 30%) x 40 = 2.
+    assert _metric(at, "Extra conversions") == "+2"
+    assert not [m for m in at.metric if m.label == "Extra revenue"]
+    assert not any("revenue" in m.value for m in at.markdown if m.value.startswith("Among the"))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from app_pages.registry import page
@@ -119,12 +120,25 @@ def test_evaluation_on_demand_shows_popularity_and_default() -> None:
     assert not at.dataframe or "model" not in at.dataframe[0].value.columns  # not computed until asked
     at.button(key="recommendations:evaluate").click().run()
     assert not at.exception, at.exception
-    table = at.dataframe[0].value.set_index("model")
+    # Issue 10: quality in plain words up front, the technical numbers (NDCG@10…) in an expander.
+    plain = at.dataframe[0].value.set_index("model")
+    assert list(plain.columns) == ["bought_per_10", "coverage", "seconds"]
+    table = at.expander[0].dataframe[0].value.set_index("model")
+    assert list(table.index) == list(plain.index)
     assert len(table) == 5 and "Bestsellers (popularity)" in table.index
     default = next(m for m in table.index if m.endswith("★ default"))
     # Two disjoint product groups: the default model must beat bestsellers.
     assert table.loc[default, "ndcg_at_k"] > table.loc["Bestsellers (popularity)", "ndcg_at_k"]
+    assert plain["bought_per_10"].to_numpy() == pytest.approx(table["precision_at_k"].to_numpy() * 10)
     assert any("default because" in c.value for c in at.caption)
+    assert not any("NDCG" in c.value for c in at.caption)
+    assert set(plain.index) == {
+        "Bestsellers (popularity)",
+        "Bought together (item-kNN)",
+        "Similar shoppers (user-kNN)",
+        "Graph walk (RP3beta)",
+        "Best overall fit (EASE) ★ default",
+    }
 
 
 def _page_with(transactions: pd.DataFrame, columns: _Columns, customers: pd.DataFrame, token: str) -> AppTest:
@@ -247,3 +261,38 @@ def test_sessions_mapping_other_columns_of_the_same_file_get_their_own_lists() -
     assert not by_product.exception and not by_family.exception
     assert set(by_product.session_state[RECOMMENDATIONS]["item"]) <= set(transactions["product_id"])
     assert set(by_family.session_state[RECOMMENDATIONS]["item"]) <= set(transactions["family"])
+
+
+def test_models_have_plain_names_and_featured_items_follow_the_rule() -> None:
+    at = _app().run()
+    assert not at.exception, at.exception
+    model = at.selectbox(key="recommendations:model")
+    assert "Best overall fit (EASE) (default)" in model.options
+    assert {"Similar shoppers (user-kNN)", "Bought together (item-kNN)", "Graph walk (RP3beta)"} <= set(
+        model.options
+    )
+    assert "user-kNN" in model.help and "what customers with the most similar purchases bought" in model.help
+    featured = at.dataframe[0].value
+    assert not featured.empty and (featured["lift"] > 1).all() and (featured["owned_share"] <= 0.5).all()
+
+
+def test_no_item_stands_out_when_the_segment_owns_them_already() -> None:
+    # Every customer bought 5 of their group's 6 gadgets: each is owned by most of the segment.
+    rows = [
+        (f"C{c:02d}", f"P{(c % 2) * 6 + p:02d}", pd.Timestamp("2024-01-01") + pd.Timedelta(days=p), 1.0)
+        for c in range(30)
+        for p in range(6)
+        if p != c % 6
+    ]
+    transactions = pd.DataFrame(rows, columns=["customer_id", "product_id", "order_date", "quantity"])
+    customers = pd.DataFrame({"customer_id": [f"C{c:02d}" for c in range(30)], "frequency": 1.0})
+    at = _page_with(
+        transactions, _Columns("customer_id", "order_date", "quantity", "product_id"), customers, "owned"
+    ).run()
+    assert not at.exception, at.exception
+    assert any(i.value.startswith("No item stands out for Evens") for i in at.info)
+    assert any("lift above 1" in c.value and "at most 50% own them" in c.value for c in at.caption)
+    # Only the customer preview table is left, and the personal lists are still there.
+    assert len(at.dataframe) == 1 and "reason" in at.dataframe[0].value.columns
+    shown = [e.value for kind in ("markdown", "caption", "info", "warning") for e in at.get(kind)]
+    assert not [t for t in shown if any(r in str(t) for r in ("np.float64(", "nan", "None", "NDCG"))]

@@ -8,7 +8,13 @@ import pytest
 
 from segmentation.errors import ParameterError
 from segmentation.recommendations import (
+    FEATURE_MAX_OWNED_SHARE,
+    FEATURE_MIN_LIFT,
+    MODEL_LABELS,
+    MODEL_MEANINGS,
+    MODELS,
     build_interactions,
+    featured_items,
     fit_recommender,
     item_names,
     recommend_top_n,
@@ -163,3 +169,53 @@ def test_items_bought_and_returned_are_never_offered(model: str) -> None:
     # The coffee lovers who own or returned every coffee item: nothing coffee left to feature.
     top = segment_top_items(fitted, ["c1", "c2", "c3", "c4"], n=6)
     assert not set(top["item"]) & {"a", "b", "c"}
+
+
+def test_featured_items_have_lift_above_one_and_are_not_owned_by_most(fitted_by_model: dict) -> None:
+    coffee = [c for c, s in SEGMENTS.items() if s == 0]
+    fitted = fitted_by_model["item_knn"]
+    ranked = segment_top_items(fitted, coffee, n=3, catalog=CATALOG)
+    # As hand-computed above: Mug lift 2.94, owned by 3 of 6; Grinder lift 1.66 but owned by 4 of 6;
+    # Espresso lift 0.99 (no more wanted here than overall) and owned by 4 of 6.
+    sim_ab, sim_ac, sim_bc = 3 / (4 + 20), 3 / (np.sqrt(12) + 20), 2 / (np.sqrt(12) + 20)
+    expected = np.array([sim_ac + 2 * sim_bc, sim_ab + sim_bc, sim_ab])
+    lift = expected / expected.sum() / (np.array([4, 5, 5]) / 25)
+    assert ranked["lift"].to_numpy() == pytest.approx(lift, rel=1e-5)
+    assert lift[0] > 1 and lift[1] > 1 > lift[2]
+    featured = featured_items(fitted, coffee, n=3, catalog=CATALOG)
+    assert list(featured.columns) == list(ranked.columns)
+    assert list(featured["item"]) == ["c"] and list(featured["item_name"]) == ["Mug"]
+    assert featured["score"].tolist() == pytest.approx(ranked["score"].head(1).tolist())
+    # Tea lovers t1-t3 own t and u; v is owned by two of the three: most of them, so nothing to feature.
+    tea = ["t1", "t2", "t3"]
+    assert list(segment_top_items(fitted, tea, n=3)["item"]) == ["v"]
+    assert featured_items(fitted, tea, n=3).empty
+    # With the new tea customer, exactly half own v: not "most", so it is featured.
+    assert list(featured_items(fitted, [*tea, "new_t"], n=3)["item"]) == ["v"]
+    with pytest.raises(ParameterError):
+        featured_items(fitted, coffee, n=0)
+
+
+@pytest.mark.parametrize("model", ["item_knn", "ease", "popularity", "user_knn", "rp3beta"])
+def test_featured_items_keep_the_rule_for_every_model(fitted_by_model: dict, model: str) -> None:
+    fitted = fitted_by_model[model]
+    for members in ([c for c, s in SEGMENTS.items() if s == 0], ["c3", "c9", "t3"], ["new_c"]):
+        ranked = segment_top_items(fitted, members, n=fitted.interactions.n_items)
+        featured = featured_items(fitted, members, n=2)
+        assert (featured["lift"] > FEATURE_MIN_LIFT).all()
+        assert (featured["owned_share"] <= FEATURE_MAX_OWNED_SHARE).all()
+        keep = ranked[
+            (ranked["lift"] > FEATURE_MIN_LIFT) & (ranked["owned_share"] <= FEATURE_MAX_OWNED_SHARE)
+        ]
+        assert list(featured["item"]) == list(keep["item"].head(2))
+
+
+def test_every_model_has_a_plain_name_with_its_technical_name() -> None:
+    assert set(MODEL_LABELS) == set(MODELS) == set(MODEL_MEANINGS)
+    technical = {"popularity": "popularity", "item_knn": "item-kNN", "user_knn": "user-kNN"}
+    technical |= {"rp3beta": "RP3beta", "ease": "EASE"}
+    for model, label in MODEL_LABELS.items():
+        plain, _, bracket = label.partition(" (")
+        assert bracket == f"{technical[model]})" and plain and technical[model] not in plain
+        assert MODEL_MEANINGS[model] and "@" not in MODEL_MEANINGS[model]
+    assert MODEL_LABELS["user_knn"] == "Similar shoppers (user-kNN)"

@@ -10,7 +10,10 @@ overall and per segment:
   the *pooled* standard error (the usual pairing: the test assumes no difference, the interval
   does not);
 * relative lift = absolute lift / control rate (``None`` when the control rate is 0);
-* revenue per customer difference with a Welch (unequal-variance) t interval and p-value.
+* revenue per customer difference with a Welch (unequal-variance) t interval and p-value;
+* what the campaign added: incremental conversions = lift x treated customers and incremental
+  revenue = revenue-per-customer difference x treated customers, each with the 95% interval
+  scaled the same way.
 
 Customers of the list who are missing from the results count as not converted with zero
 revenue by default, because results files usually list only buyers; the number is always
@@ -28,7 +31,13 @@ import numpy as np
 import pandas as pd
 
 from segmentation.campaigns.export import unescape_text
-from segmentation.campaigns.lift_stats import proportion_test, welch_difference, wilson_interval
+from segmentation.campaigns.lift_inputs import combine_split_lists, simulate_results
+from segmentation.campaigns.lift_stats import (
+    incremental,
+    proportion_test,
+    welch_difference,
+    wilson_interval,
+)
 from segmentation.campaigns.rules import isin_text, normalise_keys, numbers
 from segmentation.errors import ColumnError, ParameterError
 
@@ -41,6 +50,7 @@ __all__ = [
     "combine_split_lists",
     "measure_lift",
     "simulate_results",
+    "summarise_incremental",
     "summarise_lift",
     "wilson_interval",
 ]
@@ -69,6 +79,10 @@ class GroupOutcome:
         return payload
 
 
+def _listed(interval: tuple[float, float] | None) -> list[float] | None:
+    return list(interval) if interval is not None else None
+
+
 @dataclass(frozen=True)
 class LiftComparison:
     """Treatment versus control for all customers or one segment.
@@ -76,6 +90,8 @@ class LiftComparison:
     ``absolute_lift`` is in rate units (0.011 = +1.1 points); ``ci95`` is its 95% interval
     (unpooled standard error); ``p_value`` is the two-sided pooled two-proportion z-test.
     The ``revenue_*`` fields compare revenue per customer (Welch interval and test).
+    ``incremental_conversions`` and ``incremental_revenue`` are what the campaign added among the
+    treated customers (difference x treatment size), with their 95% intervals.
     ``warnings`` say why the numbers may not support a conclusion.
     """
 
@@ -90,6 +106,10 @@ class LiftComparison:
     revenue_ci95: tuple[float, float] | None = None
     revenue_p_value: float | None = None
     warnings: tuple[str, ...] = ()
+    incremental_conversions: float | None = None
+    incremental_conversions_ci95: tuple[float, float] | None = None
+    incremental_revenue: float | None = None
+    incremental_revenue_ci95: tuple[float, float] | None = None
 
     @property
     def too_small(self) -> bool:
@@ -103,13 +123,27 @@ class LiftComparison:
             "relative_lift": self.relative_lift,
             "ci95": list(self.ci95) if self.ci95 is not None else None,
             "p_value": self.p_value,
+            "incremental_conversions": self.incremental_conversions,
+            "incremental_conversions_ci95": _listed(self.incremental_conversions_ci95),
         }
         if self.treatment.revenue_per_customer is not None:
             payload["revenue_lift"] = self.revenue_lift
-            payload["revenue_ci95"] = list(self.revenue_ci95) if self.revenue_ci95 is not None else None
+            payload["revenue_ci95"] = _listed(self.revenue_ci95)
             payload["revenue_p_value"] = self.revenue_p_value
+            payload["incremental_revenue"] = self.incremental_revenue
+            payload["incremental_revenue_ci95"] = _listed(self.incremental_revenue_ci95)
         payload["warnings"] = list(self.warnings)
         return payload
+
+
+_ENDS = ("", "_low", "_high")
+
+
+def _interval_columns(
+    name: str, value: float | None, interval: tuple[float, float] | None
+) -> dict[str, float | None]:
+    low, high = interval if interval is not None else (None, None)
+    return dict(zip((f"{name}{end}" for end in _ENDS), (value, low, high), strict=True))
 
 
 @dataclass(frozen=True)
@@ -133,9 +167,12 @@ class LiftReport:
     def comparison_frame(self) -> pd.DataFrame:
         """One row per comparison: rates, lift (rate units), its 95% interval, p-value, enough data.
 
+        Then what the campaign added: ``extra_conversions`` (``_low``/``_high``: its 95% interval)
+        and ``extra_revenue`` likewise (NaN without a revenue column).
+
         Returns
         -------
-        DataFrame of shape (1 + n_segments, 11)
+        DataFrame of shape (1 + n_segments, 17)
         """
         rows = []
         for c in self.comparisons:
@@ -152,6 +189,10 @@ class LiftReport:
                     "relative_lift": c.relative_lift,
                     "p_value": c.p_value,
                     "enough_data": not c.too_small,
+                    **_interval_columns(
+                        "extra_conversions", c.incremental_conversions, c.incremental_conversions_ci95
+                    ),
+                    **_interval_columns("extra_revenue", c.incremental_revenue, c.incremental_revenue_ci95),
                 }
             )
         return pd.DataFrame(rows).astype(
@@ -165,6 +206,7 @@ class LiftReport:
                     "ci_high",
                     "relative_lift",
                     "p_value",
+                    *(f"{name}{end}" for name in ("extra_conversions", "extra_revenue") for end in _ENDS),
                 )
             }
         )
@@ -269,6 +311,8 @@ def _compare(label: str, joined: pd.DataFrame, with_revenue: bool) -> LiftCompar
     revenue_diff, revenue_ci, revenue_p = (
         welch_difference(revenue["treatment"], revenue["control"]) if with_revenue else (None,) * 3
     )
+    extra_conversions, extra_conversions_ci = incremental(diff, ci, treatment.n)
+    extra_revenue, extra_revenue_ci = incremental(revenue_diff, revenue_ci, treatment.n)
     return LiftComparison(
         label=label,
         treatment=treatment,
@@ -281,6 +325,10 @@ def _compare(label: str, joined: pd.DataFrame, with_revenue: bool) -> LiftCompar
         revenue_ci95=revenue_ci,
         revenue_p_value=revenue_p,
         warnings=_small_sample_warnings(label, outcomes),
+        incremental_conversions=extra_conversions,
+        incremental_conversions_ci95=extra_conversions_ci,
+        incremental_revenue=extra_revenue,
+        incremental_revenue_ci95=extra_revenue_ci,
     )
 
 
@@ -410,43 +458,6 @@ def measure_lift(
     )
 
 
-def combine_split_lists(
-    send: pd.DataFrame, control: pd.DataFrame, *, group_col: str = "group"
-) -> pd.DataFrame:
-    """The send list and the control file of a split export as one list with a ``group`` column.
-
-    Parameters
-    ----------
-    send : DataFrame of shape (n_treatment, n_columns)
-        The people who were contacted (``export --split-control``'s OUT, the app's send file).
-    control : DataFrame of shape (n_control, n_columns)
-        The control group held back.
-
-    Returns
-    -------
-    DataFrame of shape (n_treatment + n_control, n_columns + 1)
-    """
-    for frame, what in ((send, "send list"), (control, "control file")):
-        if group_col in frame.columns:
-            groups = set(normalise_keys(frame[group_col])) - {""}
-            expected = "treatment" if what == "send list" else "control"
-            if groups - {expected}:
-                raise ColumnError(
-                    f"the {what} already has a {group_col!r} column with {sorted(groups)!r}; give the "
-                    "full list alone, or the send list with its control file."
-                )
-    missing = [c for c in send.columns if c != group_col and c not in control.columns]
-    if missing:
-        raise ColumnError(
-            f"the control file has no column {missing[0]!r} that the send list has; give the control file "
-            "written with the same list."
-        )
-    return pd.concat(
-        [send.assign(**{group_col: "treatment"}), control.assign(**{group_col: "control"})],
-        ignore_index=True,
-    )
-
-
 def _points(value: float) -> str:
     return f"{value * 100:+.1f}"
 
@@ -479,39 +490,36 @@ def summarise_lift(comparison: LiftComparison) -> str:
     return f"{sentence}, {p_text} — {verdict}."
 
 
-def simulate_results(
-    export: pd.DataFrame,
-    *,
-    customer_col: str,
-    control_rate: float = 0.03,
-    absolute_lift: float = 0.01,
-    mean_order_value: float = 50.0,
-    seed: int = 0,
-    group_col: str = "group",
-) -> pd.DataFrame:
-    """Made-up campaign results for a list, to preview the analysis before real results exist.
+def _signed(value: float, decimals: int) -> str:
+    # "-0" reads as a sign error; a rounded zero is plain 0.
+    text = f"{value:+,.{decimals}f}"
+    return text[1:] if float(text.replace(",", "")) == 0 else text
 
-    Each control customer converts with probability ``control_rate``, each treated customer with
-    ``control_rate + absolute_lift``; converters spend a gamma-distributed amount averaging
-    ``mean_order_value``. Never use these numbers as evidence: they only show what the report
-    will look like.
 
-    Returns
-    -------
-    DataFrame of shape (n_listed, 3)
-        ``customer_col``, ``converted`` (0/1) and ``revenue``.
+def _added(value: float, interval: tuple[float, float] | None, what: str, decimals: int) -> str:
+    text = f"{_signed(value, decimals)} {what}"
+    if interval is None:
+        return text
+    return f"{text} (95% interval {_signed(interval[0], decimals)} to {_signed(interval[1], decimals)})"
+
+
+def summarise_incremental(comparison: LiftComparison) -> str:
+    """What the campaign added among the customers who got it, in conversions and revenue.
+
+    E.g. "Among the 10,000 customers who got the campaign, it added +110 conversions (95% interval
+    +49 to +171) and +5,500.00 revenue (95% interval +1,210.50 to +9,789.50)."
     """
-    if not 0 <= control_rate <= 1 or not 0 <= control_rate + absolute_lift <= 1:
-        raise ParameterError("the simulated conversion rates must lie between 0 and 1.")
-    rng = np.random.default_rng(seed)
-    treated = normalise_keys(export[group_col]).eq("treatment").to_numpy()
-    probability = np.where(treated, control_rate + absolute_lift, control_rate)
-    converted = rng.random(len(export)) < probability
-    revenue = np.where(converted, rng.gamma(2.0, mean_order_value / 2.0, len(export)), 0.0).round(2)
-    return pd.DataFrame(
-        {
-            customer_col: unescape_text(export[customer_col]).to_numpy(),
-            "converted": converted.astype("int64"),
-            "revenue": revenue,
-        }
-    )
+    added = comparison.incremental_conversions
+    if added is None:
+        return "There are no customers in one of the groups, so what the campaign added cannot be measured."
+    parts = [_added(added, comparison.incremental_conversions_ci95, "conversions", 0)]
+    if comparison.incremental_revenue is not None:
+        parts.append(
+            _added(comparison.incremental_revenue, comparison.incremental_revenue_ci95, "revenue", 2)
+        )
+    treated = comparison.treatment.n
+    sentence = f"Among the {treated:,} customers who got the campaign, it added {' and '.join(parts)}."
+    intervals = [comparison.incremental_conversions_ci95, comparison.incremental_revenue_ci95]
+    if any(i is not None and i[0] <= 0 <= i[1] for i in intervals):
+        sentence += " An interval that includes 0 means the campaign may have added nothing."
+    return sentence

@@ -7,7 +7,7 @@ import math
 import numpy as np
 from scipy import stats
 
-__all__ = ["Z95", "proportion_test", "welch_difference", "wilson_interval"]
+__all__ = ["Z95", "incremental", "proportion_test", "welch_difference", "wilson_interval"]
 
 #: Two-sided 95% normal quantile (1.959964...).
 Z95 = float(stats.norm.ppf(0.975))
@@ -58,3 +58,17 @@ def welch_difference(
     t_crit = float(stats.t.ppf(0.975, dof))
     p_value = float(2 * stats.t.sf(abs(diff) / se, dof))
     return diff, (diff - t_crit * se, diff + t_crit * se), p_value
+
+
+def incremental(
+    difference: float | None, ci: tuple[float, float] | None, n: int
+) -> tuple[float | None, tuple[float, float] | None]:
+    """A per-customer difference and its 95% interval, scaled to ``n`` treated customers.
+
+    (treatment rate - control rate) x treated customers is the number of conversions the campaign
+    added; the same for revenue per customer gives the revenue it added. Scaling by the fixed
+    group size keeps the interval's coverage.
+    """
+    if difference is None:
+        return None, None
+    return difference * n, (ci[0] * n, ci[1] * n) if ci is not None else None

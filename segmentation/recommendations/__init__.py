@@ -6,7 +6,8 @@
   EASE behind one ``fit(X)`` / ``recommend(user_ids, X, N)`` contract.
 * :mod:`~segmentation.recommendations.evaluation` — the fixed time-based offline protocol.
 * :mod:`~segmentation.recommendations.segments` — top-N lists with reasons, cold-start
-  fallback to segment popularity, and a segment's top items with lift and owned share.
+  fallback to segment popularity, a segment's top items with lift and owned share, and the
+  items worth featuring (lift above 1, not owned by most of the segment).
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ from segmentation.recommendations.interactions import (
 from segmentation.recommendations.models import (
     DEFAULT_MODEL,
     EASE,
+    MODEL_LABELS,
+    MODEL_MEANINGS,
     MODELS,
     ItemKNN,
     Popularity,
@@ -44,7 +47,10 @@ from segmentation.recommendations.models import (
     make_model,
 )
 from segmentation.recommendations.segments import (
+    FEATURE_MAX_OWNED_SHARE,
+    FEATURE_MIN_LIFT,
     FittedRecommender,
+    featured_items,
     fit_recommender,
     item_names,
     recommend_top_n,
@@ -55,8 +61,12 @@ from segmentation.recommendations.synthetic import make_synthetic_interactions
 __all__ = [
     "DEFAULT_MODEL",
     "EASE",
+    "FEATURE_MAX_OWNED_SHARE",
+    "FEATURE_MIN_LIFT",
     "HOLDOUT_SHARE",
     "MODELS",
+    "MODEL_LABELS",
+    "MODEL_MEANINGS",
     "PROTOCOL",
     "WEIGHTINGS",
     "EvaluationReport",
@@ -74,6 +84,7 @@ __all__ = [
     "build_interactions",
     "evaluate_interactions",
     "evaluate_models",
+    "featured_items",
     "fit_recommender",
     "item_names",
     "log_weight",

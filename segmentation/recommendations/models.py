@@ -40,6 +40,8 @@ __all__ = [
     "DEFAULT_MODEL",
     "EASE",
     "MODELS",
+    "MODEL_LABELS",
+    "MODEL_MEANINGS",
     "ItemKNN",
     "Popularity",
     "RP3Beta",
@@ -459,6 +461,26 @@ class EASE(Recommender):
 
 MODELS: dict[str, type[Recommender]] = {
     model.name: model for model in (Popularity, ItemKNN, UserKNN, RP3Beta, EASE)
+}
+
+#: Plain names for marketers, the technical name in brackets (one mapping for every screen).
+MODEL_LABELS: dict[str, str] = {
+    "popularity": "Bestsellers (popularity)",
+    "item_knn": "Bought together (item-kNN)",
+    "user_knn": "Similar shoppers (user-kNN)",
+    "rp3beta": "Graph walk (RP3beta)",
+    "ease": "Best overall fit (EASE)",
+}
+#: One line per model saying what it suggests, for tooltips.
+MODEL_MEANINGS: dict[str, str] = {
+    "popularity": "the items most customers bought, the same for everyone",
+    "item_knn": "items often bought by the same customers as what this customer bought",
+    "user_knn": "what customers with the most similar purchases bought",
+    "rp3beta": (
+        "items reached by walking from this customer's purchases through other buyers, "
+        "favouring less obvious ones"
+    ),
+    "ease": "items predicted from everything this customer bought at once, learned from all purchases",
 }
 
 # Chosen by offline evaluation (benchmarks/bench_recs.py, protocol in evaluation.py). Every

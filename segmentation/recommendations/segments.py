@@ -22,7 +22,10 @@ from segmentation.recommendations.models import DEFAULT_MODEL, Popularity, Recom
 from segmentation.recommendations.top_n import top_n
 
 __all__ = [
+    "FEATURE_MAX_OWNED_SHARE",
+    "FEATURE_MIN_LIFT",
     "FittedRecommender",
+    "featured_items",
     "fit_recommender",
     "item_names",
     "recommend_top_n",
@@ -30,6 +33,10 @@ __all__ = [
 ]
 
 REASON_POPULAR = "Popular with all customers"
+#: An item is featured for a segment only when the segment wants it more than overall popularity says.
+FEATURE_MIN_LIFT = 1.0
+#: ... and when at most this share of the segment already owns it ("not owned by most of them").
+FEATURE_MAX_OWNED_SHARE = 0.5
 _EXPLAIN_CHUNK = 4_000_000
 
 
@@ -371,3 +378,38 @@ def segment_top_items(
             "from_popularity": np.full(top.size, from_popularity),
         }
     )
+
+
+def featured_items(
+    fitted: FittedRecommender,
+    members: Sequence[str],
+    *,
+    n: int = 10,
+    catalog: pd.DataFrame | None = None,
+    catalog_item_col: str | None = None,
+    catalog_name_col: str | None = None,
+) -> pd.DataFrame:
+    """What to feature in a segment's campaign: its best items that really set it apart.
+
+    The items of :func:`segment_top_items`, best first, keeping only those with ``lift`` above
+    :data:`FEATURE_MIN_LIFT` (the segment wants them more than "just send the bestsellers" would
+    suggest) and ``owned_share`` at most :data:`FEATURE_MAX_OWNED_SHARE` (most of the segment does
+    not have them yet), then the first ``n``. Empty when no item qualifies.
+
+    Returns
+    -------
+    DataFrame of shape (≤ n, 6)
+        The columns of :func:`segment_top_items`.
+    """
+    if n < 1:
+        raise ParameterError(f"top-n={n} must be at least 1.")
+    ranked = segment_top_items(
+        fitted,
+        members,
+        n=fitted.interactions.n_items,
+        catalog=catalog,
+        catalog_item_col=catalog_item_col,
+        catalog_name_col=catalog_name_col,
+    )
+    keep = (ranked["lift"] > FEATURE_MIN_LIFT) & (ranked["owned_share"] <= FEATURE_MAX_OWNED_SHARE)
+    return ranked[keep].head(n).reset_index(drop=True)
