@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from app_pages import state
-from app_pages.shell import link_to
+from app_pages.shell import link_to, page_header
 from app_pages.upload import UPLOAD_TYPES, read_upload
 from segmentation import (
     LiftReport,
@@ -317,10 +317,10 @@ def _show(report: LiftReport) -> None:
 
 
 # ---- page ------------------------------------------------------------------------------------
-st.title("Campaign results")
-st.caption(
+page_header(
+    "results",
     "Join what happened after a campaign to the list you sent, and compare the customers who got it "
-    "with the control group you held back."
+    "with the control group you held back.",
 )
 
 listed = _exported_list()

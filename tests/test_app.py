@@ -44,8 +44,7 @@ def test_every_page_runs_on_the_demo_data(entry: JourneyPage) -> None:
     # Step numbers come from the registry: never "Step 1 of 5" in a journey of six pages.
     steps = [found for c in at.main.caption for found in re.findall(r"Step \d+ of \d+", c.value)]
     assert all(step == entry.step_label for step in steps), steps
-    if entry.key != "results":  # app_pages/results.py is not yet on page_header (issue 10, see report)
-        assert steps == [entry.step_label], f"{entry.path}: {steps}"
+    assert steps == [entry.step_label], f"{entry.path}: {steps}"
 
 
 def test_step_labels_count_the_registered_pages() -> None:
