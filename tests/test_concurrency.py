@@ -31,9 +31,9 @@ from segmentation.campaigns.audience import (
 from segmentation.cli import main
 from segmentation.customers.datasets import demo_dataset
 from segmentation.recommendations import build_interactions, fit_recommender, recommend_top_n
+from segmentation.segments.choosing_features import default_specs, suggest_features
 from segmentation.segments.choosing_k import sweep_k
 from segmentation.segments.clustering import SINGLE_THREAD_ROWS, fit_segments, threads_for
-from segmentation.segments.preparing import default_specs, suggest_features
 
 SESSIONS = 4
 SEED = 42

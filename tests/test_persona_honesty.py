@@ -11,8 +11,8 @@ import pytest
 
 from segmentation.personas.describe import describe_segments, guess_money_column
 from segmentation.personas.naming import ACTION_LOW_COST, ACTION_ONBOARDING, WIN_BACK_ACTIONS
+from segmentation.segments.choosing_features import default_specs
 from segmentation.segments.clustering import fit_segments
-from segmentation.segments.preparing import default_specs
 
 MONEY_WORDS = re.compile(r"spend|spender|revenue|value|\$", re.IGNORECASE)
 

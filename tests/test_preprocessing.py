@@ -7,16 +7,18 @@ import pandas as pd
 import pytest
 
 from segmentation.errors import ColumnError, DataQualityWarning, ParameterError
-from segmentation.segments.preparing import (
-    FeatureSpec,
+from segmentation.segments.choosing_features import (
     default_specs,
     feature_correlations,
     high_correlation_pairs,
+    suggest_features,
+)
+from segmentation.segments.preparing import (
+    FeatureSpec,
     missing_value_fills,
     prepare_features,
     specs_from_table,
     specs_table,
-    suggest_features,
 )
 
 

@@ -1,6 +1,7 @@
 """Segments: preparing features, clustering, choosing k, the saved model and its scorer, labels.
 
-* :mod:`~segmentation.segments.preparing` — which traits to use and how to transform them.
+* :mod:`~segmentation.segments.choosing_features` — which traits to use, default settings, near-duplicates.
+* :mod:`~segmentation.segments.preparing` — how each trait is filled, transformed, scaled and weighted.
 * :mod:`~segmentation.segments.clustering` — :func:`fit_segments` with k-means, GMM, ...
 * :mod:`~segmentation.segments.choosing_k` — :func:`sweep_k`, every measure for every k.
 * :mod:`~segmentation.segments.k_advice` — :func:`recommend_k`: one answer, why, how sure, alternatives.

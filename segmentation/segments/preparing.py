@@ -1,18 +1,17 @@
-"""Choosing and preparing the features a segmentation is built on.
+"""Preparing the chosen features for clustering: one customer table in, one numeric matrix out.
 
-One customer table in, one numeric matrix out: :func:`suggest_features` picks sensible columns
-(and says why the others were left out), :func:`default_specs` proposes per-feature settings,
-and :func:`prepare_features` validates them and fits one scikit-learn ``ColumnTransformer``
+Each feature is described by a :class:`FeatureSpec` (chosen with
+:mod:`segmentation.segments.choosing_features`); :func:`prepare_features` validates the specs and
+fits one scikit-learn ``ColumnTransformer``
 (impute → transform → scale → weight for numbers; impute → one-hot with rare levels grouped
 → weight for categories).
 """
 
 from __future__ import annotations
 
-import re
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -34,23 +33,23 @@ from segmentation._plural import counted
 from segmentation.errors import ColumnError, DataQualityWarning, ParameterError
 
 __all__ = [
-    "CORRELATION_WARNING",
+    "SCALER_CONSTANTS",
     "FeatureFill",
     "FeatureSpec",
-    "FeatureSuggestion",
     "PreparedFeatures",
     "build_preprocessor",
-    "default_specs",
-    "feature_correlations",
+    "check_columns",
+    "check_spec",
     "feature_frame",
-    "high_correlation_pairs",
+    "is_numeric_column",
     "missing_value_fills",
     "no_data_rows",
     "prepare_features",
+    "skewness",
     "spec_from_record",
     "specs_from_table",
     "specs_table",
-    "suggest_features",
+    "value_text",
 ]
 
 Kind = Literal["numeric", "categorical"]
@@ -69,34 +68,6 @@ SCALER_CONSTANTS: dict[str, tuple[str, str]] = {
     "robust": ("median", "iqr"),
     "minmax": ("multiply", "add"),
 }
-
-#: Pairs of features correlated beyond this (in absolute value) are flagged: they count twice.
-CORRELATION_WARNING = 0.9
-#: A numeric column more skewed than this, with no negative values and a money-like name or
-#: role, gets a log transform by default.
-SKEW_FOR_LOG = 1.0
-#: Text columns with more distinct values than this share of rows look like ids or free text.
-NEAR_UNIQUE_SHARE = 0.9
-
-_NUMERIC_ROLES = {"numeric", "amount", "quantity", "price"}
-_CATEGORICAL_ROLES = {"categorical", "category", "consent"}
-_EXCLUDED_ROLES = {
-    "customer_id": "an identifier, not a customer trait",
-    "order_id": "an identifier, not a customer trait",
-    "item": "a product identifier",
-    "email": "personal data (email address)",
-    "phone": "personal data (phone number)",
-    "name": "personal data (a person's name)",
-    "date": "a date; use recency or tenure in days instead",
-    "text": "free text",
-    "ignore": "marked to be ignored",
-}
-_MONEY_WORDS = re.compile(
-    r"monetary|revenue|spend|spent|sales|amount|value|price|income|salary|aov|clv|ltv|\$|€|£", re.IGNORECASE
-)
-_ID_NAME = re.compile(r"(^|[_\s-])(id|uuid|key)$|^id[_\s-]", re.IGNORECASE)
-# RFM scores restate recency/frequency/monetary on a 1-5 scale; using both counts them twice.
-_DERIVED_SCORES = {"r_score", "f_score", "m_score", "rfm_score"}
 
 
 @dataclass(frozen=True)
@@ -117,28 +88,10 @@ class FeatureSpec:
     rare_share: float = 0.01
 
 
-@dataclass(frozen=True)
-class FeatureSuggestion:
-    """Columns proposed as features, columns offered but off by default, and excluded columns with why."""
-
-    selected: tuple[str, ...]
-    available: tuple[str, ...]
-    excluded: dict[str, str] = field(default_factory=dict)
-
-
-def _fill_value_text(value: float | str) -> str:
+def value_text(value: float | str) -> str:
     if isinstance(value, str):
         return repr(value)
     return f"{value:,.2f}".rstrip("0").rstrip(".")
-
-
-def _constant_text(value: object) -> str:
-    """A column's one value as a reader writes it: 0, 12.5, Main (never ``np.float64(0.0)``)."""
-    if isinstance(value, bool | np.bool_):
-        return "yes" if value else "no"
-    if isinstance(value, int | float | np.number):
-        return _fill_value_text(float(value))
-    return str(value).strip() or "blank"
 
 
 @dataclass(frozen=True)
@@ -159,7 +112,7 @@ class FeatureFill:
         """E.g. "Income: 24 missing values filled with the median 51,382"."""
         return (
             f"{self.feature}: {counted(self.n_filled, 'missing value')} filled with the {self.strategy} "
-            f"{_fill_value_text(self.value)}"
+            f"{value_text(self.value)}"
         )
 
     def to_dict(self) -> dict[str, object]:
@@ -199,104 +152,15 @@ class PreparedFeatures:
 # ---------------------------------------------------------------------------------------------
 # Suggesting features and settings
 # ---------------------------------------------------------------------------------------------
-def _is_numeric(series: pd.Series) -> bool:
+def is_numeric_column(series: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
 
 
-def _exclusion_reason(series: pd.Series, role: str | None) -> str | None:
-    name = str(series.name)
-    n_values = int(series.notna().sum())
-    if role in _EXCLUDED_ROLES:
-        return _EXCLUDED_ROLES[role]
-    if n_values == 0:
-        return "empty: every customer's value is missing"
-    if pd.api.types.is_datetime64_any_dtype(series):
-        return _EXCLUDED_ROLES["date"]
-    n_distinct = int(series.nunique(dropna=True))
-    if n_distinct <= 1:
-        return f"constant: every customer has the same value ({_constant_text(series.dropna().iloc[0])})"
-    if role is None and _ID_NAME.search(name):
-        return "an identifier, not a customer trait"
-    if not _is_numeric(series) and n_values > 20 and n_distinct > NEAR_UNIQUE_SHARE * n_values:
-        return f"nearly unique ({n_distinct:,} values in {n_values:,} rows), like an id or free text"
-    return None
-
-
-def suggest_features(frame: pd.DataFrame, roles: Mapping[str, str] | None = None) -> FeatureSuggestion:
-    """Propose the columns to segment on.
-
-    Parameters
-    ----------
-    frame : DataFrame of shape (n_customers, n_columns)
-        The customer table, values already typed (numbers as numbers).
-    roles : mapping of column → role name, optional
-        Roles from ``segmentation.profiling.table_profile.infer_roles``; identifiers, personal data, dates and
-        free text are excluded by role. Without roles, names and values decide.
-
-    Returns
-    -------
-    FeatureSuggestion
-        ``selected``: numeric columns to use by default; ``available``: usable columns left off by
-        default (categories, RFM scores); ``excluded``: column → the reason it cannot be used.
-    """
-    selected: list[str] = []
-    available: list[str] = []
-    excluded: dict[str, str] = {}
-    for column in frame.columns:
-        name = str(column)
-        role = None if roles is None else (str(roles[column]) if column in roles else None)
-        series = frame[column]
-        reason = _exclusion_reason(series, role)
-        if reason is not None:
-            excluded[name] = reason
-        elif _is_numeric(series) and role not in _CATEGORICAL_ROLES:
-            (available if name in _DERIVED_SCORES else selected).append(name)
-        elif role in _NUMERIC_ROLES:
-            excluded[name] = "meant to be numeric but its values could not be read as numbers"
-        else:
-            available.append(name)
-    return FeatureSuggestion(selected=tuple(selected), available=tuple(available), excluded=excluded)
-
-
-def _skew(values: pd.Series) -> float:
+def skewness(values: pd.Series) -> float:
     """Sample skewness, 0 for fewer than three values."""
     if len(values) < 3:
         return 0.0
     return float(np.nan_to_num(stats.skew(values.to_numpy(dtype="float64"), bias=False)))
-
-
-def _looks_like_money(name: str, role: str | None) -> bool:
-    return role in {"amount", "price"} or bool(_MONEY_WORDS.search(name))
-
-
-def default_specs(
-    frame: pd.DataFrame, features: Sequence[str], roles: Mapping[str, str] | None = None
-) -> tuple[FeatureSpec, ...]:
-    """Sensible settings for each of ``features``.
-
-    Numbers: median for missing values, standard scaling, and ``log1p`` when the column is
-    money-like (by role or name), has no negative values and is right-skewed (skew > 1).
-    Categories (text, yes/no): most frequent level for missing values, levels held by fewer than
-    1% of customers grouped together.
-
-    Raises
-    ------
-    ColumnError
-        When a feature is not a column of ``frame``.
-    """
-    _check_columns(frame, features)
-    specs: list[FeatureSpec] = []
-    for name in features:
-        series = frame[name]
-        role = None if roles is None or name not in roles else str(roles[name])
-        if not _is_numeric(series):
-            specs.append(FeatureSpec(name=name, kind="categorical", missing="most_frequent"))
-            continue
-        values = series.dropna()
-        skew = _skew(values)
-        log = _looks_like_money(name, role) and len(values) > 0 and values.min() >= 0 and skew > SKEW_FOR_LOG
-        specs.append(FeatureSpec(name=name, kind="numeric", transform="log1p" if log else "none"))
-    return tuple(specs)
 
 
 def specs_table(frame: pd.DataFrame, specs: Sequence[FeatureSpec]) -> pd.DataFrame:
@@ -309,7 +173,7 @@ def specs_table(frame: pd.DataFrame, specs: Sequence[FeatureSpec]) -> pd.DataFra
     rows = []
     for spec in specs:
         series = frame[spec.name]
-        numeric = spec.kind == "numeric" and _is_numeric(series)
+        numeric = spec.kind == "numeric" and is_numeric_column(series)
         rows.append(
             {
                 "feature": spec.name,
@@ -320,7 +184,7 @@ def specs_table(frame: pd.DataFrame, specs: Sequence[FeatureSpec]) -> pd.DataFra
                 "scaling": spec.scaling,
                 "weight": float(spec.weight),
                 "rare_share": float(spec.rare_share),
-                "skew": _skew(series.dropna()) if numeric else np.nan,
+                "skew": skewness(series.dropna()) if numeric else np.nan,
                 "levels": int(series.nunique(dropna=True)),
             }
         )
@@ -357,7 +221,7 @@ def spec_from_record(record: Mapping[Any, Any], *, name: object) -> FeatureSpec:
 # ---------------------------------------------------------------------------------------------
 # Validation and the scikit-learn pipeline
 # ---------------------------------------------------------------------------------------------
-def _check_columns(frame: pd.DataFrame, features: Sequence[str]) -> None:
+def check_columns(frame: pd.DataFrame, features: Sequence[str]) -> None:
     missing = [f for f in features if f not in frame.columns]
     if missing:
         shown = ", ".join(repr(str(c)) for c in list(frame.columns)[:30])
@@ -397,12 +261,12 @@ def feature_frame(frame: pd.DataFrame, specs: Sequence[FeatureSpec]) -> pd.DataF
 
     Raises ColumnError when a numeric feature holds values that are not numbers.
     """
-    _check_columns(frame, [s.name for s in specs])
+    check_columns(frame, [s.name for s in specs])
     columns: dict[str, pd.Series] = {}
     for spec in specs:
         series = frame[spec.name]
         if spec.kind == "numeric":
-            if not _is_numeric(series):
+            if not is_numeric_column(series):
                 converted = pd.to_numeric(series, errors="coerce")
                 bad = series.notna() & converted.isna()
                 if bad.any():
@@ -640,31 +504,3 @@ def prepare_features(frame: pd.DataFrame, specs: Sequence[FeatureSpec]) -> Prepa
         fills=_fills(fit_data, kept),
         no_data_rows=plan.no_data,
     )
-
-
-# ---------------------------------------------------------------------------------------------
-# Correlations
-# ---------------------------------------------------------------------------------------------
-def feature_correlations(frame: pd.DataFrame, features: Sequence[str]) -> pd.DataFrame:
-    """Pearson correlations between the numeric ``features`` (pairwise complete rows).
-
-    Returns a square DataFrame of shape (n_numeric, n_numeric); non-numeric features are skipped.
-    """
-    numeric = [f for f in features if f in frame.columns and _is_numeric(frame[f])]
-    if not numeric:
-        return pd.DataFrame()
-    return frame[numeric].astype("float64").corr(method="pearson")
-
-
-def high_correlation_pairs(
-    correlations: pd.DataFrame, *, threshold: float = CORRELATION_WARNING
-) -> tuple[tuple[str, str, float], ...]:
-    """Pairs ``(a, b, r)`` with ``|r|`` above ``threshold``, strongest first."""
-    pairs = []
-    names = list(correlations.columns)
-    for i, first in enumerate(names):
-        for second in names[i + 1 :]:
-            value = float(correlations.to_numpy()[i, names.index(second)])
-            if np.isfinite(value) and abs(value) > threshold:
-                pairs.append((str(first), str(second), value))
-    return tuple(sorted(pairs, key=lambda p: -abs(p[2])))
