@@ -140,3 +140,17 @@ def test_console_script(transactions_csv: Path, segmentation_cli: list[str]) -> 
     payload = json.loads(result.stdout)
     assert payload["shape"] == "transactions"
     assert {c["name"]: c["role"] for c in payload["columns"]}["amount"] == "amount"
+
+
+def test_features_without_money_never_prices_the_returns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    baskets = tmp_path / "baskets.csv"
+    baskets.write_text(
+        "Member_number;Date;itemDescription\n1;01-02-2015;milk\n1;03-02-2015;bread\n2;01-02-2015;milk\n"
+        "2;05-02-2015;eggs\n3;02-02-2015;milk\n",
+        encoding="utf-8",
+    )
+    assert main(["features", str(baskets), "-o", str(tmp_path / "features.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "0 return lines)" in out and "worth" not in out

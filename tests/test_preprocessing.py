@@ -181,3 +181,10 @@ def test_rows_without_any_value_are_not_filled_nor_segmented(customers: pd.DataF
     everything_blank.loc[1, "age"] = 2.0
     with pytest.raises(ColumnError, match="no usable feature"):
         prepare_features(everything_blank, [FeatureSpec("monetary")])
+
+
+def test_a_pair_at_exactly_the_warning_threshold_is_flagged() -> None:
+    # Issue 10: near-duplicates are |r| >= 0.9, not only above it.
+    corr = pd.DataFrame([[1.0, -0.9, 0.2], [-0.9, 1.0, 0.89], [0.2, 0.89, 1.0]], columns=list("abc"))
+    corr.index = corr.columns
+    assert high_correlation_pairs(corr) == (("a", "b", -0.9),)

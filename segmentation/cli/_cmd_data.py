@@ -191,10 +191,11 @@ def _run_features(args: argparse.Namespace) -> int:
         decimal=table.loaded.detection.decimal,
     )
     write_table(result.frame, args.output)
+    # Returns have a value only when the file has money; otherwise saying "worth 0.00" would invent one.
+    worth = f" worth {result.returns_value:,.2f}" if result.monetary_is_money else ""
     print(
         f"wrote {args.output}: {len(result.frame):,} customers from {result.n_lines:,} lines "
-        f"(as of {result.as_of.isoformat()}; {result.n_returns:,} return lines "
-        f"worth {result.returns_value:,.2f})"
+        f"(as of {result.as_of.isoformat()}; {result.n_returns:,} return lines{worth})"
     )
     for note in result.notes:
         print(f"note: {note}")

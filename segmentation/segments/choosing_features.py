@@ -192,12 +192,12 @@ def feature_correlations(frame: pd.DataFrame, features: Sequence[str]) -> pd.Dat
 def high_correlation_pairs(
     correlations: pd.DataFrame, *, threshold: float = CORRELATION_WARNING
 ) -> tuple[tuple[str, str, float], ...]:
-    """Pairs ``(a, b, r)`` with ``|r|`` above ``threshold``, strongest first."""
+    """Pairs ``(a, b, r)`` with ``|r|`` at or above ``threshold``, strongest first."""
     pairs = []
     names = list(correlations.columns)
     for i, first in enumerate(names):
         for second in names[i + 1 :]:
             value = float(correlations.to_numpy()[i, names.index(second)])
-            if np.isfinite(value) and abs(value) > threshold:
+            if np.isfinite(value) and abs(value) >= threshold:
                 pairs.append((str(first), str(second), value))
     return tuple(sorted(pairs, key=lambda p: -abs(p[2])))
