@@ -1,10 +1,12 @@
 """The whole journey in a real browser: demo → messy upload → segments → personas → recommendations → list.
 
-Three files go through the real uploader with the defaults accepted: a messy German till export, a
-customer table with full-precision decimals and an ``ID`` column, and a movie-ratings file with epoch
-timestamps. Every request the page makes is recorded: the app promises to make none outside this
-machine. Screenshots of every step go to ``tests/_artifacts/journey/`` (look at them: charts
-readable, nothing cut off).
+The demo is segmented and every page visited; three files go through the real uploader with the
+defaults accepted: a messy German till export, a customer table with full-precision decimals and an
+``ID`` column, and a movie-ratings file with epoch timestamps. Every request the page makes is
+recorded: the app promises to make none outside this machine. Every page of the registry is shot
+full-page on the demo and on each uploaded file, to ``tests/_artifacts/journey/`` (look at them:
+charts readable, nothing cut off), and each shot is checked for plain text: no Python repr
+(``np.float64(``, a lone ``nan``/``None``/``NaT``, ``[1, 2, 3]``) and no chart without a title.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from urllib.parse import urlsplit
 import numpy as np
 import pandas as pd
 import pytest
+
+from app_pages.registry import PAGES
 
 pytestmark = pytest.mark.e2e
 
@@ -120,8 +124,54 @@ def settle(page: Any, pause: float = 0.4) -> None:
     time.sleep(0.3)
 
 
+# Python reprs that must never reach a marketer's screen: numpy scalars, missing-value markers
+# as a lone token (a cell, a value after a colon), and bracketed lists of numbers.
+REPRS = re.compile(
+    r"np\.(?:float|int|bool|str)\w*\("
+    r"|\b(?:nan|NaN|NaT)\b"
+    r"|(?:^|[\t:=|(]\s*)None\s*(?:$|[\t,;)|])"
+    r"|\[\s*-?\d+(?:\.\d+)?(?:\s*,\s*-?\d+(?:\.\d+)?)+\s*\]",
+    re.MULTILINE,
+)
+
+
+def visible_text(page: Any) -> str:
+    """The visible text of the main area and the sidebar (dataframe cells are a canvas: not here)."""
+    parts = [str(page.locator("[data-testid='stMain']").inner_text())]
+    sidebar = page.locator("[data-testid='stSidebar']")
+    if sidebar.count():
+        parts.append(str(sidebar.first.inner_text()))
+    return "\n".join(parts)
+
+
+def repr_leaks(text: str) -> list[str]:
+    """Each line of ``text`` that shows a Python repr instead of plain words."""
+    return [line.strip() for line in text.splitlines() if REPRS.search(line)]
+
+
+def untitled_charts(page: Any) -> int:
+    """How many plotly charts on the page have no title (no ``.gtitle`` or an empty one)."""
+    return int(
+        page.evaluate(
+            "() => Array.from(document.querySelectorAll('.js-plotly-plot')).filter(plot => {"
+            " const title = plot.querySelector('.gtitle');"
+            " return !title || !title.textContent.trim(); }).length"
+        )
+    )
+
+
+def check_plain(page: Any, name: str) -> None:
+    """Fail on a Python repr in the visible text or a chart without a title."""
+    leaks = repr_leaks(visible_text(page))
+    assert leaks == [], f"{name}: Python reprs on the page: {leaks}"
+    assert untitled_charts(page) == 0, f"{name}: {untitled_charts(page)} chart(s) without a title"
+
+
 def shot(page: Any, folder: Path, name: str) -> None:
-    """Screenshot the whole page: Streamlit scrolls inside its main pane, so grow the window to fit."""
+    """Screenshot the whole page (then check its text and charts are plain).
+
+    Streamlit scrolls inside its main pane, so the window grows to fit first.
+    """
     height = page.evaluate(
         "() => { const m = document.querySelector(\"[data-testid='stMain']\");"
         " return m ? m.scrollHeight : 1000; }"
@@ -131,6 +181,14 @@ def shot(page: Any, folder: Path, name: str) -> None:
     page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
     page.set_viewport_size({"width": 1440, "height": 1000})
     time.sleep(0.3)
+    check_plain(page, name)
+
+
+def shoot_every_page(page: Any, folder: Path, stem: str) -> None:
+    """Visit every page of the registry in order: a full-page screenshot and the plain-text check each."""
+    for entry in PAGES:
+        go(page, entry.title)
+        shot(page, folder, f"{stem}_all_{entry.step}_{entry.key}")
 
 
 def go(page: Any, title: str) -> None:
@@ -198,6 +256,16 @@ def list_for_everyone(page: Any, folder: Path) -> pd.DataFrame:
     return pd.read_csv(io.BytesIO(target.read_bytes()), dtype=str)
 
 
+def test_every_page_on_the_demo(browser: Any, app_url: str, screenshots: Path, requested: list[str]) -> None:
+    """The demo as it opens: segments found with the defaults, then every page shot and checked."""
+    page = open_app(browser, app_url)
+    assert "Demo shop" in main_text(page)
+    find_segments(page)
+    shoot_every_page(page, screenshots, "demo")
+    page.close()
+    assert outside_requests(requested) == [], "the app asked a host outside this machine"
+
+
 def test_marketer_journey_from_upload_to_downloaded_list(
     browser: Any, app_url: str, screenshots: Path, tmp_path: Path, requested: list[str]
 ) -> None:
@@ -249,6 +317,7 @@ def test_marketer_journey_from_upload_to_downloaded_list(
     go(page, "6 · Campaign results")
     assert "Campaign results" in main_text(page)
     shot(page, screenshots, "08_campaign_results")
+    shoot_every_page(page, screenshots, "kasse")  # every page again, now with the list built
     page.close()
 
     exported = pd.read_csv(io.BytesIO(target.read_bytes()), dtype=str)
@@ -304,6 +373,7 @@ def test_customer_table_with_decimals_and_an_id_column(
     assert [t for t in traits if t not in chosen_text] == [], chosen_text
 
     exported = segments_personas_and_list(page, tmp_path, screenshots, "customers_decimals")
+    shoot_every_page(page, screenshots, "customers_decimals")
     page.close()
     assert exported.columns[0] == "ID"
     assert len(exported) == 300
@@ -337,6 +407,7 @@ def test_movie_ratings_file(
     assert f"Built {frame['userId'].nunique()} customers" in main_text(page)
 
     exported = segments_personas_and_list(page, tmp_path, screenshots, "ratings")
+    shoot_every_page(page, screenshots, "ratings")
     page.close()
     assert exported.columns[0] == "userId"
     assert len(exported) == frame["userId"].nunique() == 200
