@@ -73,7 +73,6 @@ from segmentation.campaigns.rules import (
     folded_text,
     hash_email,
     isin_text,
-    normalise_keys,
     parse_consent,
     parse_filter,
     pivot_recommendations,
@@ -89,6 +88,7 @@ from segmentation.campaigns.suppression import (
     suppression_table,
 )
 from segmentation.errors import ColumnError, ParameterError
+from segmentation.keys import match_key
 from segmentation.segments.labels import NOT_SEGMENTED
 
 __all__ = [
@@ -120,7 +120,6 @@ __all__ = [
     "file_entry",
     "hash_email",
     "manifest_bytes",
-    "normalise_keys",
     "parse_consent",
     "parse_filter",
     "pivot_recommendations",
@@ -242,7 +241,7 @@ def _suppression_rules(
 ) -> tuple[tuple[SuppressionMatch, ...], list[str]]:
     lists = list(spec.suppression_lists)
     if spec.suppression:
-        keys = normalise_keys(pd.Series(list(spec.suppression), dtype="object"))
+        keys = match_key(pd.Series(list(spec.suppression), dtype="object"))
         entries = tuple(sorted(set(keys[keys != ""])))
         lists.insert(0, SuppressionList(source="the suppression entries", column=None, entries=entries))
     on_any = np.zeros(len(ids), dtype=bool)
@@ -330,7 +329,7 @@ def _list_columns(
             out[wanted] = selected[wanted].to_numpy()
     out["group"] = groups
     if items is not None and ("items" in fields):
-        keys = normalise_keys(selected[contacts.customer_id])
+        keys = match_key(selected[contacts.customer_id])
         aligned = items.reindex(keys.to_numpy()).fillna("")
         out.update({c: aligned[c].to_numpy() for c in aligned.columns})
     frame = pd.DataFrame(out)
@@ -391,8 +390,8 @@ def build_audience(
     """
     _validate(customers, spec, contacts)
     segments_all = _segment_numbers(customers)
-    ids = normalise_keys(customers[contacts.customer_id])
-    emails = normalise_keys(customers[contacts.email]) if contacts.email is not None else None
+    ids = match_key(customers[contacts.customer_id])
+    emails = match_key(customers[contacts.email]) if contacts.email is not None else None
     log = _RuleLog(len(customers))
     log.apply("no customer id", (ids != "").to_numpy())
     if spec.segments:
@@ -431,7 +430,7 @@ def build_audience(
             contacts.customer_id if contacts.customer_id in recommendations.columns else "customer"
         )
         items = pivot_recommendations(recommendations, customer_col=customer_col, top_n=spec.top_n_items)
-        without = int((~isin_text(normalise_keys(selected[contacts.customer_id]), items.index)).sum())
+        without = int((~isin_text(match_key(selected[contacts.customer_id]), items.index)).sum())
         if without:
             notes.append(
                 f"{without:,} listed customers have no recommendations; their item columns are empty."

@@ -38,8 +38,9 @@ from segmentation.campaigns.lift_stats import (
     welch_difference,
     wilson_interval,
 )
-from segmentation.campaigns.rules import isin_text, normalise_keys, numbers
+from segmentation.campaigns.rules import isin_text, numbers
 from segmentation.errors import ColumnError, ParameterError
+from segmentation.keys import match_key
 
 __all__ = [
     "MIN_CONVERSIONS",
@@ -256,7 +257,7 @@ class LiftReport:
 def _parse_converted(values: pd.Series, *, column: str) -> pd.Series:
     if pd.api.types.is_bool_dtype(values):
         return values.fillna(False).astype("int64")
-    keys = normalise_keys(values)
+    keys = match_key(values)
     unknown = sorted(set(keys[~keys.isin(_CONVERTED | _NOT_CONVERTED)]))
     if unknown:
         shown = ", ".join(repr(v) for v in unknown[:10])
@@ -266,7 +267,7 @@ def _parse_converted(values: pd.Series, *, column: str) -> pd.Series:
 
 def _parse_revenue(values: pd.Series, *, column: str) -> pd.Series:
     amounts = numbers(values)
-    text = normalise_keys(values) if not pd.api.types.is_numeric_dtype(values) else None
+    text = match_key(values) if not pd.api.types.is_numeric_dtype(values) else None
     bad = amounts.isna() & (text != "") if text is not None else pd.Series(False, index=values.index)
     if bad.any():
         raise ColumnError(
@@ -380,7 +381,7 @@ def measure_lift(
     _check_columns(export, [customer_col, group_col], "exported list")
     _check_columns(results, [results_customer_col, converted_col, revenue_col], "results file")
 
-    groups = normalise_keys(export[group_col])
+    groups = match_key(export[group_col])
     odd = sorted(set(groups) - {"treatment", "control"})
     if odd:
         raise ColumnError(
@@ -389,7 +390,7 @@ def measure_lift(
     has_segments = segment_col in export.columns
     listed = pd.DataFrame(
         {
-            "key": normalise_keys(unescape_text(export[customer_col])).to_numpy(),
+            "key": match_key(unescape_text(export[customer_col])).to_numpy(),
             "group": groups.to_numpy(),
             "segment": unescape_text(export[segment_col]).to_numpy() if has_segments else "",
         }
@@ -403,7 +404,7 @@ def measure_lift(
     outcome = (
         pd.DataFrame(
             {
-                "key": normalise_keys(results[results_customer_col]).to_numpy(),
+                "key": match_key(results[results_customer_col]).to_numpy(),
                 "converted": converted.to_numpy(),
                 "revenue": revenue.to_numpy() if revenue is not None else 0.0,
             }

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 
 from segmentation.campaigns.export import unescape_text
-from segmentation.campaigns.rules import normalise_keys
 from segmentation.errors import ColumnError, ParameterError
+from segmentation.keys import match_key
 
 __all__ = ["combine_split_lists", "simulate_results"]
 
@@ -33,7 +33,7 @@ def combine_split_lists(
     """
     for frame, what in ((send, "send list"), (control, "control file")):
         if group_col in frame.columns:
-            groups = set(normalise_keys(frame[group_col])) - {""}
+            groups = set(match_key(frame[group_col])) - {""}
             expected = "treatment" if what == "send list" else "control"
             if groups - {expected}:
                 raise ColumnError(
@@ -77,7 +77,7 @@ def simulate_results(
     if not 0 <= control_rate <= 1 or not 0 <= control_rate + absolute_lift <= 1:
         raise ParameterError("the simulated conversion rates must lie between 0 and 1.")
     rng = np.random.default_rng(seed)
-    treated = normalise_keys(export[group_col]).eq("treatment").to_numpy()
+    treated = match_key(export[group_col]).eq("treatment").to_numpy()
     probability = np.where(treated, control_rate + absolute_lift, control_rate)
     converted = rng.random(len(export)) < probability
     revenue = np.where(converted, rng.gamma(2.0, mean_order_value / 2.0, len(export)), 0.0).round(2)

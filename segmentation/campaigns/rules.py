@@ -35,7 +35,6 @@ __all__ = [
     "folded_text",
     "hash_email",
     "isin_text",
-    "normalise_keys",
     "numbers",
     "parse_consent",
     "parse_filter",
@@ -219,15 +218,11 @@ class Audience:
         return int(self.counts["control"].sum())
 
 
-def normalise_keys(values: pd.Series) -> pd.Series:
-    """Ids or emails as compared everywhere: :func:`segmentation.keys.match_key` (missing → ``""``)."""
-    return match_key(values)
-
-
 def folded_text(values: pd.Series) -> pd.Series:
     """Free text as compared by filters: NFKC, zero-width characters removed, trimmed, case-folded.
 
-    Unlike :func:`normalise_keys` it keeps the whole text (no email extraction, ``1.0`` stays ``1.0``).
+    Unlike :func:`segmentation.keys.match_key` it keeps the whole text (no email extraction,
+    ``1.0`` stays ``1.0``).
     """
     return clean_text(values).fillna("").str.casefold()
 
@@ -251,7 +246,7 @@ def isin_text(keys: pd.Series, values: Collection[str]) -> np.ndarray:
 
 def hash_email(emails: pd.Series) -> pd.Series:
     """SHA-256 hex digest of each email as matched (trimmed, lower-cased); empty emails stay empty."""
-    keys = normalise_keys(emails)
+    keys = match_key(emails)
     hashed = [hashlib.sha256(k.encode("utf-8")).hexdigest() if k else "" for k in keys]
     return pd.Series(hashed, index=emails.index, dtype="str")
 
@@ -397,7 +392,7 @@ def pivot_recommendations(
     has_names = "item_name" in recommendations.columns
     long = pd.DataFrame(
         {
-            "key": normalise_keys(recommendations[customer_col]),
+            "key": match_key(recommendations[customer_col]),
             "rank": ranks.astype("int64"),
             "item": recommendations[item_col].astype("str"),
             "item_name": recommendations["item_name"].astype("str") if has_names else "",
