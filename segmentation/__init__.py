@@ -125,6 +125,12 @@ if TYPE_CHECKING:
         ReadOptions,
         load_table,
     )
+    from segmentation.money import (
+        CURRENCIES,
+        currency_choices,
+        format_money,
+        money_unit_word,
+    )
     from segmentation.parsing import (
         parse_dates,
         parse_numbers,
@@ -141,6 +147,10 @@ if TYPE_CHECKING:
     )
     from segmentation.personas.traits import (
         Trait,
+    )
+    from segmentation.profiling.currency import (
+        CurrencyGuess,
+        detect_currency,
     )
     from segmentation.profiling.quality import (
         DataIssue,
@@ -248,6 +258,7 @@ if TYPE_CHECKING:
 _MODULE_OF: dict[str, str] = {
     "ALGORITHMS": "segmentation._choices",
     "ALGORITHM_LABELS": "segmentation.segments.clustering",
+    "CURRENCIES": "segmentation.money",
     "DEFAULT_DEMO_CUSTOMERS": "segmentation._choices",
     "DEFAULT_DEMO_SEED": "segmentation._choices",
     "DEFAULT_MODEL": "segmentation.recommendations.models",
@@ -280,6 +291,7 @@ _MODULE_OF: dict[str, str] = {
     "ConsentCandidate": "segmentation.campaigns.consent",
     "ConsentPolarity": "segmentation.vocabulary",
     "ContactColumns": "segmentation.campaigns.rules",
+    "CurrencyGuess": "segmentation.profiling.currency",
     "CustomerDataset": "segmentation.customers.datasets",
     "CustomerFeatures": "segmentation.customers.features",
     "DataIssue": "segmentation.profiling.quality",
@@ -325,6 +337,7 @@ _MODULE_OF: dict[str, str] = {
     "combine_split_lists": "segmentation.campaigns.lift_inputs",
     "consent_candidates": "segmentation.campaigns.consent",
     "counted": "segmentation._plural",
+    "currency_choices": "segmentation.money",
     "customer_table_dataset": "segmentation.customers.datasets",
     "default_consent_column": "segmentation.campaigns.consent",
     "default_cut_points": "segmentation.customers.rfm",
@@ -333,6 +346,7 @@ _MODULE_OF: dict[str, str] = {
     "demo_dataset": "segmentation.customers.datasets",
     "describe_consent": "segmentation.campaigns.consent",
     "describe_segments": "segmentation.personas.describe",
+    "detect_currency": "segmentation.profiling.currency",
     "detect_table_shape": "segmentation.profiling.table_profile",
     "detect_transaction_columns": "segmentation.customers.features",
     "escape_formulas": "segmentation.campaigns.safe_tables",
@@ -349,6 +363,7 @@ _MODULE_OF: dict[str, str] = {
     "fingerprint": "segmentation.customers.datasets",
     "fit_recommender": "segmentation.recommendations.segments",
     "fit_segments": "segmentation.segments.clustering",
+    "format_money": "segmentation.money",
     "generate_demo_data": "segmentation.demo.shop",
     "guess_money_column": "segmentation.personas.describe",
     "high_correlation_pairs": "segmentation.segments.choosing_features",
@@ -363,6 +378,7 @@ _MODULE_OF: dict[str, str] = {
     "measure_lift": "segmentation.campaigns.lift",
     "missing_issues": "segmentation.profiling.quality",
     "missing_value_fills": "segmentation.segments.preparing",
+    "money_unit_word": "segmentation.money",
     "numbers_for_model": "segmentation.segments.scoring",
     "parse_dates": "segmentation.parsing",
     "parse_filter": "segmentation.campaigns.rules",

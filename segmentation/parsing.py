@@ -15,6 +15,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from segmentation.money import NUMBER_DECORATION
+
 __all__ = [
     "DateFormatName",
     "DateParse",
@@ -37,10 +39,7 @@ _LATEST = pd.Timestamp("2100-12-31")
 _DATE_DTYPE = "datetime64[ns]"
 
 # Plain pattern strings (no compiled objects or flags) so pandas runs them in Arrow's RE2 engine.
-_CURRENCY = (
-    r"(?i)[$€£¥₹₩₽¢₺₪฿₫]|\b(?:USD|EUR|GBP|JPY|CNY|RMB|CHF|CAD|AUD|NZD|SEK|NOK|DKK|PLN|CZK|HUF|INR|BRL|"
-    r"MXN|ZAR|KRW|HKD|SGD|TRY|RUB|kr)\b"
-)
+_CURRENCY = NUMBER_DECORATION
 # Literal characters rather than \s or \u escapes, which would send pandas back to Python's re.
 _SPACES = "[ \t\u00a0\u202f\u2009']"
 _MINUS = "[\u2212\u2012\u2013\u2014\ufe63\uff0d]"

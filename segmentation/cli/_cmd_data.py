@@ -14,10 +14,12 @@ if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/
 
     from segmentation import (
         ROLE_LABELS,
+        CurrencyGuess,
         Role,
         TableProfile,
         TransactionColumns,
         build_customer_features,
+        detect_currency,
         detect_table_shape,
         detect_transaction_columns,
         profile_table,
@@ -48,7 +50,9 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     )
     inspect.add_argument("file", metavar="FILE", help="the table to inspect")
     inspect.add_argument(
-        "--json", action="store_true", help="print JSON (keys: format, rows, shape, columns, issues)"
+        "--json",
+        action="store_true",
+        help="print JSON (keys: format, rows, shape, columns, issues, currency)",
     )
     inspect.set_defaults(handler=_run_inspect)
 
@@ -78,9 +82,10 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     features.set_defaults(handler=_run_features)
 
 
-def _print_profile(path: str, file_format: str, profile: TableProfile) -> None:
+def _print_profile(path: str, file_format: str, profile: TableProfile, currency: CurrencyGuess) -> None:
     print(f"{path}: {file_format}, {profile.rows:,} rows, {len(profile.columns)} columns")
     print(f"Shape: {profile.shape} — {profile.shape_reason}")
+    print(f"Currency: {currency.summary}" + ("" if currency.sure else " (--currency CODE sets it)"))
     print()
     width = max((len(c.name) for c in profile.columns), default=6)
     header = f"{'column':<{width}}  {'role':<46}  {'sure':>4}  {'type':<7}  {'missing':>8}  {'distinct':>9}"
@@ -117,10 +122,11 @@ def _run_inspect(args: argparse.Namespace) -> int:
     table = read_input(args.file)
     profile = profile_table(table.raw, roles=table.roles, decimal=table.loaded.detection.decimal)
     file_format = table.loaded.detection.format
+    currency = detect_currency(table.raw, roles=table.roles)
     if args.json:
-        print_json(profile.to_dict(file_format=file_format))
+        print_json({**profile.to_dict(file_format=file_format), "currency": currency.to_dict()})
     else:
-        _print_profile(args.file, file_format, profile)
+        _print_profile(args.file, file_format, profile, currency)
     return 0
 
 
