@@ -173,8 +173,8 @@ def format_money(value: float, currency: str, *, compact: bool = False, decimals
     compact : bool
         Thousands and millions shortened: ``€12.3k``, ``$1.2M`` (for chart labels and cards).
     decimals : int, optional
-        Digits after the point; by default none from 100 up (``€1,234``) and the currency's usual
-        number below (``€12.50``; yen never has any).
+        Digits after the point; by default none from 100 up (``€1,234``) or for whole amounts
+        (``€85``), and the currency's usual number below (``€12.50``; yen never has any).
 
     Returns
     -------
@@ -193,6 +193,8 @@ def format_money(value: float, currency: str, *, compact: bool = False, decimals
         usual = known.decimals if known is not None else 2
         places = decimals if decimals is not None else (0 if magnitude >= 100 or compact else usual)
         number = _grouped(magnitude, places)
+        if decimals is None and places and float(number.replace(",", "")).is_integer():
+            number = _grouped(magnitude, 0)  # "$85", not "$85.00"
     sign = "-" if amount < 0 and number.strip("0.,k M") else ""
     if known is None:
         word = currency.strip()

@@ -36,7 +36,8 @@ def test_inspect_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     assert main(["inspect", str(path), "--json"]) == 0
     payload = json.loads(capsys.readouterr().out)
-    assert list(payload) == ["format", "rows", "shape", "columns", "issues"]
+    assert list(payload) == ["format", "rows", "shape", "columns", "issues", "currency"]
+    assert payload["currency"]["code"] is None  # no symbol, code or money word: never guessed
     assert payload["format"] == "csv" and payload["rows"] == 33 and payload["shape"] == "customers"
     first = payload["columns"][0]
     assert {k: first[k] for k in ("name", "role", "dtype", "missing", "distinct")} == {

@@ -41,6 +41,7 @@ from segmentation.campaigns.lift_stats import (
 from segmentation.campaigns.rules import isin_text, numbers
 from segmentation.errors import ColumnError, ParameterError
 from segmentation.keys import match_key
+from segmentation.money import format_money
 
 __all__ = [
     "MIN_CONVERSIONS",
@@ -497,26 +498,51 @@ def _signed(value: float, decimals: int) -> str:
     return text[1:] if float(text.replace(",", "")) == 0 else text
 
 
-def _added(value: float, interval: tuple[float, float] | None, what: str, decimals: int) -> str:
-    text = f"{_signed(value, decimals)} {what}"
+def _signed_money(value: float, currency: str) -> str:
+    text = format_money(abs(value), currency)
+    if not any(ch.isdigit() and ch != "0" for ch in text):
+        return text  # a rounded zero has no sign
+    return f"{'-' if value < 0 else '+'}{text}"
+
+
+def _added(
+    value: float,
+    interval: tuple[float, float] | None,
+    what: str,
+    decimals: int,
+    currency: str | None = None,
+) -> str:
+    def written(number: float) -> str:
+        return _signed(number, decimals) if currency is None else _signed_money(number, currency)
+
+    text = f"{written(value)} {what}"
     if interval is None:
         return text
-    return f"{text} (95% interval {_signed(interval[0], decimals)} to {_signed(interval[1], decimals)})"
+    return f"{text} (95% interval {written(interval[0])} to {written(interval[1])})"
 
 
-def summarise_incremental(comparison: LiftComparison) -> str:
+def summarise_incremental(comparison: LiftComparison, *, currency: str | None = None) -> str:
     """What the campaign added among the customers who got it, in conversions and revenue.
 
     E.g. "Among the 10,000 customers who got the campaign, it added +110 conversions (95% interval
-    +49 to +171) and +5,500.00 revenue (95% interval +1,210.50 to +9,789.50)."
+    +49 to +171) and +5,500.00 revenue (95% interval +1,210.50 to +9,789.50)." With ``currency``
+    (an ISO code or a word, see :func:`segmentation.money.format_money`) revenue is written as
+    money: "+€5,500 in revenue (95% interval +€1,211 to +€9,790)".
     """
     added = comparison.incremental_conversions
     if added is None:
         return "There are no customers in one of the groups, so what the campaign added cannot be measured."
     parts = [_added(added, comparison.incremental_conversions_ci95, "conversions", 0)]
     if comparison.incremental_revenue is not None:
+        what = "revenue" if currency is None else "in revenue"
         parts.append(
-            _added(comparison.incremental_revenue, comparison.incremental_revenue_ci95, "revenue", 2)
+            _added(
+                comparison.incremental_revenue,
+                comparison.incremental_revenue_ci95,
+                what,
+                2,
+                currency=currency,
+            )
         )
     treated = comparison.treatment.n
     sentence = f"Among the {treated:,} customers who got the campaign, it added {' and '.join(parts)}."

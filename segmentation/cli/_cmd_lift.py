@@ -14,7 +14,15 @@ from segmentation.cli._lazy import DEFERRED
 if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/cli/_lazy.py)
     import pandas as pd
 
-    from segmentation import LiftComparison, combine_split_lists, load_table, measure_lift, summarise_lift
+    from segmentation import (
+        LiftComparison,
+        combine_split_lists,
+        detect_currency,
+        load_table,
+        measure_lift,
+        summarise_incremental,
+        summarise_lift,
+    )
     from segmentation.cli._common import print_json, resolve_column
 
 __all__ = ["register"]
@@ -51,23 +59,50 @@ def register(subparsers: Any) -> None:
         default="not-converted",
         help="listed customers absent from RESULTS count as not converted (default) or are left out",
     )
+    lift.add_argument(
+        "--currency",
+        metavar="CODE",
+        help="currency of the revenue, e.g. EUR (default: the one the list's manifest records, else "
+        "detected from RESULTS; a word such as 'points' is written after the number)",
+    )
     lift.add_argument("--json", action="store_true", help="print the report as JSON")
     lift.set_defaults(handler=run_lift)
+
+
+def _manifest_value(args: argparse.Namespace, *keys: str) -> Any:
+    """A value the manifest beside the list records (None when there is no manifest or no such key)."""
+    manifest = Path(f"{args.export}.manifest.json")
+    if not manifest.is_file():
+        return None
+    try:
+        value: Any = json.loads(manifest.read_text(encoding="utf-8"))
+        for key in keys:
+            value = value[key]
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError):
+        return None
+    return value
 
 
 def _list_id_column(export: pd.DataFrame, args: argparse.Namespace) -> str:
     """--id-col, else the id column the manifest beside the list names, else the list's first column."""
     if args.id_col:
         return resolve_column(export, args.id_col, file=args.export, flag="--id-col")
-    manifest = Path(f"{args.export}.manifest.json")
-    if manifest.is_file():
-        try:
-            recorded = json.loads(manifest.read_text(encoding="utf-8"))["contacts"]["customer_id"]
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError):
-            recorded = None
-        if recorded in export.columns:
-            return str(recorded)
+    recorded = _manifest_value(args, "contacts", "customer_id")
+    if recorded in export.columns:
+        return str(recorded)
     return str(export.columns[0])
+
+
+def _currency(args: argparse.Namespace, results: pd.DataFrame) -> str:
+    """--currency, else the manifest's currency, else the one the results file names ("" = unknown)."""
+    if args.currency:
+        return (
+            str(args.currency).strip().upper() if len(args.currency.strip()) == 3 else args.currency.strip()
+        )
+    recorded = _manifest_value(args, "currency", "code")
+    if isinstance(recorded, str) and recorded:
+        return recorded
+    return detect_currency(results).code
 
 
 def _default_column(frame: pd.DataFrame, wanted: str) -> str | None:
@@ -144,6 +179,8 @@ def run_lift(args: argparse.Namespace) -> int:
             print(_lift_row(comparison))
         print()
         print(summarise_lift(report.overall))
+        if revenue is not None:
+            print(summarise_incremental(report.overall, currency=_currency(args, results)))
     for warning in (*report.overall.warnings, *(w for s in report.segments for w in s.warnings)):
         sys.stderr.write(f"warning: {warning}\n")
     for note in report.notes:

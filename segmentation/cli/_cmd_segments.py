@@ -26,6 +26,7 @@ if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/
         counted,
         default_specs,
         describe_segments,
+        detect_currency,
         fills_for_rows,
         fit_segments,
         guess_money_column,
@@ -88,6 +89,12 @@ def register(subparsers: Any) -> None:
     )
     segment.add_argument("--model", metavar="MODEL.json", help="also save the fitted model as JSON")
     segment.add_argument("--personas", metavar="PERSONAS.json", help="also save the segment personas as JSON")
+    segment.add_argument(
+        "--currency",
+        metavar="CODE",
+        help="currency of the money columns in the personas, e.g. EUR (default: detected from FILE; "
+        "a word such as 'points' is written after the number)",
+    )
     segment.set_defaults(handler=_run_segment)
 
     assign = subparsers.add_parser(
@@ -206,10 +213,23 @@ def _with_segments(raw: pd.DataFrame, labels: np.ndarray, names: np.ndarray) -> 
     return out
 
 
+def _currency(args: argparse.Namespace, table: CliTable) -> str:
+    """--currency, else the detected one (a note on stderr says which, and how sure); "" = unknown."""
+    if args.currency:
+        written = str(args.currency).strip()
+        return written.upper() if len(written) == 3 else written
+    guess = detect_currency(table.raw, roles=table.roles)
+    if guess.known and args.personas:
+        sure = "" if guess.sure else ", a guess"
+        sys.stderr.write(f"note: money is in {guess.code} ({guess.evidence}{sure}); --currency to change.\n")
+    return guess.code
+
+
 def _run_segment(args: argparse.Namespace) -> None:
     table = read_input(args.file)
     typed, specs = _features(table, args.features)
     result = fit_segments(typed, specs, k=args.k, algorithm=args.algorithm, seed=args.seed)
+    currency = _currency(args, table)
     personas = describe_segments(
         typed,
         result.labels,
@@ -217,6 +237,7 @@ def _run_segment(args: argparse.Namespace) -> None:
         money_col=guess_money_column(typed),
         id_col=_id_column(table),
         seed=args.seed,
+        currency=currency,
     )
     names = {p.segment: p.name for p in personas if p.segment >= 0}
     no_data = rows_without_data(result.model, typed)
@@ -227,6 +248,7 @@ def _run_segment(args: argparse.Namespace) -> None:
         save_model(result.model.with_names(names), args.model)
     if args.personas:
         described = personas_to_dict(personas)
+        described["currency"] = currency or None
         described["missing_values_filled"] = [fill.to_dict() for fill in result.model.fills]
         described["not_segmented"] = {
             "no_data": int(no_data.sum()),

@@ -31,6 +31,7 @@ import pandas as pd
 from segmentation.errors import ColumnError, ParameterError
 from segmentation.personas.naming import ACTION_UNASSIGNED, suggest_action, unique_names
 from segmentation.personas.projection import map_coordinates
+from segmentation.personas.rule_wording import rule_sentence
 from segmentation.personas.rules import Condition, RuleSet, design_matrix, fit_surrogate_rules
 from segmentation.personas.traits import (
     Trait,
@@ -73,7 +74,8 @@ class Persona:
     average share of spend as (category, share) pairs; ``rfm_mix`` the RFM segments of its
     customers as (RFM segment, share) pairs; ``rule`` a short rule in original units with
     ``rule_fidelity`` / ``rule_precision`` / ``rule_coverage`` as defined in
-    :mod:`segmentation.personas.rules`; ``action`` a suggestion, with ``action_reason`` naming the
+    :mod:`segmentation.personas.rules`, and ``rule_sentence`` the same rule in words (with the
+    currency and the marketer's column labels); ``action`` a suggestion, with ``action_reason`` naming the
     traits that triggered it; ``money_col`` the money column the persona speaks of (``None``:
     the data has none, so categories are shares of items, not of spend).
     """
@@ -93,6 +95,7 @@ class Persona:
     rule_precision: float | None = None
     rule_coverage: float | None = None
     money_col: str | None = None
+    rule_sentence: str = ""
 
 
 @dataclass(frozen=True)
@@ -218,6 +221,8 @@ def describe_segments(
     category_share_cols: Sequence[str] | None = None,
     rfm_col: str | None = None,
     seed: int = 0,
+    currency: str = "",
+    column_labels: Mapping[str, str] | None = None,
 ) -> tuple[Persona, ...]:
     """Describe every segment as a persona, in the data's own units.
 
@@ -241,6 +246,11 @@ def describe_segments(
         RFM segment column for the RFM mix; ``None`` uses ``rfm_segment`` when present.
     seed : int
         Seed of the sampling used at scale (statistics, correlation, rule trees).
+    currency : str
+        The money's currency (ISO code such as ``"EUR"``, or a word such as ``"points"``);
+        ``""`` writes money as plain numbers. Columns whose name states a currency keep theirs.
+    column_labels : mapping of str to str, optional
+        The marketer's labels for columns, used in trait and rule sentences.
 
     Returns
     -------
@@ -271,7 +281,15 @@ def describe_segments(
             return ()
     excluded = [c for c in (id_col, rfm_col) if c is not None]
     columns = trait_columns(frame, features=features, excluded=excluded)
-    stats = segment_statistics(frame, label_array, columns, money_col=money_col, seed=seed)
+    stats = segment_statistics(
+        frame,
+        label_array,
+        columns,
+        money_col=money_col,
+        seed=seed,
+        currency=currency,
+        column_labels=column_labels,
+    )
     assigned = [s for s in stats.segments if s != UNASSIGNED]
     candidates = {s: all_traits(stats, s) for s in assigned}
     shown = {s: distinctive_traits(stats, candidates[s]) for s in assigned}
@@ -307,6 +325,15 @@ def describe_segments(
                 rule_precision=rule.precision if rule is not None else None,
                 rule_coverage=rule.coverage if rule is not None else None,
                 money_col=money_col,
+                rule_sentence=""
+                if rule is None
+                else rule_sentence(
+                    rule.conditions,
+                    currency=currency,
+                    column_labels=column_labels,
+                    has_money=money_col is not None,
+                    money_col=money_col,
+                ),
             )
         )
     return tuple(personas)
@@ -322,7 +349,7 @@ def personas_to_dict(
 
     ``names`` and ``actions`` (by segment number) replace the generated ones where given.
     Returns ``{"segments": [{segment, name, size, share, revenue_share, traits (sentences),
-    trait_details, top_categories, rfm_mix, rule, rule_fidelity, rule_precision,
+    trait_details, top_categories, rfm_mix, rule, rule_sentence, rule_fidelity, rule_precision,
     rule_coverage, action, action_suggested, action_reason}, ...]}``; ``action_suggested`` is
     false when the marketer replaced the suggestion.
     """
@@ -355,6 +382,7 @@ def personas_to_dict(
                 "top_categories": [{"category": c, "share": s} for c, s in persona.top_categories],
                 "rfm_mix": [{"rfm_segment": r, "share": s} for r, s in persona.rfm_mix],
                 "rule": persona.rule,
+                "rule_sentence": persona.rule_sentence,
                 "rule_fidelity": persona.rule_fidelity,
                 "rule_precision": persona.rule_precision,
                 "rule_coverage": persona.rule_coverage,

@@ -21,8 +21,8 @@ differ, the average otherwise, and says which. Everything here assumes validated
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
@@ -170,6 +170,8 @@ class SegmentStatistics:
     levels: tuple[_Level, ...]
     correlation: pd.DataFrame
     money_col: str | None
+    currency: str = ""  # ISO code or the marketer's word for money; "" = unknown
+    column_labels: Mapping[str, str] = field(default_factory=dict)  # the marketer's column labels
 
 
 def _sample_rows(n_rows: int, size: int, rng: np.random.Generator) -> np.ndarray:
@@ -205,8 +207,13 @@ def segment_statistics(
     *,
     money_col: str | None,
     seed: int,
+    currency: str = "",
+    column_labels: Mapping[str, str] | None = None,
 ) -> SegmentStatistics:
-    """Vectorised per-segment statistics (one groupby per statistic) for every trait column."""
+    """Vectorised per-segment statistics (one groupby per statistic) for every trait column.
+
+    ``currency`` and ``column_labels`` (column → the marketer's label) only change how traits are worded.
+    """
     rng = np.random.default_rng(seed)
     numeric = list(columns.numeric)
     values = pd.DataFrame(
@@ -252,6 +259,8 @@ def segment_statistics(
         levels=tuple(levels),
         correlation=correlation,
         money_col=money_col,
+        currency=currency,
+        column_labels=dict(column_labels or {}),
     )
 
 
@@ -278,13 +287,16 @@ def _numeric_trait(stats: SegmentStatistics, segment: int, column: str) -> Trait
     facts = NumericFacts(
         column=column,
         role=role,
-        unit=column_unit(column, looks_like_rate=stats.rates[column]),
+        unit=column_unit(
+            column, looks_like_rate=stats.rates[column], currency=stats.currency, money_col=stats.money_col
+        ),
         statistic=statistic,
         segment_value=segment_value,
         overall_value=overall_value,
         ratio=ratio,
         effect=effect,
         has_money=stats.money_col is not None,
+        label=stats.column_labels.get(column, ""),
     )
     return Trait(
         feature=column,
@@ -333,7 +345,7 @@ def column_facts(stats: SegmentStatistics, segment: int) -> dict[str, ColumnFact
     }
 
 
-def _level_trait(level: _Level, segment: int) -> Trait:
+def _level_trait(level: _Level, segment: int, label: str = "") -> Trait:
     effect = float(level.effect[segment])
     segment_share = float(level.segment_share[segment])
     return Trait(
@@ -350,6 +362,7 @@ def _level_trait(level: _Level, segment: int) -> Trait:
             overall_share=level.overall_share,
             effect=effect,
             boolean=level.boolean,
+            label=label,
         ),
         level="yes" if level.boolean else level.level,
         statistic="share",
@@ -366,7 +379,9 @@ def all_traits(stats: SegmentStatistics, segment: int) -> tuple[Trait, ...]:
     traits = [_numeric_trait(stats, segment, column) for column in stats.numeric_effect.columns]
     by_column: dict[str, list[Trait]] = {}
     for level in stats.levels:
-        by_column.setdefault(level.column, []).append(_level_trait(level, segment))
+        by_column.setdefault(level.column, []).append(
+            _level_trait(level, segment, stats.column_labels.get(level.column, ""))
+        )
     for candidates in by_column.values():
         strongest = max(candidates, key=lambda t: abs(t.effect))
         over = max(candidates, key=lambda t: t.effect)

@@ -2,8 +2,10 @@
 
 Columns are recognised by their names (``recency_days``, ``monetary``, ``share_<category>``,
 ``Annual Income (k$)`` ...), so that a trait reads "Last purchase: 12 days ago (median) vs 95
-overall" rather than "recency_days +1.3 sd". A currency symbol is shown only when the column's
-name carries one (``$``, ``usd``, ``eur`` ...); a ``k`` marks values in thousands (``(k$)``).
+overall" rather than "recency_days +1.3 sd". Money columns carry a currency: the one their name
+states (``$``, ``usd``, ``eur`` ...), else the table's currency when the caller knows it; values
+in thousands (``(k$)``) read ``$25k``. Money is written by :func:`segmentation.money.format_money`.
+A caller's ``labels`` (column → label) replace the generated readable labels.
 Everything here assumes validated input.
 """
 
@@ -13,6 +15,8 @@ import math
 import re
 from dataclasses import dataclass
 from typing import Literal
+
+from segmentation.money import currency_in_name, format_money, in_thousands
 
 Role = Literal[
     "recency",
@@ -211,38 +215,66 @@ def format_percent(share: float) -> str:
 
 @dataclass(frozen=True)
 class Unit:
-    """How values of one column are written: currency symbol, thousands, or percentages."""
+    """How values of one column are written: money (``currency`` an ISO code or a word the
+    marketer chose), thousands, percentages or days."""
 
     currency: str = ""
     thousands: bool = False
     percent: bool = False
     whole_above_ten: bool = False  # days: "91 days", not "90.8 days"
+    money: bool = False
 
     def format(self, value: float) -> str:
         if self.percent:
             return format_percent(value)
         if self.whole_above_ten and abs(value) >= 10:
             value = float(round(value))
+        if self.money:
+            scale = 1_000.0 if self.thousands else 1.0
+            return format_money(value * scale, self.currency, compact=self.thousands)
         sign = "-" if value < 0 else ""
-        return f"{sign}{self.currency}{format_number(abs(value))}{'k' if self.thousands else ''}"
+        return f"{sign}{format_number(abs(value))}{'k' if self.thousands else ''}"
 
 
-def column_unit(column: str, *, looks_like_rate: bool) -> Unit:
-    """Read the unit from the column name; ``looks_like_rate`` = values within 0..1 for a rate-like name."""
-    lowered = str(column).lower()
+#: Roles whose values are money whenever the table has a currency.
+MONEY_ROLES: frozenset[str] = frozenset({"money", "aov", "returns_value", "income"})
+_MONEY_TOKENS = frozenset(
+    {"mnt", "amt", "amount", "price", "cost", "revenue", "sales", "spend", "spent", "paid"}
+)
+
+
+def is_money_column(column: str) -> bool:
+    """Whether a column's name says it holds money (spend, income, prices, ``MntWines``, ``(k$)``)."""
     tokens = set(name_tokens(column))
-    currency = ""
-    if "$" in lowered or tokens & {"usd", "dollar", "dollars"}:
-        currency = "$"
-    elif "€" in lowered or tokens & {"eur", "euro", "euros"}:
-        currency = "€"
-    elif "£" in lowered or tokens & {"gbp", "pound", "pounds"}:
-        currency = "£"
-    thousands = bool(re.search(r"k\s*[$€£]|[$€£]\s*k\b|\(k\)|thousand", lowered))
+    if "score" in tokens or is_share_column(column):
+        return False
+    return (
+        column_role(column) in MONEY_ROLES
+        or bool(tokens & _MONEY_TOKENS)
+        or currency_in_name(column) is not None
+    )
+
+
+def column_unit(
+    column: str, *, looks_like_rate: bool, currency: str = "", money_col: str | None = None
+) -> Unit:
+    """Read the unit from the column name; ``looks_like_rate`` = values within 0..1 for a rate-like name.
+
+    ``currency`` is the table's currency (an ISO code or the marketer's word), used for money
+    columns whose name states none; ``money_col`` is the table's spend column, money whatever its name.
+    """
+    tokens = set(name_tokens(column))
+    named = currency_in_name(column)
+    money = named is not None or column == money_col or (bool(currency) and is_money_column(column))
+    thousands = in_thousands(column)
     rate_name = bool(tokens & {"share", "rate", "ratio", "pct", "percent", "discount", "proportion"})
     days = column_role(column) in ("recency", "tenure", "interval") or "days" in tokens
     return Unit(
-        currency=currency, thousands=thousands, percent=rate_name and looks_like_rate, whole_above_ten=days
+        currency=named[0] if named is not None else currency,
+        thousands=thousands,
+        percent=rate_name and looks_like_rate,
+        whole_above_ten=days,
+        money=money and not (rate_name and looks_like_rate),
     )
 
 
@@ -264,6 +296,7 @@ class NumericFacts:
     ratio: float | None
     effect: float
     has_money: bool = True  # False: the table has no money column, so no sentence may speak of spend
+    label: str = ""  # the marketer's label for the column ("" = the generated readable label)
 
 
 # Ratios closer to 1 than this read as "slightly more/less" rather than "1.1×".
@@ -327,9 +360,8 @@ def numeric_sentence(facts: NumericFacts) -> str:
         return f"Uses discounts {'more' if higher else 'less'}: {stat} {seg} vs {overall} overall"
     if role == "age":
         return f"{'Older' if higher else 'Younger'}: {stat} age {seg} vs {overall} overall"
-    return (
-        f"{'Higher' if higher else 'Lower'} {readable_label(facts.column)}: {stat} {seg} vs {overall} overall"
-    )
+    label = facts.label or readable_label(facts.column)
+    return f"{'Higher' if higher else 'Lower'} {label}: {stat} {seg} vs {overall} overall"
 
 
 _PLAIN_COUNT_TOKENS = frozenset(
@@ -355,18 +387,27 @@ def is_plain_count(column: str) -> bool:
 
 
 def categorical_sentence(
-    column: str, level: str, *, segment_share: float, overall_share: float, effect: float, boolean: bool
+    column: str,
+    level: str,
+    *,
+    segment_share: float,
+    overall_share: float,
+    effect: float,
+    boolean: bool,
+    label: str = "",
 ) -> str:
     """Sentence for a categorical level, e.g. "Mostly Online channel: 78% vs 41% overall".
 
-    Yes/no columns read "Marketing consent: yes for 90% vs 60% overall".
+    Yes/no columns read "Marketing consent: yes for 90% vs 60% overall". ``label`` replaces the
+    column's readable label.
     """
     seg = format_percent(segment_share)
     overall = format_percent(overall_share)
+    label = label or readable_label(column)
     if boolean:
-        return f"{capitalise(readable_label(column))}: yes for {seg} vs {overall} overall"
+        return f"{capitalise(label)}: yes for {seg} vs {overall} overall"
     if effect > 0:
         lead = "Mostly" if segment_share >= 0.5 else "More often"
     else:
         lead = "Rarely" if segment_share <= overall_share / 2 else "Less often"
-    return f"{lead} {level} {readable_label(column)}: {seg} vs {overall} overall"
+    return f"{lead} {level} {label}: {seg} vs {overall} overall"
