@@ -95,7 +95,9 @@ def condition_phrase(
     if role == "interval":
         return f"{more} {days} days between purchases on average"
     if role == "frequency" and is_plain_count(feature):
-        return f"{more} {_count(value, frequency_unit(feature))}"
+        counted_unit = frequency_unit(feature)
+        verb = "placed" if counted_unit == "orders" else "made"
+        return f"{verb} {more} {_count(value, counted_unit)}"
     if role == "items":
         return f"bought {more} {_count(value, 'items')}"
     if role == "age":
