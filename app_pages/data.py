@@ -11,6 +11,7 @@ import streamlit as st
 from app_pages import state
 from app_pages.charts import rfm_group_chart, table_config
 from app_pages.shell import load_demo, page_header
+from app_pages.units import currency_picker, labels_editor, money_columns_config
 from app_pages.upload import UPLOAD_TYPES, read_upload
 from segmentation import (
     DEMO_NAME,
@@ -25,6 +26,7 @@ from segmentation import (
     TransactionColumns,
     coerce_table,
     customer_table_dataset,
+    detect_currency,
     detect_transaction_columns,
     fingerprint,
     infer_roles,
@@ -293,7 +295,10 @@ def _transaction_form(loaded: LoadedTable, sha: str, typed: pd.DataFrame, roles:
     except SegmentationError as exc:
         st.error(str(exc))
         return
-    state.set_active_data(state.ActiveData.from_dataset(dataset, token=key, source_bytes_sha256=sha))
+    currency = detect_currency(loaded.frame, roles=roles)
+    state.set_active_data(
+        state.ActiveData.from_dataset(dataset, token=key, source_bytes_sha256=sha, currency_guess=currency)
+    )
     st.success(f"Built {len(dataset.customers):,} customers from {len(typed):,} purchase lines.")
 
 
@@ -325,7 +330,10 @@ def _customer_form(loaded: LoadedTable, sha: str, typed: pd.DataFrame, roles: di
         st.error(str(exc))
         return
     token = fingerprint(sha, sorted(roles.items()))
-    state.set_active_data(state.ActiveData.from_dataset(dataset, token=token, source_bytes_sha256=sha))
+    currency = detect_currency(loaded.frame, roles=roles)
+    state.set_active_data(
+        state.ActiveData.from_dataset(dataset, token=token, source_bytes_sha256=sha, currency_guess=currency)
+    )
     st.success(f"Using {len(dataset.customers):,} customers from {loaded.name}.")
 
 
@@ -425,7 +433,16 @@ def _active_summary() -> None:
     for note in data.notes:
         st.caption(f"• {note}")
     preview = data.customers.head(50)
-    st.dataframe(preview, width="stretch", hide_index=True, column_config=table_config(preview))
+    st.dataframe(
+        preview,
+        width="stretch",
+        hide_index=True,
+        column_config={**table_config(preview), **money_columns_config(preview, data.roles)},
+    )
+    currency_picker(data.currency_guess)
+    with st.expander("Column labels: how personas, charts and tables name your columns"):
+        st.caption("Change a label once; every later page and the personas' sentences use it.")
+        labels_editor(data.customers, skip=(data.customer_id_col,))
     if "rfm_segment" in data.customers.columns:
         with st.expander("How RFM scores become groups"):
             st.caption(

@@ -15,15 +15,13 @@ import streamlit as st
 
 from app_pages import state
 from app_pages.charts import segment_colour_map
-from app_pages.shell import link_to, page_header, personas_for, require_data
+from app_pages.feature_settings import preparation_editor
+from app_pages.shell import link_to, page_header, persona_wording, personas_for, require_data
 from app_pages.upload import UPLOAD_TYPES, read_upload
 from segmentation import (
     ALGORITHM_LABELS,
     MAX_K,
-    MISSING_CHOICES,
     NO_DATA_NAME,
-    SCALINGS,
-    TRANSFORMS,
     FeatureFill,
     FeatureSpec,
     FeatureSuggestion,
@@ -300,29 +298,7 @@ st.caption(
     "spenders do not dominate; scaling puts every feature on the same footing; weight 2 counts a "
     "feature twice."
 )
-edited = st.data_editor(
-    defaults,
-    key=f"features:settings:{_token(data.token, features)}",
-    hide_index=True,
-    width="stretch",
-    disabled=["feature", "kind", "n_missing", "skew", "levels"],
-    column_config={
-        "feature": st.column_config.TextColumn("Feature"),
-        "kind": st.column_config.TextColumn("Kind"),
-        "missing": st.column_config.SelectboxColumn(
-            "Missing values", options=list(MISSING_CHOICES), required=True
-        ),
-        "n_missing": st.column_config.NumberColumn("Customers missing", format="%d"),
-        "transform": st.column_config.SelectboxColumn("Transform", options=list(TRANSFORMS), required=True),
-        "scaling": st.column_config.SelectboxColumn("Scaling", options=list(SCALINGS), required=True),
-        "weight": st.column_config.NumberColumn("Weight", min_value=0.1, max_value=10.0, step=0.1),
-        "rare_share": st.column_config.NumberColumn(
-            "Group levels rarer than", min_value=0.0, max_value=0.49, step=0.01, format="percent"
-        ),
-        "skew": st.column_config.NumberColumn("Skew", format="%.2f"),
-        "levels": st.column_config.NumberColumn("Distinct values", format="%d"),
-    },
-)
+edited = preparation_editor(defaults, key=f"features:settings:{_token(data.token, features)}")
 try:
     specs = specs_from_table(edited)
     fills = _fills_preview(customers, data.token, specs)
@@ -442,7 +418,9 @@ except SegmentationError as exc:
     st.stop()
 run_token = _token(data.token, specs, k, algorithm, seed)
 try:
-    personas = personas_for(customers, result.labels, run_token, result.features, data.customer_id_col, seed)
+    personas = personas_for(
+        customers, result.labels, run_token, result.features, data.customer_id_col, seed, **persona_wording()
+    )
 except SegmentationError as exc:
     st.warning(f"Segment names could not be generated ({exc}); segments are numbered instead.")
     personas = ()

@@ -8,7 +8,17 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from app_pages import registry, state
-from segmentation import Persona, demo_dataset, describe_segments, fingerprint, guess_money_column
+from segmentation import (
+    CurrencyGuess,
+    Persona,
+    demo_dataset,
+    describe_segments,
+    fingerprint,
+    guess_money_column,
+)
+
+# The demo shop's generator writes its prices in dollars.
+DEMO_CURRENCY = CurrencyGuess("USD", 1.0, "the demo shop's prices are in US dollars")
 
 
 @st.cache_data(show_spinner="Loading the demo shop's customers and orders…")
@@ -20,7 +30,9 @@ def load_demo() -> None:
     """Make the bundled demo data the active dataset."""
     dataset = _demo_dataset()
     state.set_active_data(
-        state.ActiveData.from_dataset(dataset, token=fingerprint("demo", dataset.source_name))
+        state.ActiveData.from_dataset(
+            dataset, token=fingerprint("demo", dataset.source_name), currency_guess=DEMO_CURRENCY
+        )
     )
 
 
@@ -84,8 +96,13 @@ def personas_for(
     features: tuple[str, ...],
     id_col: str,
     seed: int,
+    currency: str = "",
+    column_labels: tuple[tuple[str, str], ...] = (),
 ) -> tuple[Persona, ...]:
-    """Personas of a segmentation, cached on its token (shared by Features & k and Personas)."""
+    """Personas of a segmentation, cached on its token (shared by Features & k and Personas).
+
+    ``currency`` and ``column_labels`` (the marketer's, as sorted pairs) only change the wording.
+    """
     return describe_segments(
         _customers,
         _labels,
@@ -93,4 +110,11 @@ def personas_for(
         money_col=guess_money_column(_customers),
         id_col=id_col if id_col in _customers.columns else None,
         seed=seed,
+        currency=currency,
+        column_labels=dict(column_labels),
     )
+
+
+def persona_wording() -> dict[str, object]:
+    """The keyword arguments of :func:`personas_for` that carry the marketer's currency and labels."""
+    return {"currency": state.currency(), "column_labels": tuple(sorted(state.column_labels().items()))}

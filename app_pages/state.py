@@ -31,6 +31,8 @@ SEGMENT_ACTIONS = "segment_actions"
 RECOMMENDATIONS = "recommendations"
 CAMPAIGN = "campaign"
 SEED = "seed"
+CURRENCY = "currency"  # the money's currency as the marketer set it (ISO code, a word, or "" for none)
+COLUMN_LABELS = "column_labels"  # column → the marketer's label, used by personas, charts and tables
 
 DEFAULT_SEED = 42
 
@@ -56,9 +58,17 @@ class ActiveData:
     catalog_columns: Any = None  # segmentation.customers.datasets.CatalogColumns (item, name, category)
     kind: str = "customers"  # "customers" or "transactions": what the source file was
     source_bytes_sha256: str | None = None  # hash of the uploaded file(s), for campaign manifests
+    currency_guess: Any = None  # segmentation.profiling.currency.CurrencyGuess, read from the file
 
     @classmethod
-    def from_dataset(cls, dataset: Any, *, token: str, source_bytes_sha256: str | None = None) -> ActiveData:
+    def from_dataset(
+        cls,
+        dataset: Any,
+        *,
+        token: str,
+        source_bytes_sha256: str | None = None,
+        currency_guess: Any = None,
+    ) -> ActiveData:
         """Wrap a :class:`segmentation.customers.datasets.CustomerDataset`."""
         return cls(
             source_name=dataset.source_name,
@@ -73,6 +83,7 @@ class ActiveData:
             catalog_columns=dataset.catalog_columns,
             kind="transactions" if dataset.transactions is not None else "customers",
             source_bytes_sha256=source_bytes_sha256,
+            currency_guess=currency_guess,
         )
 
     @property
@@ -117,7 +128,15 @@ def set_active_data(data: ActiveData) -> None:
     previous = get_active_data()
     st.session_state[ACTIVE_DATA] = data
     if previous is None or previous.token != data.token:
-        for key in (SEGMENT_RUN, SEGMENT_NAMES, SEGMENT_ACTIONS, RECOMMENDATIONS, CAMPAIGN):
+        for key in (
+            SEGMENT_RUN,
+            SEGMENT_NAMES,
+            SEGMENT_ACTIONS,
+            RECOMMENDATIONS,
+            CAMPAIGN,
+            CURRENCY,
+            COLUMN_LABELS,
+        ):
             st.session_state.pop(key, None)
 
 
@@ -166,6 +185,30 @@ def set_segment_action(segment: int, action: str) -> None:
     actions = dict(st.session_state.get(SEGMENT_ACTIONS, {}))
     actions[int(segment)] = action
     st.session_state[SEGMENT_ACTIONS] = actions
+
+
+def currency() -> str:
+    """The money's currency: the marketer's choice, else the detected one ("" = unknown: plain numbers)."""
+    chosen = st.session_state.get(CURRENCY)
+    if isinstance(chosen, str):
+        return chosen
+    data = get_active_data()
+    guess = data.currency_guess if data is not None else None
+    return str(getattr(guess, "code", "") or "")
+
+
+def set_currency(code: str) -> None:
+    st.session_state[CURRENCY] = code
+
+
+def column_labels() -> dict[str, str]:
+    """The marketer's labels for columns (only those they changed)."""
+    labels = st.session_state.get(COLUMN_LABELS)
+    return dict(labels) if isinstance(labels, dict) else {}
+
+
+def set_column_labels(labels: dict[str, str]) -> None:
+    st.session_state[COLUMN_LABELS] = dict(labels)
 
 
 def get(key: str) -> Any:

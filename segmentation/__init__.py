@@ -145,8 +145,15 @@ if TYPE_CHECKING:
         segment_profile_matrix,
         surrogate_rules,
     )
+    from segmentation.personas.rule_wording import (
+        rule_sentence,
+    )
     from segmentation.personas.traits import (
         Trait,
+    )
+    from segmentation.personas.wording import (
+        is_money_column,
+        readable_label,
     )
     from segmentation.profiling.currency import (
         CurrencyGuess,
@@ -196,6 +203,7 @@ if TYPE_CHECKING:
         segment_top_items,
     )
     from segmentation.segments.choosing_features import (
+        SKEW_FOR_LOG,
         FeatureSuggestion,
         default_specs,
         feature_correlations,
@@ -279,6 +287,7 @@ _MODULE_OF: dict[str, str] = {
     "RFM_SEGMENT_RULES": "segmentation.customers.rfm",
     "ROLE_LABELS": "segmentation.profiling.roles",
     "SCALINGS": "segmentation.segments.preparing",
+    "SKEW_FOR_LOG": "segmentation.segments.choosing_features",
     "STABLE_AGREEMENT": "segmentation.segments.k_advice",
     "SUPPORTED_ENCODINGS": "segmentation.io.loading",
     "TRANSFORMS": "segmentation.segments.preparing",
@@ -369,6 +378,7 @@ _MODULE_OF: dict[str, str] = {
     "high_correlation_pairs": "segmentation.segments.choosing_features",
     "incomplete_rows": "segmentation.segments.scoring",
     "infer_roles": "segmentation.profiling.table_roles",
+    "is_money_column": "segmentation.personas.wording",
     "label_name": "segmentation.segments.labels",
     "load_demo": "segmentation.demo.shop",
     "load_model": "segmentation.segments.model_file",
@@ -388,11 +398,13 @@ _MODULE_OF: dict[str, str] = {
     "project_2d": "segmentation.personas.describe",
     "read_consent_name": "segmentation.vocabulary",
     "read_suppression": "segmentation.campaigns.suppression",
+    "readable_label": "segmentation.personas.wording",
     "recommend_k": "segmentation.segments.k_advice",
     "recommend_top_n": "segmentation.recommendations.segments",
     "rfm_scores": "segmentation.customers.rfm",
     "rfm_segment_table": "segmentation.customers.rfm",
     "rows_without_data": "segmentation.segments.scoring",
+    "rule_sentence": "segmentation.personas.rule_wording",
     "safe_table_bytes": "segmentation.campaigns.safe_tables",
     "save_model": "segmentation.segments.model_file",
     "segment_name_column": "segmentation.segments.labels",

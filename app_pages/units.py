@@ -1,0 +1,166 @@
+"""Units and words every page shares: the money's currency and the marketer's column labels.
+
+The Data page sets both once (:func:`currency_picker`, :func:`labels_editor`); every other page
+reads them through :mod:`app_pages.state` and writes money with :func:`money` and money columns
+of tables with :func:`money_columns_config`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app_pages import state
+from segmentation import CURRENCIES, CurrencyGuess, format_money, is_money_column, readable_label
+
+NO_CURRENCY = "No currency (plain numbers)"
+OTHER_WORD = "Another unit (type a word)…"
+_MONEY_ROLES = frozenset({"amount", "price"})
+
+
+def money(value: float, *, compact: bool = False) -> str:
+    """``value`` written with the marketer's currency (``€1,234``; plain ``1,234`` when none is set)."""
+    return format_money(value, state.currency(), compact=compact)
+
+
+def signed_money(value: float) -> str:
+    """``+€1,234`` / ``-€56``; a rounded zero has no sign."""
+    text = money(abs(value))
+    if not any(ch.isdigit() and ch != "0" for ch in text):
+        return text
+    return f"{'-' if value < 0 else '+'}{text}"
+
+
+def money_unit() -> str:
+    """The unit for an axis or a header: ``€``, ``CHF``, the marketer's word, or "" for none."""
+    code = state.currency()
+    known = CURRENCIES.get(code)
+    return known.symbol if known is not None else code
+
+
+def _printf_format(currency: str) -> str:
+    known = CURRENCIES.get(currency)
+    if known is None:
+        return f"%.2f {currency.replace('%', '')}" if currency else "%.2f"
+    decimals = known.decimals
+    spacer = " " if known.symbol[-1].isalpha() else ""
+    return f"{known.symbol}{spacer}%.{decimals}f"
+
+
+def money_columns_config(frame: pd.DataFrame, roles: dict[str, str] | None = None) -> dict[str, object]:
+    """``st.dataframe`` column configs writing the money columns of ``frame`` with the currency."""
+    currency = state.currency()
+    if not currency:
+        return {}
+    config: dict[str, object] = {}
+    for column in frame.columns:
+        name = str(column)
+        numeric = pd.api.types.is_numeric_dtype(frame[column].dtype) and not pd.api.types.is_bool_dtype(
+            frame[column].dtype
+        )
+        role = (roles or {}).get(name)
+        if numeric and (role in _MONEY_ROLES or (role in (None, "numeric") and is_money_column(name))):
+            config[name] = st.column_config.NumberColumn(
+                label(name), format=_printf_format(currency), help=f"Money, in {currency}."
+            )
+    return config
+
+
+def label(column: str) -> str:
+    """The label of a column: the marketer's, else the readable label (``MntWines`` → "Wines (Mnt)")."""
+    return state.column_labels().get(str(column)) or _default_label(str(column))
+
+
+def labelled(columns: list[str] | tuple[str, ...] | pd.Index) -> dict[str, str]:
+    """Column → label for every column (for ``DataFrame.rename`` of a chart's or table's columns)."""
+    return {str(c): label(str(c)) for c in columns}
+
+
+def _choice_label(option: str) -> str:
+    known = CURRENCIES.get(option)
+    return f"{option} — {known.name} ({known.symbol})" if known is not None else option
+
+
+def currency_picker(guess: CurrencyGuess | None) -> None:
+    """Show the detected currency and let the marketer set it once for every page and export."""
+    st.markdown("**Money**")
+    current = state.currency()
+    if guess is not None and guess.known:
+        text = f"Detected currency: **{_choice_label(guess.code)}**, because {guess.evidence}."
+        if guess.sure:
+            st.caption(text)
+        else:
+            st.info(f"{text} This is a guess: please confirm or change it below.")
+    elif guess is not None:
+        st.info(
+            "We could not tell the currency: "
+            f"{guess.evidence}. Choose it below so money reads the same on every page and in exports."
+        )
+    options = [*CURRENCIES, OTHER_WORD, NO_CURRENCY]
+    if not current:
+        index = options.index(NO_CURRENCY)
+    elif current in CURRENCIES:
+        index = options.index(current)
+    else:
+        index = options.index(OTHER_WORD)
+    picked = st.selectbox(
+        "Currency of the money columns",
+        options,
+        index=index,
+        format_func=_choice_label,
+        key="data:currency",
+        help="Used for spend in personas, money columns in tables, revenue on the results page and in "
+        "campaign manifests.",
+    )
+    if picked == OTHER_WORD:
+        word = st.text_input(
+            "Unit word (written after the number)", value="" if current in CURRENCIES else current,
+            key="data:currency_word", placeholder="e.g. points",
+        )  # fmt: skip
+        chosen = " ".join(word.split())
+    else:
+        chosen = "" if picked == NO_CURRENCY else picked
+    if chosen != current:
+        state.set_currency(chosen)
+    st.caption(f"Money is written like this: {money(1234.5)} and {money(12.5)}.")
+
+
+def labels_editor(frame: pd.DataFrame, *, skip: tuple[str, ...] = ()) -> None:
+    """A table of column → label the marketer edits once; personas, charts and tables use the labels."""
+    columns = [str(c) for c in frame.columns if str(c) not in skip]
+    if not columns:
+        return
+    current = state.column_labels()
+    rows = pd.DataFrame(
+        {
+            "Column": columns,
+            "Label": [current.get(c, _default_label(c)) for c in columns],
+        }
+    )
+    edited = st.data_editor(
+        rows,
+        hide_index=True,
+        width="stretch",
+        disabled=["Column"],
+        column_config={
+            "Column": st.column_config.TextColumn("Column", help="The name in your file."),
+            "Label": st.column_config.TextColumn(
+                "Label", help="How personas, charts and tables name this column.", required=True
+            ),
+        },
+        key="data:labels_editor",
+    )
+    labels = {
+        str(column): " ".join(str(text).split())
+        for column, text in zip(edited["Column"], edited["Label"], strict=True)
+        if isinstance(text, str)
+        and " ".join(text.split())
+        and " ".join(text.split()) != _default_label(column)
+    }
+    if labels != current:
+        state.set_column_labels(labels)
+
+
+def _default_label(column: str) -> str:
+    text = readable_label(str(column))
+    return text[:1].upper() + text[1:]
