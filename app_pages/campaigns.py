@@ -22,6 +22,7 @@ from segmentation import (
     ConsentCandidate,
     ConsentPolarity,
     ContactColumns,
+    ListSpend,
     SegmentationError,
     SuppressionColumn,
     SuppressionList,
@@ -35,7 +36,9 @@ from segmentation import (
     export_send_zip,
     export_xlsx,
     file_entry,
+    guess_money_column,
     label_name,
+    list_spend,
     manifest_bytes,
     read_suppression,
     send_ready,
@@ -323,7 +326,15 @@ def _field_choice(
     return tuple(picked)
 
 
-def _downloads(audience: Audience, data: state.ActiveData, spec_key: str) -> None:
+def _spend(audience: Audience, segmented: pd.DataFrame) -> ListSpend | None:
+    """What the listed customers spent, when the table has a spend column."""
+    money_col = guess_money_column(segmented)
+    return list_spend(audience, segmented, money_col=money_col) if money_col is not None else None
+
+
+def _downloads(
+    audience: Audience, data: state.ActiveData, spec_key: str, spend: ListSpend | None = None
+) -> None:
     created = st.session_state.get("campaigns:created")
     if not created or created[0] != spec_key:
         created = (spec_key, dt.datetime.now(dt.UTC).replace(microsecond=0))
@@ -350,6 +361,8 @@ def _downloads(audience: Audience, data: state.ActiveData, spec_key: str) -> Non
         file_name=file_name,
         file_format=extension,
         files=files if label != FULL_XLSX and label != FULL_CSV else None,
+        currency=state.currency(),
+        spend=spend,
     )
     if label in (SEND_CSV, SEND_EXCEL_CSV):
         payload = send_bytes
@@ -477,6 +490,9 @@ with preview:
     b.metric("To contact", f"{audience.n_treatment:,}")
     c.metric("Control group", f"{audience.n_control:,}")
     d.metric("Removed", f"{audience.n_input - listed:,}")
+    spend = _spend(audience, segmented)
+    if spend is not None:
+        st.caption(spend.sentence(state.currency()))
     if audience.consent is not None:
         st.info(f"Consent rule: {audience.consent.description}.")
     for warning in audience.warnings:
@@ -500,4 +516,4 @@ with preview:
                "so you can later see how much the campaign itself changed.")  # fmt: skip
     st.dataframe(audience.frame.head(200), hide_index=True)
     st.caption(f"The first {min(listed, 200):,} rows of the list.")
-    _downloads(audience, data, spec_key)
+    _downloads(audience, data, spec_key, spend)

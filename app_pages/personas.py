@@ -12,11 +12,13 @@ import streamlit as st
 
 from app_pages import state
 from app_pages.charts import segment_colour_map
-from app_pages.shell import page_header, personas_for, require_segments
+from app_pages.shell import page_header, persona_wording, personas_for, require_segments
+from app_pages.units import feature_labels
 from segmentation import (
     Persona,
     Projection,
     SegmentationError,
+    label_name,
     personas_to_dict,
     project_2d,
     segment_profile_matrix,
@@ -116,13 +118,16 @@ def _card(persona: Persona, *, name: str, action: str, run_token: str) -> None:
         if persona.rfm_mix:
             st.markdown(f"**RFM mix**: {_shares_line(persona.rfm_mix)}")
         if persona.rule:
-            st.markdown(f"**Rule of thumb**: `{persona.rule}`")
+            st.markdown(
+                f"**Rule of thumb**: {persona.rule_sentence or persona.rule}",
+                help=f"The rule as the data writes it: {persona.rule}",
+            )
             st.caption(_rule_caption(persona))
         _action_input(persona, action, run_token)
 
 
 def _heatmap(profile: pd.DataFrame, names: dict[int, str]) -> go.Figure:
-    labelled = profile.rename(index=lambda s: names.get(int(s), f"Segment {s}"))
+    labelled = profile.rename(index=lambda s: label_name(int(s), names))
     limit = float(np.nanmax(np.abs(labelled.to_numpy()))) if labelled.size else 1.0
     figure = px.imshow(
         labelled,
@@ -149,7 +154,7 @@ def _heatmap(profile: pd.DataFrame, names: dict[int, str]) -> go.Figure:
 def _customer_map(projection: Projection, names: dict[int, str], ids: np.ndarray) -> go.Figure:
     """Scatter of the mapped customers; ``ids`` holds the customer id of each mapped row."""
     points = projection.frame.assign(
-        segment_name=[names.get(int(s), f"Segment {s}") for s in projection.frame["segment"]],
+        segment_name=[label_name(int(s), names) for s in projection.frame["segment"]],
         customer=ids,
     )
     first, second = projection.explained_variance
@@ -193,12 +198,15 @@ data, run = require_segments("Build segments on the Features & k page first; per
 
 labels = np.asarray(run.labels)
 try:
-    personas: tuple[Persona, ...] = (
-        run.personas
-        if run.personas
-        else personas_for(
-            data.customers, labels, run.token, tuple(run.features), data.customer_id_col, run.seed
-        )
+    # Recomputed (a cache hit unless the currency or a label changed) so the wording follows the Data page.
+    personas: tuple[Persona, ...] = personas_for(
+        data.customers,
+        labels,
+        run.token,
+        tuple(run.features),
+        data.customer_id_col,
+        run.seed,
+        **persona_wording(),
     )
     profile = _profile(data.customers, labels, run.token, tuple(run.features))
     projection = _projection(data.customers, labels, run.token, tuple(run.features), run.seed)
@@ -247,7 +255,10 @@ if repeated:
 chart_names = {s: f"{n} (#{s})" if n in repeated else n for s, n in names.items()}
 
 st.subheader("Segments side by side")
-st.plotly_chart(_heatmap(profile, chart_names), width="stretch")
+st.plotly_chart(
+    _heatmap(profile.rename(columns=feature_labels(profile.columns, data.customers.columns)), chart_names),
+    width="stretch",
+)
 st.caption(
     "Red cells: the segment is above the average customer on that feature; blue: below. The number is how "
     "far, in standard deviations (±1 is a big difference)."
@@ -273,7 +284,11 @@ st.caption(
 
 st.download_button(
     "Download personas (JSON)",
-    data=json.dumps(personas_to_dict(personas, names=names, actions=actions), indent=2, ensure_ascii=False),
+    data=json.dumps(
+        {**personas_to_dict(personas, names=names, actions=actions), "currency": state.currency() or None},
+        indent=2,
+        ensure_ascii=False,
+    ),
     file_name="personas.json",
     mime="application/json",
     help="Names and actions as you edited them, traits, rules and shares per segment.",

@@ -9,6 +9,7 @@ import streamlit as st
 
 from app_pages import state
 from app_pages.shell import link_to, page_header
+from app_pages.units import money_unit, signed_money
 from app_pages.upload import UPLOAD_TYPES, read_upload
 from segmentation import (
     LiftReport,
@@ -123,10 +124,16 @@ def _revenue_chart(groups: pd.DataFrame) -> go.Figure:
         color="group",
         barmode="group",
         title="Revenue per customer by group",
-        labels={"comparison": "", "revenue_per_customer": "Revenue per customer", "group": "Group"},
+        labels={
+            "comparison": "",
+            "revenue_per_customer": _with_unit("Revenue per customer"),
+            "group": "Group",
+        },
         color_discrete_map=GROUP_COLOURS,
     )
-    figure.update_traces(hovertemplate="%{x}: %{y:,.2f} per customer<extra>%{fullData.name}</extra>")
+    figure.update_traces(
+        hovertemplate=f"%{{x}}: {_unit_prefix()}%{{y:,.2f}} per customer<extra>%{{fullData.name}}</extra>"
+    )
     figure.update_layout(height=380, margin={"l": 10, "r": 10, "t": 50, "b": 10})
     return figure
 
@@ -222,6 +229,23 @@ def _interval(interval: tuple[float, float] | None, decimals: int) -> str | None
     return f"95% interval {_signed(interval[0], decimals)} to {_signed(interval[1], decimals)}"
 
 
+def _money_interval(interval: tuple[float, float] | None) -> str | None:
+    if interval is None:
+        return None
+    return f"95% interval {signed_money(interval[0])} to {signed_money(interval[1])}"
+
+
+def _with_unit(title: str) -> str:
+    """``"Extra revenue"`` → ``"Extra revenue (€)"`` when the marketer set a currency."""
+    unit = money_unit()
+    return f"{title} ({unit})" if unit else title
+
+
+def _unit_prefix() -> str:
+    unit = money_unit()
+    return unit if unit and not unit[-1].isalpha() else ""
+
+
 def _rate(rate: float | None) -> str:
     return "–" if rate is None else f"{rate:.1%}"
 
@@ -246,13 +270,13 @@ def _headline(report: LiftReport) -> None:
     if revenue is not None:
         cells[3].metric(
             "Extra revenue",
-            _signed(revenue, 2),
+            signed_money(revenue),
             help="(revenue per customer with the campaign − control's) × customers who got it.",
         )
-        interval = _interval(overall.incremental_revenue_ci95, 2)
+        interval = _money_interval(overall.incremental_revenue_ci95)
         if interval:
             cells[3].caption(interval)
-    st.markdown(summarise_incremental(overall))
+    st.markdown(summarise_incremental(overall, currency=state.currency()))
 
 
 def _show(report: LiftReport) -> None:
@@ -293,9 +317,13 @@ def _show(report: LiftReport) -> None:
             "extra_conversions_high": st.column_config.NumberColumn(
                 "Extra conversions, at most", format="%+.0f"
             ),
-            "extra_revenue": st.column_config.NumberColumn("Extra revenue", format="%+.2f"),
-            "extra_revenue_low": st.column_config.NumberColumn("Revenue, at least", format="%+.2f"),
-            "extra_revenue_high": st.column_config.NumberColumn("Revenue, at most", format="%+.2f"),
+            "extra_revenue": st.column_config.NumberColumn(_with_unit("Extra revenue"), format="%+.2f"),
+            "extra_revenue_low": st.column_config.NumberColumn(
+                _with_unit("Revenue, at least"), format="%+.2f"
+            ),
+            "extra_revenue_high": st.column_config.NumberColumn(
+                _with_unit("Revenue, at most"), format="%+.2f"
+            ),
         },
     )
     groups = report.group_frame()

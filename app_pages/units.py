@@ -76,6 +76,19 @@ def labelled(columns: list[str] | tuple[str, ...] | pd.Index) -> dict[str, str]:
     return {str(c): label(str(c)) for c in columns}
 
 
+def feature_labels(names: pd.Index | list[str], columns: pd.Index | list[str]) -> dict[str, str]:
+    """Labels for a chart's feature names: a column's label, and "column: level" as "label: level"."""
+    known = {str(c) for c in columns}
+    mapping: dict[str, str] = {}
+    for name in (str(n) for n in names):
+        column, _, level = name.partition(": ")
+        if name in known:
+            mapping[name] = label(name)
+        elif level and column in known:
+            mapping[name] = f"{label(column)}: {level}"
+    return mapping
+
+
 def _choice_label(option: str) -> str:
     known = CURRENCIES.get(option)
     return f"{option} — {known.name} ({known.symbol})" if known is not None else option

@@ -59,6 +59,10 @@ if TYPE_CHECKING:
         combine_split_lists,
         simulate_results,
     )
+    from segmentation.campaigns.list_value import (
+        ListSpend,
+        list_spend,
+    )
     from segmentation.campaigns.rules import (
         Audience,
         CampaignSpec,
@@ -316,6 +320,7 @@ _MODULE_OF: dict[str, str] = {
     "Interactions": "segmentation.recommendations.interactions",
     "LiftComparison": "segmentation.campaigns.lift",
     "LiftReport": "segmentation.campaigns.lift",
+    "ListSpend": "segmentation.campaigns.list_value",
     "LoadedTable": "segmentation.io.loading",
     "ModelFileError": "segmentation.errors",
     "ParameterError": "segmentation.errors",
@@ -380,6 +385,7 @@ _MODULE_OF: dict[str, str] = {
     "infer_roles": "segmentation.profiling.table_roles",
     "is_money_column": "segmentation.personas.wording",
     "label_name": "segmentation.segments.labels",
+    "list_spend": "segmentation.campaigns.list_value",
     "load_demo": "segmentation.demo.shop",
     "load_model": "segmentation.segments.model_file",
     "load_table": "segmentation.io.loading",

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from segmentation.campaigns.list_value import ListSpend
 from segmentation.campaigns.rules import Audience
 from segmentation.campaigns.safe_tables import (
     FORMULA_TRIGGERS,
@@ -32,6 +33,7 @@ from segmentation.campaigns.safe_tables import (
     safe_table_bytes,
     unescape_text,
 )
+from segmentation.money import CURRENCIES, format_money
 
 __all__ = [
     "FORMULA_TRIGGERS",
@@ -78,6 +80,8 @@ def _summary_rows(manifest: dict[str, Any]) -> list[list[object]]:
         ["Consent rule", consent_text],
         ["Suppression entries", manifest["suppression"]["entries"]],
         ["Control share", manifest["control_share"]],
+        ["Currency", _currency_text(manifest.get("currency"))],
+        *([["Spend", manifest["spend"]["summary"]]] if "spend" in manifest else []),
         ["Seed", manifest["seed"]],
         [],
         ["Rule", "Removed", "Remaining"],
@@ -92,6 +96,18 @@ def _summary_rows(manifest: dict[str, Any]) -> list[list[object]]:
     totals = manifest["totals"]
     rows.append(["All", "", totals["treatment"], totals["control"], totals["listed"]])
     return rows
+
+
+def _currency_text(entry: dict[str, Any] | None) -> str:
+    if not entry or not entry.get("code"):
+        return "not set (money is written as plain numbers)"
+    code, name = str(entry["code"]), str(entry.get("name") or "")
+    example = format_money(1234.5, code)
+    return (
+        f"{code} ({name}), written like {example}"
+        if name and name != code
+        else f"{code}, written like {example}"
+    )
 
 
 def export_xlsx(frame: pd.DataFrame, *, manifest: dict[str, Any]) -> bytes:
@@ -259,6 +275,8 @@ def build_manifest(
     file_format: str | None = None,
     list_sha256: str | None = None,
     files: dict[str, dict[str, Any]] | None = None,
+    currency: str = "",
+    spend: ListSpend | None = None,
 ) -> dict[str, Any]:
     """Everything needed to rebuild and audit the list, as a JSON-ready dict.
 
@@ -274,6 +292,12 @@ def build_manifest(
         The input's name, the exported file's name, format and SHA-256.
     files : dict, optional
         The files written when the list is split, e.g. ``{"send": file_entry(...), "control": ...}``.
+    currency : str
+        The money's currency as the marketer set it (ISO code or a word; ``""``: not known),
+        recorded as ``currency: {code, name}`` so results measured later are read in it.
+    spend : ListSpend, optional
+        What the listed customers spent (:func:`segmentation.campaigns.list_value.list_spend`),
+        recorded as ``spend`` with a sentence in the currency.
     """
     spec = audience.spec
     all_entries = sorted(
@@ -330,8 +354,15 @@ def build_manifest(
         "notes": list(audience.notes),
         "warnings": list(audience.warnings),
         **({"files": files} if files else {}),
+        "currency": _currency_entry(currency),
+        **({"spend": spend.to_dict(currency)} if spend is not None else {}),
         "generator": f"segmentation-studio {_package_version()}",
     }
+
+
+def _currency_entry(currency: str) -> dict[str, str | None]:
+    known = CURRENCIES.get(currency)
+    return {"code": currency or None, "name": known.name if known is not None else (currency or None)}
 
 
 def manifest_bytes(manifest: dict[str, Any]) -> bytes:
