@@ -16,7 +16,7 @@ import streamlit as st
 from app_pages import state
 from app_pages.charts import segment_colour_map
 from app_pages.feature_settings import preparation_editor
-from app_pages.shell import link_to, page_header, persona_wording, personas_for, require_data
+from app_pages.shell import link_to, page_header, persona_wording, personas_for, require_data, wording_key
 from app_pages.upload import UPLOAD_TYPES, read_upload
 from segmentation import (
     ALGORITHM_LABELS,
@@ -440,6 +440,7 @@ state.set_segment_run(
         default_names=names,
         default_actions={p.segment: p.action for p in personas},
         personas=personas or None,
+        wording=wording_key(),
     )
 )
 for note in result.notes:

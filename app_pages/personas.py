@@ -12,7 +12,7 @@ import streamlit as st
 
 from app_pages import state
 from app_pages.charts import segment_colour_map
-from app_pages.shell import page_header, persona_wording, personas_for, require_segments
+from app_pages.shell import page_header, persona_wording, personas_for, require_segments, wording_key
 from app_pages.units import feature_labels
 from segmentation import (
     Persona,
@@ -198,15 +198,19 @@ data, run = require_segments("Build segments on the Features & k page first; per
 
 labels = np.asarray(run.labels)
 try:
-    # Recomputed (a cache hit unless the currency or a label changed) so the wording follows the Data page.
-    personas: tuple[Persona, ...] = personas_for(
-        data.customers,
-        labels,
-        run.token,
-        tuple(run.features),
-        data.customer_id_col,
-        run.seed,
-        **persona_wording(),
+    # Described again only when the currency or a label changed since the run was described.
+    personas: tuple[Persona, ...] = (
+        run.personas
+        if run.personas and run.wording == wording_key()
+        else personas_for(
+            data.customers,
+            labels,
+            run.token,
+            tuple(run.features),
+            data.customer_id_col,
+            run.seed,
+            **persona_wording(),
+        )
     )
     profile = _profile(data.customers, labels, run.token, tuple(run.features))
     projection = _projection(data.customers, labels, run.token, tuple(run.features), run.seed)

@@ -118,3 +118,9 @@ def personas_for(
 def persona_wording() -> dict[str, object]:
     """The keyword arguments of :func:`personas_for` that carry the marketer's currency and labels."""
     return {"currency": state.currency(), "column_labels": tuple(sorted(state.column_labels().items()))}
+
+
+def wording_key() -> tuple[object, ...]:
+    """What :func:`persona_wording` holds, as a key stored on the run (``()`` when nothing is set)."""
+    wording = persona_wording()
+    return (wording["currency"], wording["column_labels"]) if any(wording.values()) else ()

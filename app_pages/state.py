@@ -116,6 +116,7 @@ class SegmentRun:
     default_names: dict[int, str] = field(default_factory=dict)
     default_actions: dict[int, str] = field(default_factory=dict)
     personas: Any = None  # tuple of segmentation.personas.describe.Persona, when computed
+    wording: tuple[Any, ...] = ()  # the currency and labels the personas were worded with (() = none)
 
 
 def get_active_data() -> ActiveData | None:

@@ -210,7 +210,7 @@ def test_results_page_shows_what_the_campaign_added_beside_the_rates() -> None:
     assert _metric(at, "Conversion, control group") == "25.0%"
     # (50% - 25%) x 40 treated = 10 extra conversions; (5.00 - 2.50) x 40 = 100.00 extra revenue.
     assert _metric(at, "Extra conversions") == "+10"
-    assert _metric(at, "Extra revenue") == "+100.00"
+    assert _metric(at, "Extra revenue") == "+100"  # no currency set: a plain number
     captions = " ".join(c.value for c in at.caption)
     assert "95% interval" in captions
     assert any(
@@ -224,6 +224,11 @@ def test_results_page_shows_what_the_campaign_added_beside_the_rates() -> None:
     shown = [e.value for kind in ("markdown", "caption", "info", "warning") for e in at.get(kind)]
     shown += [m.value for m in at.metric]
     assert not [t for t in shown if any(r in str(t) for r in ("np.float64(", "nan", "None", "-0 "))]
+
+    at.session_state["currency"] = "EUR"  # as set once on the Data page
+    at.run()
+    assert _metric(at, "Extra revenue") == "+€100"
+    assert any("+€100 in revenue" in m.value for m in at.markdown)
 
 
 def test_results_page_without_revenue_shows_no_revenue_numbers() -> None:
