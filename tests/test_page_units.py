@@ -178,3 +178,33 @@ def test_campaigns_page_shows_and_records_the_currency() -> None:
     manifest = at.session_state["campaign"]["manifest"]
     assert manifest["currency"] == {"code": "GBP", "name": "pound sterling"}
     assert manifest["spend"]["to_contact"] == pytest.approx(2700.0)
+
+
+# ---- Features & k: the preparation table in words ----
+def test_preparation_table_speaks_words_not_skew_and_log1p() -> None:
+    rng = np.random.default_rng(5)
+    customers = pd.DataFrame(
+        {
+            "customer_id": [f"C{i:04d}" for i in range(150)],
+            "monetary": rng.lognormal(4.0, 1.2, 150),  # a few very large spenders
+            "age": rng.normal(45.0, 8.0, 150),
+        }
+    )
+    data = ActiveData(
+        source_name="shop.csv",
+        token="prep",
+        customers=customers,
+        customer_id_col="customer_id",
+        roles={"customer_id": "customer_id", "monetary": "amount", "age": "numeric"},
+    )
+    at = AppTest.from_file(str(page("features").file), default_timeout=60)
+    at.session_state[ACTIVE_DATA] = data
+    at.run()
+    assert not at.exception, at.exception
+    table = next(e.value for e in at.get("data_editor") if "transform" in e.value.columns).set_index(
+        "feature"
+    )
+    assert table.loc["monetary", "skew"] == "Lopsided: a few very large values"
+    assert table.loc["monetary", "transform"] == "compressed large values (log)"
+    assert table.loc["age", "skew"] == "Even" and table.loc["age", "transform"] == "as they are"
+    assert "log1p" not in " ".join(str(v) for v in table.to_numpy().ravel())
