@@ -17,6 +17,7 @@ from app_pages import state
 from app_pages.charts import segment_colour_map
 from app_pages.feature_settings import preparation_editor
 from app_pages.shell import link_to, page_header, persona_wording, personas_for, require_data, wording_key
+from app_pages.units import axis_label, label
 from app_pages.upload import UPLOAD_TYPES, read_upload
 from segmentation import (
     ALGORITHM_LABELS,
@@ -313,7 +314,10 @@ with st.expander("Distributions and correlations", expanded=False):
     shown = st.selectbox("Feature", features, key="features:histogram")
     st.plotly_chart(
         px.histogram(
-            sample, x=shown, title=f"How {shown} is spread across customers", labels={shown: shown}
+            sample,
+            x=shown,
+            title=f"How {label(shown)} is spread across customers",
+            labels={shown: axis_label(shown, data.roles)},
         ).update_layout(yaxis_title="customers"),
         width="stretch",
     )

@@ -47,6 +47,18 @@ def _printf_format(currency: str) -> str:
     return f"{known.symbol}{spacer}%.{decimals}f"
 
 
+def is_money(column: str, roles: dict[str, str] | None = None) -> bool:
+    """Whether a column holds money: its role says so, or (without a role) its name does."""
+    role = (roles or {}).get(str(column))
+    return role in _MONEY_ROLES or (role in (None, "numeric") and is_money_column(str(column)))
+
+
+def axis_label(column: str, roles: dict[str, str] | None = None) -> str:
+    """A chart axis title: the column's label, with the currency for money (``"Monetary (€)"``)."""
+    unit = money_unit() if is_money(column, roles) else ""
+    return f"{label(column)} ({unit})" if unit else label(column)
+
+
 def money_columns_config(frame: pd.DataFrame, roles: dict[str, str] | None = None) -> dict[str, object]:
     """``st.dataframe`` column configs writing the money columns of ``frame`` with the currency."""
     currency = state.currency()
@@ -58,8 +70,7 @@ def money_columns_config(frame: pd.DataFrame, roles: dict[str, str] | None = Non
         numeric = pd.api.types.is_numeric_dtype(frame[column].dtype) and not pd.api.types.is_bool_dtype(
             frame[column].dtype
         )
-        role = (roles or {}).get(name)
-        if numeric and (role in _MONEY_ROLES or (role in (None, "numeric") and is_money_column(name))):
+        if numeric and is_money(name, roles):
             config[name] = st.column_config.NumberColumn(
                 label(name), format=_printf_format(currency), help=f"Money, in {currency}."
             )
