@@ -215,7 +215,7 @@ def _from_language(frame: pd.DataFrame, money_columns: list[str]) -> CurrencyGue
             return CurrencyGuess(
                 "JPY",
                 0.5,
-                f"only a language clue: the money column {column!r} is named in Japanese",
+                f"the money column {column!r} is named in Japanese (only a language clue)",
                 runner_up="CNY",
             )
         for pattern, code, language in _LANGUAGE_WORDS:
@@ -224,7 +224,7 @@ def _from_language(frame: pd.DataFrame, money_columns: list[str]) -> CurrencyGue
                 return CurrencyGuess(
                     code,
                     0.5,
-                    f"only a language clue: the money column {column!r} is named in {language}",
+                    f"the money column {column!r} is named in {language} (only a language clue)",
                     runner_up=runner_up,
                 )
     return None
