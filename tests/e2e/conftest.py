@@ -65,6 +65,7 @@ def app_url() -> Iterator[str]:
             server.wait(timeout=15)
         except subprocess.TimeoutExpired:
             server.kill()
+            server.wait()  # reap it: an unreaped child is a ResourceWarning, an error under filterwarnings
         log.close()
 
 
