@@ -11,7 +11,7 @@ import streamlit as st
 from app_pages import state
 from app_pages.charts import rfm_group_chart, table_config
 from app_pages.shell import load_demo, page_header
-from app_pages.units import currency_picker, labels_editor, money_columns_config
+from app_pages.units import currency_picker, labelled_config, labels_editor, money_columns_config
 from app_pages.upload import UPLOAD_TYPES, read_upload
 from segmentation import (
     DEMO_NAME,
@@ -437,7 +437,9 @@ def _active_summary() -> None:
         preview,
         width="stretch",
         hide_index=True,
-        column_config={**table_config(preview), **money_columns_config(preview, data.roles)},
+        column_config=labelled_config(
+            preview, {**table_config(preview), **money_columns_config(preview, data.roles)}
+        ),
     )
     currency_picker(data.currency_guess)
     with st.expander("Column labels: how personas, charts and tables name your columns"):

@@ -77,6 +77,18 @@ def money_columns_config(frame: pd.DataFrame, roles: dict[str, str] | None = Non
     return config
 
 
+def labelled_config(frame: pd.DataFrame, config: dict[str, object]) -> dict[str, object]:
+    """``config`` (``st.dataframe`` column configs) with every column of ``frame`` headed by its label."""
+    out: dict[str, object] = {}
+    for column in frame.columns:
+        name = str(column)
+        given = config.get(name)
+        entry = dict(given) if isinstance(given, dict) else {}
+        entry["label"] = label(name)
+        out[name] = entry
+    return out
+
+
 def label(column: str) -> str:
     """The label of a column: the marketer's, else the readable label (``MntWines`` → "Wines (Mnt)")."""
     return state.column_labels().get(str(column)) or _default_label(str(column))

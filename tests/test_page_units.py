@@ -61,6 +61,8 @@ def test_data_page_labels_editor_lists_readable_labels() -> None:
     by_column = dict(zip(labels["Column"], labels["Label"], strict=True))
     assert by_column["MntWines"] == "Wines (Mnt)"
     assert "ID" not in by_column  # the customer id is never a trait
+    # the table of customers is headed by the same labels
+    assert any('"MntWines": {"label": "Wines (Mnt)"' in str(d.proto.columns) for d in at.dataframe)
 
 
 # ---- personas: currency, labels, rules as sentences, segment -1 named ----
