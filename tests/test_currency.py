@@ -182,3 +182,34 @@ def test_incremental_revenue_with_a_currency() -> None:
     sentence = summarise_incremental(report.overall, currency="GBP")
     assert "+£1,000 in revenue" in sentence
     assert "+1,000.00 revenue" in summarise_incremental(report.overall)  # no currency: as before
+
+
+def _lift_files(tmp_path: Path) -> tuple[Path, Path]:
+    ids = [f"K{i}" for i in range(400)]
+    export = pd.DataFrame({"customer_id": ids, "group": ["treatment"] * 200 + ["control"] * 200})
+    results = pd.DataFrame({"customer_id": ids, "revenue": [10.0] * 200 + [5.0] * 200})
+    export_path, results_path = tmp_path / "list.csv", tmp_path / "results.csv"
+    export.to_csv(export_path, index=False)
+    results.to_csv(results_path, index=False)
+    return export_path, results_path
+
+
+def test_lift_writes_revenue_in_the_given_currency(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export, results = _lift_files(tmp_path)
+    assert main(["lift", str(export), str(results), "--currency", "eur"]) == 0
+    assert "+€1,000 in revenue" in capsys.readouterr().out
+
+
+def test_lift_reads_the_currency_from_the_lists_manifest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export, results = _lift_files(tmp_path)
+    manifest = {
+        "contacts": {"customer_id": "customer_id"},
+        "currency": {"code": "GBP", "name": "pound sterling"},
+    }
+    Path(f"{export}.manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert main(["lift", str(export), str(results)]) == 0
+    assert "+£1,000 in revenue" in capsys.readouterr().out
