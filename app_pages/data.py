@@ -441,10 +441,10 @@ def _active_summary() -> None:
             preview, {**table_config(preview), **money_columns_config(preview, data.roles)}
         ),
     )
-    currency_picker(data.currency_guess)
+    currency_picker(data.currency_guess, data_token=data.token)
     with st.expander("Column labels: how personas, charts and tables name your columns"):
         st.caption("Change a label once; every later page and the personas' sentences use it.")
-        labels_editor(data.customers, skip=(data.customer_id_col,))
+        labels_editor(data.customers, data_token=data.token, skip=(data.customer_id_col,))
     if "rfm_segment" in data.customers.columns:
         with st.expander("How RFM scores become groups"):
             st.caption(

@@ -117,8 +117,12 @@ def _choice_label(option: str) -> str:
     return f"{option} — {known.name} ({known.symbol})" if known is not None else option
 
 
-def currency_picker(guess: CurrencyGuess | None) -> None:
-    """Show the detected currency and let the marketer set it once for every page and export."""
+def currency_picker(guess: CurrencyGuess | None, *, data_token: str) -> None:
+    """Show the detected currency and let the marketer set it once for every page and export.
+
+    The widgets are keyed on the dataset, so a new file starts on its own detected currency
+    rather than on the choice made for the previous one.
+    """
     st.markdown("**Money**")
     current = state.currency()
     if guess is not None and guess.known:
@@ -144,14 +148,14 @@ def currency_picker(guess: CurrencyGuess | None) -> None:
         options,
         index=index,
         format_func=_choice_label,
-        key="data:currency",
+        key=f"data:currency:{data_token}",
         help="Used for spend in personas, money columns in tables, revenue on the results page and in "
         "campaign manifests.",
     )
     if picked == OTHER_WORD:
         word = st.text_input(
             "Unit word (written after the number)", value="" if current in CURRENCIES else current,
-            key="data:currency_word", placeholder="e.g. points",
+            key=f"data:currency_word:{data_token}", placeholder="e.g. points",
         )  # fmt: skip
         chosen = " ".join(word.split())
     else:
@@ -161,7 +165,7 @@ def currency_picker(guess: CurrencyGuess | None) -> None:
     st.caption(f"Money is written like this: {money(1234.5)} and {money(12.5)}.")
 
 
-def labels_editor(frame: pd.DataFrame, *, skip: tuple[str, ...] = ()) -> None:
+def labels_editor(frame: pd.DataFrame, *, data_token: str, skip: tuple[str, ...] = ()) -> None:
     """A table of column → label the marketer edits once; personas, charts and tables use the labels."""
     columns = [str(c) for c in frame.columns if str(c) not in skip]
     if not columns:
@@ -184,7 +188,7 @@ def labels_editor(frame: pd.DataFrame, *, skip: tuple[str, ...] = ()) -> None:
                 "Label", help="How personas, charts and tables name this column.", required=True
             ),
         },
-        key="data:labels_editor",
+        key=f"data:labels_editor:{data_token}",
     )
     labels = {
         str(column): " ".join(str(text).split())

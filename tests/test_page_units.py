@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -13,12 +14,19 @@ from streamlit.testing.v1 import AppTest
 
 from app_pages.registry import page
 from app_pages.state import ACTIVE_DATA, COLUMN_LABELS, CURRENCY, SEGMENT_RUN, ActiveData, SegmentRun
+from segmentation import CurrencyGuess
 
 CORPUS = Path(__file__).parent / "corpus" / "tables"
 
 
-def _confirmed_upload(file: str) -> AppTest:
+def _currency_box(at: AppTest) -> Any:
+    return next(box for box in at.selectbox if str(box.key).startswith("data:currency:"))
+
+
+def _confirmed_upload(file: str, *, before: ActiveData | None = None) -> AppTest:
     at = AppTest.from_file(str(page("data").file), default_timeout=120)
+    if before is not None:
+        at.session_state[ACTIVE_DATA] = before
     at.run()
     at.radio(key="data:source").set_value("Upload a file").run()
     content = (CORPUS / file).read_bytes()
@@ -39,17 +47,32 @@ def _confirmed_upload(file: str) -> AppTest:
 )
 def test_data_page_detects_the_currency_of_an_upload(file: str, code: str, sure: bool) -> None:
     at = _confirmed_upload(file)
-    assert at.selectbox(key="data:currency").value == code
+    assert _currency_box(at).value == code
     detected = [c.value for c in at.caption] + [i.value for i in at.info]
     line = next(text for text in detected if text.startswith("Detected currency"))
     assert (code in line) and (("This is a guess" not in line) is sure)
 
 
+def test_a_new_file_starts_on_its_own_currency_not_the_previous_choice() -> None:
+    demo_like = ActiveData(
+        source_name="Demo shop",
+        token="demo",
+        customers=pd.DataFrame({"customer_id": ["a", "b"], "monetary": [1.0, 2.0]}),
+        customer_id_col="customer_id",
+        roles={},
+        currency_guess=CurrencyGuess("USD", 1.0, "the demo shop's prices are in US dollars"),
+    )
+    at = _confirmed_upload("exp_german_customers.csv", before=demo_like)
+    assert _currency_box(at).value == "EUR"
+    written = [c.value for c in at.caption if c.value.startswith("Money is written")]
+    assert written and "€1,234" in written[0] and "$" not in written[0]
+
+
 def test_data_page_asks_when_nothing_names_a_currency_and_keeps_the_choice() -> None:
     at = _confirmed_upload("exp_marketing_campaign.csv")
     assert any(i.value.startswith("We could not tell the currency") for i in at.info)
-    assert at.selectbox(key="data:currency").value == "No currency (plain numbers)"
-    at.selectbox(key="data:currency").set_value("GBP").run()
+    assert _currency_box(at).value == "No currency (plain numbers)"
+    _currency_box(at).set_value("GBP").run()
     assert at.session_state[CURRENCY] == "GBP"
     assert any("£1,234" in c.value for c in at.caption)  # "Money is written like this: £1,234 …"
 
