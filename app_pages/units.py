@@ -38,7 +38,13 @@ def money_unit() -> str:
     return known.symbol if known is not None else code
 
 
+# Streamlit's own money formats group thousands ("$1,234.57"); printf formats cannot.
+_STREAMLIT_FORMATS = {"USD": "dollar", "EUR": "euro", "JPY": "yen"}
+
+
 def _printf_format(currency: str) -> str:
+    if currency in _STREAMLIT_FORMATS:
+        return _STREAMLIT_FORMATS[currency]
     known = CURRENCIES.get(currency)
     if known is None:
         return f"%.2f {currency.replace('%', '')}" if currency else "%.2f"
