@@ -65,6 +65,9 @@ def test_the_marketers_labels_replace_column_names() -> None:
         conditions, currency="USD", column_labels={"NumWebPurchases": "web orders", "MntWines": "wine spend"}
     )
     assert sentence == "Web orders above 4 and wine spend at most $300"
+    # a label written with a capital reads in lower case inside the sentence; acronyms are kept
+    sentence = rule_sentence(conditions, column_labels={"NumWebPurchases": "CLV", "MntWines": "Wine spend"})
+    assert sentence == "CLV above 4 and wine spend at most 300"
 
 
 def test_whole_rule_joins_with_commas_and_and() -> None:

@@ -20,6 +20,7 @@ from segmentation.personas.wording import (
     column_unit,
     format_percent,
     frequency_unit,
+    in_sentence,
     is_plain_count,
     readable_label,
 )
@@ -72,7 +73,7 @@ def condition_phrase(
         The table's spend column (money whatever its name).
     """
     feature = condition.feature
-    name = label or readable_label(feature)
+    name = in_sentence(label) if label else readable_label(feature)
     if isinstance(condition.value, str):
         if condition.value in ("yes", "no") and condition.operator in ("is", "is not"):
             answer = (

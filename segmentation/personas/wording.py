@@ -191,6 +191,11 @@ def capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def in_sentence(label: str) -> str:
+    """A label as it reads inside a sentence: ``"Lifetime spend"`` → ``"lifetime spend"``; ``"CLV"`` kept."""
+    return label[:1].lower() + label[1:] if len(label) > 1 and label[1].islower() else label
+
+
 def format_number(value: float) -> str:
     """Short, readable numbers: 1240.3 → "1,240", 12.0 → "12", 3.61 → "3.6", 0.456 → "0.46"."""
     if not math.isfinite(value):
@@ -360,7 +365,7 @@ def numeric_sentence(facts: NumericFacts) -> str:
         return f"Uses discounts {'more' if higher else 'less'}: {stat} {seg} vs {overall} overall"
     if role == "age":
         return f"{'Older' if higher else 'Younger'}: {stat} age {seg} vs {overall} overall"
-    label = facts.label or readable_label(facts.column)
+    label = in_sentence(facts.label) if facts.label else readable_label(facts.column)
     return f"{'Higher' if higher else 'Lower'} {label}: {stat} {seg} vs {overall} overall"
 
 
@@ -403,7 +408,7 @@ def categorical_sentence(
     """
     seg = format_percent(segment_share)
     overall = format_percent(overall_share)
-    label = label or readable_label(column)
+    label = in_sentence(label) if label else readable_label(column)
     if boolean:
         return f"{capitalise(label)}: yes for {seg} vs {overall} overall"
     if effect > 0:
