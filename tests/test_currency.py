@@ -213,3 +213,21 @@ def test_lift_reads_the_currency_from_the_lists_manifest(
     Path(f"{export}.manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     assert main(["lift", str(export), str(results)]) == 0
     assert "+£1,000 in revenue" in capsys.readouterr().out
+
+
+def test_features_prints_returns_in_the_detected_or_given_currency(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = tmp_path / "tx.csv"
+    lines.write_text(
+        "customer,date,amount_EUR\nA,2024-01-01,10\nA,2024-01-05,-4\nB,2024-01-02,100\n", encoding="utf-8"
+    )
+    assert main(["features", str(lines), "-o", str(tmp_path / "f.csv")]) == 0
+    assert "1 return lines worth €4)" in capsys.readouterr().out  # the name says EUR
+    assert main(["features", str(lines), "-o", str(tmp_path / "f.csv"), "--currency", "chf"]) == 0
+    assert "worth CHF 4)" in capsys.readouterr().out
+
+
+def test_a_blank_currency_is_refused_at_the_edge(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["lift", "a.csv", "b.csv", "--currency", " "]) == 2
+    assert "currency code such as EUR" in capsys.readouterr().err

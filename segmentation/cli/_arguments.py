@@ -14,7 +14,7 @@ import math
 
 from segmentation import MAX_K, MAX_SEED, MIN_K
 
-__all__ = ["positive_int", "seed", "segment_count", "share"]
+__all__ = ["currency", "positive_int", "seed", "segment_count", "share"]
 
 
 def _whole_number(text: str) -> int:
@@ -22,6 +22,14 @@ def _whole_number(text: str) -> int:
         return int(text.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(f"invalid int value: {text!r}; give a whole number.") from None
+
+
+def currency(text: str) -> str:
+    """A currency: an ISO code in any case (``eur`` → ``EUR``), or a word written after numbers ("points")."""
+    written = " ".join(text.split())
+    if not written:
+        raise argparse.ArgumentTypeError("give a currency code such as EUR, or a word such as points.")
+    return written.upper() if len(written) == 3 and written.isalpha() else written
 
 
 def seed(text: str) -> int:

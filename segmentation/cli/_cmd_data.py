@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from segmentation import ParameterError
+from segmentation.cli._arguments import currency as currency_argument
 from segmentation.cli._lazy import DEFERRED
 
 if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/cli/_lazy.py)
@@ -22,6 +23,7 @@ if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/
         detect_currency,
         detect_table_shape,
         detect_transaction_columns,
+        format_money,
         profile_table,
     )
     from segmentation.cli._common import CliTable, print_json, read_input, resolve_column, write_table
@@ -78,6 +80,12 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     )
     features.add_argument(
         "-o", "--output", required=True, metavar="OUT", help="output file (.csv, .xlsx, .parquet)"
+    )
+    features.add_argument(
+        "--currency",
+        type=currency_argument,
+        metavar="CODE",
+        help="currency the printed money is written in, e.g. EUR (default: detected from TRANSACTIONS)",
     )
     features.set_defaults(handler=_run_features)
 
@@ -198,7 +206,9 @@ def _run_features(args: argparse.Namespace) -> int:
     )
     write_table(result.frame, args.output)
     # Returns have a value only when the file has money; otherwise saying "worth 0.00" would invent one.
-    worth = f" worth {result.returns_value:,.2f}" if result.monetary_is_money else ""
+    currency = args.currency or detect_currency(table.raw, roles=table.roles).code
+    money = format_money(result.returns_value, currency) if currency else f"{result.returns_value:,.2f}"
+    worth = f" worth {money}" if result.monetary_is_money else ""
     print(
         f"wrote {args.output}: {len(result.frame):,} customers from {result.n_lines:,} lines "
         f"(as of {result.as_of.isoformat()}; {result.n_returns:,} return lines{worth})"

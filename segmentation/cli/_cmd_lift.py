@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from segmentation import ColumnError, DataLoadError, ParameterError
+from segmentation.cli._arguments import currency
 from segmentation.cli._lazy import DEFERRED
 
 if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/cli/_lazy.py)
@@ -61,6 +62,7 @@ def register(subparsers: Any) -> None:
     )
     lift.add_argument(
         "--currency",
+        type=currency,
         metavar="CODE",
         help="currency of the revenue, e.g. EUR (default: the one the list's manifest records, else "
         "detected from RESULTS; a word such as 'points' is written after the number)",
@@ -96,9 +98,7 @@ def _list_id_column(export: pd.DataFrame, args: argparse.Namespace) -> str:
 def _currency(args: argparse.Namespace, results: pd.DataFrame) -> str:
     """--currency, else the manifest's currency, else the one the results file names ("" = unknown)."""
     if args.currency:
-        return (
-            str(args.currency).strip().upper() if len(args.currency.strip()) == 3 else args.currency.strip()
-        )
+        return str(args.currency)
     recorded = _manifest_value(args, "currency", "code")
     if isinstance(recorded, str) and recorded:
         return recorded

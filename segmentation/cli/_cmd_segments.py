@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from segmentation import ALGORITHMS, DataQualityWarning, ParameterError
-from segmentation.cli._arguments import seed, segment_count
+from segmentation.cli._arguments import currency, seed, segment_count
 from segmentation.cli._lazy import DEFERRED
 
 if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/cli/_lazy.py)
@@ -91,6 +91,7 @@ def register(subparsers: Any) -> None:
     segment.add_argument("--personas", metavar="PERSONAS.json", help="also save the segment personas as JSON")
     segment.add_argument(
         "--currency",
+        type=currency,
         metavar="CODE",
         help="currency of the money columns in the personas, e.g. EUR (default: detected from FILE; "
         "a word such as 'points' is written after the number)",
@@ -216,8 +217,7 @@ def _with_segments(raw: pd.DataFrame, labels: np.ndarray, names: np.ndarray) -> 
 def _currency(args: argparse.Namespace, table: CliTable) -> str:
     """--currency, else the detected one (a note on stderr says which, and how sure); "" = unknown."""
     if args.currency:
-        written = str(args.currency).strip()
-        return written.upper() if len(written) == 3 else written
+        return str(args.currency)
     guess = detect_currency(table.raw, roles=table.roles)
     if guess.known and args.personas:
         sure = "" if guess.sure else ", a guess"
