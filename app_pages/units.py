@@ -11,7 +11,14 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import state
-from segmentation import CURRENCIES, CurrencyGuess, format_money, is_money_column, readable_label
+from segmentation import (
+    CURRENCIES,
+    CurrencyGuess,
+    format_money,
+    in_thousands,
+    is_money_column,
+    readable_label,
+)
 
 NO_CURRENCY = "No currency (plain numbers)"
 OTHER_WORD = "Another unit (type a word)…"
@@ -42,15 +49,18 @@ def money_unit() -> str:
 _STREAMLIT_FORMATS = {"USD": "dollar", "EUR": "euro", "JPY": "yen"}
 
 
-def _printf_format(currency: str) -> str:
-    if currency in _STREAMLIT_FORMATS:
+def _printf_format(currency: str, *, thousands: bool = False) -> str:
+    """The column format: ``$1,234.50`` (Streamlit's), ``CHF 12.50``, ``$75k`` for thousands columns."""
+    if currency in _STREAMLIT_FORMATS and not thousands:
         return _STREAMLIT_FORMATS[currency]
     known = CURRENCIES.get(currency)
+    number = "%.1fk" if thousands else "%.2f"
     if known is None:
-        return f"%.2f {currency.replace('%', '')}" if currency else "%.2f"
-    decimals = known.decimals
+        return f"{number} {currency.replace('%', '')}" if currency else number
+    if not thousands:
+        number = f"%.{known.decimals}f"
     spacer = " " if known.symbol[-1].isalpha() else ""
-    return f"{known.symbol}{spacer}%.{decimals}f"
+    return f"{known.symbol}{spacer}{number}"
 
 
 def is_money(column: str, roles: dict[str, str] | None = None) -> bool:
@@ -78,7 +88,9 @@ def money_columns_config(frame: pd.DataFrame, roles: dict[str, str] | None = Non
         )
         if numeric and is_money(name, roles):
             config[name] = st.column_config.NumberColumn(
-                label(name), format=_printf_format(currency), help=f"Money, in {currency}."
+                label(name),
+                format=_printf_format(currency, thousands=in_thousands(name)),
+                help=f"Money, in {currency}" + (", in thousands." if in_thousands(name) else "."),
             )
     return config
 

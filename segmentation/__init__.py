@@ -133,6 +133,7 @@ if TYPE_CHECKING:
         CURRENCIES,
         currency_choices,
         format_money,
+        in_thousands,
         money_unit_word,
     )
     from segmentation.parsing import (
@@ -381,6 +382,7 @@ _MODULE_OF: dict[str, str] = {
     "generate_demo_data": "segmentation.demo.shop",
     "guess_money_column": "segmentation.personas.describe",
     "high_correlation_pairs": "segmentation.segments.choosing_features",
+    "in_thousands": "segmentation.money",
     "incomplete_rows": "segmentation.segments.scoring",
     "infer_roles": "segmentation.profiling.table_roles",
     "is_money_column": "segmentation.personas.wording",
