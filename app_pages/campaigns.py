@@ -12,13 +12,12 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from app_pages import state
+from app_pages import audience_builder, state
 from app_pages.shell import page_header, require_segments
 from app_pages.upload import UPLOAD_TYPES
 from segmentation import (
     Audience,
     CampaignSpec,
-    ColumnFilter,
     ConsentCandidate,
     ConsentPolarity,
     ContactColumns,
@@ -45,8 +44,6 @@ from segmentation import (
 )
 
 NONE = "— none —"
-TEXT_CONDITIONS = {"is": "==", "is not": "!=", "contains": "contains"}
-NUMBER_CONDITIONS = {"at least": ">=", "at most": "<=", "more than": ">", "less than": "<"}
 FIELD_LABELS = {
     "email": "Email",
     "name": "Name",
@@ -67,7 +64,6 @@ POLARITY_LABELS = {
     ConsentPolarity.OPT_IN.value: "“yes” means the person MAY be contacted (opt-in)",
     ConsentPolarity.OPT_OUT.value: "“yes” means the person must NOT be contacted (opt-out)",
 }
-FILTER_SLOTS = 2
 
 
 # ---- cached wrappers -------------------------------------------------------------------------
@@ -174,39 +170,6 @@ def _contact_columns(data: state.ActiveData) -> ContactColumns:
         name=tuple(by_role.get("name", [])),
         phone=phones[0] if len(phones) == 1 else None,
     )
-
-
-def _filters(customers: pd.DataFrame, roles: dict[str, str]) -> tuple[ColumnFilter, ...] | None:
-    """The filter rows; None when a value cannot be used (an error is shown)."""
-    chosen: list[ColumnFilter] = []
-    numeric_roles = {"numeric", "amount", "quantity", "price"}
-    columns = [NONE, *[str(c) for c in customers.columns if c not in ("segment", "segment_name")]]
-    with st.expander("Filters (optional): keep only customers who match", expanded=False):
-        for slot in range(FILTER_SLOTS):
-            left, middle, right = st.columns([2, 1, 2])
-            column = left.selectbox("Column", columns, key=f"campaigns:filter_col_{slot}")
-            if column == NONE:
-                continue
-            is_number = roles.get(column) in numeric_roles or pd.api.types.is_numeric_dtype(customers[column])
-            conditions = NUMBER_CONDITIONS if is_number else TEXT_CONDITIONS
-            condition = middle.selectbox(
-                "Condition", list(conditions), key=f"campaigns:filter_op_{slot}_{is_number}"
-            )
-            value = right.text_input(
-                "Value", key=f"campaigns:filter_value_{slot}", placeholder="e.g. DE or 100"
-            )
-            if not value.strip():
-                continue
-            operator = conditions[condition]
-            if is_number:
-                try:
-                    chosen.append(ColumnFilter(column, operator, float(value.replace(",", "."))))
-                except ValueError:
-                    st.error(f"Filter on **{column}**: {value!r} is not a number; type a number such as 100.")
-                    return None
-            else:
-                chosen.append(ColumnFilter(column, operator, value.strip()))
-    return tuple(chosen)
 
 
 class ConsentChoice(NamedTuple):
@@ -412,7 +375,9 @@ with settings:
     if "rfm_segment" in segmented.columns:
         rfm_options = sorted(segmented["rfm_segment"].dropna().astype(str).unique())
         rfm_groups = st.multiselect("RFM groups to target (empty = all)", rfm_options, key="campaigns:rfm")
-    filters = _filters(data.customers, data.roles)
+    names_key = hashlib.sha256(repr(sorted(names.items())).encode()).hexdigest()[:12]
+    with st.container(border=True):
+        query = audience_builder.draw(segmented, f"{data.token}:{run.token}:{names_key}")
     consent = _consent_choice(data.customers, data.token)
     suppression = _suppression()
     control_share = st.slider(
@@ -433,7 +398,7 @@ with settings:
     )
 
 with preview:
-    if filters is None:
+    if query is None:
         st.stop()
     if consent.column is None and not consent.waived:
         st.info("Next: choose the consent column, so only people who agreed to marketing are on the list; "
@@ -449,7 +414,7 @@ with preview:
         name=campaign_name,
         segments=tuple(segments),
         rfm_groups=tuple(rfm_groups),
-        filters=filters,
+        query=None if query.is_empty else query,
         consent_col=consent.column,
         consent_waived=consent.waived,
         consent_polarity=consent.polarity,
