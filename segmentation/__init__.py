@@ -37,13 +37,9 @@ if TYPE_CHECKING:
         AudienceQuery,
         Condition,
         ConditionGroup,
-        QueryCounts,
-        column_kind,
-        count_after_each,
         describe_condition,
         describe_query,
         query_from_file,
-        query_mask,
         validate_query,
     )
     from segmentation.campaigns.consent import (
@@ -73,6 +69,12 @@ if TYPE_CHECKING:
     from segmentation.campaigns.lift_inputs import (
         combine_split_lists,
         simulate_results,
+    )
+    from segmentation.campaigns.query_matching import (
+        QueryCounts,
+        column_kind,
+        count_after_each,
+        query_mask,
     )
     from segmentation.campaigns.rules import (
         Audience,
@@ -320,7 +322,7 @@ _MODULE_OF: dict[str, str] = {
     "ParameterError": "segmentation.errors",
     "Persona": "segmentation.personas.describe",
     "Projection": "segmentation.personas.describe",
-    "QueryCounts": "segmentation.campaigns.conditions",
+    "QueryCounts": "segmentation.campaigns.query_matching",
     "ReadOptions": "segmentation.io.loading",
     "RfmCutPoints": "segmentation.customers.rfm",
     "Role": "segmentation.profiling.roles",
@@ -343,10 +345,10 @@ _MODULE_OF: dict[str, str] = {
     "build_preprocessor": "segmentation.segments.preparing",
     "campaign_slug": "segmentation.campaigns.export",
     "coerce_table": "segmentation.profiling.table_profile",
-    "column_kind": "segmentation.campaigns.conditions",
+    "column_kind": "segmentation.campaigns.query_matching",
     "combine_split_lists": "segmentation.campaigns.lift_inputs",
     "consent_candidates": "segmentation.campaigns.consent",
-    "count_after_each": "segmentation.campaigns.conditions",
+    "count_after_each": "segmentation.campaigns.query_matching",
     "counted": "segmentation._plural",
     "customer_table_dataset": "segmentation.customers.datasets",
     "default_consent_column": "segmentation.campaigns.consent",
@@ -396,7 +398,7 @@ _MODULE_OF: dict[str, str] = {
     "profile_table": "segmentation.profiling.table_profile",
     "project_2d": "segmentation.personas.describe",
     "query_from_file": "segmentation.campaigns.conditions",
-    "query_mask": "segmentation.campaigns.conditions",
+    "query_mask": "segmentation.campaigns.query_matching",
     "read_consent_name": "segmentation.vocabulary",
     "read_suppression": "segmentation.campaigns.suppression",
     "recommend_k": "segmentation.segments.k_advice",

@@ -37,7 +37,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from segmentation.campaigns.conditions import describe_query, query_mask, validate_query
+from segmentation.campaigns.conditions import describe_query, validate_query
 from segmentation.campaigns.consent import (
     ConsentCandidate,
     ConsentDecision,
@@ -63,6 +63,7 @@ from segmentation.campaigns.export import (
     send_ready,
     unescape_text,
 )
+from segmentation.campaigns.query_matching import query_mask
 from segmentation.campaigns.rules import (
     DEFAULT_FIELDS,
     Audience,
