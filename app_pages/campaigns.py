@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from app_pages import audience_builder, state
+from app_pages.charts import finish
 from app_pages.shell import page_header, require_segments
 from app_pages.upload import UPLOAD_TYPES
 from segmentation import (
@@ -151,10 +152,11 @@ def _segment_chart(counts: pd.DataFrame) -> go.Figure:
         color_discrete_map={"To contact": "#2563eb", "Control (not contacted)": "#9ca3af"},
     )
     figure.update_traces(hovertemplate="%{y}: %{x:,} customers<extra>%{fullData.name}</extra>")
-    figure.update_layout(
-        barmode="stack", height=120 + 40 * len(counts), margin={"l": 10, "r": 10, "t": 50, "b": 10}
-    )
-    return figure
+    figure.update_layout(barmode="stack")
+    return finish(
+        figure, title="Customers on the list per segment", x_title="Customers", y_title="Segment",
+        category_axes="y", height=120 + 40 * len(counts),
+    )  # fmt: skip
 
 
 # ---- widgets ---------------------------------------------------------------------------------
