@@ -214,3 +214,11 @@ def test_a_million_rows_evaluate_in_one_pass() -> None:
     )
     expected = (frame["spend"] > 100) & (frame["spend"] < 300) & frame["country"].isin(["DE", "FR"])
     assert (query_mask(frame, query) == expected.to_numpy()).all()
+
+
+def test_boolean_columns_answer_yes_no_and_missing() -> None:
+    frame = pd.DataFrame({"vip": pd.array([True, False, None, True], dtype="boolean")})
+    assert query_mask(frame, _one("vip", "is_yes")).tolist() == [True, False, False, True]
+    assert query_mask(frame, _one("vip", "is_no")).tolist() == [False, True, False, False]
+    assert query_mask(frame, _one("vip", "missing")).tolist() == [False, False, True, False]
+    assert column_kind(frame["vip"]) == "yes/no"

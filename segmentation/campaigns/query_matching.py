@@ -86,6 +86,21 @@ def column_kind(values: pd.Series) -> str:
     return "category" if sample.nunique() <= CATEGORY_LIMIT else "text"
 
 
+class _Distinct:
+    """A text column as codes into its distinct values, so text is folded once per distinct value."""
+
+    def __init__(self, values: pd.Series) -> None:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        self.codes = codes
+        self.folded = folded_text(pd.Series(np.asarray(uniques, dtype=object), dtype="object"))
+        self.raw = pd.Series(np.asarray(uniques, dtype=object), dtype="object")
+
+    def rows(self, per_value: np.ndarray, *, missing: bool) -> np.ndarray:
+        """Spread a boolean per distinct value back to rows; rows without a value get ``missing``."""
+        extended = np.append(np.asarray(per_value, dtype=bool), missing)
+        return extended[self.codes]  # code -1 (missing) picks the appended value
+
+
 class _Reader:
     """Reads each column once per evaluation, the way its operators need it."""
 
@@ -100,16 +115,21 @@ class _Reader:
             values = self.frame[column]
             if how == "number":
                 self.cache[key] = numbers(values).to_numpy(dtype="float64", na_value=np.nan)
-            elif how == "text":
-                self.cache[key] = folded_text(values)
             elif how == "date":
                 self.cache[key] = parse_dates(values).values.to_numpy(dtype="datetime64[ns]")
-            elif how == "yes/no":
-                self.cache[key] = read_yes_no(values)
-            else:  # missing
-                blank = values.isna().to_numpy() | (folded_text(values) == "").to_numpy()
-                self.cache[key] = blank
+            else:  # text: yes/no and missing read the same distinct values
+                self.cache[key] = _Distinct(values)
         return self.cache[key]
+
+
+def _text_mask(distinct: _Distinct, operator: str, value: object) -> np.ndarray:
+    if operator == "contains":
+        found = distinct.folded.str.contains(clean_text(str(value)).casefold(), regex=False)
+        return distinct.rows(found.to_numpy(dtype=bool), missing=False)
+    wanted = value if isinstance(value, tuple) else (str(value),)
+    is_in = distinct.folded.isin({clean_text(str(v)).casefold() for v in wanted}).to_numpy(dtype=bool)
+    matched = distinct.rows(is_in, missing=False)
+    return ~matched if operator == "is_not" else matched
 
 
 def _condition_mask(reader: _Reader, condition: Condition) -> np.ndarray:
@@ -125,26 +145,23 @@ def _condition_mask(reader: _Reader, condition: Condition) -> np.ndarray:
             result = {"gt": x > t, "ge": x >= t, "lt": x < t, "le": x <= t, "eq": x == t}[operator]
         return np.asarray(result, dtype=bool)
     if operator in TEXT_OPERATORS or operator == "one_of":
-        text = reader.read(column, "text")
-        if operator == "contains":
-            return text.str.contains(clean_text(str(value)).casefold(), regex=False).to_numpy(dtype=bool)
-        wanted = value if isinstance(value, tuple) else (str(value),)
-        is_in = text.isin({clean_text(str(v)).casefold() for v in wanted}).to_numpy(dtype=bool)
-        return ~is_in if operator == "is_not" else is_in
+        return _text_mask(reader.read(column, "text"), operator, value)
     if operator in DATE_OPERATORS or operator == "within_days":
         dates = reader.read(column, "date")
         with np.errstate(invalid="ignore"):
             if operator == "within_days":
                 start = reader.as_of - pd.Timedelta(days=int(number_value(value, column)))
-                return (dates >= start.to_datetime64()) & (
-                    dates <= reader.as_of.to_datetime64() + np.timedelta64(1, "D")
-                )
+                end = reader.as_of + pd.Timedelta(days=1)  # the whole as-of day counts
+                return (dates >= start.to_datetime64()) & (dates < end.to_datetime64())
             day = iso_date(value, column).to_datetime64()
             return dates < day if operator == "before" else dates >= day + np.timedelta64(1, "D")
     if operator in ("is_yes", "is_no"):
-        answers = reader.read(column, "yes/no")
-        return (answers == (operator == "is_yes")).fillna(False).to_numpy(dtype=bool)
-    blank = reader.read(column, "missing")
+        distinct = reader.read(column, "text")
+        answers = read_yes_no(distinct.raw)
+        per_value = (answers == (operator == "is_yes")).fillna(False).to_numpy(dtype=bool)
+        return distinct.rows(per_value, missing=False)
+    distinct = reader.read(column, "text")
+    blank = distinct.rows((distinct.folded == "").to_numpy(dtype=bool), missing=True)
     return blank if operator == "missing" else ~blank
 
 
