@@ -165,6 +165,37 @@ def test_features_and_personas_charts_read_on_their_own_with_20_features(uploade
     assert [p for f in figures for p in _problems(f)] == []
     assert _captions_follow_charts(at) == []
 
+    at.switch_page(page("results").path)
+    at.run()
+    at.checkbox(key="results:simulate").check().run()
+    assert not at.exception, at.exception
+    figures = _figures(at)
+    assert len(figures) >= 2, "conversion rates and lift"
+    assert [p for f in figures for p in _problems(f)] == []
+    assert _captions_follow_charts(at) == []
+
+
+def test_demo_data_and_recommendation_charts_read_on_their_own() -> None:
+    at = AppTest.from_file(APP, default_timeout=240)
+    at.run()
+    at.switch_page(page("data").path)
+    at.run()
+    assert not at.exception, at.exception
+    figures = _figures(at)
+    assert any(f["layout"]["title"]["text"] == "Customers per RFM group" for f in figures)
+    assert [p for f in figures for p in _problems(f)] == []
+    assert _captions_follow_charts(at) == []
+    at.switch_page(page("features").path)
+    at.run()
+    at.button(key="features:find").click().run()
+    at.switch_page(page("recommendations").path)
+    at.run()
+    assert not at.exception, at.exception
+    figures = _figures(at)
+    assert figures, "items to feature for the chosen segment"
+    assert [p for f in figures for p in _problems(f)] == []
+    assert _captions_follow_charts(at) == []
+
 
 def test_numeric_segment_names_stay_categories() -> None:
     # A marketer may name segments "2024" or "10": the axis still has one bar per segment, not a number line.
