@@ -103,9 +103,9 @@ def _value(
     if operator in ("is_yes", "is_no", "missing", "not_missing"):
         return True, None
     if operator == "between":
-        low_col, high_col = st.columns(2)
-        low = low_col.number_input("From", value=None, key=f"{key}:low", placeholder="e.g. 10")
-        high = high_col.number_input("To", value=None, key=f"{key}:high", placeholder="e.g. 500")
+        # Stacked, not side by side: this already sits in a column of a column (Streamlit nests one level).
+        low = st.number_input("From", value=None, key=f"{key}:low", placeholder="e.g. 10")
+        high = st.number_input("To", value=None, key=f"{key}:high", placeholder="e.g. 500")
         if low is None or high is None:
             return False, None
         if low > high:

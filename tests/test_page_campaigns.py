@@ -299,3 +299,19 @@ def test_campaigns_page_audience_builder_with_two_groups() -> None:
     assert "=Bo" in set(campaign["frame"]["first_name"])
     text = export_csv(campaign["frame"]).decode("utf-8")
     assert "'=Bo" in text and ",=Bo" not in text
+
+
+def test_audience_builder_between_dates_and_removal() -> None:
+    at = _campaigns_page().run()
+    at.button(key="campaigns:add_condition:0").click().run()
+    at.selectbox(key="campaigns:cond_col:1").set_value("monetary").run()
+    at.selectbox(key="campaigns:cond_op:1:monetary").set_value("between").run()
+    at.number_input(key="campaigns:cond_value:1:monetary:between:low").set_value(100).run()
+    at.number_input(key="campaigns:cond_value:1:monetary:between:high").set_value(200).run()
+    assert not at.exception, at.exception
+    # monetary = 10 + 10 i: 100..200 is i = 9..19, 11 customers.
+    assert "→ 11 customers so far in this group" in [c.value for c in at.caption]
+    at.button(key="campaigns:remove_condition:1").click().run()
+    assert not at.exception, at.exception
+    assert not any(c.value.startswith("→") for c in at.caption)
+    assert _metric(at, "On the list") == "45"
