@@ -109,9 +109,26 @@ _MARGIN = {"l": 10, "r": 10, "t": 60, "b": 10}
 
 
 def short_label(name: object, *, limit: int = _LABEL_CHARS) -> str:
-    """``name`` cut to ``limit`` characters with an ellipsis, so long column names keep a chart readable."""
+    """``name`` cut to ``limit`` characters in the middle ("Average basket…aisle 01"), keeping its end.
+
+    Column names often differ only at the end (a number, a unit), so the end is kept.
+    """
     text = str(name)
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    if len(text) <= limit:
+        return text
+    tail = limit // 3
+    return text[: limit - tail - 1].rstrip() + "…" + text[-tail:].lstrip()
+
+
+def short_labels(names: list[str], *, limit: int = _LABEL_CHARS) -> list[str]:
+    """:func:`short_label` of each name; numbered when two read the same (one category otherwise)."""
+    labels = [short_label(name, limit=limit) for name in names]
+    seen: dict[str, int] = {}
+    unique = []
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+        unique.append(label if seen[label] == 1 and labels.count(label) == 1 else f"{label} ({seen[label]})")
+    return unique
 
 
 def finish(
@@ -192,7 +209,7 @@ def correlation_heatmap(correlations: pd.DataFrame, *, show_all: bool = False) -
         order = [name for name in order if name in keep]
     frame = correlations.set_axis([str(c) for c in correlations.columns], axis=1)
     frame = frame.set_axis([str(c) for c in frame.index], axis=0).loc[order, order]
-    labels = [short_label(name) for name in order]
+    labels = short_labels(order)
     figure = go.Figure(
         go.Heatmap(
             z=frame.to_numpy(),
@@ -251,17 +268,17 @@ def segment_profile_heatmap(
     figure = go.Figure(
         go.Heatmap(
             z=values,
-            x=segments,
-            y=[short_label(name) for name in order],
-            customdata=np.array([[name] * len(segments) for name in order], dtype=object),
+            x=short_labels(segments),
+            y=short_labels(order),
+            customdata=np.array([[[name, segment] for segment in segments] for name in order], dtype=object),
             zmin=-limit,
             zmax=limit,
             zmid=0.0,
             colorscale="RdBu_r",
             texttemplate="%{z:+.1f}",
             colorbar={"title": {"text": "Above (+) or below (−)<br>the average, in<br>standard deviations"}},
-            hovertemplate="%{x}<br>%{customdata}: %{z:+.2f} standard deviations from the average"
-            "<extra></extra>",
+            hovertemplate="%{customdata[1]}<br>%{customdata[0]}: "
+            "%{z:+.2f} standard deviations from the average<extra></extra>",
         )
     )
     figure.update_yaxes(autorange="reversed")
