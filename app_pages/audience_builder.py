@@ -33,6 +33,7 @@ NEXT_ID = "campaigns:builder_next"
 #: Readable names of the columns the journey adds to the customer table.
 COLUMN_LABELS = {"segment_name": "Segment", "rfm_segment": "RFM group"}
 MATCH_LABELS = {"all": "all of these (AND)", "any": "any of these (OR)"}
+COMBINE_LABELS = {"all": "every group (AND)", "any": "any group (OR)"}
 _HIDDEN = frozenset({"segment"})  # the number behind "Segment": offered by name instead
 _PICK = "— choose a column —"
 
@@ -173,7 +174,7 @@ def draw(customers: pd.DataFrame, data_key: str) -> AudienceQuery | None:
     combine = "all"
     if len(layout) > 1:
         combine = st.radio(
-            "Customers must match", list(MATCH_LABELS), format_func=lambda m: f"{MATCH_LABELS[m]} groups",
+            "Customers must match", list(COMBINE_LABELS), format_func=COMBINE_LABELS.get,
             horizontal=True, key="campaigns:combine",
         )  # fmt: skip
     groups: list[ConditionGroup] = []
@@ -211,7 +212,12 @@ def draw(customers: pd.DataFrame, data_key: str) -> AudienceQuery | None:
     st.button("Add a group (OR / AND with the groups above)", key="campaigns:add_group", on_click=_add_group)
     query = AudienceQuery(tuple(groups), str(combine), as_of=dt.date.today().isoformat())
     if query.is_empty:
-        st.caption("No conditions: every customer of the chosen segments is in the audience.")
+        waiting = any(group["conditions"] for group in layout)
+        st.caption(
+            "Give each condition a value to count its customers."
+            if waiting
+            else "No conditions: every customer of the chosen segments is in the audience."
+        )
         return query
     try:
         counts = _counts(customers, data_key, query)
@@ -241,11 +247,13 @@ def _show_counts(
         for cid, count in zip(ids, after, strict=True):
             slots[f"condition:{cid}"].caption(f"→ {count:,} customers so far in this group")
         incomplete = len(group["conditions"]) - len(ids)
-        note = (
-            f" ({incomplete} condition{'s' if incomplete != 1 else ''} still need a value)"
-            if incomplete
-            else ""
-        )
+        note = ""
+        if incomplete:
+            note = (
+                " (1 condition still needs a value)"
+                if incomplete == 1
+                else f" ({incomplete} still need a value)"
+            )
         slots[f"group:{group['id']}"].caption(
             f"This group: {alone:,} customers; with the groups above: {combined:,}{note}."
         )
