@@ -93,7 +93,7 @@ def test_groups_combine_with_and_or(customers: pd.DataFrame) -> None:
     assert counts.n_customers == 6
     assert (
         describe_query(query, labels={"segment_name": "Segment", "monetary": "spent"})
-        == "Customers where Segment is Loyal AND "
+        == "Customers in Loyal AND "
         "(last_order is within the last 30 days OR spent is more than 500)"
     )
 

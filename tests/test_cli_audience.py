@@ -53,8 +53,8 @@ def test_export_applies_the_audience_file_then_consent(segmented: Path, tmp_path
     assert sorted(listed["customer_id"]) == [f"C{i:03d}" for i in expected]
     manifest = json.loads(Path(f"{out}.manifest.json").read_text(encoding="utf-8"))
     assert manifest["audience"]["groups"][1]["conditions"][0]["column"] == "Country"
-    assert manifest["audience"]["description"].startswith(
-        "Customers where segment_name is one of Loyal or New"
+    assert manifest["audience"]["description"] == (
+        "Customers in Loyal or New AND (Country is DE OR monetary is at least 300)"
     )
 
 

@@ -260,21 +260,19 @@ def test_results_page_without_revenue_shows_no_revenue_numbers() -> None:
 def test_campaigns_page_audience_builder_with_two_groups() -> None:
     at = _campaigns_page().run()
     at.slider(key="campaigns:control").set_value(0.0).run()
-    # Group 1: Segment is Loyal OR Segment is New.
+    # Group 1: in segment Loyal or New.
     at.button(key="campaigns:add_condition:0").click().run()
-    at.button(key="campaigns:add_condition:0").click().run()
-    at.radio(key="campaigns:group_match:0").set_value("any").run()
-    for cid, name in ((1, "Loyal"), (2, "New")):
-        at.selectbox(key=f"campaigns:cond_col:{cid}").set_value("segment_name").run()
-        at.selectbox(key=f"campaigns:cond_value:{cid}:segment_name:is").set_value(name).run()
+    at.selectbox(key="campaigns:cond_col:1").set_value("segment_name").run()
+    at.selectbox(key="campaigns:cond_op:1:segment_name").set_value("one_of").run()
+    at.multiselect(key="campaigns:cond_value:1:segment_name:one_of").set_value(["Loyal", "New"]).run()
     # AND group 2: spent more than 400 OR first name is "=Bo" (a formula-like value).
     at.button(key="campaigns:add_group").click().run()
-    at.button(key="campaigns:add_condition:3").click().run()
-    at.radio(key="campaigns:group_match:3").set_value("any").run()
-    at.selectbox(key="campaigns:cond_col:4").set_value("monetary").run()
-    at.number_input(key="campaigns:cond_value:4:monetary:gt").set_value(400).run()
-    at.selectbox(key="campaigns:cond_col:5").set_value("first_name").run()
-    at.selectbox(key="campaigns:cond_value:5:first_name:is").set_value("=Bo").run()
+    at.button(key="campaigns:add_condition:2").click().run()
+    at.radio(key="campaigns:group_match:2").set_value("any").run()
+    at.selectbox(key="campaigns:cond_col:3").set_value("monetary").run()
+    at.number_input(key="campaigns:cond_value:3:monetary:gt").set_value(400).run()
+    at.selectbox(key="campaigns:cond_col:4").set_value("first_name").run()
+    at.selectbox(key="campaigns:cond_value:4:first_name:is").set_value("=Bo").run()
     assert not at.exception
     assert not at.error, [e.value for e in at.error]
 
@@ -284,14 +282,13 @@ def test_campaigns_page_audience_builder_with_two_groups() -> None:
 
     before_consent = [i for i in range(N_CUSTOMERS) if picked(i)]
     captions = [c.value for c in at.caption]
-    assert "→ 20 customers so far in this group" in captions
-    assert "→ 40 customers so far in this group" in captions
+    assert "→ 40 customers so far in this group" in captions  # Loyal or New
+    assert "→ 20 customers so far in this group" in captions  # spent more than 400
     assert "→ 33 customers so far in this group" in captions
     assert f"This group: 33 customers; with the groups above: {len(before_consent)}." in captions
-    summary = next(i.value for i in at.info if i.value.startswith("**Customers where"))
+    summary = next(i.value for i in at.info if i.value.startswith("**Customers in"))
     assert summary.startswith(
-        "**Customers where (Segment is Loyal OR Segment is New) AND "
-        "(monetary is more than 400 OR first_name is =Bo)**"
+        "**Customers in Loyal or New AND (monetary is more than 400 OR first_name is =Bo)**"
     )
     assert f"{len(before_consent)} of {N_CUSTOMERS} customers" in summary
 
@@ -300,7 +297,7 @@ def test_campaigns_page_audience_builder_with_two_groups() -> None:
     campaign = at.session_state["campaign"]
     assert sorted(campaign["frame"]["customer_id"]) == expected
     assert campaign["manifest"]["audience"]["combine"] == "all"
-    assert [g["match"] for g in campaign["manifest"]["audience"]["groups"]] == ["any", "any"]
+    assert [g["match"] for g in campaign["manifest"]["audience"]["groups"]] == ["all", "any"]
     # The exported list keeps the formula-like first name as text (the page writes it with export_csv).
     assert "=Bo" in set(campaign["frame"]["first_name"])
     text = export_csv(campaign["frame"]).decode("utf-8")

@@ -307,14 +307,21 @@ def _number_text(value: object) -> str:
     return f"{number:,.0f}" if number.is_integer() else f"{number:,.2f}".rstrip("0").rstrip(".")
 
 
+#: The segment column: conditions on it read "in Loyal big spenders" rather than "segment_name is …".
+SEGMENT_COLUMN = "segment_name"
+_SEGMENT_WORDS = {"is": "in", "one_of": "in", "is_not": "not in"}
+
+
 def describe_condition(condition: Condition, *, labels: Mapping[str, str] | None = None) -> str:
-    """The condition as words, e.g. ``monetary is more than 500`` or ``Segment is one of A or B``."""
+    """The condition as words: ``monetary is more than 500``, ``in Loyal big spenders``, ``in A or B``."""
+    if condition.column == SEGMENT_COLUMN and condition.operator in _SEGMENT_WORDS:
+        return f"{_SEGMENT_WORDS[condition.operator]}{_value_text(condition)}"
     name = (labels or {}).get(condition.column, condition.column)
     return f"{name} {OPERATORS.get(condition.operator, condition.operator)}{_value_text(condition)}"
 
 
 def describe_query(query: AudienceQuery, *, labels: Mapping[str, str] | None = None) -> str:
-    """The audience as one sentence: ``Customers where A AND (B OR C)``; "All customers" when empty."""
+    """The audience as one sentence: ``Customers in Loyal AND (B OR C)``; "All customers" when empty."""
     joiner = {"all": " AND ", "any": " OR "}
     parts = []
     used = [g for g in query.groups if g.conditions]
@@ -324,7 +331,9 @@ def describe_query(query: AudienceQuery, *, labels: Mapping[str, str] | None = N
         parts.append(f"({text})" if len(words) > 1 and len(used) > 1 else text)
     if not parts:
         return "All customers"
-    return "Customers where " + joiner[query.combine].join(parts)
+    sentence = joiner[query.combine].join(parts)
+    in_segment = sentence.lstrip("(").startswith(("in ", "not in "))
+    return ("Customers " if in_segment else "Customers where ") + sentence
 
 
 def query_from_file(data: bytes, *, name: str) -> AudienceQuery:
