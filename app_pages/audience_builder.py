@@ -142,7 +142,8 @@ def _condition_row(
 ) -> Condition | None:
     """One condition's widgets; the condition once it is complete, else None."""
     columns = [_PICK, *sorted(kinds, key=lambda c: (c not in COLUMN_LABELS, c not in ("segment_name",), c))]
-    left, middle, right, remove = st.columns([3, 2, 3, 1], vertical_alignment="bottom")
+    # Two rows (column + remove, then condition + value): the builder sits in the page's narrower column.
+    left, remove = st.columns([5, 1], vertical_alignment="bottom")
     column = left.selectbox("Column", columns, key=f"campaigns:cond_col:{cid}", format_func=_label)
     remove.button(
         ":material/close:", key=f"campaigns:remove_condition:{cid}", help="Remove this condition",
@@ -151,6 +152,7 @@ def _condition_row(
     if column == _PICK:
         return None
     kind = kinds[column]
+    middle, right = st.columns([2, 3])
     operator = middle.selectbox(
         "Condition",
         OPERATORS_BY_KIND[kind],
@@ -196,13 +198,12 @@ def draw(customers: pd.DataFrame, data_key: str) -> AudienceQuery | None:
                     complete.append(condition)
                     ids.append(cid)
                 slots[f"condition:{cid}"] = st.empty()
-            add, drop = st.columns(2)
-            add.button(
+            st.button(
                 "Add a condition", key=f"campaigns:add_condition:{group['id']}", icon=":material/add:",
                 on_click=_add_condition, args=(group["id"],),
             )  # fmt: skip
             if len(layout) > 1:
-                drop.button(
+                st.button(
                     "Remove this group", key=f"campaigns:remove_group:{group['id']}",
                     icon=":material/delete:", on_click=_remove_group, args=(group["id"],),
                 )  # fmt: skip

@@ -108,27 +108,40 @@ _LABEL_CHARS = 24
 _MARGIN = {"l": 10, "r": 10, "t": 60, "b": 10}
 
 
-def short_label(name: object, *, limit: int = _LABEL_CHARS) -> str:
-    """``name`` cut to ``limit`` characters in the middle ("Average basket…aisle 01"), keeping its end.
+def short_label(name: object, *, limit: int = _LABEL_CHARS, keep: str = "both") -> str:
+    """``name`` cut to ``limit`` characters with an ellipsis.
 
-    Column names often differ only at the end (a number, a unit), so the end is kept.
+    ``keep="both"`` cuts in the middle ("Average basket…aisle 01"): column names often differ
+    only at the end (a number, a unit). ``keep="start"`` cuts the end, ``keep="end"`` the start.
     """
     text = str(name)
     if len(text) <= limit:
         return text
+    if keep == "start":
+        return text[: limit - 1].rstrip() + "…"
+    if keep == "end":
+        return "…" + text[-(limit - 1) :].lstrip()
     tail = limit // 3
     return text[: limit - tail - 1].rstrip() + "…" + text[-tail:].lstrip()
 
 
 def short_labels(names: list[str], *, limit: int = _LABEL_CHARS) -> list[str]:
-    """:func:`short_label` of each name; numbered when two read the same (one category otherwise)."""
+    """Short labels that stay distinct (a category axis would merge two equal ones).
+
+    Cuts in the middle, else at the end, else at the start, whichever keeps every label
+    distinct; when none does, equal labels are numbered.
+    """
+    for keep in ("both", "start", "end"):
+        labels = [short_label(name, limit=limit, keep=keep) for name in names]
+        if len(set(labels)) == len(labels):
+            return labels
     labels = [short_label(name, limit=limit) for name in names]
     seen: dict[str, int] = {}
-    unique = []
+    numbered = []
     for label in labels:
         seen[label] = seen.get(label, 0) + 1
-        unique.append(label if seen[label] == 1 and labels.count(label) == 1 else f"{label} ({seen[label]})")
-    return unique
+        numbered.append(label if labels.count(label) == 1 else f"{label} ({seen[label]})")
+    return numbered
 
 
 def finish(
@@ -235,6 +248,14 @@ def correlation_heatmap(correlations: pd.DataFrame, *, show_all: bool = False) -
     )
 
 
+def _signed(value: float) -> str:
+    """A cell's number with its sign, one decimal; 0.0 without a sign (never "-0.0")."""
+    if not np.isfinite(value):
+        return ""
+    rounded = round(float(value), 1)
+    return "0.0" if rounded == 0 else f"{rounded:+.1f}"
+
+
 def separation_order(profile: pd.DataFrame) -> list[str]:
     """Features (columns of ``profile``) from the one that separates segments most to the least.
 
@@ -275,7 +296,8 @@ def segment_profile_heatmap(
             zmax=limit,
             zmid=0.0,
             colorscale="RdBu_r",
-            texttemplate="%{z:+.1f}",
+            text=[[_signed(v) for v in row] for row in values],
+            texttemplate="%{text}",
             colorbar={"title": {"text": "Above (+) or below (−)<br>the average, in<br>standard deviations"}},
             hovertemplate="%{customdata[1]}<br>%{customdata[0]}: "
             "%{z:+.2f} standard deviations from the average<extra></extra>",

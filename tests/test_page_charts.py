@@ -214,3 +214,15 @@ def test_orders_put_related_and_separating_features_first() -> None:
     assert correlation_order(correlations) == ["a", "c", "b"]
     profile = pd.DataFrame({"flat": [0.1, -0.1], "split": [1.5, -1.5], "mild": [0.5, -0.2]}, index=[0, 1])
     assert separation_order(profile) == ["split", "mild", "flat"]
+
+
+def test_shortened_labels_stay_distinct() -> None:
+    from app_pages.charts import short_labels
+
+    ends = short_labels([f"Average basket value in aisle {i:02d}" for i in range(1, 4)])
+    assert ends == ["Average basket…aisle 01", "Average basket…aisle 02", "Average basket…aisle 03"]
+    starts = short_labels([f"Visits to aisle {i:02d} per month" for i in range(1, 4)])
+    assert starts == ["Visits to aisle 01 per…", "Visits to aisle 02 per…", "Visits to aisle 03 per…"]
+    same = short_labels(["A very long name that is the same"] * 2)
+    assert len(set(same)) == 2 and all(label.endswith(("(1)", "(2)")) for label in same)
+    assert short_labels(["Loyal", "New"]) == ["Loyal", "New"]
