@@ -26,6 +26,7 @@ from segmentation import (
     column_kind,
     count_after_each,
     describe_query,
+    query_mask,
 )
 
 LAYOUT = "campaigns:builder"  # list of {"id": group number, "conditions": [condition numbers]}
@@ -51,8 +52,19 @@ def _category_values(_customers: pd.DataFrame, key: str, column: str) -> list[st
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _counts(_customers: pd.DataFrame, key: str, query: AudienceQuery) -> QueryCounts:
-    return count_after_each(_customers, query)
+def _counts(_customers: pd.DataFrame, key: str, base: AudienceQuery, query: AudienceQuery) -> QueryCounts:
+    chosen = _customers if base.is_empty else _customers[query_mask(_customers, base)]
+    return count_after_each(chosen, query)
+
+
+def chosen_groups(segments: tuple[str, ...], rfm_groups: tuple[str, ...]) -> AudienceQuery:
+    """The page's segment and RFM choices as a query, so the builder counts within them."""
+    groups = []
+    if segments:
+        groups.append(ConditionGroup((Condition("segment_name", "one_of", segments),)))
+    if rfm_groups:
+        groups.append(ConditionGroup((Condition("rfm_segment", "one_of", rfm_groups),)))
+    return AudienceQuery(tuple(groups))
 
 
 # ---- layout in session state -----------------------------------------------------------------
@@ -104,7 +116,7 @@ def _value(
     if operator in ("is_yes", "is_no", "missing", "not_missing"):
         return True, None
     if operator == "between":
-        # Stacked, not side by side: this already sits in a column of a column (Streamlit nests one level).
+        # Stacked, not side by side: this already sits in a column (Streamlit nests columns one level).
         low = st.number_input("From", value=None, key=f"{key}:low", placeholder="e.g. 10")
         high = st.number_input("To", value=None, key=f"{key}:high", placeholder="e.g. 500")
         if low is None or high is None:
@@ -142,17 +154,15 @@ def _condition_row(
 ) -> Condition | None:
     """One condition's widgets; the condition once it is complete, else None."""
     columns = [_PICK, *sorted(kinds, key=lambda c: (c not in COLUMN_LABELS, c not in ("segment_name",), c))]
-    # Two rows (column + remove, then condition + value): the builder sits in the page's narrower column.
-    left, remove = st.columns([5, 1], vertical_alignment="bottom")
+    left, middle, right, remove = st.columns([3, 2, 3, 1], vertical_alignment="bottom")
     column = left.selectbox("Column", columns, key=f"campaigns:cond_col:{cid}", format_func=_label)
     remove.button(
-        ":material/close:", key=f"campaigns:remove_condition:{cid}", help="Remove this condition",
+        "Remove", key=f"campaigns:remove_condition:{cid}", help="Remove this condition", type="tertiary",
         on_click=_remove_condition, args=(group_id, cid),
     )  # fmt: skip
     if column == _PICK:
         return None
     kind = kinds[column]
-    middle, right = st.columns([2, 3])
     operator = middle.selectbox(
         "Condition",
         OPERATORS_BY_KIND[kind],
@@ -164,9 +174,12 @@ def _condition_row(
     return Condition(column, operator, value) if complete else None
 
 
-def draw(customers: pd.DataFrame, data_key: str) -> AudienceQuery | None:
+def draw(
+    customers: pd.DataFrame, data_key: str, *, base: AudienceQuery | None = None
+) -> AudienceQuery | None:
     """Draw the builder for ``customers`` (the segmented table) and return its query.
 
+    Counts are of the customers matching ``base`` (the page's segment and RFM choices).
     Incomplete conditions (no value yet) are left out and say so; None when the conditions
     cannot be used (an error is shown).
     """
@@ -185,7 +198,9 @@ def draw(customers: pd.DataFrame, data_key: str) -> AudienceQuery | None:
     for number, group in enumerate(layout, start=1):
         with st.container(border=True):
             match = "all"
-            if len(group["conditions"]) > 1:
+            if len(group["conditions"]) <= 1:
+                st.caption(f"Group {number}")
+            else:
                 match = st.radio(
                     f"Group {number}: customers match", list(MATCH_LABELS), format_func=MATCH_LABELS.get,
                     horizontal=True, key=f"campaigns:group_match:{group['id']}",
@@ -198,12 +213,13 @@ def draw(customers: pd.DataFrame, data_key: str) -> AudienceQuery | None:
                     complete.append(condition)
                     ids.append(cid)
                 slots[f"condition:{cid}"] = st.empty()
-            st.button(
+            add, drop, _ = st.columns([1, 1, 3])
+            add.button(
                 "Add a condition", key=f"campaigns:add_condition:{group['id']}", icon=":material/add:",
                 on_click=_add_condition, args=(group["id"],),
             )  # fmt: skip
             if len(layout) > 1:
-                st.button(
+                drop.button(
                     "Remove this group", key=f"campaigns:remove_group:{group['id']}",
                     icon=":material/delete:", on_click=_remove_group, args=(group["id"],),
                 )  # fmt: skip
@@ -221,15 +237,16 @@ def draw(customers: pd.DataFrame, data_key: str) -> AudienceQuery | None:
         )
         return query
     try:
-        counts = _counts(customers, data_key, query)
+        counts = _counts(customers, data_key, base or AudienceQuery(), query)
     except SegmentationError as exc:
         st.error(str(exc))
         return None
     _show_counts(layout, shown, counts, slots)
     sentence = describe_query(query, labels=COLUMN_LABELS)
+    within = " of the chosen segments" if base is not None and not base.is_empty else ""
     st.info(
-        f"**{sentence}**: {counts.total:,} of {counts.n_customers:,} customers, "
-        "before consent and suppression."
+        f"**{sentence}**: {counts.total:,} of {counts.n_customers:,} customers{within}, "
+        "before consent, suppression and duplicates are removed."
     )
     st.download_button(
         "Save this audience (JSON)", query.to_json().encode("utf-8"), file_name="audience.json",

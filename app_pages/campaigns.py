@@ -363,23 +363,32 @@ recommendations = state.get(state.RECOMMENDATIONS)
 segmented = _segmented(data.customers, run.labels, data.token, run.token, names)
 contacts = _contact_columns(data)
 
+name_column, segment_column, rfm_column = st.columns(3)
+campaign_name = (
+    name_column.text_input("Campaign name", value="Campaign", key="campaigns:name").strip() or "Campaign"
+)
+segment_options = [label_name(s, names) for s in sorted({int(x) for x in run.labels})]
+segments = segment_column.multiselect(
+    "Segments to target (empty = all)", segment_options, key="campaigns:segments",
+    help="By the persona names from the Personas page.",
+)  # fmt: skip
+rfm_groups: list[str] = []
+if "rfm_segment" in segmented.columns:
+    rfm_options = sorted(segmented["rfm_segment"].dropna().astype(str).unique())
+    rfm_groups = rfm_column.multiselect(
+        "RFM groups to target (empty = all)", rfm_options, key="campaigns:rfm"
+    )
+names_key = hashlib.sha256(repr(sorted(names.items())).encode()).hexdigest()[:12]
+# Full width: groups of conditions need room. Its counts are of the chosen segments and RFM groups.
+with st.container(border=True):
+    query = audience_builder.draw(
+        segmented,
+        f"{data.token}:{run.token}:{names_key}",
+        base=audience_builder.chosen_groups(tuple(segments), tuple(rfm_groups)),
+    )
+
 settings, preview = st.columns([2, 3], gap="large")
 with settings:
-    campaign_name = (
-        st.text_input("Campaign name", value="Campaign", key="campaigns:name").strip() or "Campaign"
-    )
-    segment_options = [label_name(s, names) for s in sorted({int(x) for x in run.labels})]
-    segments = st.multiselect(
-        "Segments to target (empty = all)", segment_options, key="campaigns:segments",
-        help="By the persona names from the Personas page.",
-    )  # fmt: skip
-    rfm_groups: list[str] = []
-    if "rfm_segment" in segmented.columns:
-        rfm_options = sorted(segmented["rfm_segment"].dropna().astype(str).unique())
-        rfm_groups = st.multiselect("RFM groups to target (empty = all)", rfm_options, key="campaigns:rfm")
-    names_key = hashlib.sha256(repr(sorted(names.items())).encode()).hexdigest()[:12]
-    with st.container(border=True):
-        query = audience_builder.draw(segmented, f"{data.token}:{run.token}:{names_key}")
     consent = _consent_choice(data.customers, data.token)
     suppression = _suppression()
     control_share = st.slider(
