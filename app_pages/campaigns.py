@@ -12,13 +12,13 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from app_pages import state
+from app_pages import audience_builder, state
+from app_pages.charts import finish
 from app_pages.shell import page_header, require_segments
 from app_pages.upload import UPLOAD_TYPES
 from segmentation import (
     Audience,
     CampaignSpec,
-    ColumnFilter,
     ConsentCandidate,
     ConsentPolarity,
     ContactColumns,
@@ -48,8 +48,6 @@ from segmentation import (
 )
 
 NONE = "— none —"
-TEXT_CONDITIONS = {"is": "==", "is not": "!=", "contains": "contains"}
-NUMBER_CONDITIONS = {"at least": ">=", "at most": "<=", "more than": ">", "less than": "<"}
 FIELD_LABELS = {
     "email": "Email",
     "name": "Name",
@@ -70,7 +68,6 @@ POLARITY_LABELS = {
     ConsentPolarity.OPT_IN.value: "“yes” means the person MAY be contacted (opt-in)",
     ConsentPolarity.OPT_OUT.value: "“yes” means the person must NOT be contacted (opt-out)",
 }
-FILTER_SLOTS = 2
 
 
 # ---- cached wrappers -------------------------------------------------------------------------
@@ -158,10 +155,11 @@ def _segment_chart(counts: pd.DataFrame) -> go.Figure:
         color_discrete_map={"To contact": "#2563eb", "Control (not contacted)": "#9ca3af"},
     )
     figure.update_traces(hovertemplate="%{y}: %{x:,} customers<extra>%{fullData.name}</extra>")
-    figure.update_layout(
-        barmode="stack", height=120 + 40 * len(counts), margin={"l": 10, "r": 10, "t": 50, "b": 10}
-    )
-    return figure
+    figure.update_layout(barmode="stack")
+    return finish(
+        figure, title="Customers on the list per segment", x_title="Customers", y_title="Segment",
+        category_axes="y", height=120 + 40 * len(counts),
+    )  # fmt: skip
 
 
 # ---- widgets ---------------------------------------------------------------------------------
@@ -177,39 +175,6 @@ def _contact_columns(data: state.ActiveData) -> ContactColumns:
         name=tuple(by_role.get("name", [])),
         phone=phones[0] if len(phones) == 1 else None,
     )
-
-
-def _filters(customers: pd.DataFrame, roles: dict[str, str]) -> tuple[ColumnFilter, ...] | None:
-    """The filter rows; None when a value cannot be used (an error is shown)."""
-    chosen: list[ColumnFilter] = []
-    numeric_roles = {"numeric", "amount", "quantity", "price"}
-    columns = [NONE, *[str(c) for c in customers.columns if c not in ("segment", "segment_name")]]
-    with st.expander("Filters (optional): keep only customers who match", expanded=False):
-        for slot in range(FILTER_SLOTS):
-            left, middle, right = st.columns([2, 1, 2])
-            column = left.selectbox("Column", columns, key=f"campaigns:filter_col_{slot}")
-            if column == NONE:
-                continue
-            is_number = roles.get(column) in numeric_roles or pd.api.types.is_numeric_dtype(customers[column])
-            conditions = NUMBER_CONDITIONS if is_number else TEXT_CONDITIONS
-            condition = middle.selectbox(
-                "Condition", list(conditions), key=f"campaigns:filter_op_{slot}_{is_number}"
-            )
-            value = right.text_input(
-                "Value", key=f"campaigns:filter_value_{slot}", placeholder="e.g. DE or 100"
-            )
-            if not value.strip():
-                continue
-            operator = conditions[condition]
-            if is_number:
-                try:
-                    chosen.append(ColumnFilter(column, operator, float(value.replace(",", "."))))
-                except ValueError:
-                    st.error(f"Filter on **{column}**: {value!r} is not a number; type a number such as 100.")
-                    return None
-            else:
-                chosen.append(ColumnFilter(column, operator, value.strip()))
-    return tuple(chosen)
 
 
 class ConsentChoice(NamedTuple):
@@ -411,21 +376,32 @@ recommendations = state.get(state.RECOMMENDATIONS)
 segmented = _segmented(data.customers, run.labels, data.token, run.token, names)
 contacts = _contact_columns(data)
 
+name_column, segment_column, rfm_column = st.columns(3)
+campaign_name = (
+    name_column.text_input("Campaign name", value="Campaign", key="campaigns:name").strip() or "Campaign"
+)
+segment_options = [label_name(s, names) for s in sorted({int(x) for x in run.labels})]
+segments = segment_column.multiselect(
+    "Segments to target (empty = all)", segment_options, key="campaigns:segments",
+    help="By the persona names from the Personas page.",
+)  # fmt: skip
+rfm_groups: list[str] = []
+if "rfm_segment" in segmented.columns:
+    rfm_options = sorted(segmented["rfm_segment"].dropna().astype(str).unique())
+    rfm_groups = rfm_column.multiselect(
+        "RFM groups to target (empty = all)", rfm_options, key="campaigns:rfm"
+    )
+names_key = hashlib.sha256(repr(sorted(names.items())).encode()).hexdigest()[:12]
+# Full width: groups of conditions need room. Its counts are of the chosen segments and RFM groups.
+with st.container(border=True):
+    query = audience_builder.draw(
+        segmented,
+        f"{data.token}:{run.token}:{names_key}",
+        base=audience_builder.chosen_groups(tuple(segments), tuple(rfm_groups)),
+    )
+
 settings, preview = st.columns([2, 3], gap="large")
 with settings:
-    campaign_name = (
-        st.text_input("Campaign name", value="Campaign", key="campaigns:name").strip() or "Campaign"
-    )
-    segment_options = [label_name(s, names) for s in sorted({int(x) for x in run.labels})]
-    segments = st.multiselect(
-        "Segments to target (empty = all)", segment_options, key="campaigns:segments",
-        help="By the persona names from the Personas page.",
-    )  # fmt: skip
-    rfm_groups: list[str] = []
-    if "rfm_segment" in segmented.columns:
-        rfm_options = sorted(segmented["rfm_segment"].dropna().astype(str).unique())
-        rfm_groups = st.multiselect("RFM groups to target (empty = all)", rfm_options, key="campaigns:rfm")
-    filters = _filters(data.customers, data.roles)
     consent = _consent_choice(data.customers, data.token)
     suppression = _suppression()
     control_share = st.slider(
@@ -446,7 +422,7 @@ with settings:
     )
 
 with preview:
-    if filters is None:
+    if query is None:
         st.stop()
     if consent.column is None and not consent.waived:
         st.info("Next: choose the consent column, so only people who agreed to marketing are on the list; "
@@ -462,7 +438,7 @@ with preview:
         name=campaign_name,
         segments=tuple(segments),
         rfm_groups=tuple(rfm_groups),
-        filters=filters,
+        query=None if query.is_empty else query,
         consent_col=consent.column,
         consent_waived=consent.waived,
         consent_polarity=consent.polarity,

@@ -9,12 +9,18 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
 from app_pages import state
-from app_pages.charts import segment_colour_map
+from app_pages.charts import (
+    HEATMAP_ROWS,
+    correlation_heatmap,
+    histogram_chart,
+    segment_colour_map,
+    segment_sizes_chart,
+    silhouette_chart,
+)
 from app_pages.feature_settings import preparation_editor
 from app_pages.shell import link_to, page_header, persona_wording, personas_for, require_data, wording_key
 from app_pages.units import axis_label, label
@@ -56,16 +62,16 @@ SWEEP_KEY = "features:sweep_request"
 SWEEP_RESULT_KEY = "features:sweep_result"
 # (SweepResult field, chart title, axis label, field of the k to mark, one-line meaning)
 METRIC_CHARTS = (
-    ("inertia", "Elbow: spread within segments (inertia)", "spread within segments", "elbow_k",
+    ("inertia", "Elbow: spread within segments (inertia)", "Spread within segments", "elbow_k",
      "How far customers sit from their segment's centre; the star marks the elbow, after which extra "
      "segments buy little."),
-    ("silhouette", "Silhouette: how distinct the segments are", "silhouette (-1 to 1)", "recommended_k",
+    ("silhouette", "Silhouette: how distinct the segments are", "Silhouette (-1 to 1)", "recommended_k",
      "How much closer customers are to their own segment than to the next one. Higher is better."),
-    ("stability", "Stability: the same segments on other samples", "agreement (0 to 1)", "recommended_k",
+    ("stability", "Stability: the same segments on other samples", "Agreement (0 to 1)", "recommended_k",
      "Segments found again when re-fitted on other samples of customers; below 0.75 they are not stable."),
-    ("calinski_harabasz", "Calinski–Harabasz: spread between vs within", "score", None,
+    ("calinski_harabasz", "Calinski–Harabasz: spread between vs within", "Score (higher is better)", None,
      "How far apart segments are compared with how spread out each one is. Higher is better."),
-    ("davies_bouldin", "Davies–Bouldin: overlap with the nearest segment", "score", None,
+    ("davies_bouldin", "Davies–Bouldin: overlap with the nearest segment", "Score (lower is better)", None,
      "How much each segment overlaps its closest neighbour. Lower is better."),
 )  # fmt: skip
 MEASURE_COLUMNS = {
@@ -239,8 +245,9 @@ def _metric_chart(
         )
     figure.update_layout(
         title=title,
-        xaxis_title="number of segments",
+        xaxis_title="Number of segments",
         yaxis_title=axis,
+        xaxis={"dtick": 1},
         height=300,
         showlegend=False,
         margin={"t": 40, "b": 30},
@@ -313,12 +320,9 @@ with st.expander("Distributions and correlations", expanded=False):
     sample = _plot_sample(customers, data.token, seed)
     shown = st.selectbox("Feature", features, key="features:histogram")
     st.plotly_chart(
-        px.histogram(
-            sample,
-            x=shown,
-            title=f"How {label(shown)} is spread across customers",
-            labels={shown: axis_label(shown, data.roles)},
-        ).update_layout(yaxis_title="customers"),
+        histogram_chart(sample[shown], label=label(shown)).update_xaxes(
+            title_text=axis_label(shown, data.roles)
+        ),
         width="stretch",
     )
     note = (
@@ -328,20 +332,16 @@ with st.expander("Distributions and correlations", expanded=False):
         f"Each bar counts customers with values in that range{note}. A long tail to the right suggests a log."
     )
     if len(correlations) > 1:
-        st.plotly_chart(
-            px.imshow(
-                correlations,
-                zmin=-1,
-                zmax=1,
-                color_continuous_scale="RdBu_r",
-                text_auto=".2f",
-                title="Correlation between features",
-                labels={"color": "Pearson r"},
-            ),
-            width="stretch",
-        )
+        all_pairs = False
+        if len(correlations) > HEATMAP_ROWS:
+            all_pairs = st.checkbox(
+                f"Show all {len(correlations)} features (now: the {HEATMAP_ROWS} most related to another)",
+                key="features:correlations_all",
+            )
+        st.plotly_chart(correlation_heatmap(correlations, show_all=all_pairs), width="stretch")
         st.caption(
-            "1 means two features move together, -1 opposite, 0 unrelated. Two near-duplicates count twice."
+            "What this means: 1 means two features move together, -1 opposite, 0 unrelated; related features "
+            "sit side by side. Two near-duplicates count twice."
         )
 
 st.header("2. Number of segments")
@@ -460,20 +460,11 @@ current_names = state.segment_names()
 sizes = pd.DataFrame({"segment": list(result.sizes), "customers": list(result.sizes.values())})
 sizes["name"] = [current_names.get(s, "Unassigned") for s in sizes["segment"]]
 sizes["share"] = sizes["customers"] / sizes["customers"].sum()
-st.plotly_chart(
-    px.bar(
-        sizes,
-        x="name",
-        y="customers",
-        color="name",
-        color_discrete_map=segment_colour_map(current_names),
-        hover_data={"share": ":.1%"},
-        title="Customers per segment",
-        labels={"name": "segment", "customers": "customers"},
-    ),
-    width="stretch",
+st.plotly_chart(segment_sizes_chart(sizes, current_names), width="stretch")
+st.caption(
+    "What this means: how many customers each segment holds. Segments under 1% of customers are flagged "
+    "above: too small to be worth a campaign of their own."
 )
-st.caption("Segments under 1% of customers are flagged above: too small to be worth a campaign of their own.")
 
 profile = _silhouettes(customers, result, run_token, seed)
 order = np.lexsort((-profile.values, profile.labels))
@@ -484,18 +475,7 @@ silhouette_frame = pd.DataFrame(
         "segment": [current_names.get(int(s), str(s)) for s in profile.labels[order]],
     }
 )
-st.plotly_chart(
-    px.bar(
-        silhouette_frame,
-        x="position",
-        y="silhouette",
-        color="segment",
-        color_discrete_map=segment_colour_map(current_names),
-        title=f"How well each customer fits its segment (average {profile.mean:.2f})",
-        labels={"position": "customers, sorted within segment"},
-    ).update_traces(marker_line_width=0),
-    width="stretch",
-)
+st.plotly_chart(silhouette_chart(silhouette_frame, current_names, mean=profile.mean), width="stretch")
 scope = (
     "every customer"
     if profile.exact

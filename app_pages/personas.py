@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from app_pages import state
-from app_pages.charts import segment_colour_map
+from app_pages.charts import HEATMAP_ROWS, finish, segment_colour_map, segment_profile_heatmap
 from app_pages.shell import page_header, persona_wording, personas_for, require_segments, wording_key
 from app_pages.units import feature_labels
 from segmentation import (
@@ -126,31 +126,6 @@ def _card(persona: Persona, *, name: str, action: str, run_token: str) -> None:
         _action_input(persona, action, run_token)
 
 
-def _heatmap(profile: pd.DataFrame, names: dict[int, str]) -> go.Figure:
-    labelled = profile.rename(index=lambda s: label_name(int(s), names))
-    limit = float(np.nanmax(np.abs(labelled.to_numpy()))) if labelled.size else 1.0
-    figure = px.imshow(
-        labelled,
-        color_continuous_scale="RdBu_r",
-        color_continuous_midpoint=0.0,
-        zmin=-limit,
-        zmax=limit,
-        aspect="auto",
-        text_auto=".1f",
-        title="How each segment differs from the average customer",
-        labels={"x": "Feature", "y": "Segment", "color": "Std. deviations"},
-    )
-    figure.update_traces(
-        hovertemplate="%{y}<br>%{x}: %{z:+.2f} standard deviations from the average<extra></extra>"
-    )
-    figure.update_layout(
-        coloraxis_colorbar={"title": "how far above/below<br>the average, in<br>standard deviations"},
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        height=max(300, 60 * len(labelled) + 150),
-    )
-    return figure
-
-
 def _customer_map(projection: Projection, names: dict[int, str], ids: np.ndarray) -> go.Figure:
     """Scatter of the mapped customers; ``ids`` holds the customer id of each mapped row."""
     points = projection.frame.assign(
@@ -176,8 +151,13 @@ def _customer_map(projection: Projection, names: dict[int, str], ids: np.ndarray
     figure.update_traces(
         marker={"size": 5}, hovertemplate="Customer %{customdata[0]}<br>%{customdata[1]}<extra></extra>"
     )
-    figure.update_layout(height=520, margin={"l": 10, "r": 10, "t": 50, "b": 10})
-    return figure
+    return finish(
+        figure,
+        title="Customers on a map of their features",
+        x_title=f"Map axis 1 (keeps {first:.0%} of the differences)",
+        y_title=f"Map axis 2 (keeps {second:.0%})",
+        height=520,
+    )
 
 
 def _current_names_and_actions(personas: tuple[Persona, ...]) -> tuple[dict[int, str], dict[int, str]]:
@@ -259,13 +239,23 @@ if repeated:
 chart_names = {s: f"{n} (#{s})" if n in repeated else n for s, n in names.items()}
 
 st.subheader("Segments side by side")
+all_features = False
+if profile.shape[1] > HEATMAP_ROWS:
+    all_features = st.checkbox(
+        f"Show all {profile.shape[1]} features (now: the {HEATMAP_ROWS} that differ most between segments)",
+        key="personas:heatmap_all",
+    )
 st.plotly_chart(
-    _heatmap(profile.rename(columns=feature_labels(profile.columns, data.customers.columns)), chart_names),
+    segment_profile_heatmap(
+        profile.rename(columns=feature_labels(profile.columns, data.customers.columns)),
+        chart_names,
+        show_all=all_features,
+    ),
     width="stretch",
 )
 st.caption(
-    "Red cells: the segment is above the average customer on that feature; blue: below. The number is how "
-    "far, in standard deviations (±1 is a big difference)."
+    "What this means: red cells are above the average customer on that feature, blue below; the number is "
+    "how far, in standard deviations (±1 is a big difference). Features that differ most come first."
 )
 
 st.subheader("Customer map")

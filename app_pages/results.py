@@ -77,7 +77,7 @@ def _rates_chart(groups: pd.DataFrame) -> go.Figure:
         error_y="above",
         error_y_minus="below",
         title="Conversion rate by group, with 95% intervals",
-        labels={"comparison": "", "rate": "Conversion rate", "group": "Group"},
+        labels={"comparison": "Customers compared", "rate": "Conversion rate (%)", "group": "Group"},
         color_discrete_map=GROUP_COLOURS,
         custom_data=["customers", "conversions", "rate_low", "rate_high"],
     )
@@ -86,6 +86,7 @@ def _rates_chart(groups: pd.DataFrame) -> go.Figure:
         "95% interval %{customdata[2]:.1%} to %{customdata[3]:.1%})<extra>%{fullData.name}</extra>"
     )
     figure.update_layout(yaxis_tickformat=".0%", height=420, margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    figure.update_xaxes(type="category")
     return figure
 
 
@@ -105,13 +106,14 @@ def _lift_chart(comparisons: pd.DataFrame) -> go.Figure:
         error_x_minus="below",
         color="verdict",
         title="Lift in conversion rate (percentage points), with 95% intervals",
-        labels={"lift_points": "Lift (percentage points)", "comparison": "", "verdict": ""},
+        labels={"lift_points": "Lift (percentage points)", "comparison": "Customers compared", "verdict": ""},
         color_discrete_map={"Enough data": "#16a34a", "Too few customers": "#d1d5db"},
         custom_data=["p_value"],
     )
     figure.update_traces(hovertemplate="%{y}: %{x:+.1f} points (p = %{customdata[0]:.3f})<extra></extra>")
     figure.add_vline(x=0, line_color="#374151", line_width=1)
     figure.update_layout(height=140 + 40 * len(frame), margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    figure.update_yaxes(type="category")
     return figure
 
 
@@ -125,7 +127,7 @@ def _revenue_chart(groups: pd.DataFrame) -> go.Figure:
         barmode="group",
         title="Revenue per customer by group",
         labels={
-            "comparison": "",
+            "comparison": "Customers compared",
             "revenue_per_customer": _with_unit("Revenue per customer"),
             "group": "Group",
         },
@@ -135,6 +137,7 @@ def _revenue_chart(groups: pd.DataFrame) -> go.Figure:
         hovertemplate=f"%{{x}}: {_unit_prefix()}%{{y:,.2f}} per customer<extra>%{{fullData.name}}</extra>"
     )
     figure.update_layout(height=380, margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    figure.update_xaxes(type="category")
     return figure
 
 

@@ -31,6 +31,17 @@ if TYPE_CHECKING:
     from segmentation.campaigns.audience import (
         build_audience,
     )
+    from segmentation.campaigns.conditions import (
+        OPERATORS,
+        OPERATORS_BY_KIND,
+        AudienceQuery,
+        Condition,
+        ConditionGroup,
+        describe_condition,
+        describe_query,
+        query_from_file,
+        validate_query,
+    )
     from segmentation.campaigns.consent import (
         ConsentCandidate,
         consent_candidates,
@@ -62,6 +73,12 @@ if TYPE_CHECKING:
     from segmentation.campaigns.list_value import (
         ListSpend,
         list_spend,
+    )
+    from segmentation.campaigns.query_matching import (
+        QueryCounts,
+        column_kind,
+        count_after_each,
+        query_mask,
     )
     from segmentation.campaigns.rules import (
         Audience,
@@ -288,6 +305,8 @@ _MODULE_OF: dict[str, str] = {
     "MODEL_MEANINGS": "segmentation.recommendations.models",
     "NOT_SEGMENTED": "segmentation.segments.labels",
     "NO_DATA_NAME": "segmentation.segments.labels",
+    "OPERATORS": "segmentation.campaigns.conditions",
+    "OPERATORS_BY_KIND": "segmentation.campaigns.conditions",
     "RECOMMENDERS": "segmentation._choices",
     "RFM_SEGMENT_RULES": "segmentation.customers.rfm",
     "ROLE_LABELS": "segmentation.profiling.roles",
@@ -297,11 +316,14 @@ _MODULE_OF: dict[str, str] = {
     "SUPPORTED_ENCODINGS": "segmentation.io.loading",
     "TRANSFORMS": "segmentation.segments.preparing",
     "Audience": "segmentation.campaigns.rules",
+    "AudienceQuery": "segmentation.campaigns.conditions",
     "CampaignSpec": "segmentation.campaigns.rules",
     "CatalogColumns": "segmentation.customers.datasets",
     "ColumnError": "segmentation.errors",
     "ColumnFilter": "segmentation.campaigns.rules",
     "ColumnProfile": "segmentation.profiling.table_profile",
+    "Condition": "segmentation.campaigns.conditions",
+    "ConditionGroup": "segmentation.campaigns.conditions",
     "ConsentCandidate": "segmentation.campaigns.consent",
     "ConsentPolarity": "segmentation.vocabulary",
     "ContactColumns": "segmentation.campaigns.rules",
@@ -327,6 +349,7 @@ _MODULE_OF: dict[str, str] = {
     "ParameterError": "segmentation.errors",
     "Persona": "segmentation.personas.describe",
     "Projection": "segmentation.personas.describe",
+    "QueryCounts": "segmentation.campaigns.query_matching",
     "ReadOptions": "segmentation.io.loading",
     "RfmCutPoints": "segmentation.customers.rfm",
     "Role": "segmentation.profiling.roles",
@@ -349,8 +372,10 @@ _MODULE_OF: dict[str, str] = {
     "build_preprocessor": "segmentation.segments.preparing",
     "campaign_slug": "segmentation.campaigns.export",
     "coerce_table": "segmentation.profiling.table_profile",
+    "column_kind": "segmentation.campaigns.query_matching",
     "combine_split_lists": "segmentation.campaigns.lift_inputs",
     "consent_candidates": "segmentation.campaigns.consent",
+    "count_after_each": "segmentation.campaigns.query_matching",
     "counted": "segmentation._plural",
     "currency_choices": "segmentation.money",
     "customer_table_dataset": "segmentation.customers.datasets",
@@ -359,7 +384,9 @@ _MODULE_OF: dict[str, str] = {
     "default_specs": "segmentation.segments.choosing_features",
     "default_suppression_column": "segmentation.campaigns.suppression",
     "demo_dataset": "segmentation.customers.datasets",
+    "describe_condition": "segmentation.campaigns.conditions",
     "describe_consent": "segmentation.campaigns.consent",
+    "describe_query": "segmentation.campaigns.conditions",
     "describe_segments": "segmentation.personas.describe",
     "detect_currency": "segmentation.profiling.currency",
     "detect_table_shape": "segmentation.profiling.table_profile",
@@ -404,6 +431,8 @@ _MODULE_OF: dict[str, str] = {
     "personas_to_dict": "segmentation.personas.describe",
     "profile_table": "segmentation.profiling.table_profile",
     "project_2d": "segmentation.personas.describe",
+    "query_from_file": "segmentation.campaigns.conditions",
+    "query_mask": "segmentation.campaigns.query_matching",
     "read_consent_name": "segmentation.vocabulary",
     "read_suppression": "segmentation.campaigns.suppression",
     "readable_label": "segmentation.personas.wording",
@@ -431,6 +460,7 @@ _MODULE_OF: dict[str, str] = {
     "surrogate_rules": "segmentation.personas.describe",
     "sweep_k": "segmentation.segments.choosing_k",
     "transaction_dataset": "segmentation.customers.datasets",
+    "validate_query": "segmentation.campaigns.conditions",
     "with_segments": "segmentation.campaigns.rules",
     "write_demo_data": "segmentation.demo.shop",
 }

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from app_pages.registry import page
 from app_pages.state import ActiveData, SegmentRun
+from segmentation import export_csv
 
 N_CUSTOMERS = 60
 
@@ -84,9 +85,10 @@ def test_campaigns_page_builds_the_list_live() -> None:
     assert _metric(at, "On the list") == "15"
     at.slider(key="campaigns:control").set_value(0.2).run()
     assert _metric(at, "Control group") == "3"
-    at.selectbox(key="campaigns:filter_col_0").set_value("monetary").run()
-    at.selectbox(key="campaigns:filter_op_0_True").set_value("at least")
-    at.text_input(key="campaigns:filter_value_0").set_value("300").run()
+    at.button(key="campaigns:add_condition:0").click().run()
+    at.selectbox(key="campaigns:cond_col:1").set_value("monetary").run()
+    at.selectbox(key="campaigns:cond_op:1:monetary").set_value("ge").run()
+    at.number_input(key="campaigns:cond_value:1:monetary:ge").set_value(300).run()
     assert not at.exception
     listed = at.session_state["campaign"]["frame"]
     assert len(listed) == int(_metric(at, "On the list")) and 0 < len(listed) < 15
@@ -102,9 +104,19 @@ def test_campaigns_page_consent_waiver_and_bad_filter() -> None:
     assert any("waived" in w.value for w in at.warning)
     assert _metric(at, "On the list") == str(N_CUSTOMERS)
     assert at.session_state["campaign"]["manifest"]["consent"]["waived"] is True
-    at.selectbox(key="campaigns:filter_col_0").set_value("monetary").run()
-    at.text_input(key="campaigns:filter_value_0").set_value("lots").run()
-    assert any("not a number" in e.value for e in at.error)
+    # A number column takes numbers only: the builder offers a number box, not free text.
+    at.button(key="campaigns:add_condition:0").click().run()
+    at.selectbox(key="campaigns:cond_col:1").set_value("monetary").run()
+    assert at.number_input(key="campaigns:cond_value:1:monetary:gt").value is None
+    assert "Give each condition a value to count its customers." in [c.value for c in at.caption]
+    # With a second, complete condition, the group counts it and says one still needs a value.
+    at.button(key="campaigns:add_condition:0").click().run()
+    at.selectbox(key="campaigns:cond_col:2").set_value("monetary").run()
+    at.number_input(key="campaigns:cond_value:2:monetary:gt").set_value(300).run()
+    captions = [c.value for c in at.caption]
+    assert (
+        "This group: 30 customers; with the groups above: 30 (1 condition still needs a value)." in captions
+    )
 
 
 def test_campaigns_page_without_segments_points_to_the_right_page() -> None:
@@ -248,3 +260,73 @@ def test_results_page_without_revenue_shows_no_revenue_numbers() -> None:
     assert _metric(at, "Extra conversions") == "+2"
     assert not [m for m in at.metric if m.label == "Extra revenue"]
     assert not any("revenue" in m.value for m in at.markdown if m.value.startswith("Among the"))
+
+
+def test_campaigns_page_audience_builder_with_two_groups() -> None:
+    at = _campaigns_page().run()
+    at.slider(key="campaigns:control").set_value(0.0).run()
+    # Group 1: in segment Loyal or New.
+    at.button(key="campaigns:add_condition:0").click().run()
+    at.selectbox(key="campaigns:cond_col:1").set_value("segment_name").run()
+    at.selectbox(key="campaigns:cond_op:1:segment_name").set_value("one_of").run()
+    at.multiselect(key="campaigns:cond_value:1:segment_name:one_of").set_value(["Loyal", "New"]).run()
+    # AND group 2: spent more than 400 OR first name is "=Bo" (a formula-like value).
+    at.button(key="campaigns:add_group").click().run()
+    at.button(key="campaigns:add_condition:2").click().run()
+    at.radio(key="campaigns:group_match:2").set_value("any").run()
+    at.selectbox(key="campaigns:cond_col:3").set_value("monetary").run()
+    at.number_input(key="campaigns:cond_value:3:monetary:gt").set_value(400).run()
+    at.selectbox(key="campaigns:cond_col:4").set_value("first_name").run()
+    at.selectbox(key="campaigns:cond_value:4:first_name:is").set_value("=Bo").run()
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+
+    # monetary = 10 + 10 i; segment = i % 3 (0 Loyal, 1 New); "=Bo" at i % 3 == 1; no consent at i % 4 == 0.
+    def picked(i: int) -> bool:
+        return i % 3 in (0, 1) and (10 + 10 * i > 400 or i % 3 == 1)
+
+    before_consent = [i for i in range(N_CUSTOMERS) if picked(i)]
+    captions = [c.value for c in at.caption]
+    assert "→ 40 customers so far in this group" in captions  # Loyal or New
+    assert "→ 20 customers so far in this group" in captions  # spent more than 400
+    assert "→ 33 customers so far in this group" in captions
+    assert f"This group: 33 customers; with the groups above: {len(before_consent)}." in captions
+    summary = next(i.value for i in at.info if i.value.startswith("**Customers in"))
+    assert summary.startswith(
+        "**Customers in Loyal or New AND (monetary is more than 400 OR first_name is =Bo)**"
+    )
+    assert f"{len(before_consent)} of {N_CUSTOMERS} customers" in summary
+
+    expected = [f"C{i:03d}" for i in before_consent if i % 4 != 0]
+    assert _metric(at, "On the list") == str(len(expected))
+    campaign = at.session_state["campaign"]
+    assert sorted(campaign["frame"]["customer_id"]) == expected
+    assert campaign["manifest"]["audience"]["combine"] == "all"
+    assert [g["match"] for g in campaign["manifest"]["audience"]["groups"]] == ["all", "any"]
+    # The exported list keeps the formula-like first name as text (the page writes it with export_csv).
+    assert "=Bo" in set(campaign["frame"]["first_name"])
+    text = export_csv(campaign["frame"]).decode("utf-8")
+    assert "'=Bo" in text and ",=Bo" not in text
+    # Choosing segments above narrows what the builder counts: Loyal only (i % 3 == 0), 20 customers.
+    at.multiselect(key="campaigns:segments").set_value(["Loyal"]).run()
+    summary = next(i.value for i in at.info if i.value.startswith("**Customers in"))
+    loyal = [i for i in before_consent if i % 3 == 0]
+    assert f"{len(loyal)} of 20 customers of the chosen segments" in summary
+    campaign = at.session_state["campaign"]
+    assert sorted(campaign["frame"]["customer_id"]) == [f"C{i:03d}" for i in loyal if i % 4 != 0]
+
+
+def test_audience_builder_between_dates_and_removal() -> None:
+    at = _campaigns_page().run()
+    at.button(key="campaigns:add_condition:0").click().run()
+    at.selectbox(key="campaigns:cond_col:1").set_value("monetary").run()
+    at.selectbox(key="campaigns:cond_op:1:monetary").set_value("between").run()
+    at.number_input(key="campaigns:cond_value:1:monetary:between:low").set_value(100).run()
+    at.number_input(key="campaigns:cond_value:1:monetary:between:high").set_value(200).run()
+    assert not at.exception, at.exception
+    # monetary = 10 + 10 i: 100..200 is i = 9..19, 11 customers.
+    assert "→ 11 customers so far in this group" in [c.value for c in at.caption]
+    at.button(key="campaigns:remove_condition:1").click().run()
+    assert not at.exception, at.exception
+    assert not any(c.value.startswith("→") for c in at.caption)
+    assert _metric(at, "On the list") == "45"

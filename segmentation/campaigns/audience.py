@@ -5,7 +5,8 @@ applies its rules in a fixed, reported order:
 
 1. rows without a customer id are dropped;
 2. only the chosen segments (by persona name) and RFM groups are kept;
-3. each column filter (``country == DE``, ``monetary >= 100`` ...) is applied;
+3. each column filter (``country == DE``, ``monetary >= 100`` ...) is applied, then the audience
+   builder's query (AND/OR groups of conditions, :mod:`segmentation.campaigns.conditions`);
 4. consent: the consent column is read with its polarity (``unsubscribed``: yes means do *not*
    contact), taken from the user's choice or from a clear column name and never assumed (see
    :mod:`segmentation.campaigns.consent`); only customers who may be contacted are kept; values
@@ -36,6 +37,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from segmentation.campaigns.conditions import describe_query, validate_query
 from segmentation.campaigns.consent import (
     ConsentCandidate,
     ConsentDecision,
@@ -61,6 +63,7 @@ from segmentation.campaigns.export import (
     send_ready,
     unescape_text,
 )
+from segmentation.campaigns.query_matching import query_mask
 from segmentation.campaigns.rules import (
     DEFAULT_FIELDS,
     Audience,
@@ -169,6 +172,8 @@ def _validate(customers: pd.DataFrame, spec: CampaignSpec, contacts: ContactColu
     missing = [c for c in needed if c not in customers.columns]
     if missing:
         raise ColumnError(f"the customer table has no column {missing[0]!r}. Its columns are: {shown}.")
+    if spec.query is not None:
+        validate_query(spec.query, customers.columns)
     if spec.consent_col is None and not spec.consent_waived:
         raise ParameterError(
             "choose the column that records marketing consent, or explicitly waive the consent check."
@@ -407,6 +412,8 @@ def build_audience(
         log.apply("not in the chosen RFM groups", rfm.isin(set(wanted)))
     for rule in spec.filters:
         log.apply(f"filter: {rule.describe()}", filter_mask(customers, rule))
+    if spec.query is not None and not spec.query.is_empty:
+        log.apply(f"audience: {describe_query(spec.query)}", query_mask(customers, spec.query))
     consent: ConsentDecision | None = None
     consent_note = None
     if spec.consent_col is not None and not spec.consent_waived:

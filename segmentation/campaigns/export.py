@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from segmentation.campaigns.conditions import describe_query
 from segmentation.campaigns.list_value import ListSpend
 from segmentation.campaigns.rules import Audience
 from segmentation.campaigns.safe_tables import (
@@ -77,6 +78,7 @@ def _summary_rows(manifest: dict[str, Any]) -> list[list[object]]:
         ["Segments", ", ".join(manifest["segments"]) or "all"],
         ["RFM groups", ", ".join(manifest["rfm_groups"]) or "all"],
         ["Filters", "; ".join(f["description"] for f in manifest["filters"]) or "none"],
+        *([["Audience", manifest["audience"]["description"]]] if "audience" in manifest else []),
         ["Consent rule", consent_text],
         ["Suppression entries", manifest["suppression"]["entries"]],
         ["Control share", manifest["control_share"]],
@@ -310,7 +312,7 @@ def build_manifest(
         "treatment": audience.n_treatment,
         "control": audience.n_control,
     }
-    return {
+    manifest: dict[str, Any] = {
         "campaign": spec.name,
         "created_at": created_at.isoformat(timespec="seconds"),
         "source": {"name": source_name, "sha256": source_sha256},
@@ -358,6 +360,9 @@ def build_manifest(
         **({"spend": spend.to_dict(currency)} if spend is not None else {}),
         "generator": f"segmentation-studio {_package_version()}",
     }
+    if spec.query is not None:
+        manifest["audience"] = {**spec.query.to_dict(), "description": describe_query(spec.query)}
+    return manifest
 
 
 def _currency_entry(currency: str) -> dict[str, str | None]:

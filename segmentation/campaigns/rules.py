@@ -16,11 +16,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from segmentation.campaigns.column_values import folded_text, numbers
+from segmentation.campaigns.conditions import AudienceQuery
 from segmentation.campaigns.consent import ConsentDecision, read_consent_column
 from segmentation.campaigns.suppression import SuppressionList, read_suppression, suppression_columns
 from segmentation.errors import ColumnError, ParameterError
 from segmentation.keys import clean_text, match_key
-from segmentation.parsing import parse_numbers
 from segmentation.segments.labels import segment_name_column
 from segmentation.vocabulary import ConsentPolarity
 
@@ -126,6 +127,9 @@ class CampaignSpec:
     hash_emails : bool
         Replace the email by ``email_sha256`` (SHA-256 of the trimmed, lower-cased email) and
         leave names out, for ad-platform uploads.
+    query : AudienceQuery or None
+        The audience builder's AND/OR conditions (see :mod:`segmentation.campaigns.conditions`),
+        applied after ``filters``; consent and suppression still apply after it.
     """
 
     name: str
@@ -143,6 +147,7 @@ class CampaignSpec:
     columns: tuple[str, ...] = ()
     top_n_items: int = 3
     hash_emails: bool = False
+    query: AudienceQuery | None = None
 
 
 @dataclass(frozen=True)
@@ -216,15 +221,6 @@ class Audience:
     @property
     def n_control(self) -> int:
         return int(self.counts["control"].sum())
-
-
-def folded_text(values: pd.Series) -> pd.Series:
-    """Free text as compared by filters: NFKC, zero-width characters removed, trimmed, case-folded.
-
-    Unlike :func:`segmentation.keys.match_key` it keeps the whole text (no email extraction,
-    ``1.0`` stays ``1.0``).
-    """
-    return clean_text(values).fillna("").str.casefold()
 
 
 def isin_text(keys: pd.Series, values: Collection[str]) -> np.ndarray:
@@ -307,16 +303,6 @@ def parse_filter(text: str) -> ColumnFilter:
                 f"filter {text!r}: {value!r} is not a number; write e.g. '{column}{op}100'."
             ) from None
     return ColumnFilter(column, op, value)
-
-
-def numbers(values: pd.Series) -> pd.Series:
-    """Numbers of a filter or rank column, read by the one number parser (decimal point or comma)."""
-    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
-        return values.astype("float64")
-    with_points = parse_numbers(values).values
-    with_commas = parse_numbers(values, decimal=",").values
-    # A decimal-comma file parses better with commas read as decimal marks; take whichever reads more.
-    return with_commas if with_commas.notna().sum() > with_points.notna().sum() else with_points
 
 
 def filter_mask(frame: pd.DataFrame, rule: ColumnFilter) -> pd.Series:

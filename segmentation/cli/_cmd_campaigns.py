@@ -20,6 +20,7 @@ if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/
 
     from segmentation import (
         Audience,
+        AudienceQuery,
         CampaignSpec,
         ContactColumns,
         Role,
@@ -36,6 +37,7 @@ if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/
         file_entry,
         manifest_bytes,
         parse_filter,
+        query_from_file,
         read_consent_name,
         read_suppression,
         safe_table_bytes,
@@ -80,6 +82,13 @@ def register(subparsers: Any) -> None:
         default=[],
         metavar="EXPR",
         help="keep customers matching EXPR, e.g. 'country=DE', 'country=DE|FR', 'monetary>=100' (repeatable)",
+    )
+    export.add_argument(
+        "--audience",
+        "--where-json",
+        metavar="FILE",
+        help="audience builder query as JSON (AND/OR groups of conditions, as the Campaigns page saves "
+        "it), applied after --segments/--rfm-groups/--filter; consent and suppression still apply",
     )
     consent = export.add_mutually_exclusive_group()
     consent.add_argument(
@@ -315,7 +324,9 @@ def run_export(args: argparse.Namespace) -> int:
         hash_emails=bool(args.hash_emails),
     )
     spec = replace(
-        spec, filters=tuple(replace(f, column=_filter_column(frame, f.column, args)) for f in spec.filters)
+        spec,
+        filters=tuple(replace(f, column=_filter_column(frame, f.column, args)) for f in spec.filters),
+        query=_audience_query(frame, args),
     )
     contacts = _contacts(frame, roles, args)
     recommendations = read_input(args.recs).raw if args.recs else None
@@ -390,6 +401,27 @@ def _write_split(
 
 def _filter_column(frame: pd.DataFrame, column: str, args: argparse.Namespace) -> str:
     return resolve_column(frame, column, file=args.segmented, flag="--filter")
+
+
+def _audience_query(frame: pd.DataFrame, args: argparse.Namespace) -> AudienceQuery | None:
+    """The --audience file's query, its column names resolved like --filter's (case and spaces ignored)."""
+    if not args.audience:
+        return None
+    path = Path(args.audience)
+    if not path.is_file():
+        raise DataLoadError(f"--audience {args.audience}: no such file.")
+    query = query_from_file(path.read_bytes(), name=path.name)
+    groups = tuple(
+        replace(
+            group,
+            conditions=tuple(
+                replace(c, column=resolve_column(frame, c.column, file=args.segmented, flag="--audience"))
+                for c in group.conditions
+            ),
+        )
+        for group in query.groups
+    )
+    return replace(query, groups=groups)
 
 
 def _recs_customer_col(recommendations: pd.DataFrame | None, id_col: str, file: str | None) -> str | None:

@@ -6,7 +6,8 @@ defaults accepted: a messy German till export, a customer table with full-precis
 recorded: the app promises to make none outside this machine. Every page of the registry is shot
 full-page on the demo and on each uploaded file, to ``tests/_artifacts/journey/`` (look at them:
 charts readable, nothing cut off), and each shot is checked for plain text: no Python repr
-(``np.float64(``, a lone ``nan``/``None``/``NaT``, ``[1, 2, 3]``) and no chart without a title.
+(``np.float64(``, a lone ``nan``/``None``/``NaT``, ``[1, 2, 3]``) and no chart without a title
+or with an axis without a title.
 """
 
 from __future__ import annotations
@@ -160,11 +161,26 @@ def untitled_charts(page: Any) -> int:
     )
 
 
+def charts_without_axis_titles(page: Any) -> list[str]:
+    """Titles of charts with x/y axes where an axis has no title (plotly: .g-xtitle, .g-ytitle)."""
+    return list(
+        page.evaluate(
+            "() => Array.from(document.querySelectorAll('.js-plotly-plot')).filter(plot => {"
+            " if (!plot.querySelector('.xaxislayer-above')) return false;"
+            " const x = plot.querySelector('.g-xtitle'); const y = plot.querySelector('.g-ytitle');"
+            " return !x || !x.textContent.trim() || !y || !y.textContent.trim(); })"
+            ".map(plot => (plot.querySelector('.gtitle') || {textContent: '?'}).textContent)"
+        )
+    )
+
+
 def check_plain(page: Any, name: str) -> None:
-    """Fail on a Python repr in the visible text or a chart without a title."""
+    """Fail on a Python repr in the visible text, a chart without a title or an axis without one."""
     leaks = repr_leaks(visible_text(page))
     assert leaks == [], f"{name}: Python reprs on the page: {leaks}"
     assert untitled_charts(page) == 0, f"{name}: {untitled_charts(page)} chart(s) without a title"
+    unlabelled = charts_without_axis_titles(page)
+    assert unlabelled == [], f"{name}: charts with an axis without a title: {unlabelled}"
 
 
 def shot(page: Any, folder: Path, name: str) -> None:
