@@ -124,7 +124,7 @@ def postgres_url() -> Iterator[str]:
         yield f"postgresql+psycopg://postgres@/postgres?host={socket_dir}&port={port}"
     finally:
         subprocess.run(
-            [*as_user, str(binaries / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
+            [*as_user, str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
             check=False,
             capture_output=True,
         )

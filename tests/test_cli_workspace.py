@@ -133,17 +133,17 @@ def test_migration_and_forget(
 
 
 def test_the_workspace_option_goes_before_or_after_the_command(
-    customer_file: Path, tmp_path: Path, segmentation_cli: list[str]
+    customer_file: Path, tmp_path: Path, segmentation_cli: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     chosen = tmp_path / "chosen.sqlite"
     argv = ["segment", str(customer_file), "--features", FEATURES, "--k", "2", "-o", str(tmp_path / "o.csv")]
     assert main(["--workspace", str(chosen), *argv, "--save", "first"]) == 0
     assert main([*argv, "--save", "second", "--workspace", str(chosen)]) == 0
-    for order in (["--workspace", str(chosen), "runs", "list"], ["runs", "list", "--workspace", str(chosen)]):
-        done = subprocess.run(
-            [*segmentation_cli, *order, "--json"], capture_output=True, text=True, check=True
-        )
-        assert [run["name"] for run in json.loads(done.stdout)] == ["second", "first"]
+    listed = _json(capsys, ["runs", "list", "--workspace", str(chosen), "--json"])
+    assert [run["name"] for run in listed] == ["second", "first"]  # type: ignore[union-attr]
+    order = ["--workspace", str(chosen), "runs", "list", "--json"]  # as a user's shell runs it
+    done = subprocess.run([*segmentation_cli, *order], capture_output=True, text=True, check=True)
+    assert [run["name"] for run in json.loads(done.stdout)] == ["second", "first"]
     with open_workspace() as default:
         assert default.items("run") == []  # the default workspace was not used
 
