@@ -119,8 +119,18 @@ def test_migration_and_forget(
     )  # fmt: skip
     assert sum(cell["customers"] for cell in moved["matrix"]) == 140
     assert {"from_segment", "to_segment", "customers"} <= set(moved["matrix"][0])
-    assert main(["migration", "winter", "spring"]) == 0
-    assert "lost 10" in capsys.readouterr().out
+    movers = tmp_path / "movers.csv"
+    biggest = max(moved["matrix"], key=lambda cell: cell["customers"])
+    pair = ["--valuable", str(biggest["from_segment"]), "--at-risk", str(biggest["to_segment"])]
+    assert main(["migration", "winter", "spring", *pair, "-o", str(movers)]) == 0
+    out = capsys.readouterr().out
+    expected = biggest["customers"]
+    assert "lost 10" in out and f"{expected:,} customers went from a valuable to an at-risk segment" in out
+    written = pd.read_csv(movers, dtype={"customer_id": str})
+    assert len(written) == expected > 0
+    assert set(written["from_segment"]) == {biggest["from_segment"]}
+    assert main(["migration", "winter", "spring", "--valuable", "first"]) == 2
+    assert "give segment numbers" in capsys.readouterr().err
     forgotten = _json(capsys, ["forget", "k12@example.com", "--json"])
     assert forgotten == {
         "datasets": 2, "runs": 2, "campaigns": 0, "recommendations": 0, "lifts": 0,
