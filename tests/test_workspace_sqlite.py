@@ -35,6 +35,7 @@ def test_the_default_workspace_is_in_the_users_data_folder(
     with open_workspace() as workspace:
         assert workspace.location == str(folder / "workspace.sqlite")
         assert workspace.files == folder / "workspace.files"
+        assert stat.S_IMODE((folder / "workspace.sqlite").stat().st_mode) == 0o600
         assert stat.S_IMODE(workspace.files.stat().st_mode) == 0o700
 
 
@@ -42,6 +43,7 @@ def test_paths_folders_and_urls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert workspace_location(tmp_path) == f"sqlite:///{tmp_path / 'workspace.sqlite'}"
     assert workspace_location(tmp_path / "new" / "mine.db") == f"sqlite:///{tmp_path / 'new' / 'mine.db'}"
     assert (tmp_path / "new").is_dir()
+    assert workspace_location(tmp_path / "shop") == f"sqlite:///{tmp_path / 'shop' / 'workspace.sqlite'}"
     url = "postgresql+psycopg://ann:secret@db.example:5432/shop"
     assert workspace_location(url) == url
     assert masked(url) == "postgresql+psycopg://ann:***@db.example:5432/shop"
