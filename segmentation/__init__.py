@@ -135,9 +135,11 @@ if TYPE_CHECKING:
         DataLoadError,
         DataQualityWarning,
         ModelFileError,
+        NameTakenError,
         ParameterError,
         SegmentationError,
         SegmentationWarning,
+        WorkspaceError,
     )
     from segmentation.io.loading import (
         SUPPORTED_ENCODINGS,
@@ -282,6 +284,23 @@ if TYPE_CHECKING:
         ConsentPolarity,
         read_consent_name,
     )
+    from segmentation.workspace.items import (
+        ForgetReport,
+        StoredCampaign,
+        StoredItem,
+        StoredRun,
+    )
+    from segmentation.workspace.location import (
+        workspace_location,
+    )
+    from segmentation.workspace.migration import (
+        SegmentMigration,
+        compare_segmentations,
+    )
+    from segmentation.workspace.store import (
+        Workspace,
+        open_workspace,
+    )
 
 # Names are imported on first use, so ``import segmentation`` (and the command line's start-up)
 # does not pay for pandas, scikit-learn and SciPy until a stage that needs them is used.
@@ -340,12 +359,14 @@ _MODULE_OF: dict[str, str] = {
     "FeatureSpec": "segmentation.segments.preparing",
     "FeatureSuggestion": "segmentation.segments.choosing_features",
     "FittedRecommender": "segmentation.recommendations.segments",
+    "ForgetReport": "segmentation.workspace.items",
     "Interactions": "segmentation.recommendations.interactions",
     "LiftComparison": "segmentation.campaigns.lift",
     "LiftReport": "segmentation.campaigns.lift",
     "ListSpend": "segmentation.campaigns.list_value",
     "LoadedTable": "segmentation.io.loading",
     "ModelFileError": "segmentation.errors",
+    "NameTakenError": "segmentation.errors",
     "ParameterError": "segmentation.errors",
     "Persona": "segmentation.personas.describe",
     "Projection": "segmentation.personas.describe",
@@ -353,17 +374,23 @@ _MODULE_OF: dict[str, str] = {
     "ReadOptions": "segmentation.io.loading",
     "RfmCutPoints": "segmentation.customers.rfm",
     "Role": "segmentation.profiling.roles",
+    "SegmentMigration": "segmentation.workspace.migration",
     "SegmentationError": "segmentation.errors",
     "SegmentationModel": "segmentation.segments.model_file",
     "SegmentationResult": "segmentation.segments.clustering",
     "SegmentationWarning": "segmentation.errors",
     "SilhouetteProfile": "segmentation.segments.silhouette",
+    "StoredCampaign": "segmentation.workspace.items",
+    "StoredItem": "segmentation.workspace.items",
+    "StoredRun": "segmentation.workspace.items",
     "SuppressionColumn": "segmentation.campaigns.suppression",
     "SuppressionList": "segmentation.campaigns.suppression",
     "SweepResult": "segmentation.segments.choosing_k",
     "TableProfile": "segmentation.profiling.table_profile",
     "Trait": "segmentation.personas.traits",
     "TransactionColumns": "segmentation.customers.transactions",
+    "Workspace": "segmentation.workspace.store",
+    "WorkspaceError": "segmentation.errors",
     "assign_segments": "segmentation.segments.scoring",
     "build_audience": "segmentation.campaigns.audience",
     "build_customer_features": "segmentation.customers.features",
@@ -374,6 +401,7 @@ _MODULE_OF: dict[str, str] = {
     "coerce_table": "segmentation.profiling.table_profile",
     "column_kind": "segmentation.campaigns.query_matching",
     "combine_split_lists": "segmentation.campaigns.lift_inputs",
+    "compare_segmentations": "segmentation.workspace.migration",
     "consent_candidates": "segmentation.campaigns.consent",
     "count_after_each": "segmentation.campaigns.query_matching",
     "counted": "segmentation._plural",
@@ -425,6 +453,7 @@ _MODULE_OF: dict[str, str] = {
     "missing_value_fills": "segmentation.segments.preparing",
     "money_unit_word": "segmentation.money",
     "numbers_for_model": "segmentation.segments.scoring",
+    "open_workspace": "segmentation.workspace.store",
     "parse_dates": "segmentation.parsing",
     "parse_filter": "segmentation.campaigns.rules",
     "parse_numbers": "segmentation.parsing",
@@ -462,6 +491,7 @@ _MODULE_OF: dict[str, str] = {
     "transaction_dataset": "segmentation.customers.datasets",
     "validate_query": "segmentation.campaigns.conditions",
     "with_segments": "segmentation.campaigns.rules",
+    "workspace_location": "segmentation.workspace.location",
     "write_demo_data": "segmentation.demo.shop",
 }
 
