@@ -23,6 +23,7 @@ if TYPE_CHECKING:
         MAX_K,
         MAX_SEED,
         MIN_K,
+        PROPENSITY_MODELS,
         RECOMMENDERS,
     )
     from segmentation._plural import (
@@ -141,6 +142,31 @@ if TYPE_CHECKING:
     )
     from segmentation.personas.traits import (
         Trait,
+    )
+    from segmentation.predictions.churn_label import (
+        ChurnTable,
+        churn_column_name,
+        churn_table,
+    )
+    from segmentation.predictions.propensity import (
+        ModelScore,
+        PropensityResult,
+        auc_words,
+        fit_propensity,
+    )
+    from segmentation.predictions.propensity_file import (
+        SavedPropensityModel,
+        load_propensity_model,
+        propensity_model_dict,
+        score_saved_model,
+    )
+    from segmentation.predictions.propensity_models import (
+        PROPENSITY_MODEL_LABELS,
+        PROPENSITY_MODEL_MEANINGS,
+        PROPENSITY_TECHNICAL_NAMES,
+    )
+    from segmentation.predictions.propensity_synthetic import (
+        synthetic_responses,
     )
     from segmentation.profiling.quality import (
         DataIssue,
@@ -264,6 +290,10 @@ _MODULE_OF: dict[str, str] = {
     "MODEL_MEANINGS": "segmentation.recommendations.models",
     "NOT_SEGMENTED": "segmentation.segments.labels",
     "NO_DATA_NAME": "segmentation.segments.labels",
+    "PROPENSITY_MODELS": "segmentation._choices",
+    "PROPENSITY_MODEL_LABELS": "segmentation.predictions.propensity_models",
+    "PROPENSITY_MODEL_MEANINGS": "segmentation.predictions.propensity_models",
+    "PROPENSITY_TECHNICAL_NAMES": "segmentation.predictions.propensity_models",
     "RECOMMENDERS": "segmentation._choices",
     "RFM_SEGMENT_RULES": "segmentation.customers.rfm",
     "ROLE_LABELS": "segmentation.profiling.roles",
@@ -274,6 +304,7 @@ _MODULE_OF: dict[str, str] = {
     "Audience": "segmentation.campaigns.rules",
     "CampaignSpec": "segmentation.campaigns.rules",
     "CatalogColumns": "segmentation.customers.datasets",
+    "ChurnTable": "segmentation.predictions.churn_label",
     "ColumnError": "segmentation.errors",
     "ColumnFilter": "segmentation.campaigns.rules",
     "ColumnProfile": "segmentation.profiling.table_profile",
@@ -297,12 +328,15 @@ _MODULE_OF: dict[str, str] = {
     "LiftReport": "segmentation.campaigns.lift",
     "LoadedTable": "segmentation.io.loading",
     "ModelFileError": "segmentation.errors",
+    "ModelScore": "segmentation.predictions.propensity",
     "ParameterError": "segmentation.errors",
     "Persona": "segmentation.personas.describe",
     "Projection": "segmentation.personas.describe",
+    "PropensityResult": "segmentation.predictions.propensity",
     "ReadOptions": "segmentation.io.loading",
     "RfmCutPoints": "segmentation.customers.rfm",
     "Role": "segmentation.profiling.roles",
+    "SavedPropensityModel": "segmentation.predictions.propensity_file",
     "SegmentationError": "segmentation.errors",
     "SegmentationModel": "segmentation.segments.model_file",
     "SegmentationResult": "segmentation.segments.clustering",
@@ -315,12 +349,15 @@ _MODULE_OF: dict[str, str] = {
     "Trait": "segmentation.personas.traits",
     "TransactionColumns": "segmentation.customers.transactions",
     "assign_segments": "segmentation.segments.scoring",
+    "auc_words": "segmentation.predictions.propensity",
     "build_audience": "segmentation.campaigns.audience",
     "build_customer_features": "segmentation.customers.features",
     "build_interactions": "segmentation.recommendations.interactions",
     "build_manifest": "segmentation.campaigns.export",
     "build_preprocessor": "segmentation.segments.preparing",
     "campaign_slug": "segmentation.campaigns.export",
+    "churn_column_name": "segmentation.predictions.churn_label",
+    "churn_table": "segmentation.predictions.churn_label",
     "coerce_table": "segmentation.profiling.table_profile",
     "combine_split_lists": "segmentation.campaigns.lift_inputs",
     "consent_candidates": "segmentation.campaigns.consent",
@@ -347,6 +384,7 @@ _MODULE_OF: dict[str, str] = {
     "file_entry": "segmentation.campaigns.export",
     "fills_for_rows": "segmentation.segments.scoring",
     "fingerprint": "segmentation.customers.datasets",
+    "fit_propensity": "segmentation.predictions.propensity",
     "fit_recommender": "segmentation.recommendations.segments",
     "fit_segments": "segmentation.segments.clustering",
     "generate_demo_data": "segmentation.demo.shop",
@@ -357,6 +395,7 @@ _MODULE_OF: dict[str, str] = {
     "label_name": "segmentation.segments.labels",
     "load_demo": "segmentation.demo.shop",
     "load_model": "segmentation.segments.model_file",
+    "load_propensity_model": "segmentation.predictions.propensity_file",
     "load_table": "segmentation.io.loading",
     "make_model": "segmentation.recommendations.models",
     "manifest_bytes": "segmentation.campaigns.export",
@@ -370,6 +409,7 @@ _MODULE_OF: dict[str, str] = {
     "personas_to_dict": "segmentation.personas.describe",
     "profile_table": "segmentation.profiling.table_profile",
     "project_2d": "segmentation.personas.describe",
+    "propensity_model_dict": "segmentation.predictions.propensity_file",
     "read_consent_name": "segmentation.vocabulary",
     "read_suppression": "segmentation.campaigns.suppression",
     "recommend_k": "segmentation.segments.k_advice",
@@ -379,6 +419,7 @@ _MODULE_OF: dict[str, str] = {
     "rows_without_data": "segmentation.segments.scoring",
     "safe_table_bytes": "segmentation.campaigns.safe_tables",
     "save_model": "segmentation.segments.model_file",
+    "score_saved_model": "segmentation.predictions.propensity_file",
     "segment_name_column": "segmentation.segments.labels",
     "segment_profile_matrix": "segmentation.personas.describe",
     "segment_top_items": "segmentation.recommendations.segments",
@@ -394,6 +435,7 @@ _MODULE_OF: dict[str, str] = {
     "suppression_table": "segmentation.campaigns.suppression",
     "surrogate_rules": "segmentation.personas.describe",
     "sweep_k": "segmentation.segments.choosing_k",
+    "synthetic_responses": "segmentation.predictions.propensity_synthetic",
     "transaction_dataset": "segmentation.customers.datasets",
     "with_segments": "segmentation.campaigns.rules",
     "write_demo_data": "segmentation.demo.shop",
