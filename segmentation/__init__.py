@@ -436,6 +436,7 @@ _MODULE_OF: dict[str, str] = {
     "surrogate_rules": "segmentation.personas.describe",
     "sweep_k": "segmentation.segments.choosing_k",
     "synthetic_responses": "segmentation.predictions.propensity_synthetic",
+    "target_candidates": "segmentation.predictions.propensity_data",
     "transaction_dataset": "segmentation.customers.datasets",
     "with_segments": "segmentation.campaigns.rules",
     "write_demo_data": "segmentation.demo.shop",

@@ -34,6 +34,7 @@ __all__ = [
     "model_frame",
     "plan_features",
     "read_target",
+    "target_candidates",
 ]
 
 #: Fewest customers of the rarer outcome (yes or no) a propensity model is trained on.
@@ -122,6 +123,17 @@ def read_target(values: pd.Series, *, name: str) -> pd.Series:
             f"model needs at least {MIN_CLASS_ROWS} of each outcome to learn and be checked."
         )
     return target
+
+
+def target_candidates(frame: pd.DataFrame, *, id_col: str | None = None) -> tuple[str, ...]:
+    """The columns of ``frame`` a propensity model can predict: yes/no values with both outcomes present."""
+    found: list[str] = []
+    for column in frame.columns:
+        if column == id_col or frame[column].nunique(dropna=True) != 2:
+            continue
+        if is_yes_no(frame[column]) and read_yes_no(frame[column]).dropna().nunique() == 2:
+            found.append(str(column))
+    return tuple(found)
 
 
 def _squashed(name: str) -> str:
