@@ -79,7 +79,7 @@ def draw(data: state.ActiveData) -> None:
     """The propensity tab for ``data``: choose the outcome, train, read the answer and the checks."""
     st.subheader("Who is likely to say yes")
     options = list(_candidates(data.customers, data.token, data.customer_id_col))
-    if data.has_transactions:
+    if data.has_transactions and data.transaction_columns is not None:
         options.append(CHURN_CHOICE)
     if not options:
         st.info(

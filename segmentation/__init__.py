@@ -154,6 +154,9 @@ if TYPE_CHECKING:
         auc_words,
         fit_propensity,
     )
+    from segmentation.predictions.propensity_data import (
+        target_candidates,
+    )
     from segmentation.predictions.propensity_file import (
         SavedPropensityModel,
         load_propensity_model,

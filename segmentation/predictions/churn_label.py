@@ -103,8 +103,12 @@ def churn_table(
     if cut < first:
         raise ParameterError(
             f"The purchases run from {first} to {last}: a {churn_days}-day window after the cut-off {cut} "
-            f"leaves no history before it; choose fewer days (at most {(last - first).days - 1}) or a "
-            "later cut-off."
+            f"leaves no history before it; "
+            + (
+                f"choose fewer than {(last - first).days} days or a later cut-off."
+                if (last - first).days > 1
+                else "churn needs purchases spread over more days."
+            )
         )
     if cut + timedelta(days=churn_days) > last:
         raise ParameterError(
