@@ -68,7 +68,7 @@ def _train(
             roles=roles,
             models=models,
             seed=request[-1],
-            on_model=lambda label: box.write(f"Training {label.lower()} with 5-fold cross-validation…"),
+            on_model=lambda label: box.write(f"Training {label.lower()} with cross-validation…"),
         )
         box.update(label=f"Trained {len(models)} models", state="complete", expanded=False)
     st.session_state[RESULT_KEY] = (request, result)
@@ -151,7 +151,7 @@ def _show(result: PropensityResult, outcome: str) -> None:
     st.success(result.headline)
     st.markdown(
         "AUC is the chance that a random customer who said yes is scored above a random one who said no: "
-        "0.5 is guessing, 1.0 is perfect. The ± is how much it moved between the 5 test folds."
+        "0.5 is guessing, 1.0 is perfect. The ± is how much it moved between the test folds."
     )
     _model_table(result)
     left, right = st.columns(2)
@@ -199,7 +199,7 @@ def _model_table(result: PropensityResult) -> None:
             "Model": st.column_config.TextColumn("Model", help=MODEL_HELP),
             "AUC": st.column_config.ProgressColumn(
                 "AUC",
-                help="Cross-validated ROC AUC (mean of 5 folds)",
+                help="Cross-validated ROC AUC (mean over the test folds)",
                 format="%.3f",
                 min_value=0.5,
                 max_value=1.0,

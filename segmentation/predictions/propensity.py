@@ -57,7 +57,9 @@ from segmentation.segments.threads import single_threaded
 
 __all__ = [
     "DEFAULT_FOLDS",
+    "FEWER_FOLDS",
     "IMPORTANCE_ROWS",
+    "MANY_CUSTOMERS",
     "ModelScore",
     "PropensityResult",
     "auc_words",
@@ -66,11 +68,12 @@ __all__ = [
     "training_fingerprint",
 ]
 
+#: Cross-validation folds by default; above :data:`MANY_CUSTOMERS` customers, :data:`FEWER_FOLDS`.
 DEFAULT_FOLDS = 5
+FEWER_FOLDS = 3
+#: From this many customers on, 3 folds (each still tests on 16,000 or more) keep five models under a minute.
+MANY_CUSTOMERS = 50_000
 IMPORTANCE_ROWS = 2_000
-#: Up to this many customers every fit runs on one thread: threads cost more than they save on small
-#: tables, and on a busy machine OpenMP threads waiting for each other made boosting 10x slower.
-ONE_THREAD_ROWS = 20_000
 
 
 @dataclass(frozen=True)
@@ -207,7 +210,8 @@ def fit_model(name: str, plan: FeaturePlan, X: pd.DataFrame, y: np.ndarray, *, s
     if rows is not None:
         X, y = X.iloc[rows], y[rows]
     pipeline = make_pipeline(name, plan, seed=seed, n_rows=len(y))
-    with single_threaded(openmp=len(y) <= ONE_THREAD_ROWS), warnings.catch_warnings():
+    # One thread: on a busy machine OpenMP threads waiting for each other made boosting 10x slower.
+    with single_threaded(), warnings.catch_warnings():
         # A category seen in a validation fold but not in training is encoded as "none of the known ones".
         warnings.filterwarnings("ignore", message="Found unknown categories", category=UserWarning)
         return pipeline.fit(X, y)
@@ -248,7 +252,7 @@ def fit_propensity(
     features: Sequence[str] | None = None,
     models: Sequence[str] | None = None,
     seed: int = 0,
-    folds: int = DEFAULT_FOLDS,
+    folds: int | None = None,
     keep_leaks: bool = False,
     on_model: Callable[[str], None] | None = None,
 ) -> PropensityResult:
@@ -271,8 +275,8 @@ def fit_propensity(
         Subset of :data:`segmentation._choices.PROPENSITY_MODELS` (default all five).
     seed : int
         Seed of the folds, the models and the importance sample.
-    folds : int
-        Number of cross-validation folds (2-10).
+    folds : int, optional
+        Number of cross-validation folds (2-10); default 5, or 3 above 50,000 customers.
     keep_leaks : bool
         Keep columns that alone predict the target almost perfectly (left out by default).
     on_model : callable, optional
@@ -289,7 +293,7 @@ def fit_propensity(
         raise ColumnError(f"The target column {target!r} is not in the table.")
     if id_col is not None and id_col not in frame.columns:
         raise ColumnError(f"The id column {id_col!r} is not in the table.")
-    if not 2 <= folds <= 10:
+    if folds is not None and not 2 <= folds <= 10:
         raise ParameterError(f"folds={folds}: choose between 2 and 10 cross-validation folds.")
     names = check_model_names(list(models) if models is not None else None)
     outcome = read_target(frame[target], name=target)
@@ -305,6 +309,13 @@ def fit_propensity(
         training, target=target, y=y, id_col=id_col, roles=roles, features=features, keep_leaks=keep_leaks
     )
     X = model_frame(training, plan)
+    if folds is None:
+        folds = DEFAULT_FOLDS if len(y) <= MANY_CUSTOMERS else FEWER_FOLDS
+        if folds == FEWER_FOLDS:
+            notes.append(
+                f"{len(y):,} customers: {FEWER_FOLDS}-fold cross-validation "
+                f"({DEFAULT_FOLDS} folds up to {MANY_CUSTOMERS:,})."
+            )
     splits = list(StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed).split(X, y))
     scores: list[ModelScore] = []
     out_of_fold: dict[str, np.ndarray] = {}

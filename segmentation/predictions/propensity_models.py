@@ -44,9 +44,9 @@ __all__ = [
 #: Depth of the decision tree whose rules are shown in words.
 TREE_DEPTH = 3
 #: Most customers each random-forest tree is grown on.
-FOREST_MAX_SAMPLES = 5_000
+FOREST_MAX_SAMPLES = 2_000
 #: Most customers the SVM is trained on (a random, stratified subsample beyond that).
-SVM_MAX_ROWS = 3_000
+SVM_MAX_ROWS = 2_000
 
 PROPENSITY_MODEL_LABELS: dict[str, str] = {
     "logistic": "Logistic regression",
