@@ -176,3 +176,12 @@ def test_unknown_models_and_columns_are_refused() -> None:
         fit_propensity(_tiny(60, 60), target="nope")
     with pytest.raises(ColumnError, match="No column can be used"):
         fit_propensity(_tiny(60, 60).assign(spend=1.0), target="bought")
+
+
+def test_many_customers_get_three_folds_and_say_so() -> None:
+    many = synthetic_responses(50_001, n_columns=4, seed=4)
+    fitted = fit_propensity(many, target="responded", id_col="customer_id", models=["logistic"])
+    assert fitted.folds == 3 and len(fitted.models[0].fold_aucs) == 3
+    assert "50,001 customers: 3-fold cross-validation (5 folds up to 50,000)." in fitted.notes
+    with pytest.raises(ParameterError, match="folds=1: choose between 2 and 10"):
+        fit_propensity(many.head(500), target="responded", folds=1)
