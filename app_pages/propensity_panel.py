@@ -123,6 +123,7 @@ def draw(data: state.ActiveData) -> None:
     _show(result, outcome)
     scores = result.scores.assign(target=target_col)
     state.put(SCORES_KEY, scores)
+    _share_with_later_pages(scores, id_col=result.id_col)
     st.caption(
         f"Each customer's score (chance of yes, 0-100%) and decile are kept for the next pages "
         f"({len(scores):,} customers)."
@@ -132,6 +133,26 @@ def draw(data: state.ActiveData) -> None:
         scores.to_csv(index=False).encode("utf-8"),
         file_name="propensity_scores.csv",
         mime="text/csv",
+    )
+
+
+def _share_with_later_pages(scores: pd.DataFrame, *, id_col: str | None) -> None:
+    """Add ``propensity`` and ``propensity_decile`` to the shared per-customer predictions, if any.
+
+    (The Predictions page's shared store, ``state.set_predictions``, is keyed on ``customer``; until
+    it exists the scores live only under :data:`SCORES_KEY`.)
+    """
+    share = getattr(state, "set_predictions", None)
+    if share is None or id_col is None:
+        return
+    share(
+        pd.DataFrame(
+            {
+                "customer": scores[id_col].astype(str),
+                "propensity": scores["propensity"],
+                "propensity_decile": scores["decile"],
+            }
+        )
     )
 
 
