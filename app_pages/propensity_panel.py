@@ -178,7 +178,7 @@ def _show(result: PropensityResult, outcome: str) -> None:
     left, right = st.columns(2)
     with left:
         st.plotly_chart(_gains_chart(result), width="stretch")
-        st.caption(f"What this means: {result.gains_sentence}")
+        st.caption(f"What this means: {result.gains_sentence[0].lower()}{result.gains_sentence[1:]}")
     with right:
         st.plotly_chart(_calibration_chart(result), width="stretch")
         st.caption(

@@ -53,7 +53,7 @@ def test_training_answers_in_one_sentence_and_keeps_the_scores(tmp_path: Path) -
         r"Best: (Logistic regression|Decision tree \(rules\)), AUC 0\.\d\d ± 0\.\d\d: ", at.success[0].value
     )
     text = _visible_text(at)
-    assert "The top 10% of customers by score hold" in text
+    assert "the top 10% of customers by score hold" in text
     assert "Customers with " in text and "responded = yes" in text
     for bad in ("nan", "None", "np.float64("):
         assert not re.search(rf"\b{re.escape(bad)}\b", text), bad
