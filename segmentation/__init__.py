@@ -23,6 +23,7 @@ if TYPE_CHECKING:
         MAX_K,
         MAX_SEED,
         MIN_K,
+        PROPENSITY_MODELS,
         RECOMMENDERS,
     )
     from segmentation._plural import (
@@ -179,6 +180,34 @@ if TYPE_CHECKING:
         is_money_column,
         readable_label,
     )
+    from segmentation.predictions.churn_label import (
+        ChurnTable,
+        churn_column_name,
+        churn_table,
+    )
+    from segmentation.predictions.propensity import (
+        ModelScore,
+        PropensityResult,
+        auc_words,
+        fit_propensity,
+    )
+    from segmentation.predictions.propensity_data import (
+        target_candidates,
+    )
+    from segmentation.predictions.propensity_file import (
+        SavedPropensityModel,
+        load_propensity_model,
+        propensity_model_dict,
+        score_saved_model,
+    )
+    from segmentation.predictions.propensity_models import (
+        PROPENSITY_MODEL_LABELS,
+        PROPENSITY_MODEL_MEANINGS,
+        PROPENSITY_TECHNICAL_NAMES,
+    )
+    from segmentation.predictions.propensity_synthetic import (
+        synthetic_responses,
+    )
     from segmentation.profiling.currency import (
         CurrencyGuess,
         detect_currency,
@@ -326,6 +355,10 @@ _MODULE_OF: dict[str, str] = {
     "NO_DATA_NAME": "segmentation.segments.labels",
     "OPERATORS": "segmentation.campaigns.conditions",
     "OPERATORS_BY_KIND": "segmentation.campaigns.conditions",
+    "PROPENSITY_MODELS": "segmentation._choices",
+    "PROPENSITY_MODEL_LABELS": "segmentation.predictions.propensity_models",
+    "PROPENSITY_MODEL_MEANINGS": "segmentation.predictions.propensity_models",
+    "PROPENSITY_TECHNICAL_NAMES": "segmentation.predictions.propensity_models",
     "RECOMMENDERS": "segmentation._choices",
     "RFM_SEGMENT_RULES": "segmentation.customers.rfm",
     "ROLE_LABELS": "segmentation.profiling.roles",
@@ -338,6 +371,7 @@ _MODULE_OF: dict[str, str] = {
     "AudienceQuery": "segmentation.campaigns.conditions",
     "CampaignSpec": "segmentation.campaigns.rules",
     "CatalogColumns": "segmentation.customers.datasets",
+    "ChurnTable": "segmentation.predictions.churn_label",
     "ColumnError": "segmentation.errors",
     "ColumnFilter": "segmentation.campaigns.rules",
     "ColumnProfile": "segmentation.profiling.table_profile",
@@ -366,14 +400,17 @@ _MODULE_OF: dict[str, str] = {
     "ListSpend": "segmentation.campaigns.list_value",
     "LoadedTable": "segmentation.io.loading",
     "ModelFileError": "segmentation.errors",
+    "ModelScore": "segmentation.predictions.propensity",
     "NameTakenError": "segmentation.errors",
     "ParameterError": "segmentation.errors",
     "Persona": "segmentation.personas.describe",
     "Projection": "segmentation.personas.describe",
+    "PropensityResult": "segmentation.predictions.propensity",
     "QueryCounts": "segmentation.campaigns.query_matching",
     "ReadOptions": "segmentation.io.loading",
     "RfmCutPoints": "segmentation.customers.rfm",
     "Role": "segmentation.profiling.roles",
+    "SavedPropensityModel": "segmentation.predictions.propensity_file",
     "SegmentMigration": "segmentation.workspace.migration",
     "SegmentationError": "segmentation.errors",
     "SegmentationModel": "segmentation.segments.model_file",
@@ -392,12 +429,15 @@ _MODULE_OF: dict[str, str] = {
     "Workspace": "segmentation.workspace.store",
     "WorkspaceError": "segmentation.errors",
     "assign_segments": "segmentation.segments.scoring",
+    "auc_words": "segmentation.predictions.propensity",
     "build_audience": "segmentation.campaigns.audience",
     "build_customer_features": "segmentation.customers.features",
     "build_interactions": "segmentation.recommendations.interactions",
     "build_manifest": "segmentation.campaigns.export",
     "build_preprocessor": "segmentation.segments.preparing",
     "campaign_slug": "segmentation.campaigns.export",
+    "churn_column_name": "segmentation.predictions.churn_label",
+    "churn_table": "segmentation.predictions.churn_label",
     "coerce_table": "segmentation.profiling.table_profile",
     "column_kind": "segmentation.campaigns.query_matching",
     "combine_split_lists": "segmentation.campaigns.lift_inputs",
@@ -431,6 +471,7 @@ _MODULE_OF: dict[str, str] = {
     "file_entry": "segmentation.campaigns.export",
     "fills_for_rows": "segmentation.segments.scoring",
     "fingerprint": "segmentation.customers.datasets",
+    "fit_propensity": "segmentation.predictions.propensity",
     "fit_recommender": "segmentation.recommendations.segments",
     "fit_segments": "segmentation.segments.clustering",
     "format_money": "segmentation.money",
@@ -445,6 +486,7 @@ _MODULE_OF: dict[str, str] = {
     "list_spend": "segmentation.campaigns.list_value",
     "load_demo": "segmentation.demo.shop",
     "load_model": "segmentation.segments.model_file",
+    "load_propensity_model": "segmentation.predictions.propensity_file",
     "load_table": "segmentation.io.loading",
     "make_model": "segmentation.recommendations.models",
     "manifest_bytes": "segmentation.campaigns.export",
@@ -460,6 +502,7 @@ _MODULE_OF: dict[str, str] = {
     "personas_to_dict": "segmentation.personas.describe",
     "profile_table": "segmentation.profiling.table_profile",
     "project_2d": "segmentation.personas.describe",
+    "propensity_model_dict": "segmentation.predictions.propensity_file",
     "query_from_file": "segmentation.campaigns.conditions",
     "query_mask": "segmentation.campaigns.query_matching",
     "read_consent_name": "segmentation.vocabulary",
@@ -473,6 +516,7 @@ _MODULE_OF: dict[str, str] = {
     "rule_sentence": "segmentation.personas.rule_wording",
     "safe_table_bytes": "segmentation.campaigns.safe_tables",
     "save_model": "segmentation.segments.model_file",
+    "score_saved_model": "segmentation.predictions.propensity_file",
     "segment_name_column": "segmentation.segments.labels",
     "segment_profile_matrix": "segmentation.personas.describe",
     "segment_top_items": "segmentation.recommendations.segments",
@@ -488,6 +532,8 @@ _MODULE_OF: dict[str, str] = {
     "suppression_table": "segmentation.campaigns.suppression",
     "surrogate_rules": "segmentation.personas.describe",
     "sweep_k": "segmentation.segments.choosing_k",
+    "synthetic_responses": "segmentation.predictions.propensity_synthetic",
+    "target_candidates": "segmentation.predictions.propensity_data",
     "transaction_dataset": "segmentation.customers.datasets",
     "validate_query": "segmentation.campaigns.conditions",
     "with_segments": "segmentation.campaigns.rules",

@@ -16,6 +16,7 @@ __all__ = [
     "MAX_K",
     "MAX_SEED",
     "MIN_K",
+    "PROPENSITY_MODELS",
     "RECOMMENDERS",
 ]
 
@@ -32,3 +33,6 @@ DEFAULT_RECOMMENDER = "ease"
 #: The demo shop's seed and size when none is given.
 DEFAULT_DEMO_SEED = 2026
 DEFAULT_DEMO_CUSTOMERS = 5000
+#: Propensity model names (the keys of ``segmentation.predictions.propensity_models``), simplest first:
+#: when two models tie on cross-validated AUC the simpler one is chosen.
+PROPENSITY_MODELS: tuple[str, ...] = ("logistic", "tree", "forest", "boosting", "svm")

@@ -27,6 +27,7 @@ STAGES = (
     "customers",
     "segments",
     "personas",
+    "predictions",
     "recommendations",
     "campaigns",
     "workspace",
