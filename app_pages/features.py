@@ -17,7 +17,6 @@ from app_pages.charts import (
     HEATMAP_ROWS,
     correlation_heatmap,
     histogram_chart,
-    segment_colour_map,
     segment_sizes_chart,
     silhouette_chart,
 )
