@@ -142,6 +142,25 @@ if TYPE_CHECKING:
     from segmentation.personas.traits import (
         Trait,
     )
+    from segmentation.predictions.clv import (
+        CLV_MODEL_LABELS,
+        CLV_MODELS,
+        DEFAULT_DISCOUNT_RATE,
+        DEFAULT_HORIZON_DAYS,
+        ClvResult,
+        bg_nbd_log_likelihood,
+        fit_clv,
+        gamma_gamma_parameters,
+    )
+    from segmentation.predictions.clv_check import (
+        HoldoutCheck,
+    )
+    from segmentation.predictions.clv_data import (
+        MIN_REPEAT_BUYERS,
+        PurchaseHistory,
+        PurchaseSummary,
+        purchase_history,
+    )
     from segmentation.profiling.quality import (
         DataIssue,
         missing_issues,
@@ -248,8 +267,12 @@ if TYPE_CHECKING:
 _MODULE_OF: dict[str, str] = {
     "ALGORITHMS": "segmentation._choices",
     "ALGORITHM_LABELS": "segmentation.segments.clustering",
+    "CLV_MODELS": "segmentation.predictions.clv",
+    "CLV_MODEL_LABELS": "segmentation.predictions.clv",
     "DEFAULT_DEMO_CUSTOMERS": "segmentation._choices",
     "DEFAULT_DEMO_SEED": "segmentation._choices",
+    "DEFAULT_DISCOUNT_RATE": "segmentation.predictions.clv",
+    "DEFAULT_HORIZON_DAYS": "segmentation.predictions.clv",
     "DEFAULT_MODEL": "segmentation.recommendations.models",
     "DEFAULT_RECOMMENDER": "segmentation._choices",
     "DEMO_NAME": "segmentation.customers.datasets",
@@ -258,6 +281,7 @@ _MODULE_OF: dict[str, str] = {
     "MAX_K": "segmentation._choices",
     "MAX_SEED": "segmentation._choices",
     "MIN_K": "segmentation._choices",
+    "MIN_REPEAT_BUYERS": "segmentation.predictions.clv_data",
     "MISSING_CHOICES": "segmentation.segments.preparing",
     "MODELS": "segmentation.recommendations.models",
     "MODEL_LABELS": "segmentation.recommendations.models",
@@ -274,6 +298,7 @@ _MODULE_OF: dict[str, str] = {
     "Audience": "segmentation.campaigns.rules",
     "CampaignSpec": "segmentation.campaigns.rules",
     "CatalogColumns": "segmentation.customers.datasets",
+    "ClvResult": "segmentation.predictions.clv",
     "ColumnError": "segmentation.errors",
     "ColumnFilter": "segmentation.campaigns.rules",
     "ColumnProfile": "segmentation.profiling.table_profile",
@@ -292,6 +317,7 @@ _MODULE_OF: dict[str, str] = {
     "FeatureSpec": "segmentation.segments.preparing",
     "FeatureSuggestion": "segmentation.segments.choosing_features",
     "FittedRecommender": "segmentation.recommendations.segments",
+    "HoldoutCheck": "segmentation.predictions.clv_check",
     "Interactions": "segmentation.recommendations.interactions",
     "LiftComparison": "segmentation.campaigns.lift",
     "LiftReport": "segmentation.campaigns.lift",
@@ -300,6 +326,8 @@ _MODULE_OF: dict[str, str] = {
     "ParameterError": "segmentation.errors",
     "Persona": "segmentation.personas.describe",
     "Projection": "segmentation.personas.describe",
+    "PurchaseHistory": "segmentation.predictions.clv_data",
+    "PurchaseSummary": "segmentation.predictions.clv_data",
     "ReadOptions": "segmentation.io.loading",
     "RfmCutPoints": "segmentation.customers.rfm",
     "Role": "segmentation.profiling.roles",
@@ -315,6 +343,7 @@ _MODULE_OF: dict[str, str] = {
     "Trait": "segmentation.personas.traits",
     "TransactionColumns": "segmentation.customers.transactions",
     "assign_segments": "segmentation.segments.scoring",
+    "bg_nbd_log_likelihood": "segmentation.predictions.clv",
     "build_audience": "segmentation.campaigns.audience",
     "build_customer_features": "segmentation.customers.features",
     "build_interactions": "segmentation.recommendations.interactions",
@@ -347,8 +376,10 @@ _MODULE_OF: dict[str, str] = {
     "file_entry": "segmentation.campaigns.export",
     "fills_for_rows": "segmentation.segments.scoring",
     "fingerprint": "segmentation.customers.datasets",
+    "fit_clv": "segmentation.predictions.clv",
     "fit_recommender": "segmentation.recommendations.segments",
     "fit_segments": "segmentation.segments.clustering",
+    "gamma_gamma_parameters": "segmentation.predictions.clv",
     "generate_demo_data": "segmentation.demo.shop",
     "guess_money_column": "segmentation.personas.describe",
     "high_correlation_pairs": "segmentation.segments.choosing_features",
@@ -370,6 +401,7 @@ _MODULE_OF: dict[str, str] = {
     "personas_to_dict": "segmentation.personas.describe",
     "profile_table": "segmentation.profiling.table_profile",
     "project_2d": "segmentation.personas.describe",
+    "purchase_history": "segmentation.predictions.clv_data",
     "read_consent_name": "segmentation.vocabulary",
     "read_suppression": "segmentation.campaigns.suppression",
     "recommend_k": "segmentation.segments.k_advice",
