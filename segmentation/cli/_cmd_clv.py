@@ -8,9 +8,10 @@ import sys
 from datetime import date
 from typing import Any
 
+from segmentation.cli import _cmd_data
 from segmentation.cli._arguments import positive_int
 from segmentation.cli._cmd_data import _COLUMN_FLAGS, _explicit_columns
-from segmentation.cli._lazy import DEFERRED
+from segmentation.cli._lazy import DEFERRED, import_deferred
 
 if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/cli/_lazy.py)
     from segmentation import (
@@ -112,6 +113,7 @@ def _payload(result: ClvResult) -> dict[str, Any]:
 
 
 def _run_clv(args: argparse.Namespace) -> int:
+    import_deferred(_cmd_data.__name__)  # the column flags are read by 'features' code: load what it needs
     table = read_input(args.transactions)
     columns = detect_transaction_columns(table.typed, table.roles, **_explicit_columns(args, table))
     history = purchase_history(
@@ -121,7 +123,8 @@ def _run_clv(args: argparse.Namespace) -> int:
         decimal=table.loaded.detection.decimal,
     )
     result = fit_clv(history, horizon_days=args.horizon_days, discount_rate=args.discount_rate)
-    write_table(result.customers, args.output)
+    # The id column keeps the file's name for it, as in 'segmentation features'.
+    write_table(result.customers.rename(columns={"customer": columns.customer}), args.output)
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
     if args.json:
