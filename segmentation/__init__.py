@@ -145,6 +145,7 @@ if TYPE_CHECKING:
     from segmentation.predictions.clv import (
         CLV_MODEL_LABELS,
         CLV_MODELS,
+        DEFAULT_CLV_MODELS,
         DEFAULT_DISCOUNT_RATE,
         DEFAULT_HORIZON_DAYS,
         ClvResult,
@@ -269,6 +270,7 @@ _MODULE_OF: dict[str, str] = {
     "ALGORITHM_LABELS": "segmentation.segments.clustering",
     "CLV_MODELS": "segmentation.predictions.clv",
     "CLV_MODEL_LABELS": "segmentation.predictions.clv",
+    "DEFAULT_CLV_MODELS": "segmentation.predictions.clv",
     "DEFAULT_DEMO_CUSTOMERS": "segmentation._choices",
     "DEFAULT_DEMO_SEED": "segmentation._choices",
     "DEFAULT_DISCOUNT_RATE": "segmentation.predictions.clv",

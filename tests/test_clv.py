@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from segmentation import (
+    CLV_MODELS,
     ClvResult,
     ColumnError,
     ParameterError,
@@ -51,7 +52,7 @@ def history(transactions: pd.DataFrame) -> PurchaseHistory:
 
 @pytest.fixture(scope="module")
 def result(history: PurchaseHistory) -> ClvResult:
-    return fit_clv(history)
+    return fit_clv(history, models=CLV_MODELS)
 
 
 def _check(result: ClvResult, model: str):  # type: ignore[no-untyped-def]
@@ -143,7 +144,8 @@ def test_every_customer_is_scored(result: ClvResult) -> None:
 
 
 def test_discounting_lowers_value_and_a_longer_horizon_raises_it(history: PurchaseHistory) -> None:
-    plain = fit_clv(history, models=("bg_nbd",), discount_rate=0.0, horizon_days=365)
+    plain = fit_clv(history, discount_rate=0.0, horizon_days=365)
+    assert [check.model for check in plain.checks] == ["bg_nbd"]  # Pareto/NBD is opt-in
     discounted = fit_clv(history, models=("bg_nbd",), discount_rate=0.2, horizon_days=365)
     longer = fit_clv(history, models=("bg_nbd",), discount_rate=0.0, horizon_days=730)
     assert (discounted.customers["expected_value"] < plain.customers["expected_value"]).all()

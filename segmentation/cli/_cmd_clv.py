@@ -16,6 +16,8 @@ from segmentation.cli._lazy import DEFERRED, import_deferred
 if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/cli/_lazy.py)
     from segmentation import (
         CLV_MODEL_LABELS,
+        CLV_MODELS,
+        DEFAULT_CLV_MODELS,
         ClvResult,
         detect_transaction_columns,
         fit_clv,
@@ -52,12 +54,12 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     clv = subparsers.add_parser(
         "clv",
         help="predict lifetime value and the chance each customer is still active, from purchases",
-        description="Fit BG/NBD and Pareto/NBD (repeat purchases) and Gamma-Gamma (spend) to TRANSACTIONS "
-        "up to the calibration end, check the predictions against what customers bought afterwards, keep "
-        "the model that predicted better, refit it on the whole period and write, per customer: "
-        "probability_active, expected_purchases and expected_value (discounted) over the horizon. The fit "
-        "is a point estimate (maximum likelihood), so there is no interval. Column flags may be left out "
-        "when the columns are recognised.",
+        description="Fit BG/NBD (repeat purchases; with --compare-pareto-nbd also Pareto/NBD, keeping "
+        "the one that predicted better) and Gamma-Gamma (spend) to TRANSACTIONS up to the calibration end, "
+        "check the predictions against what customers bought afterwards, refit on the whole period and "
+        "write, per customer: probability_active, expected_purchases and expected_value (discounted) "
+        "over the horizon. The fit is a point estimate (maximum likelihood), so there is no interval. "
+        "Column flags may be left out when the columns are recognised.",
     )
     clv.add_argument(
         "transactions", metavar="TRANSACTIONS", help="the transaction file (one line per purchase)"
@@ -78,6 +80,11 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         type=_yearly_rate,
         default=0.1,
         help="yearly rate future spend is discounted at (default 0.1 = 10%%)",
+    )
+    clv.add_argument(
+        "--compare-pareto-nbd",
+        action="store_true",
+        help="also fit Pareto/NBD and keep whichever predicts the holdout better (several times slower)",
     )
     clv.add_argument(
         "-o", "--output", required=True, metavar="OUT", help="output file (.csv, .xlsx, .parquet)"
@@ -122,7 +129,12 @@ def _run_clv(args: argparse.Namespace) -> int:
         calibration_end=args.calibration_end,
         decimal=table.loaded.detection.decimal,
     )
-    result = fit_clv(history, horizon_days=args.horizon_days, discount_rate=args.discount_rate)
+    result = fit_clv(
+        history,
+        horizon_days=args.horizon_days,
+        discount_rate=args.discount_rate,
+        models=CLV_MODELS if args.compare_pareto_nbd else DEFAULT_CLV_MODELS,
+    )
     # The id column keeps the file's name for it, as in 'segmentation features'.
     write_table(result.customers.rename(columns={"customer": columns.customer}), args.output)
     for note in result.notes:
