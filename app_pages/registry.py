@@ -69,6 +69,14 @@ def _personas_progress() -> tuple[bool, str]:
     return ready, "Names and traits ready" if ready else "Needs segments"
 
 
+def _predictions_progress() -> tuple[bool, str]:
+    data = state.get_active_data()
+    if data is not None and not data.has_transactions:
+        return False, "Needs purchase history"
+    ready = state.get_predictions() is not None
+    return ready, "Lifetime value ready" if ready else "Not run yet"
+
+
 def _recommendations_progress() -> tuple[bool, str]:
     data = state.get_active_data()
     if data is not None and not data.has_transactions:
@@ -87,14 +95,17 @@ PAGES: tuple[JourneyPage, ...] = (
     JourneyPage("features", "Features & k", ":material/tune:", step=2, progress=_features_progress),
     JourneyPage("personas", "Personas", ":material/groups:", step=3, progress=_personas_progress),
     JourneyPage(
+        "predictions", "Predictions", ":material/query_stats:", step=4, progress=_predictions_progress
+    ),
+    JourneyPage(
         "recommendations",
         "Recommendations",
         ":material/shopping_cart:",
-        step=4,
+        step=5,
         progress=_recommendations_progress,
     ),
-    JourneyPage("campaigns", "Campaigns", ":material/campaign:", step=5, progress=_campaigns_progress),
-    JourneyPage("results", "Campaign results", ":material/trending_up:", step=6),
+    JourneyPage("campaigns", "Campaigns", ":material/campaign:", step=6, progress=_campaigns_progress),
+    JourneyPage("results", "Campaign results", ":material/trending_up:", step=7),
 )
 
 _BY_KEY = {page.key: page for page in PAGES}

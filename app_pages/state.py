@@ -13,6 +13,10 @@ The journey hands these objects from page to page:
 * recommendations (Recommendations page): ``get(RECOMMENDATIONS)`` is a DataFrame in long
   format with columns ``customer`` (the id as text, as in ``ActiveData.customers``), ``rank``
   (1..N), ``item``, ``item_name``, ``score``, ``reason``, ``cold_start`` (bool).
+* predictions (Predictions page): ``get_predictions()`` is a DataFrame with one row per
+  customer, ``customer`` (the id as text, as in ``ActiveData.customers``) and one column per
+  prediction (``probability_active``, ``expected_purchases``, ``expected_value`` …); other
+  pages may offer these columns as features, traits, audience conditions and export columns.
 * the last campaign (Campaigns page), read by the Campaign results page.
 """
 
@@ -30,6 +34,7 @@ SEGMENT_NAMES = "segment_names"
 SEGMENT_ACTIONS = "segment_actions"
 RECOMMENDATIONS = "recommendations"
 CAMPAIGN = "campaign"
+PREDICTIONS = "predictions"
 SEED = "seed"
 CURRENCY = "currency"  # the money's currency as the marketer set it (ISO code, a word, or "" for none)
 COLUMN_LABELS = "column_labels"  # column → the marketer's label, used by personas, charts and tables
@@ -137,6 +142,7 @@ def set_active_data(data: ActiveData) -> None:
             CAMPAIGN,
             CURRENCY,
             COLUMN_LABELS,
+            PREDICTIONS,
         ):
             st.session_state.pop(key, None)
 
@@ -210,6 +216,25 @@ def column_labels() -> dict[str, str]:
 
 def set_column_labels(labels: dict[str, str]) -> None:
     st.session_state[COLUMN_LABELS] = dict(labels)
+
+
+def get_predictions() -> pd.DataFrame | None:
+    """Per-customer predictions of the active data (column ``customer`` + prediction columns), if any."""
+    value = st.session_state.get(PREDICTIONS)
+    return value if isinstance(value, pd.DataFrame) else None
+
+
+def set_predictions(frame: pd.DataFrame) -> None:
+    """Add ``frame``'s prediction columns (keyed on ``customer``) to the stored predictions.
+
+    Columns of the same name are replaced, others kept: lifetime value and response scores
+    from different tabs live side by side.
+    """
+    current = get_predictions()
+    if current is not None:
+        kept = [c for c in current.columns if c == "customer" or c not in frame.columns]
+        frame = current[kept].merge(frame, on="customer", how="outer")
+    st.session_state[PREDICTIONS] = frame
 
 
 def get(key: str) -> Any:

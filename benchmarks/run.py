@@ -27,12 +27,19 @@ from _cli_stages import CLI_STAGES
 from _harness import BenchmarkError
 from _stages import SIZES, SWEEP_EXACT, SWEEP_REFERENCE, Row, Stage
 from _stages import STAGES as IN_MEMORY_STAGES
+from bench_clv import collect as collect_clv
 from bench_propensity import collect_propensity
 from bench_workspace import WORKSPACE_STAGES
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "RESULTS.md"
 # In-memory stages first, then the command line on files (and its start-up), then the workspace.
-STAGES = {**IN_MEMORY_STAGES, "propensity": Stage(collect_propensity), **CLI_STAGES, **WORKSPACE_STAGES}
+STAGES = {
+    **IN_MEMORY_STAGES,
+    "clv": Stage(collect_clv),
+    "propensity": Stage(collect_propensity),
+    **CLI_STAGES,
+    **WORKSPACE_STAGES,
+}
 _THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 

@@ -25,6 +25,7 @@ import pandas as pd
 import pytest
 
 from app_pages.registry import PAGES
+from app_pages.registry import page as journey_page
 
 pytestmark = pytest.mark.e2e
 
@@ -238,7 +239,7 @@ def upload(page: Any, path: Path) -> str:
 
 def find_segments(page: Any) -> None:
     """Keep the suggested features and k range, run the sweep and accept the recommended k."""
-    go(page, "2 · Features & k")
+    go(page, journey_page("features").title)
     page.get_by_role("button", name="Find segments").click()
     page.get_by_text(re.compile(r"^\d+ segments: ")).first.wait_for(timeout=240_000)
     settle(page)
@@ -259,7 +260,7 @@ def download_list(page: Any, folder: Path, button: Any = None) -> Path:
 
 def list_for_everyone(page: Any, folder: Path) -> pd.DataFrame:
     """Campaigns page: waive consent, no control group (so every customer is on the list), download."""
-    go(page, "5 · Campaigns")
+    go(page, journey_page("campaigns").title)
     page.get_by_text("I have consent another way: do not check consent").click()
     settle(page)
     control = page.locator("[data-testid='stSlider']").filter(has_text="Control group share")
@@ -306,7 +307,7 @@ def test_marketer_journey_from_upload_to_downloaded_list(
     shot(page, screenshots, "04_k_sweep_and_segments")
 
     # Rename the first persona.
-    go(page, "3 · Personas")
+    go(page, journey_page("personas").title)
     name_box = page.get_by_role("textbox", name="Segment name").first
     name_box.fill(RENAMED)
     name_box.press("Enter")
@@ -314,12 +315,12 @@ def test_marketer_journey_from_upload_to_downloaded_list(
     shot(page, screenshots, "05_personas_renamed")
 
     # A segment's recommendations.
-    go(page, "4 · Recommendations")
+    go(page, journey_page("recommendations").title)
     assert "Recommendations" in main_text(page)
     shot(page, screenshots, "06_recommendations")
 
     # Build the campaign with a control group and download it.
-    go(page, "5 · Campaigns")
+    go(page, journey_page("campaigns").title)
     waive = page.get_by_text("I have consent another way: do not check consent")
     waive.click()
     settle(page)
@@ -330,7 +331,7 @@ def test_marketer_journey_from_upload_to_downloaded_list(
     control_target = download_list(page, tmp_path, control_button) if control_button.count() else None
 
     # The last page too, so the request check below has seen every page of the app.
-    go(page, "6 · Campaign results")
+    go(page, journey_page("results").title)
     assert "Campaign results" in main_text(page)
     shot(page, screenshots, "08_campaign_results")
     shoot_every_page(page, screenshots, "kasse")  # every page again, now with the list built
@@ -361,7 +362,7 @@ def segments_personas_and_list(page: Any, folder: Path, screenshots: Path, stem:
     """From a built customer table: sweep with the defaults, personas shown, list for everyone downloaded."""
     find_segments(page)
     shot(page, screenshots, f"{stem}_2_segments")
-    go(page, "3 · Personas")
+    go(page, journey_page("personas").title)
     assert page.get_by_role("textbox", name="Segment name").count() >= 2
     shot(page, screenshots, f"{stem}_3_personas")
     return list_for_everyone(page, folder)
@@ -383,7 +384,7 @@ def test_customer_table_with_decimals_and_an_id_column(
     assert "Using 300 customers" in main_text(page)
 
     # Decimals are traits to segment on (they were once read as phone numbers and left out).
-    go(page, "2 · Features & k")
+    go(page, journey_page("features").title)
     chosen = page.locator("[data-testid='stMultiSelect']").filter(has_text="Features to segment on")
     chosen_text = str(chosen.inner_text())
     assert [t for t in traits if t not in chosen_text] == [], chosen_text
