@@ -18,6 +18,7 @@ import streamlit as st
 from segmentation import (
     OPERATORS,
     OPERATORS_BY_KIND,
+    PREDICTION_LABELS,
     AudienceQuery,
     Condition,
     ConditionGroup,
@@ -32,7 +33,7 @@ from segmentation import (
 LAYOUT = "campaigns:builder"  # list of {"id": group number, "conditions": [condition numbers]}
 NEXT_ID = "campaigns:builder_next"
 #: Readable names of the columns the journey adds to the customer table.
-COLUMN_LABELS = {"segment_name": "Segment", "rfm_segment": "RFM group"}
+COLUMN_LABELS = {"segment_name": "Segment", "rfm_segment": "RFM group", **PREDICTION_LABELS}
 MATCH_LABELS = {"all": "all of these (AND)", "any": "any of these (OR)"}
 COMBINE_LABELS = {"all": "every group (AND)", "any": "any group (OR)"}
 _HIDDEN = frozenset({"segment"})  # the number behind "Segment": offered by name instead

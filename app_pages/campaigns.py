@@ -44,6 +44,7 @@ from segmentation import (
     send_ready,
     suppression_columns,
     suppression_table,
+    with_predictions,
     with_segments,
 )
 
@@ -76,6 +77,15 @@ def _segmented(
     _customers: pd.DataFrame, _labels: Any, data_token: str, run_token: str, names: dict[int, str]
 ) -> pd.DataFrame:
     return with_segments(_customers, _labels, names)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _with_predictions(
+    _segmented_customers: pd.DataFrame, segmented_key: str, id_column: str, predictions_token: str
+) -> pd.DataFrame:
+    # The Predictions page's columns (lifetime value, chance still active, response score and decile)
+    # become ordinary columns: audience conditions and export fields can use them.
+    return with_predictions(_segmented_customers, id_column=id_column, predictions=state.get_predictions())
 
 
 @st.cache_data(show_spinner="Building the list…", max_entries=16)
@@ -373,7 +383,12 @@ data, run = require_segments("Segment your customers first: the list is built fr
 names = state.segment_names()
 actions = state.segment_actions()
 recommendations = state.get(state.RECOMMENDATIONS)
-segmented = _segmented(data.customers, run.labels, data.token, run.token, names)
+segmented = _with_predictions(
+    _segmented(data.customers, run.labels, data.token, run.token, names),
+    f"{data.token}:{run.token}:{sorted(names.items())}",
+    data.customer_id_col,
+    state.predictions_token(),
+)
 contacts = _contact_columns(data)
 
 name_column, segment_column, rfm_column = st.columns(3)
@@ -410,7 +425,9 @@ with settings:
     )  # fmt: skip
     has_items = isinstance(recommendations, pd.DataFrame) and not recommendations.empty
     extra = [
-        c for c in data.customers.columns if c not in (contacts.customer_id, contacts.email, *contacts.name)
+        c
+        for c in segmented.columns
+        if c not in (contacts.customer_id, contacts.email, *contacts.name, "segment", "segment_name")
     ]
     fields = _field_choice(contacts, bool(actions), has_items, extra)
     top_n = (
@@ -451,7 +468,8 @@ with preview:
         hash_emails=hash_emails,
     )
     settings_text = f"{spec!r}:{sorted(names.items())}:{sorted(actions.items())}"
-    spec_key = f"{data.token}:{run.token}:{hashlib.sha256(settings_text.encode()).hexdigest()}"
+    settings_hash = hashlib.sha256(settings_text.encode()).hexdigest()
+    spec_key = f"{data.token}:{run.token}:{state.predictions_token()}:{settings_hash}"
     try:
         audience = _audience(
             segmented, spec, spec_key, contacts, recommendations if has_items else None, dict(actions)

@@ -22,6 +22,7 @@ The journey hands these objects from page to page:
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +36,7 @@ SEGMENT_ACTIONS = "segment_actions"
 RECOMMENDATIONS = "recommendations"
 CAMPAIGN = "campaign"
 PREDICTIONS = "predictions"
+PREDICTIONS_TOKEN = "predictions_token"  # changes whenever the stored predictions do (a cache key)
 SEED = "seed"
 CURRENCY = "currency"  # the money's currency as the marketer set it (ISO code, a word, or "" for none)
 COLUMN_LABELS = "column_labels"  # column → the marketer's label, used by personas, charts and tables
@@ -235,6 +237,12 @@ def set_predictions(frame: pd.DataFrame) -> None:
         kept = [c for c in current.columns if c == "customer" or c not in frame.columns]
         frame = current[kept].merge(frame, on="customer", how="outer")
     st.session_state[PREDICTIONS] = frame
+    st.session_state[PREDICTIONS_TOKEN] = uuid.uuid4().hex
+
+
+def predictions_token() -> str:
+    """A cache key for the stored predictions ("" when there are none)."""
+    return str(st.session_state.get(PREDICTIONS_TOKEN, "")) if get_predictions() is not None else ""
 
 
 def get(key: str) -> Any:

@@ -205,6 +205,10 @@ if TYPE_CHECKING:
         PurchaseSummary,
         purchase_history,
     )
+    from segmentation.predictions.columns import (
+        PREDICTION_LABELS,
+        with_predictions,
+    )
     from segmentation.predictions.propensity import (
         ModelScore,
         PropensityResult,
@@ -381,6 +385,7 @@ _MODULE_OF: dict[str, str] = {
     "NO_DATA_NAME": "segmentation.segments.labels",
     "OPERATORS": "segmentation.campaigns.conditions",
     "OPERATORS_BY_KIND": "segmentation.campaigns.conditions",
+    "PREDICTION_LABELS": "segmentation.predictions.columns",
     "PROPENSITY_MODELS": "segmentation._choices",
     "PROPENSITY_MODEL_LABELS": "segmentation.predictions.propensity_models",
     "PROPENSITY_MODEL_MEANINGS": "segmentation.predictions.propensity_models",
@@ -570,6 +575,7 @@ _MODULE_OF: dict[str, str] = {
     "target_candidates": "segmentation.predictions.propensity_data",
     "transaction_dataset": "segmentation.customers.datasets",
     "validate_query": "segmentation.campaigns.conditions",
+    "with_predictions": "segmentation.predictions.columns",
     "with_segments": "segmentation.campaigns.rules",
     "workspace_location": "segmentation.workspace.location",
     "write_demo_data": "segmentation.demo.shop",

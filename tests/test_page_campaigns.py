@@ -330,3 +330,31 @@ def test_audience_builder_between_dates_and_removal() -> None:
     assert not at.exception, at.exception
     assert not any(c.value.startswith("→") for c in at.caption)
     assert _metric(at, "On the list") == "45"
+
+
+def test_predictions_are_audience_conditions_and_export_columns() -> None:
+    """Issue 13, point 5: the Predictions page's scores are columns of the campaign's customers."""
+    at = _campaigns_page()
+    ids = [f"C{i:03d}" for i in range(N_CUSTOMERS)]
+    # Decile 1 for the first 6 customers, 2 for the next 6, ... (as the propensity panel writes them).
+    at.session_state["predictions"] = pd.DataFrame(
+        {"customer": ids, "propensity_decile": [1 + i // 6 for i in range(N_CUSTOMERS)]}
+    )
+    at.session_state["predictions_token"] = "p-1"
+    at.run()
+    at.slider(key="campaigns:control").set_value(0.0).run()
+    at.button(key="campaigns:add_condition:0").click().run()
+    at.selectbox(key="campaigns:cond_col:1").set_value("propensity_decile").run()
+    at.selectbox(key="campaigns:cond_op:1:propensity_decile").set_value("le").run()
+    at.number_input(key="campaigns:cond_value:1:propensity_decile:le").set_value(2).run()
+    assert not at.exception
+    assert "→ 12 customers so far in this group" in [c.value for c in at.caption]
+    # Top two deciles = customers 0..11; every 4th has no consent (0, 4, 8).
+    listed = at.session_state["campaign"]["frame"]
+    assert sorted(listed["customer_id"]) == [f"C{i:03d}" for i in range(12) if i % 4 != 0]
+    # The score can go into the file like any column.
+    fields = at.multiselect(key="campaigns:fields")
+    assert "propensity_decile" in fields.options
+    fields.set_value([*fields.value, "propensity_decile"]).run()
+    listed = at.session_state["campaign"]["frame"]
+    assert listed.set_index("customer_id").loc["C001", "propensity_decile"] == 1
