@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import streamlit as st
 
-from app_pages import state
+from app_pages import state, workspace_session
 from app_pages.charts import rfm_group_chart, table_config
 from app_pages.shell import load_demo, page_header
 from app_pages.upload import UPLOAD_TYPES, read_upload
@@ -293,7 +293,9 @@ def _transaction_form(loaded: LoadedTable, sha: str, typed: pd.DataFrame, roles:
     except SegmentationError as exc:
         st.error(str(exc))
         return
-    state.set_active_data(state.ActiveData.from_dataset(dataset, token=key, source_bytes_sha256=sha))
+    active = state.ActiveData.from_dataset(dataset, token=key, source_bytes_sha256=sha)
+    state.set_active_data(active)
+    workspace_session.save_dataset(active)
     st.success(f"Built {len(dataset.customers):,} customers from {len(typed):,} purchase lines.")
 
 
@@ -325,7 +327,9 @@ def _customer_form(loaded: LoadedTable, sha: str, typed: pd.DataFrame, roles: di
         st.error(str(exc))
         return
     token = fingerprint(sha, sorted(roles.items()))
-    state.set_active_data(state.ActiveData.from_dataset(dataset, token=token, source_bytes_sha256=sha))
+    active = state.ActiveData.from_dataset(dataset, token=token, source_bytes_sha256=sha)
+    state.set_active_data(active)
+    workspace_session.save_dataset(active)
     st.success(f"Using {len(dataset.customers):,} customers from {loaded.name}.")
 
 

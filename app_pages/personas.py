@@ -10,7 +10,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from app_pages import state
+from app_pages import state, workspace_session
 from app_pages.charts import segment_colour_map
 from app_pages.shell import page_header, personas_for, require_segments
 from segmentation import (
@@ -238,6 +238,7 @@ for start in range(0, len(personas), CARDS_PER_ROW):
 
 # Names and actions may have just been edited above: read them back for the charts and export.
 names, actions = _current_names_and_actions(personas)
+workspace_session.save_names(run, names, actions)
 repeated = sorted({name for name in names.values() if list(names.values()).count(name) > 1})
 if repeated:
     st.warning(

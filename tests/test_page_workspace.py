@@ -1,0 +1,249 @@
+"""The workspace in the app (AppTest): first open, autosave of a fit, reopening, rename, delete,
+lift on a stored campaign, and the migration view, each on a workspace in a temporary folder."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app_pages.registry import PAGES, page, tool_page
+from app_pages.state import ACTIVE_DATA, SEGMENT_RUN, ActiveData
+from segmentation import Workspace, open_workspace
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+WORKSPACE_PAGE = tool_page("workspace").path
+CENTRES = np.array([[10.0, 100.0, 2.0], [60.0, 600.0, 12.0], [120.0, 300.0, 6.0]])
+
+
+@pytest.fixture(autouse=True)
+def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Workspace]:
+    """A fresh workspace for each test; the app opens the same one through SEGMENTATION_WORKSPACE."""
+    location = tmp_path / "workspace.sqlite"
+    monkeypatch.setenv("SEGMENTATION_WORKSPACE", str(location))
+    opened = open_workspace(location)
+    yield opened
+    opened.close()
+
+
+def _customers(n_per_group: int = 50) -> ActiveData:
+    rng = np.random.default_rng(3)
+    n = 3 * n_per_group
+    points = CENTRES[np.repeat([0, 1, 2], n_per_group)] + rng.normal(size=(n, 3)) * [4.0, 30.0, 0.8]
+    customers = pd.DataFrame(
+        {
+            "customer_id": [f"C{i:04d}" for i in range(n)],
+            "recency_days": np.abs(points[:, 0]),
+            "monetary": np.abs(points[:, 1]),
+            "frequency": np.abs(points[:, 2]),
+        }
+    )
+    return ActiveData(
+        source_name="shop.csv",
+        token="shop-1",
+        customers=customers,
+        customer_id_col="customer_id",
+        roles={"customer_id": "customer_id"},
+        source_bytes_sha256="sha-shop-1",
+    )
+
+
+def _app(data: ActiveData | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    if data is not None:
+        at.session_state[ACTIVE_DATA] = data
+    return at.run()
+
+
+def _visit(at: AppTest, path: str) -> AppTest:
+    at.switch_page(path)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _labels(ids: list[str], segments: list[int]) -> tuple[pd.Series, np.ndarray]:
+    return pd.Series(ids, dtype="str"), np.asarray(segments)
+
+
+def _stored_run(
+    workspace: Workspace, name: str, ids: list[str], segments: list[int], names: dict[int, str]
+) -> int:
+    customer_ids, labels = _labels(ids, segments)
+    return workspace.save_run(
+        name=name,
+        dataset_id=None,
+        customer_ids=customer_ids,
+        labels=labels,
+        features=["monetary"],
+        algorithm="kmeans",
+        k=len(names),
+        seed=0,
+        names=names,
+    ).id
+
+
+def test_the_first_open_is_the_demo_and_the_workspace_page_is_not_a_step() -> None:
+    at = _app()
+    assert not at.exception, at.exception
+    assert at.session_state[ACTIVE_DATA].source_name.startswith("Demo shop")
+    _visit(at, WORKSPACE_PAGE)
+    assert [t.value for t in at.title] == ["Workspace"]
+    assert not any("Step " in c.value for c in at.main.caption), "the Workspace page is not a journey step"
+    assert "Segmentations (0)" in [s.value for s in at.subheader]
+    # Steps still count only the journey's pages.
+    assert page("results").step_label == f"Step {page('results').step} of {len(PAGES)}"
+
+
+def test_a_fit_is_saved_listed_and_reopened_in_a_new_session(workspace: Workspace) -> None:
+    at = _visit(_app(_customers()), page("features").path)
+    at.multiselect[0].set_value(["recency_days", "monetary", "frequency"])
+    at.slider(key="features:k_range").set_value((2, 4)).run()
+    at.button(key="features:find").click().run()
+    assert not at.exception, at.exception
+    fitted = at.session_state[SEGMENT_RUN]
+    assert fitted.k == 3
+
+    runs = workspace.items("run")
+    assert [(r.n_rows, r.summary["k"]) for r in runs] == [(150, 3)]
+    datasets = workspace.items("dataset")
+    assert [d.name for d in datasets] == ["shop.csv"]
+    _visit(at, WORKSPACE_PAGE)
+    assert "Segmentations (1)" in [s.value for s in at.subheader]
+    listed = at.dataframe[0].value
+    assert listed["k"].tolist() == [3] and listed["customers"].tolist() == [150]
+
+    # A new browser session opens on the work used last: the same data and segments.
+    again = _app()
+    assert not again.exception, again.exception
+    assert again.session_state[ACTIVE_DATA].source_name == "shop.csv"
+    reopened = again.session_state[SEGMENT_RUN]
+    assert reopened.k == 3 and list(reopened.features) == list(fitted.features)
+    np.testing.assert_array_equal(np.asarray(reopened.labels), np.asarray(fitted.labels))
+    assert reopened.default_names == fitted.default_names
+
+
+def test_edited_persona_names_are_saved(workspace: Workspace) -> None:
+    at = _visit(_app(_customers()), page("features").path)
+    at.multiselect[0].set_value(["recency_days", "monetary", "frequency"])
+    at.slider(key="features:k_range").set_value((2, 4)).run()
+    at.button(key="features:find").click().run()
+    _visit(at, page("personas").path)
+    run = at.session_state[SEGMENT_RUN]
+    at.text_input(key=f"personas:name:{run.token}:0").set_value("Best friends").run()
+    assert not at.exception, at.exception
+    stored = workspace.load_run(workspace.items("run")[0].id)
+    assert stored.names[0] == "Best friends"
+
+
+def test_rename_asks_before_taking_a_name_and_delete_asks_first(workspace: Workspace) -> None:
+    first = _stored_run(workspace, "Spring", ["A", "B"], [0, 1], {0: "Loyal", 1: "New"})
+    second = _stored_run(workspace, "Summer", ["A", "B"], [1, 1], {0: "Loyal", 1: "New"})
+    at = _visit(_app(), WORKSPACE_PAGE)
+    assert at.selectbox(key="workspace:run:pick").value == second  # newest first
+
+    at.text_input(key=f"workspace:run:new_name:{second}").set_value("Summer 2026")
+    at.button(key="workspace:run:rename").click().run()
+    assert not at.exception, at.exception
+    assert sorted(r.name for r in workspace.items("run")) == ["Spring", "Summer 2026"]
+
+    # A name in use: nothing changes until the marketer says to replace the other one.
+    at.text_input(key=f"workspace:run:new_name:{second}").set_value("Spring")
+    at.button(key="workspace:run:rename").click().run()
+    assert any("called **Spring** already" in w.value for w in at.warning), [w.value for w in at.warning]
+    assert sorted(r.name for r in workspace.items("run")) == ["Spring", "Summer 2026"]
+    at.button(key="workspace:rename_yes").click().run()
+    assert [(r.id, r.name) for r in workspace.items("run")] == [(second, "Spring")]
+
+    at.button(key="workspace:run:delete").click().run()
+    assert any("cannot be undone" in w.value for w in at.warning)
+    assert len(workspace.items("run")) == 1  # not yet
+    at.button(key="workspace:delete_no").click().run()
+    assert len(workspace.items("run")) == 1
+    at.button(key="workspace:run:delete").click().run()
+    at.button(key="workspace:delete_yes").click().run()
+    assert not at.exception, at.exception
+    assert workspace.items("run") == []
+    assert "Segmentations (0)" in [s.value for s in at.subheader]
+    assert first not in {r.id for r in workspace.items("run")}
+
+
+def _results_csv(treated: list[str], control: list[str]) -> bytes:
+    # Known answer: 30 of 100 treated converted, 10 of 100 in the control group: lift +20 points.
+    rows = [f"{c},{1 if i < 30 else 0}" for i, c in enumerate(treated)]
+    rows += [f"{c},{1 if i < 10 else 0}" for i, c in enumerate(control)]
+    return ("customer_id,converted\n" + "\n".join(rows) + "\n").encode()
+
+
+def test_lift_on_a_stored_campaign_needs_only_the_results_file(workspace: Workspace) -> None:
+    treated = [f"T{i:03d}" for i in range(100)]
+    control = [f"K{i:03d}" for i in range(100)]
+    stored = workspace.save_campaign(
+        name="Spring win-back",
+        run_id=None,
+        rules={"segments": ["At risk"]},
+        treatment=pd.DataFrame({"email": [f"{c}@example.com" for c in treated], "customer_id": treated}),
+        control=pd.DataFrame({"email": [f"{c}@example.com" for c in control], "customer_id": control}),
+        manifest={"campaign": "Spring win-back", "created_at": "2026-03-01T10:00:00+00:00"},
+        id_column="customer_id",
+    )
+    at = _visit(_app(), page("results").path)
+    history = at.dataframe[-1].value
+    assert history["campaign"].tolist() == ["Spring win-back"] and history["lift"].isna().all()
+
+    at.radio(key="results:source").set_value("A campaign stored in your workspace").run()
+    assert at.selectbox(key="results:stored").value == stored.id
+    at.file_uploader(key="results:file").set_value(
+        ("results.csv", _results_csv(treated, control), "text/csv")
+    ).run()
+    assert not at.exception, at.exception
+
+    lifts = workspace.lifts()
+    assert len(lifts) == 1 and lifts[0][0].parent_id == stored.id
+    assert lifts[0][1]["overall"]["absolute_lift"] == pytest.approx(0.2)
+    history = at.dataframe[-1].value
+    assert history.loc[0, "lift"] == pytest.approx(0.2) and history.loc[0, "measurements"] == 1
+    assert history.loc[0, "contacted"] == 100 and history.loc[0, "control"] == 100
+    at.run()  # the same results again are not stored twice
+    assert len(workspace.lifts()) == 1
+
+
+def _figure(at: AppTest, index: int) -> dict[str, object]:
+    return json.loads(at.get("plotly_chart")[index].proto.spec)
+
+
+def test_migration_counts_movers_new_and_lost_on_a_known_answer(workspace: Workspace) -> None:
+    names = {0: "Loyal big spenders", 1: "Lapsed customers"}
+    # Before A-F, after C-H: A and B are lost, G and H are new. Of the four in both, C stays loyal,
+    # E stays lapsed, D goes loyal -> lapsed (the one mover to list) and F lapsed -> loyal.
+    _stored_run(workspace, "Q1", ["A", "B", "C", "D", "E", "F"], [0, 0, 0, 0, 1, 1], names)
+    _stored_run(workspace, "Q2", ["C", "D", "E", "F", "G", "H"], [0, 1, 1, 0, 0, 1], names)
+    at = _visit(_app(), WORKSPACE_PAGE)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Stayed in their segment"] == "2"  # C (0->0), E (1->1)
+    assert metrics["Moved to another segment"] == "2"  # D (0->1), F (1->0)
+    assert metrics["New customers"] == "2" and metrics["Lost customers"] == "2"
+    # Valuable and at-risk are guessed from the names; D slipped from loyal to lapsed.
+    assert metrics["Customers who slipped from valuable to at risk"] == "1"
+    movers = at.dataframe[-1].value
+    assert movers["customer_id"].tolist() == ["D"] and movers["to_name"].tolist() == ["Lapsed customers"]
+
+    heatmap = _figure(at, 0)
+    trace = heatmap["data"][0]  # type: ignore[index]
+    assert trace["y"] == ["Lapsed customers", "Loyal big spenders"] or trace["y"] == [
+        "Loyal big spenders",
+        "Lapsed customers",
+    ]
+    rows = dict(zip(trace["y"], trace["text"], strict=True))
+    columns = trace["x"]
+    loyal = dict(zip(columns, rows["Loyal big spenders"], strict=True))
+    assert loyal["Loyal big spenders"] == "1<br>50%" and loyal["Lapsed customers"] == "1<br>50%"
+    assert heatmap["layout"]["title"]["text"]  # type: ignore[index]
+    sankey = _figure(at, 1)
+    assert sankey["data"][0]["type"] == "sankey"  # type: ignore[index]
+    assert sorted(sankey["data"][0]["link"]["value"]) == [1, 1, 1, 1]  # type: ignore[index]
