@@ -26,6 +26,18 @@ NONE = "— none —"
 FROM_SESSION = "The list built on the Campaigns page"
 FROM_UPLOAD = "Upload an exported list"
 FROM_STORED = "A campaign stored in your workspace"
+HISTORY_FORMATS = {
+    "built": "{:%Y-%m-%d %H:%M}",
+    "measured": "{:%Y-%m-%d %H:%M}",
+    "contacted": "{:,.0f}",
+    "control": "{:,.0f}",
+    "lift": "{:+.1%}",
+    "ci_low": "{:+.1%}",
+    "ci_high": "{:+.1%}",
+    "p_value": "{:.3f}",
+    "extra_conversions": "{:+,.0f}",
+    "extra_revenue": "{:+,.2f}",
+}
 MEASURED = "results:stored_campaign"  # id of the stored campaign being measured, when one is
 GROUP_LABELS = {"treatment": "Got the campaign", "control": "Control (not contacted)"}
 GROUP_COLOURS = {"Got the campaign": "#2563eb", "Control (not contacted)": "#9ca3af"}
@@ -238,26 +250,27 @@ def _history() -> None:
     if not campaigns:
         return
     table = workspace_session.campaign_history(campaigns, lifts)
-    with st.expander(
-        f"Campaign history: {len(campaigns):,} stored campaigns and their measured lift", expanded=True
-    ):
+    count = f"{len(campaigns):,} stored campaign" + ("s" if len(campaigns) != 1 else "")
+    with st.expander(f"Campaign history: {count} and their measured lift", expanded=True):
+        # A Styler, so a campaign not measured yet reads "–" rather than "None" in its empty cells.
+        styled = table.style.format(HISTORY_FORMATS, na_rep="–")
         st.dataframe(
-            table,
+            styled,
             hide_index=True,
             width="stretch",
             column_config={
-                "campaign": st.column_config.TextColumn("Campaign"),
-                "built": st.column_config.DatetimeColumn("Built (UTC)", format="YYYY-MM-DD HH:mm"),
-                "contacted": st.column_config.NumberColumn("Contacted", format="localized"),
-                "control": st.column_config.NumberColumn("Control group", format="localized"),
-                "measured": st.column_config.DatetimeColumn("Last measured (UTC)", format="YYYY-MM-DD HH:mm"),
-                "lift": st.column_config.NumberColumn("Lift", format="percent"),
-                "ci_low": st.column_config.NumberColumn("95% CI from", format="percent"),
-                "ci_high": st.column_config.NumberColumn("95% CI to", format="percent"),
-                "p_value": st.column_config.NumberColumn("p-value", format="%.3f"),
-                "extra_conversions": st.column_config.NumberColumn("Extra conversions", format="%+.0f"),
-                "extra_revenue": st.column_config.NumberColumn("Extra revenue", format="%+.2f"),
-                "measurements": st.column_config.NumberColumn("Times measured", format="%d"),
+                "campaign": "Campaign",
+                "built": "Built (UTC)",
+                "contacted": "Contacted",
+                "control": "Control group",
+                "measured": "Last measured (UTC)",
+                "lift": "Lift",
+                "ci_low": "95% CI from",
+                "ci_high": "95% CI to",
+                "p_value": "p-value",
+                "extra_conversions": "Extra conversions",
+                "extra_revenue": "Extra revenue",
+                "measurements": "Times measured",
             },
         )
         st.caption(

@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
+from test_page_campaigns import _session as _campaign_session
+from test_page_data import _orders_csv
 
 from app_pages.registry import PAGES, page, tool_page
 from app_pages.state import ACTIVE_DATA, SEGMENT_RUN, ActiveData
@@ -247,3 +249,86 @@ def test_migration_counts_movers_new_and_lost_on_a_known_answer(workspace: Works
     sankey = _figure(at, 1)
     assert sankey["data"][0]["type"] == "sankey"  # type: ignore[index]
     assert sorted(sankey["data"][0]["link"]["value"]) == [1, 1, 1, 1]  # type: ignore[index]
+
+
+def test_an_order_export_is_saved_with_its_purchases_and_reopens_whole(workspace: Workspace) -> None:
+    at = _app()
+    _visit(at, page("data").path)
+    at.radio(key="data:source").set_value("Upload a file").run()
+    at.file_uploader(key="data:upload").set_value(("bestellungen.csv", _orders_csv(), "text/csv")).run()
+    at.button(key="data:build").click().run()
+    assert not at.exception, at.exception
+    built = at.session_state[ACTIVE_DATA]
+    listed = {d.summary["kind"]: d for d in workspace.items("dataset")}
+    assert set(listed) == {"transactions", "purchases"}  # the customer table and its purchase lines
+    assert listed["transactions"].n_rows == len(built.customers)
+    assert listed["purchases"].n_rows == 300
+    _visit(at, WORKSPACE_PAGE)
+    assert "Datasets (1)" in [s.value for s in at.subheader]  # the purchase lines are listed with it
+
+    again = _app()  # a new session: the upload is back, with its purchases (recommendations need them)
+    reopened = again.session_state[ACTIVE_DATA]
+    assert reopened.source_name == "bestellungen.csv" and reopened.token == built.token
+    assert reopened.transactions is not None and len(reopened.transactions) == 300
+    assert reopened.transaction_columns == built.transaction_columns
+    pd.testing.assert_frame_equal(
+        reopened.customers[["Kunde", "frequency"]], built.customers[["Kunde", "frequency"]], check_dtype=False
+    )
+
+
+def _campaigns(data: ActiveData, run: object) -> AppTest:
+    at = AppTest.from_file(str(page("campaigns").file), default_timeout=60)
+    at.session_state[ACTIVE_DATA] = data
+    at.session_state[SEGMENT_RUN] = run
+    return at.run()
+
+
+def test_a_built_list_is_saved_and_a_name_in_use_asks_before_replacing(workspace: Workspace) -> None:
+    data, run = _campaign_session()
+    at = _campaigns(data, run)
+    assert not at.exception, at.exception
+    stored = workspace.items("campaign")
+    assert [(c.name, c.summary["treatment"], c.summary["control"]) for c in stored] == [("Campaign", 39, 6)]
+    # Changing the list in the same session updates the stored campaign of that name.
+    at.multiselect(key="campaigns:segments").set_value(["Loyal"]).run()
+    assert [(c.name, c.n_rows) for c in workspace.items("campaign")] == [("Campaign", 15)]
+
+    # Another session builds a list under the same name: it asks; "Keep both" numbers the new one.
+    other = _campaigns(data, run)
+    assert any("called “Campaign” is stored" in w.value for w in other.warning)
+    assert len(workspace.items("campaign")) == 1
+    other.button(key="workspace:keep_both_campaigns").click().run()
+    assert sorted(c.name for c in workspace.items("campaign")) == ["Campaign", "Campaign (2)"]
+    # A third asks again, and "Replace" puts its list under the name.
+    third = _campaigns(data, run)
+    third.button(key="workspace:replace_campaign").click().run()
+    assert not third.exception, third.exception
+    names = {c.name: c.n_rows for c in workspace.items("campaign")}
+    assert names == {"Campaign": 45, "Campaign (2)": 45}
+
+
+def test_a_newer_snapshot_scored_with_a_saved_model_is_stored_and_compared(workspace: Workspace) -> None:
+    at = _visit(_app(_customers()), page("features").path)
+    at.multiselect[0].set_value(["recency_days", "monetary", "frequency"])
+    at.slider(key="features:k_range").set_value((2, 4)).run()
+    at.button(key="features:find").click().run()
+    fitted = at.session_state[SEGMENT_RUN]
+    # The same customers a quarter later, plus two new ones: the saved model gives the same segments.
+    snapshot = _customers().customers
+    newcomers = snapshot.head(2).assign(customer_id=["N1", "N2"])
+    newer = pd.concat([snapshot, newcomers], ignore_index=True)
+    _visit(at, WORKSPACE_PAGE)
+    at.file_uploader(key="workspace:rescore_upload").set_value(
+        ("q2.csv", newer.to_csv(index=False).encode(), "text/csv")
+    ).run()
+    assert at.selectbox(key="workspace:rescore_id").value == "customer_id"
+    at.button(key="workspace:rescore").click().run()
+    assert not at.exception, at.exception
+    runs = workspace.items("run")
+    assert len(runs) == 2 and runs[0].name.endswith("scored on q2.csv") and runs[0].n_rows == 152
+    rescored = workspace.load_run(runs[0].id).labels.set_index("customer_id")["segment"]
+    expected = pd.Series(np.asarray(fitted.labels), index=snapshot["customer_id"])
+    assert (rescored.loc[expected.index] == expected).all()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Stayed in their segment"] == "150" and metrics["Moved to another segment"] == "0"
+    assert metrics["New customers"] == "2" and metrics["Lost customers"] == "0"
