@@ -27,10 +27,11 @@ from _cli_stages import CLI_STAGES
 from _harness import BenchmarkError
 from _stages import SIZES, SWEEP_EXACT, SWEEP_REFERENCE, Row
 from _stages import STAGES as IN_MEMORY_STAGES
+from bench_workspace import WORKSPACE_STAGES
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "RESULTS.md"
-# In-memory stages first, then the command line on files (and its start-up).
-STAGES = {**IN_MEMORY_STAGES, **CLI_STAGES}
+# In-memory stages first, then the command line on files (and its start-up), then the workspace.
+STAGES = {**IN_MEMORY_STAGES, **CLI_STAGES, **WORKSPACE_STAGES}
 _THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 

@@ -114,9 +114,11 @@ if TYPE_CHECKING:
         DataLoadError,
         DataQualityWarning,
         ModelFileError,
+        NameTakenError,
         ParameterError,
         SegmentationError,
         SegmentationWarning,
+        WorkspaceError,
     )
     from segmentation.io.loading import (
         SUPPORTED_ENCODINGS,
@@ -242,6 +244,23 @@ if TYPE_CHECKING:
         ConsentPolarity,
         read_consent_name,
     )
+    from segmentation.workspace.items import (
+        ForgetReport,
+        StoredCampaign,
+        StoredItem,
+        StoredRun,
+    )
+    from segmentation.workspace.location import (
+        workspace_location,
+    )
+    from segmentation.workspace.migration import (
+        SegmentMigration,
+        compare_segmentations,
+    )
+    from segmentation.workspace.store import (
+        Workspace,
+        open_workspace,
+    )
 
 # Names are imported on first use, so ``import segmentation`` (and the command line's start-up)
 # does not pay for pandas, scikit-learn and SciPy until a stage that needs them is used.
@@ -292,28 +311,36 @@ _MODULE_OF: dict[str, str] = {
     "FeatureSpec": "segmentation.segments.preparing",
     "FeatureSuggestion": "segmentation.segments.choosing_features",
     "FittedRecommender": "segmentation.recommendations.segments",
+    "ForgetReport": "segmentation.workspace.items",
     "Interactions": "segmentation.recommendations.interactions",
     "LiftComparison": "segmentation.campaigns.lift",
     "LiftReport": "segmentation.campaigns.lift",
     "LoadedTable": "segmentation.io.loading",
     "ModelFileError": "segmentation.errors",
+    "NameTakenError": "segmentation.errors",
     "ParameterError": "segmentation.errors",
     "Persona": "segmentation.personas.describe",
     "Projection": "segmentation.personas.describe",
     "ReadOptions": "segmentation.io.loading",
     "RfmCutPoints": "segmentation.customers.rfm",
     "Role": "segmentation.profiling.roles",
+    "SegmentMigration": "segmentation.workspace.migration",
     "SegmentationError": "segmentation.errors",
     "SegmentationModel": "segmentation.segments.model_file",
     "SegmentationResult": "segmentation.segments.clustering",
     "SegmentationWarning": "segmentation.errors",
     "SilhouetteProfile": "segmentation.segments.silhouette",
+    "StoredCampaign": "segmentation.workspace.items",
+    "StoredItem": "segmentation.workspace.items",
+    "StoredRun": "segmentation.workspace.items",
     "SuppressionColumn": "segmentation.campaigns.suppression",
     "SuppressionList": "segmentation.campaigns.suppression",
     "SweepResult": "segmentation.segments.choosing_k",
     "TableProfile": "segmentation.profiling.table_profile",
     "Trait": "segmentation.personas.traits",
     "TransactionColumns": "segmentation.customers.transactions",
+    "Workspace": "segmentation.workspace.store",
+    "WorkspaceError": "segmentation.errors",
     "assign_segments": "segmentation.segments.scoring",
     "build_audience": "segmentation.campaigns.audience",
     "build_customer_features": "segmentation.customers.features",
@@ -323,6 +350,7 @@ _MODULE_OF: dict[str, str] = {
     "campaign_slug": "segmentation.campaigns.export",
     "coerce_table": "segmentation.profiling.table_profile",
     "combine_split_lists": "segmentation.campaigns.lift_inputs",
+    "compare_segmentations": "segmentation.workspace.migration",
     "consent_candidates": "segmentation.campaigns.consent",
     "counted": "segmentation._plural",
     "customer_table_dataset": "segmentation.customers.datasets",
@@ -364,6 +392,7 @@ _MODULE_OF: dict[str, str] = {
     "missing_issues": "segmentation.profiling.quality",
     "missing_value_fills": "segmentation.segments.preparing",
     "numbers_for_model": "segmentation.segments.scoring",
+    "open_workspace": "segmentation.workspace.store",
     "parse_dates": "segmentation.parsing",
     "parse_filter": "segmentation.campaigns.rules",
     "parse_numbers": "segmentation.parsing",
@@ -396,6 +425,7 @@ _MODULE_OF: dict[str, str] = {
     "sweep_k": "segmentation.segments.choosing_k",
     "transaction_dataset": "segmentation.customers.datasets",
     "with_segments": "segmentation.campaigns.rules",
+    "workspace_location": "segmentation.workspace.location",
     "write_demo_data": "segmentation.demo.shop",
 }
 

@@ -8,7 +8,9 @@ command line can show its message instead of a traceback::
           ├── DataLoadError         a file cannot be read as a table
           ├── ColumnError           a column is missing, ambiguous or of the wrong kind
           ├── ParameterError        an option is out of range (k, shares, sizes ...)
-          └── ModelFileError        a saved model file is unreadable or does not fit the data
+          ├── ModelFileError        a saved model file is unreadable or does not fit the data
+          └── WorkspaceError        the workspace cannot be opened, or a stored item is missing
+               └── NameTakenError   a name is in use already (ask before replacing)
 
     UserWarning
      └── SegmentationWarning        something worth a look that does not stop the work
@@ -24,9 +26,11 @@ __all__ = [
     "DataLoadError",
     "DataQualityWarning",
     "ModelFileError",
+    "NameTakenError",
     "ParameterError",
     "SegmentationError",
     "SegmentationWarning",
+    "WorkspaceError",
 ]
 
 
@@ -48,6 +52,14 @@ class ParameterError(SegmentationError):
 
 class ModelFileError(SegmentationError):
     """A saved model file cannot be read or does not match the data it is applied to."""
+
+
+class WorkspaceError(SegmentationError):
+    """The workspace cannot be opened or used (unreachable, newer, corrupt), or a stored item is missing."""
+
+
+class NameTakenError(WorkspaceError):
+    """A stored item of that kind already has this name; replacing it needs the user's say-so."""
 
 
 class SegmentationWarning(UserWarning):

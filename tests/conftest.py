@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+import pwd
 import shutil
+import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -51,3 +55,77 @@ def segmentation_command() -> list[str]:
 def segmentation_cli() -> list[str]:
     """Argv prefix running the ``segmentation`` command line the way a user's shell would."""
     return segmentation_command()
+
+
+# ------------------------------------------------------------------------------------ workspace
+@pytest.fixture(autouse=True)
+def _private_workspace(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test (and every process it starts) uses a workspace in a temporary folder, never the home's."""
+    folder = tmp_path_factory.mktemp("workspace")
+    monkeypatch.setenv("SEGMENTATION_WORKSPACE", str(folder))
+    monkeypatch.setenv("XDG_DATA_HOME", str(folder / "data-home"))
+    monkeypatch.delenv("SEGMENTATION_WORKSPACE_FILES", raising=False)
+    return folder
+
+
+def _postgres_binaries() -> Path | None:
+    """The folder of Debian's PostgreSQL server programs (initdb, pg_ctl), or None."""
+    found = shutil.which("initdb")
+    if found and shutil.which("pg_ctl"):
+        return Path(found).resolve().parent
+    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: p.parent.parent.name)
+    return versions[-1].parent if versions else None
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A throwaway PostgreSQL server for the run: ``postgresql+psycopg://`` URL of its ``postgres`` database.
+
+    Started from Debian's binaries on a unix socket in a temporary folder (no TCP port) and stopped
+    at the end. As root, the server runs as the ``postgres`` system user (initdb refuses root).
+    Without the binaries the tests that need it fail: ``.ci/run`` installs them.
+    """
+    binaries = _postgres_binaries()
+    if binaries is None:
+        pytest.fail(
+            "PostgreSQL is not installed (no initdb on PATH or in /usr/lib/postgresql/*/bin); "
+            "install Debian's 'postgresql' package (.ci/run does)."
+        )
+    folder = Path(tempfile.mkdtemp(prefix="segmentation-pg-"))
+    as_user: list[str] = []
+    if os.geteuid() == 0:
+        owner = pwd.getpwnam("postgres")
+        os.chown(folder, owner.pw_uid, owner.pw_gid)
+        as_user = ["runuser", "-u", "postgres", "--"]
+    data, socket_dir = folder / "data", folder
+    quiet = {"check": True, "capture_output": True, "text": True}
+    subprocess.run(
+        [*as_user, str(binaries / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8"],
+        **quiet,  # type: ignore[arg-type]
+    )
+    port = 55432 + os.getpid() % 1000
+    options = f"-c listen_addresses='' -k {socket_dir} -p {port} -c fsync=off"
+    subprocess.run(
+        [
+            *as_user,
+            str(binaries / "pg_ctl"),
+            "-D",
+            str(data),
+            "-o",
+            options,
+            "-w",
+            "-l",
+            str(folder / "log"),
+            "start",
+        ],
+        **quiet,  # type: ignore[arg-type]
+    )
+    try:
+        yield f"postgresql+psycopg://postgres@/postgres?host={socket_dir}&port={port}"
+    finally:
+        subprocess.run(
+            [*as_user, str(binaries / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
+            check=False,
+            capture_output=True,
+        )
+        shutil.rmtree(folder, ignore_errors=True)

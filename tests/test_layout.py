@@ -20,7 +20,17 @@ import segmentation
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "segmentation"
 # The pipeline, in order: a stage may import earlier stages (and the shared top-level modules) only.
-STAGES = ("demo", "io", "profiling", "customers", "segments", "personas", "recommendations", "campaigns")
+STAGES = (
+    "demo",
+    "io",
+    "profiling",
+    "customers",
+    "segments",
+    "personas",
+    "recommendations",
+    "campaigns",
+    "workspace",
+)
 # The lazy mechanisms of the command line and the face: the one place where imports are deferred.
 LAZY_ONES = {"segmentation.cli._lazy", "segmentation"}
 

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 
 from segmentation import SegmentationError, SegmentationWarning
 from segmentation.cli._lazy import import_deferred
+from segmentation.cli._stored import WORKSPACE_HELP, add_workspace_option
 
 __all__ = ["build_parser", "main"]
 
@@ -43,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Customer segmentation from the command line: inspect data, build features, "
         "segment, recommend, export campaigns and measure lift.",
     )
+    parser.add_argument("--workspace", metavar="URL_OR_PATH", default=None, help=WORKSPACE_HELP)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     subparsers.required = True
     package_path = __path__
@@ -50,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
         if info.name.startswith("_cmd_"):
             module = importlib.import_module(f"{__name__}.{info.name}")
             module.register(subparsers)
+    for subparser in subparsers.choices.values():
+        add_workspace_option(subparser)
     return parser
 
 

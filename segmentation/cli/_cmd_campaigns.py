@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import shlex
 import sys
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -14,6 +15,7 @@ from typing import Any
 from segmentation import ColumnError, DataLoadError, ParameterError, SegmentationError
 from segmentation.cli._arguments import positive_int, seed, share
 from segmentation.cli._lazy import DEFERRED
+from segmentation.cli._stored import add_save_options, check_name_free, open_from, taken
 
 if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/cli/_lazy.py)
     import pandas as pd
@@ -22,6 +24,7 @@ if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/
         Audience,
         CampaignSpec,
         ContactColumns,
+        NameTakenError,
         Role,
         SuppressionList,
         build_audience,
@@ -50,6 +53,8 @@ __all__ = ["register"]
 _FORMATS = ("csv", "xlsx", "zip")
 _POLARITIES = ("opt-in", "opt-out")
 MAX_HOLDOUT = 0.9
+# The parts of the manifest that say who is on the list (kept as the stored campaign's rules).
+_RULE_KEYS = ("segments", "rfm_groups", "filters", "consent", "suppression", "control_share", "seed")
 _SEGMENT_COLUMNS = frozenset({"segment", "segment_name", "rfm_segment", "group"})
 
 
@@ -128,6 +133,7 @@ def register(subparsers: Any) -> None:
     export.add_argument("--id-col", help="customer id column (default: detected)")
     export.add_argument("--email-col", help="email column (default: detected)")
     export.add_argument("--name-cols", help="name columns, comma-separated (default: detected)")
+    add_save_options(export, "campaign")
     export.set_defaults(handler=run_export)
 
 
@@ -295,6 +301,9 @@ def run_export(args: argparse.Namespace) -> int:
     output = Path(args.output)
     if not output.parent.exists():
         raise SegmentationError(f"cannot write {args.output}: the folder {output.parent} does not exist.")
+    if args.save:
+        with open_from(args) as workspace:  # a taken name fails before anything is written
+            check_name_free(workspace, "campaign", args.save, args.replace)
     table = read_input(args.segmented)
     frame, roles = table.raw, table.roles
     consent_col = _consent_column(frame, args)
@@ -349,7 +358,34 @@ def run_export(args: argparse.Namespace) -> int:
         output.write_bytes(payload)
     Path(f"{args.output}.manifest.json").write_bytes(manifest_bytes(manifest))
     _report_audience(audience, args.output)
+    if args.save:
+        _save_campaign(args, audience, manifest)
     return 0
+
+
+def _save_campaign(args: argparse.Namespace, audience: Audience, manifest: dict[str, Any]) -> None:
+    """Keep the treatment and control lists in the workspace (``export --save NAME``)."""
+    send, control = send_ready(audience)
+    plain = json.loads(manifest_bytes(manifest))
+    rules = {key: plain[key] for key in _RULE_KEYS if key in plain}
+    with open_from(args) as workspace:
+        try:
+            item = workspace.save_campaign(
+                name=args.save,
+                run_id=None,
+                rules=rules,
+                treatment=send,
+                control=control,
+                manifest=plain,
+                id_column=audience.contacts.customer_id,
+                replace=args.replace,
+            )
+        except NameTakenError as exc:
+            raise taken("campaign", args.save) from exc
+        sys.stderr.write(
+            f"Saved campaign {item.name!r} (id {item.id}) in the workspace {workspace.location}; measure it "
+            f"later with: segmentation lift --campaign {shlex.quote(item.name)} RESULTS.csv\n"
+        )
 
 
 def _write_split(

@@ -10,6 +10,7 @@ from typing import Any
 
 from segmentation import ColumnError, DataLoadError, ParameterError
 from segmentation.cli._lazy import DEFERRED
+from segmentation.cli._stored import open_from
 
 if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/cli/_lazy.py)
     import pandas as pd
@@ -26,12 +27,18 @@ def register(subparsers: Any) -> None:
         "lift",
         help="measure a campaign's lift: treatment vs control conversion and revenue",
         description="Join campaign results (customer id, converted 0/1 and/or revenue) to an exported list "
-        "and compare treatment with control, overall and per segment.",
+        "and compare treatment with control, overall and per segment. With --campaign NAME the list comes "
+        "from the workspace, only RESULTS is given, and the measured lift is kept with the campaign.",
     )
     lift.add_argument(
         "export", metavar="EXPORT", help="the list written by 'segmentation export' (CSV or XLSX)"
     )
-    lift.add_argument("results", metavar="RESULTS", help="results per customer")
+    lift.add_argument("results", metavar="RESULTS", nargs="?", help="results per customer")
+    lift.add_argument(
+        "--campaign",
+        metavar="NAME",
+        help="a campaign kept in the workspace ('export --save NAME'); then give only RESULTS",
+    )
     lift.add_argument(
         "--control",
         metavar="CONTROL",
@@ -91,11 +98,36 @@ def _lift_row(comparison: LiftComparison) -> str:
     )
 
 
+def _stored_list(args: argparse.Namespace) -> tuple[pd.DataFrame, int]:
+    """The stored campaign's treatment and control lists as one list; RESULTS is the one positional."""
+    if args.results is not None:
+        raise ParameterError(
+            f"with --campaign give only RESULTS (the list is in the workspace), not {args.export!r} "
+            f"and {args.results!r}."
+        )
+    if args.control:
+        raise ParameterError(
+            "--control goes with an exported list; --campaign already has its control group."
+        )
+    args.results, args.export = args.export, f"campaign {args.campaign!r}"
+    with open_from(args) as workspace:
+        campaign = workspace.load_campaign(args.campaign)
+    if args.id_col is None:
+        args.id_col = campaign.id_column
+    return combine_split_lists(campaign.treatment, campaign.control), campaign.item.id
+
+
 def run_lift(args: argparse.Namespace) -> int:
     """Join results to the list and print the lift table (or JSON)."""
-    export = load_table(Path(args.export)).frame
-    if args.control:
-        export = combine_split_lists(export, load_table(Path(args.control)).frame)
+    campaign_id = None
+    if args.campaign:
+        export, campaign_id = _stored_list(args)
+    else:
+        if args.results is None:
+            raise ParameterError("give the exported list and the RESULTS file (or --campaign NAME RESULTS).")
+        export = load_table(Path(args.export)).frame
+        if args.control:
+            export = combine_split_lists(export, load_table(Path(args.control)).frame)
     results = load_table(Path(args.results)).frame
     if export.shape[1] == 0:
         raise DataLoadError(f"{args.export} has no columns.")
@@ -133,6 +165,9 @@ def run_lift(args: argparse.Namespace) -> int:
         revenue_col=revenue,
         missing=args.missing.replace("-", "_"),
     )
+    if campaign_id is not None:
+        with open_from(args) as workspace:
+            workspace.save_lift(campaign_id=campaign_id, report=report.to_dict())
     if args.json:
         print_json(report.to_dict())
     else:

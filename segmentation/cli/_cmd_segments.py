@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import hashlib
 import json
 import sys
 import warnings
@@ -12,6 +14,7 @@ from typing import Any
 from segmentation import ALGORITHMS, DataQualityWarning, ParameterError
 from segmentation.cli._arguments import seed, segment_count
 from segmentation.cli._lazy import DEFERRED
+from segmentation.cli._stored import add_save_options, check_name_free, open_from, taken
 
 if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/cli/_lazy.py)
     import numpy as np
@@ -22,6 +25,7 @@ if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/
         NOT_SEGMENTED,
         FeatureFill,
         FeatureSpec,
+        NameTakenError,
         assign_segments,
         counted,
         default_specs,
@@ -88,6 +92,7 @@ def register(subparsers: Any) -> None:
     )
     segment.add_argument("--model", metavar="MODEL.json", help="also save the fitted model as JSON")
     segment.add_argument("--personas", metavar="PERSONAS.json", help="also save the segment personas as JSON")
+    add_save_options(segment, "run")
     segment.set_defaults(handler=_run_segment)
 
     assign = subparsers.add_parser(
@@ -207,6 +212,11 @@ def _with_segments(raw: pd.DataFrame, labels: np.ndarray, names: np.ndarray) -> 
 
 
 def _run_segment(args: argparse.Namespace) -> None:
+    if args.replace and not args.save:
+        raise ParameterError("--replace goes with --save NAME.")
+    if args.save:
+        with open_from(args) as workspace:  # a taken name fails before the work, not after
+            check_name_free(workspace, "run", args.save, args.replace)
     table = read_input(args.file)
     typed, specs = _features(table, args.features)
     result = fit_segments(typed, specs, k=args.k, algorithm=args.algorithm, seed=args.seed)
@@ -235,10 +245,50 @@ def _run_segment(args: argparse.Namespace) -> None:
         Path(args.personas).write_text(
             json.dumps(described, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
+    if args.save:
+        _save_run(args, table, result, personas, names)
     segments_first = np.where(result.labels < 0, result.k - result.labels, result.labels)
     counts = pd.Series(column[np.argsort(segments_first, kind="stable")]).value_counts(sort=False)
     sizes = ", ".join(f"{name} {count:,}" for name, count in counts.items())
     print(f"Wrote {args.output}: {len(result.labels):,} customers in {result.k} segments ({sizes}).")
+
+
+def _save_run(
+    args: argparse.Namespace, table: CliTable, result: Any, personas: Any, names: dict[int, str]
+) -> None:
+    """Keep the input table and the run in the workspace (``segment --save NAME``)."""
+    id_column = _id_column(table)
+    customer_ids = (
+        table.raw[id_column] if id_column else pd.Series(np.arange(1, len(table.raw) + 1)).astype("str")
+    )
+    with open_from(args) as workspace:
+        dataset = workspace.save_dataset(
+            name=Path(args.file).name,
+            source_name=Path(args.file).name,
+            kind="customers",
+            table=table.raw,
+            source_sha256=hashlib.sha256(Path(args.file).read_bytes()).hexdigest(),
+            detection={"roles": {str(c): str(r) for c, r in table.roles.items()}},
+        )
+        try:
+            item = workspace.save_run(
+                name=args.save,
+                dataset_id=dataset.id,
+                customer_ids=customer_ids,
+                labels=result.labels,
+                features=list(result.features),
+                algorithm=args.algorithm,
+                k=result.k,
+                seed=args.seed,
+                specs={spec.name: dataclasses.asdict(spec) for spec in result.specs},
+                model_json=result.model.with_names(names).to_json(),
+                personas=personas_to_dict(personas)["segments"],
+                names=names,
+                replace=args.replace,
+            )
+        except NameTakenError as exc:
+            raise taken("run", args.save) from exc
+        sys.stderr.write(f"Saved run {item.name!r} (id {item.id}) in the workspace {workspace.location}.\n")
 
 
 def _run_assign(args: argparse.Namespace) -> None:
