@@ -11,14 +11,14 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages import registry, state, workspace_session
+from app_pages import registry, state, workspace_reopen, workspace_session
 
 # A local file, inlined by Streamlit: a ":material/…:" page icon makes every browser fetch the favicon
 # from fonts.gstatic.com, and the app promises no request outside this machine.
 PAGE_ICON = Path(__file__).resolve().parent / "static" / "favicon.svg"
 st.set_page_config(page_title="Segmentation studio", page_icon=PAGE_ICON, layout="wide")
 
-workspace_session.restore_last_work()
+workspace_reopen.restore_last_work()
 st.session_state.setdefault(state.SEED, state.DEFAULT_SEED)
 page = st.navigation(
     [

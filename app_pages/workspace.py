@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from app_pages import migration_view, workspace_session
+from app_pages import migration_view, workspace_reopen, workspace_session
 from app_pages.registry import tool_page
 from app_pages.shell import link_to
 from segmentation import ALGORITHM_LABELS, NameTakenError, SegmentationError, StoredItem, Workspace
@@ -99,7 +99,7 @@ SECTIONS: tuple[tuple[str, str, Callable[[list[StoredItem]], pd.DataFrame]], ...
 # ---- actions ---------------------------------------------------------------------------------
 def _open(workspace: Workspace, item: StoredItem) -> None:
     try:
-        workspace_session.open_item(workspace, item.kind, item.id)
+        workspace_reopen.open_item(workspace, item.kind, item.id)
     except SegmentationError as exc:
         st.error(f"{item.name} could not be opened: {exc}")
         return

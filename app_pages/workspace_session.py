@@ -1,10 +1,9 @@
-"""The workspace of this session: opened once per location, saving as things happen, reopening work.
+"""The workspace of this session: opened once per location, and saving as things happen.
 
 Pages call the ``save_*`` functions right after they hand something on in the session (a confirmed
 upload, a fit, edited names, recommendations, a built list, a measured lift); each saves once per
 thing (keyed on its token) and a problem with the workspace is one warning line, never a crash:
-the journey works without a workspace. Reopening stored work sets the same session state the
-pages set (``ActiveData``, ``SegmentRun``, names and actions, the last campaign).
+the journey works without a workspace. Reopening stored work is in :mod:`app_pages.workspace_reopen`.
 
 The session's own keys are named ``"workspace:<what>"`` and live here.
 """
@@ -13,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,16 +19,11 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import state
-from app_pages.shell import ensure_demo_loaded, load_demo
 from segmentation import (
     DEMO_NAME,
-    NOT_SEGMENTED,
-    CatalogColumns,
     NameTakenError,
     SegmentationError,
-    SegmentationModel,
     StoredItem,
-    TransactionColumns,
     Workspace,
     combine_split_lists,
     open_workspace,
@@ -46,13 +39,6 @@ NAMES_SAVED = "workspace:names_saved"  # run id -> (names, actions) as last stor
 PENDING = "workspace:pending"  # a save waiting for "replace?" (kind, name, arguments)
 NOTICE = "workspace:notice"  # the last problem with the workspace, shown once
 LAST_OPENED = "last_opened"  # the workspace setting naming the work to reopen: "run:12", "dataset:3"
-
-
-@dataclass(frozen=True)
-class StoredResult:
-    """Stands in for a fit's result when a stored run is reopened: pages read only its model."""
-
-    model: SegmentationModel | None
 
 
 @st.cache_resource(show_spinner="Opening your workspace…", max_entries=8)
@@ -89,7 +75,7 @@ def notice() -> str | None:
     return st.session_state.pop(NOTICE, None)
 
 
-def _attempt(what: str, call: Callable[[], Any]) -> Any:
+def attempt(what: str, call: Callable[[], Any]) -> Any:
     """Run a save; a workspace problem becomes a notice instead of stopping the page."""
     try:
         return call()
@@ -98,11 +84,11 @@ def _attempt(what: str, call: Callable[[], Any]) -> Any:
         return None
 
 
-def _saved(kind: str, token: str) -> int | None:
+def saved_id(kind: str, token: str) -> int | None:
     return st.session_state.get(SAVED, {}).get((kind, token))
 
 
-def _mark_saved(kind: str, token: str, item_id: int) -> None:
+def mark_saved(kind: str, token: str, item_id: int) -> None:
     saved = dict(st.session_state.get(SAVED, {}))
     saved[(kind, token)] = item_id
     st.session_state[SAVED] = saved
@@ -118,8 +104,8 @@ def _with_free_name(save: Callable[[str], StoredItem], name: str) -> StoredItem:
     return save(f"{name} ({pd.Timestamp.now(tz='UTC'):%Y-%m-%d %H:%M:%S})")
 
 
-def _remember(workspace: Workspace, kind: str, item_id: int) -> None:
-    _attempt("Your place", lambda: workspace.remember(LAST_OPENED, f"{kind}:{item_id}"))
+def remember(workspace: Workspace, kind: str, item_id: int) -> None:
+    attempt("Your place", lambda: workspace.remember(LAST_OPENED, f"{kind}:{item_id}"))
 
 
 # ---- datasets --------------------------------------------------------------------------------
@@ -144,7 +130,7 @@ def _reading(data: state.ActiveData, **companions: int | None) -> dict[str, Any]
 
 def save_dataset(data: state.ActiveData) -> int | None:
     """Store the active dataset (once per token) and make it the work to reopen; its stored id."""
-    known = _saved("dataset", data.token)
+    known = saved_id("dataset", data.token)
     if known is not None:
         return known
     workspace = current()
@@ -183,57 +169,17 @@ def save_dataset(data: state.ActiveData) -> int | None:
         )
         return item.id
 
-    dataset_id = _attempt(f"The data {data.source_name}", store)
+    dataset_id = attempt(f"The data {data.source_name}", store)
     if dataset_id is not None:
-        _mark_saved("dataset", data.token, dataset_id)
-        _remember(workspace, "dataset", dataset_id)
+        mark_saved("dataset", data.token, dataset_id)
+        remember(workspace, "dataset", dataset_id)
     return dataset_id
-
-
-def _companion(workspace: Workspace, dataset_id: Any) -> pd.DataFrame | None:
-    return None if dataset_id is None else workspace.load_dataset(int(dataset_id))[1]
-
-
-def _active_data(workspace: Workspace, dataset_id: int) -> state.ActiveData:
-    """The stored dataset as the journey's ``ActiveData`` (the demo is rebuilt from its seed)."""
-    item, table, reading = workspace.load_dataset(dataset_id)
-    detection = dict(reading.get("detection") or {})
-    if detection.get("demo"):
-        load_demo()
-        demo = state.get_active_data()
-        assert demo is not None
-        return demo
-    columns = detection.get("transaction_columns")
-    catalog_columns = detection.get("catalog_columns")
-    return state.ActiveData(
-        source_name=item.summary.get("source_name") or item.name,
-        token=str(detection.get("token") or f"stored-dataset:{item.id}"),
-        customers=table,
-        customer_id_col=str(detection.get("customer_id_col") or table.columns[0]),
-        roles={str(k): str(v) for k, v in dict(detection.get("roles") or {}).items()},
-        transactions=_companion(workspace, detection.get("purchases_id")),
-        transaction_columns=TransactionColumns(**columns) if columns else None,
-        catalog=_companion(workspace, detection.get("catalog_id")),
-        notes=tuple(detection.get("notes") or ()),
-        catalog_columns=CatalogColumns(**catalog_columns) if catalog_columns else None,
-        kind=str(detection.get("kind") or "customers"),
-        source_bytes_sha256=detection.get("source_bytes_sha256"),
-    )
-
-
-def open_dataset(workspace: Workspace, dataset_id: int) -> state.ActiveData:
-    """Make a stored dataset the active data (what was computed from the previous one is dropped)."""
-    data = _active_data(workspace, dataset_id)
-    state.set_active_data(data)
-    _mark_saved("dataset", data.token, dataset_id)
-    _remember(workspace, "dataset", dataset_id)
-    return data
 
 
 # ---- runs ------------------------------------------------------------------------------------
 def run_id(run: state.SegmentRun | None) -> int | None:
     """The stored id of a segmentation of this session, when it was saved."""
-    return None if run is None else _saved("run", run.token)
+    return None if run is None else saved_id("run", run.token)
 
 
 def save_run(
@@ -246,7 +192,7 @@ def save_run(
 ) -> int | None:
     """Store a fit (once per run token). Refits on the same data in this session replace the run
     saved before, until a campaign is saved from it, so trying k = 4, 5, 6 leaves one run, not three."""
-    known = _saved("run", run.token)
+    known = saved_id("run", run.token)
     if known is not None:
         return known
     workspace = current()
@@ -278,10 +224,10 @@ def save_run(
         name = f"{data.source_name} · {run.k} segments · {when:%Y-%m-%d %H:%M}"
         return _with_free_name(lambda free: workspace.save_run(name=free, **arguments), name)
 
-    item = _attempt("The segmentation", store)
+    item = attempt("The segmentation", store)
     if item is None:
         return None
-    _mark_saved("run", run.token, item.id)
+    mark_saved("run", run.token, item.id)
     st.session_state[SESSION_RUNS] = {
         **st.session_state.get(SESSION_RUNS, {}),
         data.token: (item.name, item.id),
@@ -290,7 +236,7 @@ def save_run(
         **st.session_state.get(NAMES_SAVED, {}),
         item.id: (dict(run.default_names), dict(run.default_actions)),
     }
-    _remember(workspace, "run", item.id)
+    remember(workspace, "run", item.id)
     return int(item.id)
 
 
@@ -303,51 +249,12 @@ def save_names(run: state.SegmentRun, names: Mapping[int, str], actions: Mapping
     wanted = ({int(k): str(v) for k, v in names.items()}, {int(k): str(v) for k, v in actions.items()})
     if st.session_state.get(NAMES_SAVED, {}).get(stored_id) == wanted:
         return
-    done = _attempt(
+    done = attempt(
         "The segment names",
         lambda: workspace.update_run_names(stored_id, names=wanted[0], actions=wanted[1]) or True,
     )
     if done:
         st.session_state[NAMES_SAVED] = {**st.session_state.get(NAMES_SAVED, {}), stored_id: wanted}
-
-
-def labels_for(customers: pd.DataFrame, id_col: str, labels: pd.DataFrame) -> np.ndarray:
-    """Stored labels (customer_id, segment) aligned with ``customers``; missing ones get NOT_SEGMENTED."""
-    by_id = dict(zip(labels["customer_id"].astype(str), labels["segment"].astype("int64"), strict=True))
-    ids = customers[id_col].astype(str) if id_col in customers else pd.Series(customers.index.astype(str))
-    return np.asarray([by_id.get(i, NOT_SEGMENTED) for i in ids], dtype="int64")
-
-
-def open_run(workspace: Workspace, stored_run_id: int) -> state.SegmentRun:
-    """Make a stored run (and its dataset) the session's segmentation, with its stored names and actions."""
-    stored = workspace.load_run(stored_run_id)
-    if stored.dataset_id is None:
-        raise SegmentationError(
-            f"the run {stored.item.name!r} was scored on a file that is not stored as a dataset; "
-            "compare it below instead."
-        )
-    data = open_dataset(workspace, stored.dataset_id)
-    model = SegmentationModel.from_json(stored.model_json) if stored.model_json else None
-    run = state.SegmentRun(
-        data_token=data.token,
-        token=f"stored-run:{stored.item.id}:{stored.item.created_at.isoformat()}",
-        features=tuple(stored.features),
-        algorithm=stored.algorithm,
-        k=stored.k,
-        seed=stored.seed,
-        labels=labels_for(data.customers, data.customer_id_col, stored.labels),
-        result=StoredResult(model=model),
-        default_names=dict(stored.names),
-        default_actions=dict(stored.actions),
-    )
-    state.set_segment_run(run)
-    _mark_saved("run", run.token, stored.item.id)
-    st.session_state[NAMES_SAVED] = {
-        **st.session_state.get(NAMES_SAVED, {}),
-        stored.item.id: (dict(stored.names), dict(stored.actions)),
-    }
-    _remember(workspace, "run", stored.item.id)
-    return run
 
 
 # ---- recommendations, campaigns, lifts -------------------------------------------------------
@@ -362,18 +269,18 @@ def save_recommendations(
     table: pd.DataFrame,
 ) -> None:
     """Store the top-N lists of every customer (once per token)."""
-    if _saved("recommendations", token) is not None:
+    if saved_id("recommendations", token) is not None:
         return
     workspace = current()
     stored_run = run_id(run)
     if workspace is None:
         return
-    item = _attempt(
+    item = attempt(
         "The recommendations",
         lambda: workspace.save_recommendations(
             name=name,
             run_id=stored_run,
-            dataset_id=_saved("dataset", data.token),
+            dataset_id=saved_id("dataset", data.token),
             model=model,
             settings=settings,
             table=table,
@@ -381,7 +288,7 @@ def save_recommendations(
         ),
     )
     if item is not None:
-        _mark_saved("recommendations", token, item.id)
+        mark_saved("recommendations", token, item.id)
         if stored_run is not None:
             st.session_state[FROZEN] = {*st.session_state.get(FROZEN, set()), stored_run}
 
@@ -392,15 +299,15 @@ def save_campaign(*, token: str, name: str, arguments: Callable[[], Mapping[str,
     A name stored before this session asks before replacing (see :func:`replace_prompt`); a list
     built again under a name this session saved replaces it.
     """
-    if _saved("campaign", token) is not None or pending_campaign() == (token, name):
+    if saved_id("campaign", token) is not None or pending_campaign() == (token, name):
         return
     workspace = current()
     if workspace is None:
         return
-    made = _attempt("The campaign list", lambda: dict(arguments()))
+    made = attempt("The campaign list", lambda: dict(arguments()))
     if made is None:
         return
-    mine = _saved("campaign-name", name) is not None
+    mine = saved_id("campaign-name", name) is not None
     try:
         item = workspace.save_campaign(name=name, replace=mine, **made)
     except NameTakenError:
@@ -409,12 +316,12 @@ def save_campaign(*, token: str, name: str, arguments: Callable[[], Mapping[str,
     except SegmentationError as exc:
         st.session_state[NOTICE] = f"The campaign list was not saved to the workspace: {exc}"
         return
-    _campaign_saved(token, item, made.get("run_id"))
+    _campaignsaved_id(token, item, made.get("run_id"))
 
 
-def _campaign_saved(token: str, item: StoredItem, stored_run: int | None) -> None:
-    _mark_saved("campaign", token, item.id)
-    _mark_saved("campaign-name", item.name, item.id)
+def _campaignsaved_id(token: str, item: StoredItem, stored_run: int | None) -> None:
+    mark_saved("campaign", token, item.id)
+    mark_saved("campaign-name", item.name, item.id)
     st.session_state.pop(PENDING, None)
     if stored_run is not None:
         st.session_state[FROZEN] = {*st.session_state.get(FROZEN, set()), stored_run}
@@ -434,16 +341,16 @@ def resolve_pending(*, replace: bool) -> StoredItem | None:
         return None
     token, name, arguments = pending
     if replace:
-        item = _attempt(
+        item = attempt(
             "The campaign list", lambda: workspace.save_campaign(name=name, replace=True, **arguments)
         )
     else:
-        item = _attempt(
+        item = attempt(
             "The campaign list",
             lambda: _with_free_name(lambda free: workspace.save_campaign(name=free, **arguments), name),
         )
     if item is not None:
-        _campaign_saved(token, item, arguments.get("run_id"))
+        _campaignsaved_id(token, item, arguments.get("run_id"))
     return item
 
 
@@ -473,15 +380,15 @@ def campaign_frame(stored: Any) -> pd.DataFrame:
 
 def save_lift(campaign_id: int, token: str, report: Mapping[str, Any]) -> bool:
     """Store a lift measured on a stored campaign (once per campaign and results); True when stored now."""
-    if _saved("lift", token) is not None:
+    if saved_id("lift", token) is not None:
         return False
     workspace = current()
     if workspace is None:
         return False
-    item = _attempt("The measured lift", lambda: workspace.save_lift(campaign_id=campaign_id, report=report))
+    item = attempt("The measured lift", lambda: workspace.save_lift(campaign_id=campaign_id, report=report))
     if item is None:
         return False
-    _mark_saved("lift", token, item.id)
+    mark_saved("lift", token, item.id)
     return True
 
 
@@ -522,44 +429,3 @@ def campaign_history(
         "extra_revenue",
     ]
     return pd.DataFrame(rows).astype({column: "float64" for column in numbers})
-
-
-# ---- the session's first run -----------------------------------------------------------------
-def open_item(workspace: Workspace, kind: str, item_id: int) -> None:
-    """Reopen a stored dataset, run or campaign into the journey."""
-    if kind == "dataset":
-        open_dataset(workspace, item_id)
-    elif kind == "run":
-        open_run(workspace, item_id)
-    elif kind == "campaign":
-        stored = workspace.load_campaign(item_id)
-        if stored.run_id is not None:
-            open_run(workspace, stored.run_id)
-        state.put(
-            state.CAMPAIGN,
-            {
-                "name": stored.item.name,
-                "frame": campaign_frame(stored),
-                "manifest": dict(stored.manifest),
-                "customer_col": stored.id_column,
-                "file_name": str(dict(stored.manifest.get("file") or {}).get("name") or stored.item.name),
-            },
-        )
-        _remember(workspace, "campaign", item_id)
-    else:
-        raise SegmentationError(f"a {kind} cannot be opened into the journey.")
-
-
-def restore_last_work() -> None:
-    """On a session's first run, reopen the work used last; the demo when there is none (or it fails)."""
-    if not st.session_state.get(RESTORED):
-        st.session_state[RESTORED] = True
-        workspace = current()
-        last = _attempt("Your place", lambda: workspace.recall(LAST_OPENED)) if workspace else None
-        if workspace is not None and last and ":" in last:
-            kind, _, number = last.partition(":")
-            try:
-                open_item(workspace, kind, int(number))
-            except (SegmentationError, ValueError) as exc:
-                st.session_state[NOTICE] = f"Your last work could not be reopened ({exc}); the demo is open."
-    ensure_demo_loaded()

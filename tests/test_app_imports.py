@@ -71,7 +71,7 @@ def test_the_check_finds_private_imports(tmp_path: Path, source: str, private: l
 
 def test_every_registered_page_exists_and_every_page_file_is_registered() -> None:
     helpers = {"registry", "shell", "state", "charts", "upload"}
-    helpers |= {"workspace_session", "migration_view"}  # the Workspace page's session and section
+    helpers |= {"workspace_session", "workspace_reopen", "migration_view"}  # the Workspace page's
     on_disk = {path.stem for path in PAGES_DIR.glob("*.py")} - helpers - {"__init__"}
     assert {page.key for page in (*PAGES, *TOOL_PAGES)} == on_disk
     assert all(tool.file.is_file() for tool in TOOL_PAGES)
