@@ -125,6 +125,24 @@ def _replace_by_rename(workspace: Workspace, kind: str, item_id: int, new_name: 
     workspace.rename(kind, item_id, new_name)
 
 
+def _delete(workspace: Workspace, kind: str, item_id: int) -> None:
+    """Delete an item (the workspace deletes what was made from it); a dataset takes its purchase
+    lines and catalog with it."""
+    companions: list[int] = []
+    if kind == "dataset":
+        try:
+            detection = dict(workspace.load_dataset(item_id)[2].get("detection") or {})
+        except SegmentationError:  # a damaged or missing table must not keep the row alive
+            detection = {}
+        companions = [int(v) for k in ("purchases_id", "catalog_id") if (v := detection.get(k)) is not None]
+    workspace.delete(kind, item_id)
+    for companion in companions:
+        try:
+            workspace.delete("dataset", companion)
+        except SegmentationError:
+            continue  # deleted already
+
+
 def _confirmations(workspace: Workspace) -> None:
     """The questions waiting for an answer: delete for good? replace the item holding that name?"""
     pending_delete = st.session_state.get(CONFIRM_DELETE)
@@ -142,7 +160,7 @@ def _confirmations(workspace: Workspace) -> None:
         yes, no = st.columns(2)
         if yes.button("Yes, delete it", type="primary", key="workspace:delete_yes"):
             try:
-                workspace.delete(kind, item_id)
+                _delete(workspace, kind, item_id)
             except SegmentationError as exc:
                 st.error(str(exc))
             st.session_state.pop(CONFIRM_DELETE, None)

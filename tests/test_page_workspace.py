@@ -332,3 +332,40 @@ def test_a_newer_snapshot_scored_with_a_saved_model_is_stored_and_compared(works
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Stayed in their segment"] == "150" and metrics["Moved to another segment"] == "0"
     assert metrics["New customers"] == "2" and metrics["Lost customers"] == "0"
+
+
+def test_deleting_an_order_export_takes_its_purchase_lines_along(workspace: Workspace) -> None:
+    at = _app()
+    _visit(at, page("data").path)
+    at.radio(key="data:source").set_value("Upload a file").run()
+    at.file_uploader(key="data:upload").set_value(("bestellungen.csv", _orders_csv(), "text/csv")).run()
+    at.button(key="data:build").click().run()
+    assert len(workspace.items("dataset")) == 2
+    _visit(at, WORKSPACE_PAGE)
+    at.button(key="workspace:dataset:delete").click().run()
+    at.button(key="workspace:delete_yes").click().run()
+    assert not at.exception, at.exception
+    assert workspace.items("dataset") == []
+
+
+def test_another_location_for_the_session_and_a_bad_one_in_one_line(
+    tmp_path: Path, workspace: Workspace
+) -> None:
+    _stored_run(workspace, "Spring", ["A", "B"], [0, 1], {0: "Loyal", 1: "New"})
+    at = _visit(_app(), WORKSPACE_PAGE)
+    assert "Segmentations (1)" in [s.value for s in at.subheader]
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    at.text_input(key="workspace:new_location").set_value(str(blocker / "inside" / "w.sqlite"))
+    at.button(key="workspace:use_location").click().run()
+    assert not at.exception, at.exception
+    assert len(at.error) == 1 and "\n" not in at.error[0].value, [e.value for e in at.error]
+    assert "Segmentations (1)" in [s.value for s in at.subheader]  # still the workspace it had
+
+    other = tmp_path / "other.sqlite"
+    at.text_input(key="workspace:new_location").set_value(str(other))
+    at.button(key="workspace:use_location").click().run()
+    assert not at.exception, at.exception
+    assert "Segmentations (0)" in [s.value for s in at.subheader]
+    assert any(str(other) in c.value for c in at.main.caption), [c.value for c in at.main.caption]
