@@ -35,6 +35,7 @@ from segmentation import (
 
 BEFORE = "workspace:migration_before"
 AFTER = "workspace:migration_after"
+COMPARED = "workspace:migration_compared"  # (before id, after id) the marketer asked to compare
 VALUABLE_WORDS = ("big", "loyal", "vip", "champion", "premium", "high-value", "best", "frequent", "top")
 AT_RISK_WORDS = ("lapsed", "risk", "dormant", "lost", "inactive", "churn", "sleeping", "low-value")
 
@@ -195,6 +196,7 @@ def _rescore(workspace: Workspace, runs: list[StoredItem]) -> None:
             st.error(f"**{upload.name}** could not be scored: {exc}")
             return
         st.session_state[BEFORE], st.session_state[AFTER] = stored.item.id, item.id
+        st.session_state[COMPARED] = (stored.item.id, item.id)
         st.rerun()
 
 
@@ -249,7 +251,14 @@ def draw(workspace: Workspace) -> None:
     if before_id == after_id:
         st.info("Pick two different segmentations.")
         return
-    first, second = by_id[int(before_id)], by_id[int(after_id)]
+    pair = (int(before_id), int(after_id))
+    # Comparing reads both runs' labels: done when asked, so the page opens at once on big runs.
+    if st.button("Compare these two", type="primary", key="workspace:compare"):
+        st.session_state[COMPARED] = pair
+    if st.session_state.get(COMPARED) != pair:
+        st.caption("Pick the two segmentations, then press **Compare these two**.")
+        return
+    first, second = by_id[pair[0]], by_id[pair[1]]
     before = _run(workspace, workspace.location, first.id, first.created_at.isoformat())
     after = _run(workspace, workspace.location, second.id, second.created_at.isoformat())
     before_names, after_names = _segments_of(before), _segments_of(after)

@@ -226,6 +226,8 @@ def test_migration_counts_movers_new_and_lost_on_a_known_answer(workspace: Works
     _stored_run(workspace, "Q1", ["A", "B", "C", "D", "E", "F"], [0, 0, 0, 0, 1, 1], names)
     _stored_run(workspace, "Q2", ["C", "D", "E", "F", "G", "H"], [0, 1, 1, 0, 0, 1], names)
     at = _visit(_app(), WORKSPACE_PAGE)
+    assert not at.metric  # nothing is read before the marketer asks
+    at.button(key="workspace:compare").click().run()
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Stayed in their segment"] == "2"  # C (0->0), E (1->1)
     assert metrics["Moved to another segment"] == "2"  # D (0->1), F (1->0)
