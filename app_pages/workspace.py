@@ -262,7 +262,8 @@ st.caption(
 workspace = workspace_session.current()
 _location(workspace)
 if workspace is None:
-    st.error(workspace_session.notice() or "The workspace cannot be opened.")
+    workspace_session.notice()  # said here, not again in the sidebar
+    st.error(workspace_session.unavailable() or "The workspace cannot be opened.")
     st.stop()
 assert workspace is not None
 opened = st.session_state.pop(OPENED, None)

@@ -38,6 +38,7 @@ FROZEN = "workspace:frozen_runs"  # run ids a campaign was saved from: a refit t
 NAMES_SAVED = "workspace:names_saved"  # run id -> (names, actions) as last stored
 PENDING = "workspace:pending"  # a save waiting for "replace?" (kind, name, arguments)
 NOTICE = "workspace:notice"  # the last problem with the workspace, shown once
+FAILED = "workspace:failed"  # (location setting, reason) of a workspace that could not be opened
 LAST_OPENED = "last_opened"  # the workspace setting naming the work to reopen: "run:12", "dataset:3"
 
 
@@ -56,18 +57,33 @@ def use_location(location: str) -> Workspace:
     """Open ``location`` and use it for the rest of the session (a WorkspaceError if it cannot be opened)."""
     workspace = _open(workspace_location(location.strip()))
     st.session_state[LOCATION] = location.strip()
-    for key in (SAVED, SESSION_RUNS, FROZEN, NAMES_SAVED, PENDING):
+    for key in (SAVED, SESSION_RUNS, FROZEN, NAMES_SAVED, PENDING, FAILED):
         st.session_state.pop(key, None)
     return workspace
 
 
 def current() -> Workspace | None:
-    """The session's workspace, or None when it cannot be opened (the reason is kept for ``notice``)."""
+    """The session's workspace, or None when it cannot be opened (the reason: ``unavailable``).
+
+    A location that failed is not tried again in this session (an unreachable server would make
+    every page wait for its timeout); choosing a location on the Workspace page tries again.
+    """
+    failed = st.session_state.get(FAILED)
+    if failed is not None and failed[0] == location_setting():
+        return None
     try:
         return _open(workspace_location(location_setting()))
     except SegmentationError as exc:
-        st.session_state[NOTICE] = f"The workspace cannot be used, so nothing is saved: {exc}"
+        message = f"The workspace cannot be used, so nothing is saved: {exc}"
+        st.session_state[FAILED] = (location_setting(), message)
+        st.session_state[NOTICE] = message
         return None
+
+
+def unavailable() -> str | None:
+    """Why the session's workspace cannot be used, or None when it can."""
+    failed = st.session_state.get(FAILED)
+    return None if failed is None else str(failed[1])
 
 
 def notice() -> str | None:

@@ -371,3 +371,23 @@ def test_another_location_for_the_session_and_a_bad_one_in_one_line(
     assert not at.exception, at.exception
     assert "Segmentations (0)" in [s.value for s in at.subheader]
     assert any(str(other) in c.value for c in at.main.caption), [c.value for c in at.main.caption]
+
+
+def test_a_workspace_that_cannot_be_opened_leaves_the_journey_working(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("SEGMENTATION_WORKSPACE", str(blocker / "inside" / "workspace.sqlite"))
+    at = _app(_customers())
+    assert not at.exception, at.exception
+    warnings = [w.value for w in at.sidebar.warning]
+    assert len(warnings) == 1 and "cannot be created" in warnings[0] and "\n" not in warnings[0]
+    _visit(at, page("features").path)
+    at.multiselect[0].set_value(["recency_days", "monetary", "frequency"])
+    at.slider(key="features:k_range").set_value((2, 4)).run()
+    at.button(key="features:find").click().run()
+    assert not at.exception, at.exception
+    assert at.session_state[SEGMENT_RUN].k == 3  # segmented, just not saved
+    _visit(at, WORKSPACE_PAGE)
+    assert any("cannot be created" in e.value for e in at.error), [e.value for e in at.error]
