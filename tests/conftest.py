@@ -91,7 +91,8 @@ def postgres_url() -> Iterator[str]:
             "PostgreSQL is not installed (no initdb on PATH or in /usr/lib/postgresql/*/bin); "
             "install Debian's 'postgresql' package (.ci/run does)."
         )
-    folder = Path(tempfile.mkdtemp(prefix="segmentation-pg-"))
+    # As root the server runs as 'postgres', which must reach the folder: /tmp, not a private TMPDIR.
+    folder = Path(tempfile.mkdtemp(prefix="segmentation-pg-", dir="/tmp" if os.geteuid() == 0 else None))
     as_user: list[str] = []
     if os.geteuid() == 0:
         owner = pwd.getpwnam("postgres")
@@ -124,7 +125,7 @@ def postgres_url() -> Iterator[str]:
         yield f"postgresql+psycopg://postgres@/postgres?host={socket_dir}&port={port}"
     finally:
         subprocess.run(
-            [*as_user, str(binaries / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
+            [*as_user, str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
             check=False,
             capture_output=True,
         )

@@ -119,8 +119,18 @@ def test_migration_and_forget(
     )  # fmt: skip
     assert sum(cell["customers"] for cell in moved["matrix"]) == 140
     assert {"from_segment", "to_segment", "customers"} <= set(moved["matrix"][0])
-    assert main(["migration", "winter", "spring"]) == 0
-    assert "lost 10" in capsys.readouterr().out
+    movers = tmp_path / "movers.csv"
+    biggest = max(moved["matrix"], key=lambda cell: cell["customers"])
+    pair = ["--valuable", str(biggest["from_segment"]), "--at-risk", str(biggest["to_segment"])]
+    assert main(["migration", "winter", "spring", *pair, "-o", str(movers)]) == 0
+    out = capsys.readouterr().out
+    expected = biggest["customers"]
+    assert "lost 10" in out and f"{expected:,} customers went from a valuable to an at-risk segment" in out
+    written = pd.read_csv(movers, dtype={"customer_id": str})
+    assert len(written) == expected > 0
+    assert set(written["from_segment"]) == {biggest["from_segment"]}
+    assert main(["migration", "winter", "spring", "--valuable", "first"]) == 2
+    assert "give segment numbers" in capsys.readouterr().err
     forgotten = _json(capsys, ["forget", "k12@example.com", "--json"])
     assert forgotten == {
         "datasets": 2, "runs": 2, "campaigns": 0, "recommendations": 0, "lifts": 0,
@@ -133,17 +143,17 @@ def test_migration_and_forget(
 
 
 def test_the_workspace_option_goes_before_or_after_the_command(
-    customer_file: Path, tmp_path: Path, segmentation_cli: list[str]
+    customer_file: Path, tmp_path: Path, segmentation_cli: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     chosen = tmp_path / "chosen.sqlite"
     argv = ["segment", str(customer_file), "--features", FEATURES, "--k", "2", "-o", str(tmp_path / "o.csv")]
     assert main(["--workspace", str(chosen), *argv, "--save", "first"]) == 0
     assert main([*argv, "--save", "second", "--workspace", str(chosen)]) == 0
-    for order in (["--workspace", str(chosen), "runs", "list"], ["runs", "list", "--workspace", str(chosen)]):
-        done = subprocess.run(
-            [*segmentation_cli, *order, "--json"], capture_output=True, text=True, check=True
-        )
-        assert [run["name"] for run in json.loads(done.stdout)] == ["second", "first"]
+    listed = _json(capsys, ["runs", "list", "--workspace", str(chosen), "--json"])
+    assert [run["name"] for run in listed] == ["second", "first"]  # type: ignore[union-attr]
+    order = ["--workspace", str(chosen), "runs", "list", "--json"]  # as a user's shell runs it
+    done = subprocess.run([*segmentation_cli, *order], capture_output=True, text=True, check=True)
+    assert [run["name"] for run in json.loads(done.stdout)] == ["second", "first"]
     with open_workspace() as default:
         assert default.items("run") == []  # the default workspace was not used
 

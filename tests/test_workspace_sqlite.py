@@ -1,4 +1,4 @@
-"""The SQLite workspace as a file on disk: where it lives, two writers, a killed writer, upgrades, damage."""
+"""The workspace on disk: its place, two writers at once, a killed writer, upgrades, damage, forget."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ import pytest
 from segmentation import WorkspaceError, open_workspace, workspace_location
 from segmentation.workspace.location import masked
 from segmentation.workspace.opening import open_engine, upgrade
-from tests._workspace_helpers import customers, payload_files
+from tests._workspace_helpers import customers, fresh_postgres, payload_files
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -35,6 +35,7 @@ def test_the_default_workspace_is_in_the_users_data_folder(
     with open_workspace() as workspace:
         assert workspace.location == str(folder / "workspace.sqlite")
         assert workspace.files == folder / "workspace.files"
+        assert stat.S_IMODE((folder / "workspace.sqlite").stat().st_mode) == 0o600
         assert stat.S_IMODE(workspace.files.stat().st_mode) == 0o700
 
 
@@ -42,6 +43,7 @@ def test_paths_folders_and_urls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert workspace_location(tmp_path) == f"sqlite:///{tmp_path / 'workspace.sqlite'}"
     assert workspace_location(tmp_path / "new" / "mine.db") == f"sqlite:///{tmp_path / 'new' / 'mine.db'}"
     assert (tmp_path / "new").is_dir()
+    assert workspace_location(tmp_path / "shop") == f"sqlite:///{tmp_path / 'shop' / 'workspace.sqlite'}"
     url = "postgresql+psycopg://ann:secret@db.example:5432/shop"
     assert workspace_location(url) == url
     assert masked(url) == "postgresql+psycopg://ann:***@db.example:5432/shop"
@@ -65,9 +67,9 @@ _WRITER = textwrap.dedent(
 )
 
 
-def _writer(path: Path, tag: str, count: int, size: int) -> subprocess.Popen[str]:
+def _writer(location: str | Path, tag: str, count: int, size: int) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-c", _WRITER, str(path), tag, str(count), str(size)],
+        [sys.executable, "-c", _WRITER, str(location), tag, str(count), str(size)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -75,17 +77,22 @@ def _writer(path: Path, tag: str, count: int, size: int) -> subprocess.Popen[str
     )
 
 
-def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
-    path = tmp_path / "shared.sqlite"
-    open_workspace(path).close()
-    writers = [_writer(path, tag, 12, 500) for tag in ("left", "right")]
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_two_processes_writing_at_once_lose_nothing(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    location: str | Path = tmp_path / "shared.sqlite"
+    if backend == "postgresql":
+        location = fresh_postgres(request.getfixturevalue("postgres_url"))
+    open_workspace(location).close()
+    writers = [_writer(location, tag, 6, 500) for tag in ("left", "right")]
     for writer in writers:
         _, err = writer.communicate(timeout=120)
         assert writer.returncode == 0, err
-    with open_workspace(path) as workspace:
+    with open_workspace(location) as workspace:
         names = {item.name for item in workspace.items("run")}
-        assert names == {f"{tag} {n}" for tag in ("left", "right") for n in range(12)}
-        assert workspace.load_run("right 11").labels["customer_id"].iloc[-1] == "right-499"
+        assert names == {f"{tag} {n}" for tag in ("left", "right") for n in range(6)}
+        assert workspace.load_run("right 5").labels["customer_id"].iloc[-1] == "right-499"
 
 
 def test_a_writer_killed_mid_save_leaves_the_last_committed_state(tmp_path: Path) -> None:

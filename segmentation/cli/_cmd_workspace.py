@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from segmentation import ParameterError
 from segmentation.cli._lazy import DEFERRED
 from segmentation.cli._stored import add_workspace_option, open_from
 
 if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/cli/_lazy.py)
     from segmentation import StoredItem, compare_segmentations
-    from segmentation.cli._common import print_json
+    from segmentation.cli._common import print_json, split_names, write_table
 
 __all__ = ["register"]
 
@@ -38,6 +39,18 @@ def register(subparsers: Any) -> None:
     )
     migration.add_argument("run_a", metavar="RUN_A", help="the earlier run (name or id)")
     migration.add_argument("run_b", metavar="RUN_B", help="the later run (name or id)")
+    migration.add_argument(
+        "--valuable", metavar="SEGMENTS", help="segment numbers of RUN_A counted valuable, e.g. '0,2'"
+    )
+    migration.add_argument(
+        "--at-risk", metavar="SEGMENTS", help="segment numbers of RUN_B counted at risk, e.g. '3'"
+    )
+    migration.add_argument(
+        "-o",
+        "--output",
+        metavar="MOVERS",
+        help="write the customers who moved from a valuable to an at-risk segment (.csv/.xlsx/.parquet)",
+    )
     migration.add_argument("--json", action="store_true", help="print the comparison as JSON")
     add_workspace_option(migration)
     migration.set_defaults(handler=_run_migration)
@@ -102,13 +115,33 @@ def _run_list(args: argparse.Namespace) -> None:
         )
 
 
+def _segments(text: str | None, flag: str) -> list[int]:
+    if not text:
+        return []
+    try:
+        return [int(part) for part in split_names(text)]
+    except ValueError as exc:
+        raise ParameterError(
+            f"{flag} {text!r}: give segment numbers separated by commas, like '0,2'."
+        ) from exc
+
+
 def _run_migration(args: argparse.Namespace) -> None:
+    if args.output and not (args.valuable and args.at_risk):
+        raise ParameterError("--output writes the movers: say which segments with --valuable and --at-risk.")
     with open_from(args) as workspace:
         before = workspace.load_run(args.run_a)
         after = workspace.load_run(args.run_b)
     result = compare_segmentations(
-        before.labels, after.labels, before_names=before.names, after_names=after.names
+        before.labels,
+        after.labels,
+        before_names=before.names,
+        after_names=after.names,
+        valuable=_segments(args.valuable, "--valuable"),
+        at_risk=_segments(args.at_risk, "--at-risk"),
     )
+    if args.output:
+        write_table(result.movers, args.output)
     if args.json:
         print_json(
             {
@@ -130,6 +163,9 @@ def _run_migration(args: argparse.Namespace) -> None:
         f"Stayed {result.stayed:,}, moved {result.moved:,}, new {result.new_customers:,}, "
         f"lost {result.lost_customers:,}."
     )
+    if args.valuable and args.at_risk:
+        written = f"; written to {args.output}" if args.output else ""
+        print(f"{len(result.movers):,} customers went from a valuable to an at-risk segment{written}.")
 
 
 def _run_forget(args: argparse.Namespace) -> None:

@@ -56,7 +56,8 @@ def workspace_location(location: str | os.PathLike[str] | None = None) -> str:
     Parameters
     ----------
     location : str, path or None
-        A SQLAlchemy URL (kept as is), a SQLite file or a folder (``workspace.sqlite`` inside it).
+        A SQLAlchemy URL (kept as is), a SQLite file (``.sqlite``, ``.db`` ...) or a folder
+        (``workspace.sqlite`` inside it; a new name without an extension is taken as a folder).
         None reads ``SEGMENTATION_WORKSPACE``, else uses the per-user data folder.
 
     Returns
@@ -73,8 +74,8 @@ def workspace_location(location: str | os.PathLike[str] | None = None) -> str:
     if _URL.match(text):
         return text
     path = Path(text).expanduser().absolute()
-    if path.is_dir():
-        path = path / DEFAULT_FILE_NAME
+    if path.is_dir() or (not path.exists() and not path.suffix):
+        path = path / DEFAULT_FILE_NAME  # a folder (an existing one, or a new name without extension)
     if not path.parent.exists():
         _private_folder(path.parent)
     return f"sqlite:///{path}"

@@ -523,6 +523,9 @@ def open_workspace(location: str | os.PathLike[str] | None = None) -> Workspace:
         connect(engine, url)
         upgrade(engine, url)
         files = payload_folder(url)
+        database = sqlite_path(url)
+        if database is not None and database.stat().st_mode & 0o077:
+            database.chmod(0o600)  # owner-only, like its folder
     except BaseException:
         engine.dispose()
         raise
