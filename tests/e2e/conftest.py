@@ -71,6 +71,7 @@ def app_url(tmp_path: Path) -> Iterator[str]:
             server.wait(timeout=15)
         except subprocess.TimeoutExpired:
             server.kill()
+            server.wait()  # reaped, or its Popen warns "still running" (an error under -W error)
         log.close()
 
 
