@@ -68,6 +68,10 @@ def _private_workspace(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     return folder
 
 
+# Trusted local connections, UTF-8 whatever the machine's locale, no fsync (a throwaway server).
+_INITDB_OPTIONS = ("--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync")
+
+
 def _postgres_binaries() -> Path | None:
     """The folder of Debian's PostgreSQL server programs (initdb, pg_ctl), or None."""
     found = shutil.which("initdb")
@@ -101,7 +105,7 @@ def postgres_url() -> Iterator[str]:
     data, socket_dir = folder / "data", folder
     quiet = {"check": True, "capture_output": True, "text": True}
     subprocess.run(
-        [*as_user, str(binaries / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8"],
+        [*as_user, str(binaries / "initdb"), "-D", str(data), "-U", "postgres", *_INITDB_OPTIONS],
         **quiet,  # type: ignore[arg-type]
     )
     port = 55432 + os.getpid() % 1000

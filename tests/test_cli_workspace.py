@@ -13,7 +13,7 @@ import pytest
 
 from segmentation import open_workspace
 from segmentation.cli import main
-from tests._workspace_helpers import payload_files
+from tests._workspace_helpers import fresh_postgres, payload_files
 
 FEATURES = "Age,Income"
 
@@ -197,3 +197,16 @@ def test_bad_workspaces_are_one_line_errors(tmp_path: Path, capsys: pytest.Captu
     missing.unlink()
     _one_line_error(capsys, ["migration", "a", "b"], f"{missing} is not there")
     _one_line_error(capsys, ["migration", "nope", "a"], "there is no run 'nope' in the workspace")
+
+
+def test_a_postgresql_workspace_by_url(
+    customer_file: Path, tmp_path: Path, postgres_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = fresh_postgres(postgres_url)
+    argv = ["segment", str(customer_file), "--features", FEATURES, "--k", "3", "-o", str(tmp_path / "o.csv")]
+    assert main(["--workspace", url, *argv, "--save", "spring"]) == 0
+    (run,) = _json(capsys, ["--workspace", url, "runs", "list", "--json"])  # type: ignore[misc]
+    assert (run["name"], run["customers"]) == ("spring", 150)
+    assert _json(capsys, ["--workspace", url, "forget", "K001", "--json"])["runs"] == 1  # type: ignore[index]
+    with open_workspace() as default:
+        assert default.items("run") == []

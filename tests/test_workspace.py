@@ -33,7 +33,7 @@ def _run(workspace: Workspace, name: str, dataset_id: int | None, **options: obj
         model_json='{"algorithm": "kmeans"}',
         personas=[{"segment": 0, "name": "Young", "examples": ["C001"]}],
         names={0: "Young", 1: "Middle", 2: "Older"},
-        actions={0: "Welcome offer"},
+        actions={0: "Welcome offer – Zoë 客户"},
         **options,  # type: ignore[arg-type]
     )
     return item.id
@@ -47,7 +47,8 @@ def test_a_run_comes_back_as_saved(workspace: Workspace) -> None:
     assert run.item.n_rows == 6 and run.item.size_bytes > 0
     assert run.item.summary == {"k": 3, "algorithm": "kmeans", "features": 1}
     assert run.features == ("age",) and run.k == 3 and run.seed == 7 and run.algorithm == "kmeans"
-    assert run.names == {0: "Young", 1: "Middle", 2: "Older"} and run.actions == {0: "Welcome offer"}
+    assert run.names == {0: "Young", 1: "Middle", 2: "Older"}
+    assert run.actions == {0: "Welcome offer – Zoë 客户"}
     assert run.model_json == '{"algorithm": "kmeans"}' and run.specs == {"age": {"kind": "numeric"}}
     assert list(run.labels.columns) == ["customer_id", "segment"]
     assert run.labels["customer_id"].tolist() == customers()["customer_id"].tolist()

@@ -15,7 +15,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -28,6 +28,7 @@ __all__ = ["MIGRATIONS", "Transaction", "connect", "head_revision", "open_engine
 MIGRATIONS = Path(__file__).with_name("migrations")
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _BUSY_TIMEOUT_S = 60
+_WRITE_LOCK = 724716813  # PostgreSQL advisory lock id of workspace writes
 
 
 def _first_line(error: BaseException) -> str:
@@ -138,16 +139,29 @@ def upgrade(engine: Engine, url: str, *, revision: str = "head") -> None:
 
 
 class Transaction:
-    """``with Transaction(sessions, url) as session``: one committed transaction, errors as one line."""
+    """``with Transaction(sessions, url) as session``: one committed transaction, errors as one line.
 
-    def __init__(self, sessions: sessionmaker[Session], url: str) -> None:
+    A writing transaction holds the workspace's write lock until it ends: SQLite's ``BEGIN
+    IMMEDIATE`` (every SQLite transaction here), a transaction-level advisory lock on PostgreSQL.
+    Payload files are written and deleted under that lock, so one process never deletes a file
+    another has just started to use.
+    """
+
+    def __init__(self, sessions: sessionmaker[Session], url: str, *, write: bool) -> None:
         self.sessions = sessions
         self.url = url
+        self.write = write
         self.session: Session | None = None
 
     def __enter__(self) -> Session:
         self.session = self.sessions()
         self.session.begin()
+        if self.write and self.url.lower().startswith("postgresql"):
+            try:
+                self.session.execute(text(f"SELECT pg_advisory_xact_lock({_WRITE_LOCK})"))
+            except sa_exc.DBAPIError as error:
+                self.session.close()
+                raise translate(error, self.url) from error
         return self.session
 
     def __exit__(self, exc_type: Any, exc: BaseException | None, _tb: Any) -> None:

@@ -157,7 +157,7 @@ class Workspace:
 
     def _write(self) -> Transaction:
         """A session in a write transaction; database errors become one WorkspaceError line."""
-        return Transaction(self.sessions, self.url)
+        return Transaction(self.sessions, self.url, write=True)
 
     # -------------------------------------------------------------------------------- saving
     def save_dataset(
@@ -460,13 +460,15 @@ class Workspace:
         return used
 
     def _drop_unused_payloads(self) -> None:
-        """Delete payload files no item refers to any more."""
+        """Delete payload files no item refers to any more (under the write lock, after the rows go)."""
         with self._write() as session:
             used = self._referenced(session)
-            for sha in list(session.scalars(select(PayloadRow.sha256))):
-                if sha not in used:
-                    session.delete(session.get(PayloadRow, sha))
-                    payload_path(self.files, sha).unlink(missing_ok=True)
+            unused = [sha for sha in session.scalars(select(PayloadRow.sha256)) if sha not in used]
+            for sha in unused:
+                session.delete(session.get(PayloadRow, sha))
+            session.flush()
+            for sha in unused:
+                payload_path(self.files, sha).unlink(missing_ok=True)
 
     def remember(self, key: str, value: str) -> None:
         """Keep a small setting, e.g. ``remember("last_opened", "run:12")``."""
@@ -486,7 +488,7 @@ class Workspace:
             return int(session.scalar(select(func.count()).select_from(table)) or 0)
 
     def _reading(self) -> Transaction:
-        return Transaction(self.sessions, self.url)
+        return Transaction(self.sessions, self.url, write=False)
 
     def forget_customer(self, who: str) -> ForgetReport:
         """Remove one customer (by id or email) from every stored table, run, list and recommendation.
@@ -497,7 +499,8 @@ class Workspace:
         """
         with self._write() as session:
             report, old_files = forget_in_session(session, self.files, who)
-        shred_files(old_files)
+            session.flush()
+            shred_files(old_files)  # under the write lock: no other process can take them up again
         compact(self.engine)
         return report
 
