@@ -235,7 +235,12 @@ def save_run(
 
     def store() -> StoredItem:
         if previous is not None and previous[1] not in frozen:
-            return workspace.save_run(name=previous[0], replace=True, **arguments)
+            try:  # by its id: the marketer may have renamed it on the Workspace page meanwhile
+                current_name = workspace.find("run", previous[1]).name
+            except SegmentationError:  # deleted meanwhile: a new run
+                current_name = None
+            if current_name is not None:
+                return workspace.save_run(name=current_name, replace=True, **arguments)
         when = pd.Timestamp.now(tz="UTC")
         name = f"{data.source_name} · {run.k} segments · {when:%Y-%m-%d %H:%M}"
         return _with_free_name(lambda free: workspace.save_run(name=free, **arguments), name)

@@ -391,3 +391,16 @@ def test_a_workspace_that_cannot_be_opened_leaves_the_journey_working(
     assert at.session_state[SEGMENT_RUN].k == 3  # segmented, just not saved
     _visit(at, WORKSPACE_PAGE)
     assert any("cannot be created" in e.value for e in at.error), [e.value for e in at.error]
+
+
+def test_refits_in_one_session_update_its_run_even_after_a_rename(workspace: Workspace) -> None:
+    at = _visit(_app(_customers()), page("features").path)
+    at.multiselect[0].set_value(["recency_days", "monetary", "frequency"])
+    at.slider(key="features:k_range").set_value((2, 4)).run()
+    at.button(key="features:find").click().run()
+    (stored,) = workspace.items("run")
+    workspace.rename("run", stored.id, "My segments")
+    k_input = next(n for n in at.number_input if n.label == "Number of segments")
+    k_input.set_value(4).run()
+    assert not at.exception, at.exception
+    assert [(r.id, r.name, r.summary["k"]) for r in workspace.items("run")] == [(stored.id, "My segments", 4)]
