@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from test_page_campaigns import _session as _campaign_session
 from test_page_data import _orders_csv
+from test_page_recommendations import _app as _recommendations_page
 
 from app_pages.registry import PAGES, page, tool_page
 from app_pages.state import ACTIVE_DATA, SEGMENT_RUN, ActiveData
@@ -404,3 +405,17 @@ def test_refits_in_one_session_update_its_run_even_after_a_rename(workspace: Wor
     k_input.set_value(4).run()
     assert not at.exception, at.exception
     assert [(r.id, r.name, r.summary["k"]) for r in workspace.items("run")] == [(stored.id, "My segments", 4)]
+
+
+def test_recommendation_lists_are_saved_once_per_model_and_length(workspace: Workspace) -> None:
+    at = _recommendations_page().run()
+    assert not at.exception, at.exception
+    at.run()  # a rerun saves nothing new
+    (saved,) = workspace.items("recommendations")
+    item, table = workspace.load_recommendations(saved.id)
+    assert item.n_rows == len(at.session_state["recommendations"]) == len(table)
+    assert table["customer"].nunique() == 32 and table["rank"].max() == 10
+    assert list(table.columns) == ["customer", "rank", "item", "item_name", "score", "reason", "cold_start"]
+    at.slider(key="recommendations:top_n").set_value(5).run()
+    shorter, longer = sorted(r.n_rows for r in workspace.items("recommendations"))
+    assert shorter == len(at.session_state["recommendations"]) < longer == item.n_rows
