@@ -106,15 +106,9 @@ class ToolPage:
     name: str
     icon: str
 
-    @property
-    def path(self) -> str:
-        """The page's file, relative to the folder of ``app.py``: ``app_pages/<key>.py``."""
-        return f"{PAGES_DIR.name}/{self.key}.py"
-
-    @property
-    def file(self) -> Path:
-        """The page's file on disk."""
-        return PAGES_DIR / f"{self.key}.py"
+    # Where the file is works as for a step: the same two properties, read off ``key``.
+    path = JourneyPage.path
+    file = JourneyPage.file
 
     @property
     def title(self) -> str:

@@ -13,10 +13,11 @@ from app_pages.shell import link_to
 from segmentation import ALGORITHM_LABELS, NameTakenError, SegmentationError, StoredItem, Workspace
 
 #: Parts of an uploaded order export kept beside its customer table; listed with it, not apart.
-COMPANION_KINDS = frozenset({"purchases", "catalog"})
+COMPANION_KINDS = frozenset(workspace_session.COMPANIONS.values())
 CONFIRM_DELETE = "workspace:confirm_delete"  # (kind, id, name) waiting for "Yes, delete"
 CONFIRM_RENAME = "workspace:confirm_rename"  # (kind, id, new name) taken by another item: replace it?
 OPENED = "workspace:opened"  # (kind, name) just reopened, for the success line
+PROBLEM = "workspace:problem"  # what went wrong with the last action, shown after its rerun
 KIND_WORDS = {"dataset": "dataset", "run": "segmentation", "campaign": "campaign"}
 NEXT_PAGE = {"dataset": "features", "run": "personas", "campaign": "results"}
 BASE_COLUMNS = {
@@ -101,7 +102,7 @@ def _open(workspace: Workspace, item: StoredItem) -> None:
     try:
         workspace_reopen.open_item(workspace, item.kind, item.id)
     except SegmentationError as exc:
-        st.error(f"{item.name} could not be opened: {exc}")
+        st.session_state[PROBLEM] = f"{item.name} could not be opened: {exc}"
         return
     st.session_state[OPENED] = (item.kind, item.name)
 
@@ -115,7 +116,7 @@ def _rename(workspace: Workspace, item: StoredItem, new_name: str) -> None:
     except NameTakenError:
         st.session_state[CONFIRM_RENAME] = (item.kind, item.id, cleaned)
     except SegmentationError as exc:
-        st.error(str(exc))
+        st.session_state[PROBLEM] = str(exc)
 
 
 def _replace_by_rename(workspace: Workspace, kind: str, item_id: int, new_name: str) -> None:
@@ -134,13 +135,28 @@ def _delete(workspace: Workspace, kind: str, item_id: int) -> None:
             detection = dict(workspace.load_dataset(item_id)[2].get("detection") or {})
         except SegmentationError:  # a damaged or missing table must not keep the row alive
             detection = {}
-        companions = [int(v) for k in ("purchases_id", "catalog_id") if (v := detection.get(k)) is not None]
+        companions = [int(v) for k in workspace_session.COMPANIONS if (v := detection.get(k)) is not None]
     workspace.delete(kind, item_id)
     for companion in companions:
         try:
             workspace.delete("dataset", companion)
         except SegmentationError:
             continue  # deleted already
+
+
+def _answer(question: str, yes_label: str, no_label: str, on_yes: Callable[[], None]) -> None:
+    """Two buttons under a question kept in ``st.session_state[question]``: do it, or leave it."""
+    yes, no = st.columns(2)
+    if yes.button(yes_label, type="primary", key=f"{question}:yes"):
+        try:
+            on_yes()
+        except SegmentationError as exc:
+            st.session_state[PROBLEM] = str(exc)
+        st.session_state.pop(question, None)
+        st.rerun()
+    if no.button(no_label, key=f"{question}:no"):
+        st.session_state.pop(question, None)
+        st.rerun()
 
 
 def _confirmations(workspace: Workspace) -> None:
@@ -157,34 +173,19 @@ def _confirmations(workspace: Workspace) -> None:
             f"Delete the {KIND_WORDS[kind]} **{name}** and everything made from it ({made_from})? "
             "This cannot be undone."
         )
-        yes, no = st.columns(2)
-        if yes.button("Yes, delete it", type="primary", key="workspace:delete_yes"):
-            try:
-                _delete(workspace, kind, item_id)
-            except SegmentationError as exc:
-                st.error(str(exc))
-            st.session_state.pop(CONFIRM_DELETE, None)
-            st.rerun()
-        if no.button("Cancel", key="workspace:delete_no"):
-            st.session_state.pop(CONFIRM_DELETE, None)
-            st.rerun()
+        _answer(CONFIRM_DELETE, "Yes, delete it", "Cancel", lambda: _delete(workspace, kind, item_id))
     pending_rename = st.session_state.get(CONFIRM_RENAME)
     if pending_rename is not None:
         kind, item_id, new_name = pending_rename
         st.warning(
             f"Another {KIND_WORDS[kind]} is called **{new_name}** already. Replace it (it is deleted)?"
         )
-        yes, no = st.columns(2)
-        if yes.button(f"Replace the other “{new_name}”", key="workspace:rename_yes"):
-            try:
-                _replace_by_rename(workspace, kind, item_id, new_name)
-            except SegmentationError as exc:
-                st.error(str(exc))
-            st.session_state.pop(CONFIRM_RENAME, None)
-            st.rerun()
-        if no.button("Keep both names as they are", key="workspace:rename_no"):
-            st.session_state.pop(CONFIRM_RENAME, None)
-            st.rerun()
+        _answer(
+            CONFIRM_RENAME,
+            f"Replace the other “{new_name}”",
+            "Keep both names as they are",
+            lambda: _replace_by_rename(workspace, kind, item_id, new_name),
+        )
 
 
 def _manage(workspace: Workspace, kind: str, items: list[StoredItem]) -> None:
@@ -266,6 +267,9 @@ if workspace is None:
     st.error(workspace_session.unavailable() or "The workspace cannot be opened.")
     st.stop()
 assert workspace is not None
+problem = st.session_state.pop(PROBLEM, None)
+if problem:
+    st.error(problem)
 opened = st.session_state.pop(OPENED, None)
 if opened is not None:
     kind, name = opened

@@ -39,6 +39,8 @@ NAMES_SAVED = "workspace:names_saved"  # run id -> (names, actions) as last stor
 PENDING = "workspace:pending"  # a save waiting for "replace?" (kind, name, arguments)
 NOTICE = "workspace:notice"  # the last problem with the workspace, shown once
 FAILED = "workspace:failed"  # (location setting, reason) of a workspace that could not be opened
+#: Tables stored beside an order export's customer table, by the key naming them in its detection.
+COMPANIONS = {"purchases_id": "purchases", "catalog_id": "catalog"}
 LAST_OPENED = "last_opened"  # the workspace setting naming the work to reopen: "run:12", "dataset:3"
 
 
@@ -154,33 +156,31 @@ def save_dataset(data: state.ActiveData) -> int | None:
         return None
 
     def store() -> int:
-        purchases = catalog = None
+        parts: dict[str, int | None] = {"purchases_id": None, "catalog_id": None}
         if data.is_upload and data.transactions is not None and data.transaction_columns is not None:
-            columns = data.transaction_columns
-            purchases = workspace.save_dataset(
-                name=f"{data.source_name} · purchase lines",
-                source_name=data.source_name,
-                kind="purchases",
-                table=data.transactions,
-                source_sha256=f"{data.token}:purchases",
-                detection={"roles": {columns.customer: "customer_id"}, "part_of": data.token},
-            ).id
-            if data.catalog is not None:
-                catalog = workspace.save_dataset(
-                    name=f"{data.source_name} · catalog",
-                    source_name=data.source_name,
-                    kind="catalog",
-                    table=data.catalog,
-                    source_sha256=f"{data.token}:catalog",
-                    detection={"roles": {}, "part_of": data.token},
-                ).id
+            # The purchase lines (and catalog) are stored beside the customer table, so a reopened
+            # order export still has what recommendations need; only the lines hold customer ids.
+            customer_roles = {data.transaction_columns.customer: "customer_id"}
+            for part, kind, table, roles in (
+                ("purchases_id", "purchase lines", data.transactions, customer_roles),
+                ("catalog_id", "catalog", data.catalog, {}),
+            ):
+                if table is not None:
+                    parts[part] = workspace.save_dataset(
+                        name=f"{data.source_name} · {kind}",
+                        source_name=data.source_name,
+                        kind=COMPANIONS[part],
+                        table=table,
+                        source_sha256=f"{data.token}:{COMPANIONS[part]}",
+                        detection={"roles": roles, "part_of": data.token},
+                    ).id
         item = workspace.save_dataset(
             name=data.source_name,
             source_name=data.source_name,
             kind=data.kind,
             table=data.customers,
             source_sha256=data.token,
-            detection=_reading(data, purchases_id=purchases, catalog_id=catalog),
+            detection=_reading(data, **parts),
             role_edits=dict(data.roles),
         )
         return item.id

@@ -160,16 +160,16 @@ def test_rename_asks_before_taking_a_name_and_delete_asks_first(workspace: Works
     at.button(key="workspace:run:rename").click().run()
     assert any("called **Spring** already" in w.value for w in at.warning), [w.value for w in at.warning]
     assert sorted(r.name for r in workspace.items("run")) == ["Spring", "Summer 2026"]
-    at.button(key="workspace:rename_yes").click().run()
+    at.button(key="workspace:confirm_rename:yes").click().run()
     assert [(r.id, r.name) for r in workspace.items("run")] == [(second, "Spring")]
 
     at.button(key="workspace:run:delete").click().run()
     assert any("cannot be undone" in w.value for w in at.warning)
     assert len(workspace.items("run")) == 1  # not yet
-    at.button(key="workspace:delete_no").click().run()
+    at.button(key="workspace:confirm_delete:no").click().run()
     assert len(workspace.items("run")) == 1
     at.button(key="workspace:run:delete").click().run()
-    at.button(key="workspace:delete_yes").click().run()
+    at.button(key="workspace:confirm_delete:yes").click().run()
     assert not at.exception, at.exception
     assert workspace.items("run") == []
     assert "Segmentations (0)" in [s.value for s in at.subheader]
@@ -346,7 +346,7 @@ def test_deleting_an_order_export_takes_its_purchase_lines_along(workspace: Work
     assert len(workspace.items("dataset")) == 2
     _visit(at, WORKSPACE_PAGE)
     at.button(key="workspace:dataset:delete").click().run()
-    at.button(key="workspace:delete_yes").click().run()
+    at.button(key="workspace:confirm_delete:yes").click().run()
     assert not at.exception, at.exception
     assert workspace.items("dataset") == []
 
