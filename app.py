@@ -1,7 +1,8 @@
 """Segmentation studio: the router over the pages of the marketer's journey.
 
-Run with ``streamlit run app.py``. The app opens on the bundled demo data, so every page has
-something to show before anyone uploads a file.
+Run with ``streamlit run app.py``. The app opens on the work used last (kept in the workspace),
+or on the bundled demo data the first time, so every page has something to show before anyone
+uploads a file.
 """
 
 from __future__ import annotations
@@ -10,20 +11,22 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages import registry, state
-from app_pages.shell import ensure_demo_loaded
+from app_pages import registry, state, workspace_reopen, workspace_session
 
 # A local file, inlined by Streamlit: a ":material/…:" page icon makes every browser fetch the favicon
 # from fonts.gstatic.com, and the app promises no request outside this machine.
 PAGE_ICON = Path(__file__).resolve().parent / "static" / "favicon.svg"
 st.set_page_config(page_title="Segmentation studio", page_icon=PAGE_ICON, layout="wide")
 
-ensure_demo_loaded()
+workspace_reopen.restore_last_work()
 st.session_state.setdefault(state.SEED, state.DEFAULT_SEED)
 page = st.navigation(
     [
-        st.Page(entry.path, title=entry.title, icon=entry.icon, default=entry is registry.PAGES[0])
-        for entry in registry.PAGES
+        *(
+            st.Page(entry.path, title=entry.title, icon=entry.icon, default=entry is registry.PAGES[0])
+            for entry in registry.PAGES
+        ),
+        *(st.Page(entry.path, title=entry.title, icon=entry.icon) for entry in registry.TOOL_PAGES),
     ]
 )
 
@@ -57,3 +60,6 @@ try:
     page.run()
 finally:
     draw_progress()
+    problem = workspace_session.notice()
+    if problem:
+        st.sidebar.warning(problem)

@@ -12,7 +12,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from app_pages import audience_builder, state
+from app_pages import audience_builder, state, workspace_session
 from app_pages.charts import finish
 from app_pages.shell import page_header, require_segments
 from app_pages.upload import UPLOAD_TYPES
@@ -369,6 +369,31 @@ def _downloads(
         {"name": audience.spec.name, "frame": audience.frame, "manifest": manifest,
          "customer_col": audience.contacts.customer_id, "file_name": file_name},
     )  # fmt: skip
+    workspace_session.save_campaign(
+        token=spec_key, name=audience.spec.name, arguments=lambda: _stored_campaign(audience, manifest)
+    )
+    workspace_session.replace_prompt()
+
+
+def _stored_campaign(audience: Audience, manifest: dict[str, Any]) -> dict[str, Any]:
+    """What the workspace keeps of a built list: the two groups as sent, its rules and manifest."""
+    send, control = send_ready(audience)
+    rules = {
+        key: manifest.get(key) for key in ("segments", "rfm_groups", "filters", "consent", "suppression")
+    }
+    rules |= {
+        "control_share": audience.spec.control_share,
+        "seed": audience.spec.seed,
+        "applied": [dict(rule.__dict__) for rule in audience.rules],
+    }
+    return {
+        "run_id": workspace_session.run_id(state.get_segment_run()),
+        "rules": rules,
+        "treatment": send,
+        "control": control,
+        "manifest": manifest,
+        "id_column": audience.contacts.customer_id,
+    }
 
 
 # ---- page ------------------------------------------------------------------------------------

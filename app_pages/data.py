@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import streamlit as st
 
-from app_pages import state
+from app_pages import state, workspace_session
 from app_pages.charts import rfm_group_chart, table_config
 from app_pages.shell import load_demo, page_header
 from app_pages.units import currency_picker, labelled_config, labels_editor, money_columns_config
@@ -296,9 +296,11 @@ def _transaction_form(loaded: LoadedTable, sha: str, typed: pd.DataFrame, roles:
         st.error(str(exc))
         return
     currency = detect_currency(loaded.frame, roles=roles)
-    state.set_active_data(
-        state.ActiveData.from_dataset(dataset, token=key, source_bytes_sha256=sha, currency_guess=currency)
+    active = state.ActiveData.from_dataset(
+        dataset, token=key, source_bytes_sha256=sha, currency_guess=currency
     )
+    state.set_active_data(active)
+    workspace_session.save_dataset(active)
     st.success(f"Built {len(dataset.customers):,} customers from {len(typed):,} purchase lines.")
 
 
@@ -331,9 +333,11 @@ def _customer_form(loaded: LoadedTable, sha: str, typed: pd.DataFrame, roles: di
         return
     token = fingerprint(sha, sorted(roles.items()))
     currency = detect_currency(loaded.frame, roles=roles)
-    state.set_active_data(
-        state.ActiveData.from_dataset(dataset, token=token, source_bytes_sha256=sha, currency_guess=currency)
+    active = state.ActiveData.from_dataset(
+        dataset, token=token, source_bytes_sha256=sha, currency_guess=currency
     )
+    state.set_active_data(active)
+    workspace_session.save_dataset(active)
     st.success(f"Using {len(dataset.customers):,} customers from {loaded.name}.")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import warnings
 from collections.abc import Callable
@@ -12,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from app_pages import state
+from app_pages import state, workspace_session
 from app_pages.charts import (
     HEATMAP_ROWS,
     correlation_heatmap,
@@ -46,6 +47,7 @@ from segmentation import (
     missing_issues,
     missing_value_fills,
     numbers_for_model,
+    personas_to_dict,
     rows_without_data,
     safe_table_bytes,
     segment_name_column,
@@ -430,21 +432,27 @@ except SegmentationError as exc:
 names = {p.segment: p.name for p in personas if p.segment >= 0} or {
     s: f"Segment {s}" for s in range(result.k)
 }
-state.set_segment_run(
-    state.SegmentRun(
-        data_token=data.token,
-        token=run_token,
-        features=result.features,
-        algorithm=algorithm,
-        k=result.k,
-        seed=seed,
-        labels=result.labels,
-        result=result,
-        default_names=names,
-        default_actions={p.segment: p.action for p in personas},
-        personas=personas or None,
-        wording=wording_key(),
-    )
+segment_run = state.SegmentRun(
+    data_token=data.token,
+    token=run_token,
+    features=result.features,
+    algorithm=algorithm,
+    k=result.k,
+    seed=seed,
+    labels=result.labels,
+    result=result,
+    default_names=names,
+    default_actions={p.segment: p.action for p in personas},
+    personas=personas or None,
+    wording=wording_key(),
+)
+state.set_segment_run(segment_run)
+workspace_session.save_run(
+    data,
+    segment_run,
+    model_json=result.model.with_names(names).to_json(),
+    specs={"features": [dataclasses.asdict(spec) for spec in specs]},
+    personas=tuple(personas_to_dict(personas)["segments"]) if personas else (),
 )
 for note in result.notes:
     st.warning(note)

@@ -10,7 +10,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from app_pages import state
+from app_pages import state, workspace_session
 from app_pages.charts import HEATMAP_ROWS, finish, segment_colour_map, segment_profile_heatmap
 from app_pages.shell import page_header, persona_wording, personas_for, require_segments, wording_key
 from app_pages.units import feature_labels
@@ -230,6 +230,7 @@ for start in range(0, len(personas), CARDS_PER_ROW):
 
 # Names and actions may have just been edited above: read them back for the charts and export.
 names, actions = _current_names_and_actions(personas)
+workspace_session.save_names(run, names, actions)
 repeated = sorted({name for name in names.values() if list(names.values()).count(name) > 1})
 if repeated:
     st.warning(

@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from app_pages import state
+from app_pages import state, workspace_session
 from app_pages.charts import ids_as_categories
 from app_pages.shell import link_to, page_header, require_data, require_segments
 from segmentation import (
@@ -375,6 +375,15 @@ lists = _all_lists(
 state.put(
     state.RECOMMENDATIONS,
     lists[["customer", "rank", "item", "item_name", "score", "reason", "cold_start"]],
+)
+workspace_session.save_recommendations(
+    data,
+    run,
+    token=repr((history_token, run.token, model_name, top_n)),
+    name=f"{_label(model_name, marker='')} · top {top_n} · {data.source_name}",
+    model=model_name,
+    settings={"top_n": top_n, "customer": customer_col, "item": item_col},
+    table=state.get(state.RECOMMENDATIONS),
 )
 
 segment_numbers = sorted({int(s) for s in labels.tolist()})

@@ -108,12 +108,43 @@ PAGES: tuple[JourneyPage, ...] = (
     JourneyPage("results", "Campaign results", ":material/trending_up:", step=7),
 )
 
-_BY_KEY = {page.key: page for page in PAGES}
+
+@dataclass(frozen=True)
+class ToolPage:
+    """A page outside the journey's steps (the Workspace): no step number, no progress."""
+
+    key: str
+    name: str
+    icon: str
+
+    # Where the file is works as for a step: the same two properties, read off ``key``.
+    path = JourneyPage.path
+    file = JourneyPage.file
+
+    @property
+    def title(self) -> str:
+        """The title in the navigation: the name alone, it is not a step."""
+        return self.name
+
+
+#: Pages beside the journey, listed after its steps in the navigation; "Step N of M" counts only PAGES.
+TOOL_PAGES: tuple[ToolPage, ...] = (ToolPage("workspace", "Workspace", ":material/inventory_2:"),)
+
+_BY_KEY: dict[str, JourneyPage | ToolPage] = {page.key: page for page in (*PAGES, *TOOL_PAGES)}
 
 
 def page(key: str) -> JourneyPage:
     """The page registered under ``key`` ("data", "features", …)."""
-    return _BY_KEY[key]
+    found = _BY_KEY[key]
+    assert isinstance(found, JourneyPage), f"{key} is not a step of the journey; use tool_page()"
+    return found
+
+
+def tool_page(key: str) -> ToolPage:
+    """The page beside the journey registered under ``key`` ("workspace")."""
+    found = _BY_KEY[key]
+    assert isinstance(found, ToolPage), f"{key} is a step of the journey; use page()"
+    return found
 
 
 def journey_status() -> list[tuple[JourneyPage, bool, str]]:

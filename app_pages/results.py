@@ -7,13 +7,15 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from app_pages import state
+from app_pages import state, workspace_session
 from app_pages.shell import link_to, page_header
 from app_pages.units import money_unit, signed_money
 from app_pages.upload import UPLOAD_TYPES, read_upload
 from segmentation import (
     LiftReport,
     SegmentationError,
+    StoredItem,
+    Workspace,
     combine_split_lists,
     measure_lift,
     simulate_results,
@@ -24,6 +26,20 @@ from segmentation import (
 NONE = "— none —"
 FROM_SESSION = "The list built on the Campaigns page"
 FROM_UPLOAD = "Upload an exported list"
+FROM_STORED = "A campaign stored in your workspace"
+HISTORY_FORMATS = {
+    "built": "{:%Y-%m-%d %H:%M}",
+    "measured": "{:%Y-%m-%d %H:%M}",
+    "contacted": "{:,.0f}",
+    "control": "{:,.0f}",
+    "lift": "{:+.1%}",
+    "ci_low": "{:+.1%}",
+    "ci_high": "{:+.1%}",
+    "p_value": "{:.3f}",
+    "extra_conversions": "{:+,.0f}",
+    "extra_revenue": "{:+,.2f}",
+}
+MEASURED = "results:stored_campaign"  # id of the stored campaign being measured, when one is
 GROUP_LABELS = {"treatment": "Got the campaign", "control": "Control (not contacted)"}
 GROUP_COLOURS = {"Got the campaign": "#2563eb", "Control (not contacted)": "#9ca3af"}
 
@@ -54,6 +70,14 @@ def _lift(
 @st.cache_data(show_spinner=False, max_entries=4)
 def _combined(_send: pd.DataFrame, _control: pd.DataFrame, key: str) -> pd.DataFrame:
     return combine_split_lists(_send, _control)
+
+
+@st.cache_data(show_spinner="Reading the stored lists…", max_entries=4)
+def _stored_list(
+    _workspace: Workspace, location: str, campaign_id: int, saved_at: str
+) -> tuple[pd.DataFrame, str]:
+    stored = _workspace.load_campaign(campaign_id)
+    return workspace_session.campaign_frame(stored), stored.id_column
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -148,7 +172,13 @@ def _exported_list() -> tuple[pd.DataFrame, str, str] | None:
     """The list to measure: (frame, its id column, a cache key)."""
     campaign = state.get(state.CAMPAIGN)
     sources = [FROM_SESSION, FROM_UPLOAD] if isinstance(campaign, dict) else [FROM_UPLOAD]
+    workspace = workspace_session.current()
+    stored = workspace.items("campaign") if workspace is not None else []
+    sources += [FROM_STORED] if stored else []
     source = st.radio("Which list was sent?", sources, key="results:source", horizontal=True)
+    st.session_state.pop(MEASURED, None)
+    if source == FROM_STORED and workspace is not None:
+        return _stored_choice(workspace, stored)
     if source == FROM_SESSION:
         manifest = campaign["manifest"]
         st.caption(
@@ -191,6 +221,73 @@ def _exported_list() -> tuple[pd.DataFrame, str, str] | None:
     columns = [str(c) for c in frame.columns if c != "group"]
     id_col = st.selectbox("Customer id (or email) column of the list", columns, key="results:list_id")
     return frame, str(id_col), key
+
+
+def _stored_choice(workspace: Workspace, stored: list[StoredItem]) -> tuple[pd.DataFrame, str, str] | None:
+    """A stored campaign's lists, rebuilt from the workspace: only the results file is needed."""
+    by_id = {item.id: item for item in stored}
+    chosen = st.selectbox(
+        "Stored campaign",
+        list(by_id),
+        format_func=lambda i: f"{by_id[i].name} · built {by_id[i].created_at:%Y-%m-%d %H:%M} UTC",
+        key="results:stored",
+    )
+    item = by_id[int(chosen)]
+    try:
+        frame, id_column = _stored_list(workspace, workspace.location, item.id, item.created_at.isoformat())
+    except SegmentationError as exc:
+        st.error(str(exc))
+        return None
+    st.caption(
+        f"Campaign **{item.name}**: {int(item.summary.get('treatment') or 0):,} people contacted, "
+        f"{int(item.summary.get('control') or 0):,} held back as the control group."
+    )
+    st.session_state[MEASURED] = item.id
+    return frame, id_column, f"stored:{item.id}:{item.created_at.isoformat()}"
+
+
+def _history() -> None:
+    """Every stored campaign with its last measured lift."""
+    workspace = workspace_session.current()
+    if workspace is None:
+        return
+    try:
+        campaigns = workspace.items("campaign")
+        lifts = workspace.lifts()
+    except SegmentationError as exc:
+        st.warning(str(exc))
+        return
+    if not campaigns:
+        return
+    table = workspace_session.campaign_history(campaigns, lifts)
+    count = f"{len(campaigns):,} stored campaign" + ("s" if len(campaigns) != 1 else "")
+    with st.expander(f"Campaign history: {count} and their measured lift", expanded=True):
+        # A Styler, so a campaign not measured yet reads "–" rather than "None" in its empty cells.
+        styled = table.style.format(HISTORY_FORMATS, na_rep="–")
+        st.dataframe(
+            styled,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "campaign": "Campaign",
+                "built": "Built (UTC)",
+                "contacted": "Contacted",
+                "control": "Control group",
+                "measured": "Last measured (UTC)",
+                "lift": "Lift",
+                "ci_low": "95% CI from",
+                "ci_high": "95% CI to",
+                "p_value": "p-value",
+                "extra_conversions": "Extra conversions",
+                "extra_revenue": "Extra revenue",
+                "measurements": "Times measured",
+            },
+        )
+        st.caption(
+            "What this means: each campaign built in this workspace, and what its last measurement found. "
+            "An empty lift means no results have been measured for it yet: measure it above with "
+            "“A campaign stored in your workspace”."
+        )
 
 
 def _results(export: pd.DataFrame, id_col: str, list_key: str) -> tuple[pd.DataFrame, str] | None:
@@ -347,6 +444,69 @@ def _show(report: LiftReport) -> None:
         )
 
 
+def _measure() -> None:
+    """Pick the list, read the results, measure (and store it); returns early at each empty state."""
+    listed = _exported_list()
+    if listed is None:
+        if state.get(state.CAMPAIGN) is None:
+            st.info("Build a list on the Campaigns page first, or upload one you exported earlier.")
+            link_to("campaigns", "Campaigns")
+        return
+    export, list_id, list_key = listed
+    results = _results(export, list_id, list_key)
+    if results is None:
+        return
+    outcomes, results_key = results
+
+    columns = [str(c) for c in outcomes.columns]
+    left, middle, right = st.columns(3)
+    with left:
+        results_id = _column("Customer id column", columns, list_id, "results:id_col", optional=False)
+    with middle:
+        converted = _column(
+            "Converted (0/1) column",
+            columns,
+            _by_name(columns, "converted"),
+            "results:converted",
+            optional=True,
+        )
+    with right:
+        revenue = _column(
+            "Revenue column", columns, _by_name(columns, "revenue"), "results:revenue", optional=True
+        )
+    missing = st.radio(
+        "Customers on the list but not in the results",
+        ["not_converted", "exclude"],
+        format_func={"not_converted": "count as not converted", "exclude": "leave out"}.get,
+        key="results:missing",
+        horizontal=True,
+        help="Results files often list only buyers, so missing customers usually did not convert.",
+    )
+    if converted is None and revenue is None:
+        st.error("Choose the column that says who converted, the revenue column, or both.")
+        return
+    try:
+        report = _lift(
+            export,
+            outcomes,
+            f"{list_key}|{results_key}",
+            list_id,
+            str(results_id),
+            converted,
+            revenue,
+            missing,
+        )
+    except SegmentationError as exc:
+        st.error(str(exc))
+        return
+    measured = st.session_state.get(MEASURED)
+    if measured is not None and not results_key.startswith("simulated:"):
+        token = f"{list_key}|{results_key}|{results_id}|{converted}|{revenue}|{missing}"
+        workspace_session.save_lift(int(measured), token, report.to_dict())
+        st.caption("This measurement is kept in the campaign history at the bottom of the page.")
+    _show(report)
+
+
 # ---- page ------------------------------------------------------------------------------------
 page_header(
     "results",
@@ -354,46 +514,6 @@ page_header(
     "with the control group you held back.",
 )
 
-listed = _exported_list()
-if listed is None:
-    if state.get(state.CAMPAIGN) is None:
-        st.info("Build a list on the Campaigns page first, or upload one you exported earlier.")
-        link_to("campaigns", "Campaigns")
-    st.stop()
-export, list_id, list_key = listed
-results = _results(export, list_id, list_key)
-if results is None:
-    st.stop()
-outcomes, results_key = results
-
-columns = [str(c) for c in outcomes.columns]
-left, middle, right = st.columns(3)
-with left:
-    results_id = _column("Customer id column", columns, list_id, "results:id_col", optional=False)
-with middle:
-    converted = _column(
-        "Converted (0/1) column", columns, _by_name(columns, "converted"), "results:converted", optional=True
-    )
-with right:
-    revenue = _column(
-        "Revenue column", columns, _by_name(columns, "revenue"), "results:revenue", optional=True
-    )
-missing = st.radio(
-    "Customers on the list but not in the results",
-    ["not_converted", "exclude"],
-    format_func={"not_converted": "count as not converted", "exclude": "leave out"}.get,
-    key="results:missing",
-    horizontal=True,
-    help="Results files often list only buyers, so missing customers usually did not convert.",
-)
-if converted is None and revenue is None:
-    st.error("Choose the column that says who converted, the revenue column, or both.")
-    st.stop()
-try:
-    report = _lift(
-        export, outcomes, f"{list_key}|{results_key}", list_id, str(results_id), converted, revenue, missing
-    )
-except SegmentationError as exc:
-    st.error(str(exc))
-    st.stop()
-_show(report)
+# The history of stored campaigns closes the page, below what is measured now.
+_measure()
+_history()

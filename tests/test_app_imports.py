@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app_pages.registry import PAGES, PAGES_DIR
+from app_pages.registry import PAGES, PAGES_DIR, TOOL_PAGES
 
 ROOT = Path(__file__).resolve().parents[1]
 APP_FILES = [ROOT / "app.py", *sorted(PAGES_DIR.glob("*.py"))]
@@ -82,7 +82,9 @@ def test_every_registered_page_exists_and_every_page_file_is_registered() -> Non
         "audience_builder",
         "propensity_panel",
     }
+    helpers |= {"workspace_session", "workspace_reopen", "migration_view"}  # the Workspace page's
     on_disk = {path.stem for path in PAGES_DIR.glob("*.py")} - helpers - {"__init__"}
-    assert {page.key for page in PAGES} == on_disk
+    assert {page.key for page in (*PAGES, *TOOL_PAGES)} == on_disk
+    assert all(tool.file.is_file() for tool in TOOL_PAGES)
     assert [page.step for page in PAGES] == list(range(1, len(PAGES) + 1))
     assert all(page.file.is_file() for page in PAGES)

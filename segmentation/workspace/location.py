@@ -13,6 +13,8 @@ import os
 import re
 from pathlib import Path
 
+from segmentation.errors import WorkspaceError
+
 __all__ = [
     "DEFAULT_FILE_NAME",
     "FILES_ENV",
@@ -40,7 +42,11 @@ def data_folder() -> Path:
 
 
 def _private_folder(folder: Path) -> Path:
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:  # a file in the way, no permission, a read-only disk
+        reason = exc.strerror or str(exc)
+        raise WorkspaceError(f"the workspace folder {folder} cannot be created: {reason}.") from exc
     return folder
 
 

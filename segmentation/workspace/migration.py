@@ -153,8 +153,10 @@ def compare_segmentations(
     )
     return SegmentMigration(
         matrix=matrix,
-        new_customers=int((~new["key"].isin(old["key"])).sum()),
-        lost_customers=int((~old["key"].isin(new["key"])).sum()),
+        # Keys are unique on each side, so the inner join holds exactly the customers in both
+        # (Series.isin on arrow strings builds a Python scalar per value: 40 s at 1M customers).
+        new_customers=len(new) - len(joined),
+        lost_customers=len(old) - len(joined),
         stayed=int(same.sum()),
         moved=int((~same).sum()),
         movers=movers,

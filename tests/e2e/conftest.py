@@ -30,10 +30,16 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def app_url() -> Iterator[str]:
+@pytest.fixture
+def app_url(tmp_path: Path) -> Iterator[str]:
+    """A server per test, on a workspace of its own: a new session reopens the work used last, so a
+    shared workspace would start one test where the test before it stopped."""
     port = _free_port()
-    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    env = {
+        **os.environ,
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+        "SEGMENTATION_WORKSPACE": str(tmp_path / "workspace.sqlite"),
+    }
     log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server
     server = subprocess.Popen(
         [
@@ -65,7 +71,7 @@ def app_url() -> Iterator[str]:
             server.wait(timeout=15)
         except subprocess.TimeoutExpired:
             server.kill()
-            server.wait()  # reap it: an unreaped child is a ResourceWarning, an error under filterwarnings
+            server.wait()  # reaped, or its Popen warns "still running" (an error under -W error)
         log.close()
 
 

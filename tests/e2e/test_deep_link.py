@@ -1,6 +1,6 @@
 """A deep link opened first on a freshly started server goes through the router (``app.py``).
 
-This module gets its own server (the fixtures are module-scoped), so the link below is the very
+This test gets its own server (each test does), so the link below is the very
 first request it serves: the case a legacy ``pages/`` folder got wrong (the page ran alone,
 without the demo data, the sidebar or the navigation).
 """

@@ -3,11 +3,11 @@
 The demo is segmented and every page visited; three files go through the real uploader with the
 defaults accepted: a messy German till export, a customer table with full-precision decimals and an
 ``ID`` column, and a movie-ratings file with epoch timestamps. Every request the page makes is
-recorded: the app promises to make none outside this machine. Every page of the registry is shot
-full-page on the demo and on each uploaded file, to ``tests/_artifacts/journey/`` (look at them:
-charts readable, nothing cut off), and each shot is checked for plain text: no Python repr
-(``np.float64(``, a lone ``nan``/``None``/``NaT``, ``[1, 2, 3]``) and no chart without a title
-or with an axis without a title.
+recorded: the app promises to make none outside this machine. Every page of the registry (and
+the Workspace page) is shot full-page on the demo and on each uploaded file, to
+``tests/_artifacts/journey/`` (look at them: charts readable, nothing cut off), and each shot is
+checked for plain text: no Python repr (``np.float64(``, a lone ``nan``/``None``/``NaT``,
+``[1, 2, 3]``) and no chart without a title or with an axis without a title.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from app_pages.registry import PAGES
+from app_pages.registry import PAGES, TOOL_PAGES
 from app_pages.registry import page as journey_page
 
 pytestmark = pytest.mark.e2e
@@ -206,6 +206,9 @@ def shoot_every_page(page: Any, folder: Path, stem: str) -> None:
     for entry in PAGES:
         go(page, entry.title)
         shot(page, folder, f"{stem}_all_{entry.step}_{entry.key}")
+    for tool in TOOL_PAGES:
+        go(page, tool.title)
+        shot(page, folder, f"{stem}_all_{tool.key}")
 
 
 def go(page: Any, title: str) -> None:
