@@ -436,7 +436,7 @@ names_key = hashlib.sha256(repr(sorted(names.items())).encode()).hexdigest()[:12
 with st.container(border=True):
     query = audience_builder.draw(
         segmented,
-        f"{data.token}:{run.token}:{names_key}",
+        f"{data.token}:{run.token}:{names_key}:{state.predictions_token()}",
         base=audience_builder.chosen_groups(tuple(segments), tuple(rfm_groups)),
     )
 
