@@ -109,6 +109,21 @@ if TYPE_CHECKING:
         load_demo,
         write_demo_data,
     )
+    from segmentation.engines.base import (
+        ENGINES,
+        EngineError,
+        EngineSegments,
+    )
+    from segmentation.engines.pandas_engine import (
+        PandasEngine,
+    )
+    from segmentation.engines.registry import (
+        get_engine,
+        spark_available,
+    )
+    from segmentation.engines.spark_engine import (
+        SparkEngine,
+    )
     from segmentation.errors import (
         ColumnError,
         DataLoadError,
@@ -253,6 +268,7 @@ _MODULE_OF: dict[str, str] = {
     "DEFAULT_MODEL": "segmentation.recommendations.models",
     "DEFAULT_RECOMMENDER": "segmentation._choices",
     "DEMO_NAME": "segmentation.customers.datasets",
+    "ENGINES": "segmentation.engines.base",
     "FEATURE_MAX_OWNED_SHARE": "segmentation.recommendations.segments",
     "FEATURE_MIN_LIFT": "segmentation.recommendations.segments",
     "MAX_K": "segmentation._choices",
@@ -287,6 +303,8 @@ _MODULE_OF: dict[str, str] = {
     "DataQualityWarning": "segmentation.errors",
     "DemoData": "segmentation.demo.shop",
     "Detection": "segmentation.io.loading",
+    "EngineError": "segmentation.engines.base",
+    "EngineSegments": "segmentation.engines.base",
     "EvaluationReport": "segmentation.recommendations.evaluation",
     "FeatureFill": "segmentation.segments.preparing",
     "FeatureSpec": "segmentation.segments.preparing",
@@ -297,6 +315,7 @@ _MODULE_OF: dict[str, str] = {
     "LiftReport": "segmentation.campaigns.lift",
     "LoadedTable": "segmentation.io.loading",
     "ModelFileError": "segmentation.errors",
+    "PandasEngine": "segmentation.engines.pandas_engine",
     "ParameterError": "segmentation.errors",
     "Persona": "segmentation.personas.describe",
     "Projection": "segmentation.personas.describe",
@@ -308,6 +327,7 @@ _MODULE_OF: dict[str, str] = {
     "SegmentationResult": "segmentation.segments.clustering",
     "SegmentationWarning": "segmentation.errors",
     "SilhouetteProfile": "segmentation.segments.silhouette",
+    "SparkEngine": "segmentation.engines.spark_engine",
     "SuppressionColumn": "segmentation.campaigns.suppression",
     "SuppressionList": "segmentation.campaigns.suppression",
     "SweepResult": "segmentation.segments.choosing_k",
@@ -350,6 +370,7 @@ _MODULE_OF: dict[str, str] = {
     "fit_recommender": "segmentation.recommendations.segments",
     "fit_segments": "segmentation.segments.clustering",
     "generate_demo_data": "segmentation.demo.shop",
+    "get_engine": "segmentation.engines.registry",
     "guess_money_column": "segmentation.personas.describe",
     "high_correlation_pairs": "segmentation.segments.choosing_features",
     "incomplete_rows": "segmentation.segments.scoring",
@@ -385,6 +406,7 @@ _MODULE_OF: dict[str, str] = {
     "send_ready": "segmentation.campaigns.export",
     "silhouette_profile": "segmentation.segments.choosing_k",
     "simulate_results": "segmentation.campaigns.lift_inputs",
+    "spark_available": "segmentation.engines.registry",
     "specs_from_table": "segmentation.segments.preparing",
     "specs_table": "segmentation.segments.preparing",
     "suggest_features": "segmentation.segments.choosing_features",

@@ -51,3 +51,14 @@ def segmentation_command() -> list[str]:
 def segmentation_cli() -> list[str]:
     """Argv prefix running the ``segmentation`` command line the way a user's shell would."""
     return segmentation_command()
+
+
+@pytest.fixture(scope="session")
+def spark_session():  # type: ignore[no-untyped-def]
+    """One quiet local[2] SparkSession for the whole test session (skips without pyspark)."""
+    pytest.importorskip("pyspark", reason="the spark engine's tests need the 'spark' extra")
+    from segmentation.engines.spark_session import get_spark, stop_spark
+
+    spark = get_spark(master="local[2]", shuffle_partitions="4")
+    yield spark
+    stop_spark()

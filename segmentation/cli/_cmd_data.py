@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from segmentation import ParameterError
+from segmentation.cli._engine import add_engine_option, on_spark
 from segmentation.cli._lazy import DEFERRED
 
 if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/cli/_lazy.py)
@@ -23,6 +24,7 @@ if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/
         profile_table,
     )
     from segmentation.cli._common import CliTable, print_json, read_input, resolve_column, write_table
+    from segmentation.cli._spark import spark_features
 
 __all__ = ["register"]
 
@@ -75,6 +77,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     features.add_argument(
         "-o", "--output", required=True, metavar="OUT", help="output file (.csv, .xlsx, .parquet)"
     )
+    add_engine_option(features)
     features.set_defaults(handler=_run_features)
 
 
@@ -165,6 +168,8 @@ def _detection_notes(args: argparse.Namespace, table: CliTable, columns: Transac
 
 def _run_features(args: argparse.Namespace) -> int:
     as_of = _parse_as_of(args.as_of)
+    if on_spark(args):
+        return spark_features(args, _COLUMN_FLAGS)
     table = read_input(args.transactions)
     columns = detect_transaction_columns(table.typed, table.roles, **_explicit_columns(args, table))
     shape = detect_table_shape(table.raw, {**table.roles, columns.customer: Role.CUSTOMER_ID})

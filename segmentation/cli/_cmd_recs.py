@@ -7,6 +7,7 @@ from typing import Any
 
 from segmentation import DEFAULT_RECOMMENDER, RECOMMENDERS, ColumnError, ParameterError
 from segmentation.cli._arguments import positive_int
+from segmentation.cli._engine import add_engine_option, on_spark
 from segmentation.cli._lazy import DEFERRED
 
 if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/cli/_lazy.py)
@@ -28,6 +29,7 @@ if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/
         split_names,
         write_table,
     )
+    from segmentation.cli._spark import spark_evaluate
 
 __all__ = ["register"]
 
@@ -80,6 +82,7 @@ def register(subparsers: Any) -> None:
         "--models", metavar="A,B", help=f"models to compare (default all: {', '.join(RECOMMENDERS)})"
     )
     evaluate.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    add_engine_option(evaluate)
     evaluate.set_defaults(handler=_run_evaluate)
 
 
@@ -134,6 +137,8 @@ def _interaction_frame(table: CliTable, columns: tuple[str, str, str | None, str
 
 
 def _run_evaluate(args: argparse.Namespace) -> int:
+    if on_spark(args):
+        return spark_evaluate(args)
     table = read_input(args.transactions)
     columns = _columns(table, args)
     frame = _interaction_frame(table, columns)

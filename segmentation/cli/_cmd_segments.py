@@ -11,6 +11,7 @@ from typing import Any
 
 from segmentation import ALGORITHMS, DataQualityWarning, ParameterError
 from segmentation.cli._arguments import seed, segment_count
+from segmentation.cli._engine import add_engine_option, on_spark
 from segmentation.cli._lazy import DEFERRED
 
 if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/cli/_lazy.py)
@@ -48,6 +49,7 @@ if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/
         split_names,
         write_table,
     )
+    from segmentation.cli._spark import spark_assign, spark_segment, spark_sweep
 
 __all__ = ["register"]
 
@@ -102,6 +104,7 @@ def register(subparsers: Any) -> None:
     assign.add_argument(
         "-o", "--output", required=True, metavar="OUT", help="output table (.csv/.xlsx/.parquet)"
     )
+    add_engine_option(assign)
     assign.set_defaults(handler=_run_assign)
 
 
@@ -116,6 +119,7 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--seed", type=seed, default=0, help="random seed; same seed, same result (default 0)"
     )
+    add_engine_option(parser)
 
 
 def _as_numbers(table: CliTable, names: list[str]) -> pd.DataFrame:
@@ -162,17 +166,20 @@ def _print_fills(fills: tuple[FeatureFill, ...]) -> None:
 def _run_sweep(args: argparse.Namespace) -> None:
     if args.k_min > args.k_max:
         raise ParameterError(f"--k-min {args.k_min} is larger than --k-max {args.k_max}.")
-    table = read_input(args.file)
-    typed, specs = _features(table, args.features)
-    _print_fills(missing_value_fills(typed, specs))
-    result = sweep_k(
-        typed,
-        specs,
-        k_values=range(args.k_min, args.k_max + 1),
-        algorithm=args.algorithm,
-        seed=args.seed,
-        progress=_progress_to_stderr,
-    )
+    if on_spark(args):
+        result = spark_sweep(args)
+    else:
+        table = read_input(args.file)
+        typed, specs = _features(table, args.features)
+        _print_fills(missing_value_fills(typed, specs))
+        result = sweep_k(
+            typed,
+            specs,
+            k_values=range(args.k_min, args.k_max + 1),
+            algorithm=args.algorithm,
+            seed=args.seed,
+            progress=_progress_to_stderr,
+        )
     if args.json:
         print_json(result.to_dict())
         return
@@ -207,6 +214,9 @@ def _with_segments(raw: pd.DataFrame, labels: np.ndarray, names: np.ndarray) -> 
 
 
 def _run_segment(args: argparse.Namespace) -> None:
+    if on_spark(args):
+        spark_segment(args)
+        return
     table = read_input(args.file)
     typed, specs = _features(table, args.features)
     result = fit_segments(typed, specs, k=args.k, algorithm=args.algorithm, seed=args.seed)
@@ -242,6 +252,9 @@ def _run_segment(args: argparse.Namespace) -> None:
 
 
 def _run_assign(args: argparse.Namespace) -> None:
+    if on_spark(args):
+        spark_assign(args)
+        return
     model = load_model(args.model)
     table = read_input(args.file)
     typed = numbers_for_model(model, table.raw, decimal=table.loaded.detection.decimal)

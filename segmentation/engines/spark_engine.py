@@ -50,6 +50,13 @@ class SparkEngine:
         with quiet_warnings():
             return read_table(self.spark, table)
 
+    def first_rows(self, table: Table, n: int = 5_000) -> pd.DataFrame:
+        """The first ``n`` rows of ``table`` in pandas (to guess column roles), missing values as None."""
+        frame = self.read(table)
+        with quiet_warnings(), spark_errors(f"read {table}"):
+            sample = to_pandas(frame.limit(n))
+        return sample.astype(object).where(sample.notna(), None)
+
     # ------------------------------------------------------------------ customers
     def customer_features_frame(
         self, transactions: Table, *, columns: TransactionColumns, as_of: str | None = None
