@@ -99,7 +99,9 @@ def test_rfm_columns_are_identical(reference_features: pd.DataFrame, spark_featu
     for column in RFM_COLUMNS:
         left, right = reference_features[column], spark_features[column]
         if left.dtype.kind in "fi":
-            np.testing.assert_allclose(left.to_numpy(float), right.to_numpy(float), rtol=1e-12, err_msg=column)
+            np.testing.assert_allclose(
+                left.to_numpy(float), right.to_numpy(float), rtol=1e-12, err_msg=column
+            )
         else:
             assert left.astype(str).tolist() == right.astype(str).tolist(), column
 

@@ -106,6 +106,8 @@ def get_spark(*, master: str | None = None, shuffle_partitions: str | None = Non
             .config("spark.driver.host", "127.0.0.1")
             .config("spark.sql.shuffle.partitions", shuffle_partitions or SHUFFLE_PARTITIONS)
             .config("spark.sql.session.timeZone", "UTC")
+            # Errors carry the JVM's trace; spark_errors writes it to the log, never to the terminal.
+            .config("spark.sql.pyspark.jvmStacktrace.enabled", "true")
             .config("spark.driver.extraJavaOptions", java_options)
             .config("spark.executor.extraJavaOptions", java_options)
         )
