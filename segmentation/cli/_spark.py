@@ -34,6 +34,13 @@ __all__ = ["spark_assign", "spark_evaluate", "spark_features", "spark_segment", 
 GUESS_ROWS = 5_000
 
 
+def _check_output(path: str) -> None:
+    if path.lower().endswith((".xlsx", ".xls")):
+        raise ParameterError(
+            f"-o {path}: Spark writes Parquet or CSV (a folder of part files); name it .parquet or .csv."
+        )
+
+
 def _engine() -> SparkEngine:
     engine = get_engine("spark")
     assert isinstance(engine, SparkEngine)
@@ -48,6 +55,7 @@ def spark_features(args: argparse.Namespace, flags: tuple[tuple[str, str, str, s
     """``features --engine spark``: transactions → one row per customer with RFM, written by Spark."""
     if args.customers:
         raise ParameterError("--customers is not supported with --engine spark; join attributes afterwards.")
+    _check_output(args.output)
     engine = _engine()
     sample = _first_rows(engine, args.transactions)
     roles = infer_roles(sample)
@@ -91,6 +99,7 @@ def spark_segment(args: argparse.Namespace) -> None:
     """``segment --engine spark``: fit on Spark, save the JSON model, write each customer with a segment."""
     if args.personas:
         raise ParameterError("--personas needs --engine pandas (personas describe every customer in memory).")
+    _check_output(args.output)
     engine = _engine()
     specs = _specs(engine, args.file, args.features)
     fitted = engine.segment(args.file, specs, k=args.k, algorithm=args.algorithm, seed=args.seed)
@@ -103,6 +112,7 @@ def spark_segment(args: argparse.Namespace) -> None:
 
 def spark_assign(args: argparse.Namespace) -> None:
     """``assign --engine spark``: score every customer with a saved JSON model, written by Spark."""
+    _check_output(args.output)
     model = load_model(args.model)
     sizes = _engine().assign_to(model, args.file, args.output)
     _print_sizes(args.output, sizes, model.n_segments)
