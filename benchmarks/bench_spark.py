@@ -41,11 +41,12 @@ def shop_parquet(n_lines: int, seed: int = 0) -> Path:
     CACHE.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
     n_customers = max(n_lines // 10, 1)
-    n_orders = max(n_lines * 2 // 5, 1)
-    order_customer = rng.zipf(1.3, size=n_orders) % n_customers
-    order_customer = (
-        order_customer * 2_654_435_761 + rng.integers(0, n_customers, size=n_orders) * (order_customer == 0)
-    ) % n_customers
+    n_orders = max(n_lines * 2 // 5, n_customers)
+    # Skewed activity: a few customers order often, most once or twice (every customer orders).
+    order_customer = np.concatenate(
+        [np.arange(n_customers), (rng.random(n_orders - n_customers) ** 2 * n_customers).astype("int64")]
+    )
+    rng.shuffle(order_customer)
     order_day = np.sort(rng.integers(0, 730, size=n_orders))
     line_order = np.sort(rng.integers(0, n_orders, size=n_lines))
     quantity = rng.integers(1, 4, size=n_lines) * np.where(rng.random(n_lines) < 0.02, -1, 1)
