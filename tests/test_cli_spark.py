@@ -62,7 +62,7 @@ def test_segment_on_spark_then_assign_on_pandas(
     common = [files["customers"], "--features", "recency_days,frequency,monetary"]
     sweeps = []
     for engine in ("pandas", "spark"):
-        assert main(["sweep", *common, "--k-max", "5", "--json", "--engine", engine]) == 0
+        assert main(["sweep", *common, "--k-max", "4", "--json", "--engine", engine]) == 0
         sweeps.append(json.loads(capsys.readouterr().out))
     assert sweeps[0]["recommended_k"] == sweeps[1]["recommended_k"]
     model = folder / "model.json"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from segmentation import ColumnError, EngineError, SparkEngine
+from segmentation import ColumnError, EngineError, FeatureSpec, SparkEngine
 from tests._engine_fixtures import COLUMNS, shop_lines, write_lines
 
 
@@ -60,3 +60,12 @@ def test_no_java_is_one_line_and_exit_code_2(tmp_path: Path) -> None:
     assert done.stderr.count("\n") == 1, done.stderr
     assert "Spark cannot start" in done.stderr
     assert "no-java has no bin/java" in done.stderr
+
+
+def test_a_feature_spark_reads_differently(spark_session: object, tmp_path: Path) -> None:
+    path = tmp_path / "customers.csv"
+    table = pd.DataFrame({"age": ["31", "45,5", "28", "50"], "spend": ["1.5", "2", "3", "4"]})
+    table.to_csv(path, index=False)
+    specs = [FeatureSpec("age"), FeatureSpec("spend")]
+    with pytest.raises(ColumnError, match=r"Spark reads the feature column 'age' differently.*'45,5'"):
+        SparkEngine(spark_session).sweep(str(path), specs, k_values=[2])

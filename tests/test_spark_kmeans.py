@@ -26,10 +26,10 @@ def _blobs(n: int, d: int, seed: int) -> np.ndarray:
 
 @pytest.mark.slow
 def test_inertia_is_within_one_percent_of_scikit_learn_at_every_k(spark_session) -> None:  # type: ignore[no-untyped-def]
-    matrix = _blobs(4_000, 8, seed=3)
+    matrix = _blobs(2_500, 8, seed=3)
     frame = spark_session.createDataFrame([(row.tolist(),) for row in matrix], "x array<double>")
     points = mllib_points(frame)
-    start_rows = np.random.default_rng(0).choice(len(matrix), size=1_000, replace=False)
+    start_rows = np.random.default_rng(0).choice(len(matrix), size=800, replace=False)
     for k in range(2, 11):
         centres = kmeans_centres(points, matrix[start_rows], k=k, seed=0)
         spark_inertia = float(nearest_centre(matrix, centres)[1].sum())

@@ -30,7 +30,7 @@ from sklearn.cluster import KMeans
 from segmentation.engines.base import EngineError, EngineSegments
 from segmentation.engines.spark_matrix import complete_rows, label_column, matrix_columns
 from segmentation.engines.spark_session import spark_errors
-from segmentation.errors import ParameterError
+from segmentation.errors import ColumnError, ParameterError
 from segmentation.segments.choosing_k import (
     SweepResult,
     _check_k_values,
@@ -93,10 +93,34 @@ def _check_algorithm(algorithm: str) -> None:
         )
 
 
+def _check_numbers(frame: Any, specs: Sequence[FeatureSpec]) -> None:
+    """Raise ColumnError when a numeric feature stored as text holds a value Spark cannot read as a number."""
+    from pyspark.sql import functions as F
+
+    kinds = dict(frame.dtypes)
+    text = [s.name for s in specs if s.kind == "numeric" and kinds.get(s.name) == "string"]
+    if not text:
+        return
+    probes = []
+    for name in text:
+        raw = F.trim(F.col(f"`{name}`"))
+        bad = (raw != "") & raw.try_cast("double").isNull()
+        probes.append(F.first(F.when(bad, raw), ignorenulls=True).alias(name))
+    with spark_errors("read the customer table"):
+        found = frame.agg(*probes).collect()[0]
+    for name in text:
+        if found[name] is not None:
+            raise ColumnError(
+                f"Spark reads the feature column {name!r} differently from the pandas engine: "
+                f"{found[name]!r} is not a number with a decimal point. Fix the file or use --engine pandas."
+            )
+
+
 def _prepare(frame: Any, specs: Sequence[FeatureSpec], *, algorithm: str, seed: int) -> _Prepared:
     from pyspark.sql import functions as F
 
     frame = _with_row_numbers(frame)
+    _check_numbers(frame, specs)
     names = [s.name for s in specs]
     with spark_errors("read the customer table"):
         n_rows = frame.count()
