@@ -102,7 +102,7 @@ def spark_segment(args: argparse.Namespace) -> None:
     _check_output(args.output)
     engine = _engine()
     specs = _specs(engine, args.file, args.features)
-    fitted = engine.segment(args.file, specs, k=args.k, algorithm=args.algorithm, seed=args.seed)
+    fitted = engine.fit_model(args.file, specs, k=args.k, algorithm=args.algorithm, seed=args.seed)
     model = fitted.model.with_names({s: f"Segment {s}" for s in range(fitted.model.n_segments)})
     if args.model:
         save_model(model, args.model)

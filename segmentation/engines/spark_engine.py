@@ -107,6 +107,22 @@ class SparkEngine:
             result, _ = fit_frame(self.read(customers), specs, k=k, algorithm=algorithm, seed=seed)
         return result
 
+    def fit_model(
+        self,
+        customers: Table,
+        specs: Sequence[FeatureSpec],
+        *,
+        k: int,
+        algorithm: str = "kmeans",
+        seed: int = 0,
+    ) -> EngineSegments:
+        """Like :meth:`segment` without bringing the labels to the driver (``labels`` is empty)."""
+        with quiet_warnings():
+            result, _ = fit_frame(
+                self.read(customers), specs, k=k, algorithm=algorithm, seed=seed, collect_labels=False
+            )
+        return result
+
     def assign_frame(self, model: SegmentationModel, customers: Table) -> Any:
         """``customers`` as a Spark DataFrame with a ``segment`` column from ``model``."""
         with quiet_warnings():

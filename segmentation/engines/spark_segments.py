@@ -249,9 +249,19 @@ def _fit_centres(
 
 
 def fit_frame(
-    frame: Any, specs: Sequence[FeatureSpec], *, k: int, algorithm: str = "kmeans", seed: int = 0
+    frame: Any,
+    specs: Sequence[FeatureSpec],
+    *,
+    k: int,
+    algorithm: str = "kmeans",
+    seed: int = 0,
+    collect_labels: bool = True,
 ) -> tuple[EngineSegments, Any]:
-    """Fit ``k`` segments on a Spark customer table; the result and the labelled rows (_row, segment)."""
+    """Fit ``k`` segments on a Spark customer table; the result and the labelled rows (_row, segment).
+
+    With ``collect_labels=False`` the result's ``labels`` are empty (nothing per customer comes to
+    the driver: for tables too big for it, write the labelled rows or score with the model instead).
+    """
     _check_algorithm(algorithm)
     prepared = _prepare(frame, specs, algorithm=algorithm, seed=seed)
     prepared = replace(prepared, rows=prepared.rows.persist())
@@ -259,7 +269,7 @@ def fit_frame(
     centres, counts, inertia = _fit_centres(prepared, points, k=k, algorithm=algorithm, seed=seed)
     model = replace(prepared.model, centres=centres, n_customers=int(counts.sum()))
     labelled = _labelled(prepared, centres).select(ROW, "segment")
-    labels = _collect_labels(labelled)
+    labels = _collect_labels(labelled) if collect_labels else np.empty(0, dtype="int64")
     return EngineSegments(model=model, labels=labels, inertia=inertia), labelled
 
 
