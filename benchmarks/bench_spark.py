@@ -132,7 +132,18 @@ def bench_stages(n_lines: int) -> list[dict[str, Any]]:
     return rows
 
 
-def bench_quality(n: int = 100_000, seed: int = 0) -> list[dict[str, Any]]:
+def uneven_blobs(n: int, seed: int = 3) -> Any:
+    """Seven overlapping groups of uneven sizes (40% … 4%) and spreads: a table where a poor start costs."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(scale=3.0, size=(7, 8))
+    sizes = rng.multinomial(n, [0.4, 0.2, 0.12, 0.1, 0.08, 0.06, 0.04])
+    spreads = rng.uniform(0.4, 1.6, size=7)
+    return np.vstack([rng.normal(c, s, size=(m, 8)) for c, s, m in zip(centres, spreads, sizes, strict=True)])
+
+
+def bench_quality(n: int = 100_000, seed: int = 0, *, table: str = "blobs") -> list[dict[str, Any]]:
     """Inertia at k = 2..10: Spark's default start, this package's start, and scikit-learn."""
     import numpy as np
     from bench_sweep import _blobs
@@ -146,7 +157,8 @@ def bench_quality(n: int = 100_000, seed: int = 0) -> list[dict[str, Any]]:
     from segmentation.engines.spark_segments import kmeans_centres, mllib_points
     from segmentation.segments.scoring import nearest_centre
 
-    matrix = StandardScaler().fit_transform(_blobs(n, seed).to_numpy())
+    raw = _blobs(n, seed).to_numpy() if table == "blobs" else uneven_blobs(n)
+    matrix = StandardScaler().fit_transform(raw)
     spark = SparkEngine().spark
     frame = spark.createDataFrame([(row.tolist(),) for row in matrix], "x array<double>").persist()
     vectors = frame.select(array_to_vector(F.col("x")).alias("features")).persist()
@@ -235,6 +247,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", default="1000000", help="comma-separated order-line counts")
     parser.add_argument("--quality", action="store_true", help="also compare k-means inertia on 100k × 8")
+    parser.add_argument(
+        "--quality-table",
+        choices=("blobs", "uneven"),
+        default="blobs",
+        help="bench_sweep's blobs (6 separated centres) or seven uneven, overlapping groups",
+    )
     parser.add_argument("--out", type=Path, help="also write the tables to this markdown file")
     parser.add_argument("--json", action="store_true", help="print one JSON line per measurement instead")
     args = parser.parse_args(argv)
@@ -254,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     tables.append(_stage_table(rows))
     if args.quality:
-        quality = bench_quality()
+        quality = bench_quality(table=args.quality_table)
         tables.append(_quality_table(quality))
         print(tables[-1], flush=True)
     if args.out:
