@@ -101,3 +101,18 @@ def test_spark_without_pyspark_exits_2_with_the_install_line(
     code = main(["sweep", files["customers"], "--features", "frequency", "--engine", "spark"])
     assert code == 2
     assert "pip install -e '.[spark]'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["features", "sweep", "segment", "assign", "evaluate-recs"])
+def test_the_heavy_commands_take_an_engine(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    assert "--engine {pandas,spark}" in capsys.readouterr().out
+
+
+def test_an_unknown_engine_in_the_environment_is_one_line(
+    files: dict[str, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SEGMENTATION_ENGINE", "dask")
+    assert main(["sweep", files["customers"], "--features", "frequency"]) == 2
+    assert "SEGMENTATION_ENGINE='dask' is not an engine" in capsys.readouterr().err
