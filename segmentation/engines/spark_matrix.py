@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from segmentation.engines.spark_tables import as_double
 from segmentation.errors import ColumnError, ModelFileError
 from segmentation.segments.model_file import FittedFeature, SegmentationModel
 from segmentation.segments.preparing import SCALER_CONSTANTS
@@ -30,7 +31,7 @@ def feature_values(frame: Any, feature: FittedFeature) -> Any:
     if feature.spec.kind != "numeric":
         return column.cast("string")
     kind = dict(frame.dtypes)[name]
-    number = F.trim(column).try_cast("double") if kind == "string" else column.cast("double")
+    number = as_double(F.trim(column)) if kind == "string" else column.cast("double")
     return F.when(F.isnan(number) | (F.abs(number) == float("inf")), None).otherwise(number)
 
 

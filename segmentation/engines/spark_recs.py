@@ -21,7 +21,7 @@ import scipy.sparse as sp
 
 from segmentation.engines.spark_rfm import customer_key_column
 from segmentation.engines.spark_session import spark_errors
-from segmentation.engines.spark_tables import check_columns
+from segmentation.engines.spark_tables import as_double, check_columns
 from segmentation.errors import ColumnError, ParameterError
 from segmentation.recommendations.evaluation import (
     EvaluationReport,
@@ -62,9 +62,7 @@ def pair_table(lines: Any, *, customer_col: str, item_col: str, time_col: str | 
             stamp = F.unix_timestamp(raw.cast("timestamp")).cast("double")
         else:
             text = F.trim(raw.cast("string"))
-            stamp = F.coalesce(
-                text.try_cast("double"), F.unix_timestamp(F.try_to_timestamp(text)).cast("double")
-            )
+            stamp = F.coalesce(as_double(text), F.unix_timestamp(F.try_to_timestamp(text)).cast("double"))
     with spark_errors("aggregate the interactions"):
         pairs = (
             lines.select(

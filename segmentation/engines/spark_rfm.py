@@ -22,7 +22,7 @@ import pandas as pd
 from segmentation.customers.rfm import rfm_segment
 from segmentation.customers.transactions import TransactionColumns
 from segmentation.engines.spark_session import spark_errors
-from segmentation.engines.spark_tables import check_columns
+from segmentation.engines.spark_tables import as_double, check_columns
 from segmentation.errors import ColumnError, ParameterError
 
 __all__ = ["DATE_FORMATS", "customer_features_frame", "customer_key_column", "rank_scores"]
@@ -99,7 +99,7 @@ def _numbers(column: str, what: str, checks: _Checks) -> Any:
     from pyspark.sql import functions as F
 
     raw = F.col(f"`{column}`")
-    parsed = F.trim(raw.cast("string")).try_cast("double")
+    parsed = as_double(F.trim(raw.cast("string")))
     checks.add(raw, parsed, column=column, what=what, hint="a number with a decimal point")
     return parsed
 

@@ -30,6 +30,7 @@ from sklearn.cluster import KMeans
 from segmentation.engines.base import EngineError, EngineSegments
 from segmentation.engines.spark_matrix import complete_rows, label_column, matrix_columns
 from segmentation.engines.spark_session import spark_errors
+from segmentation.engines.spark_tables import as_double
 from segmentation.errors import ColumnError, ParameterError
 from segmentation.segments.choosing_k import (
     SweepResult,
@@ -104,7 +105,7 @@ def _check_numbers(frame: Any, specs: Sequence[FeatureSpec]) -> None:
     probes = []
     for name in text:
         raw = F.trim(F.col(f"`{name}`"))
-        bad = (raw != "") & raw.try_cast("double").isNull()
+        bad = (raw != "") & as_double(raw).isNull()
         probes.append(F.first(F.when(bad, raw), ignorenulls=True).alias(name))
     with spark_errors("read the customer table"):
         found = frame.agg(*probes).collect()[0]

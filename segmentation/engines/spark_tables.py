@@ -15,7 +15,7 @@ from segmentation.engines.base import Table
 from segmentation.engines.spark_session import spark_errors
 from segmentation.errors import ColumnError
 
-__all__ = ["check_columns", "from_pandas", "read_table", "to_pandas", "write_table"]
+__all__ = ["as_double", "check_columns", "from_pandas", "read_table", "to_pandas", "write_table"]
 
 _TEXT_SUFFIXES = {".csv": ",", ".tsv": "\t", ".tab": "\t", ".txt": ","}
 
@@ -54,6 +54,12 @@ def read_table(spark: Any, table: Table) -> Any:
             frame = spark.read.parquet(table)
         frame.schema  # noqa: B018 — resolves the path now, so a bad path fails here
     return frame
+
+
+def as_double(column: Any) -> Any:
+    """``column`` as double, null where it is not a number (``try_cast`` on Spark 4, where casts
+    fail under ANSI mode; a plain cast on Spark 3.5, which gives null by default)."""
+    return column.try_cast("double") if hasattr(column, "try_cast") else column.cast("double")
 
 
 def from_pandas(spark: Any, frame: pd.DataFrame) -> Any:
