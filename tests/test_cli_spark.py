@@ -103,7 +103,7 @@ def test_spark_without_pyspark_exits_2_with_the_install_line(
     assert "pip install -e '.[spark]'" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("command", ["features", "sweep", "segment", "assign", "evaluate-recs"])
+@pytest.mark.parametrize("command", ["features", "sweep", "segment", "assign", "evaluate-recs", "recommend"])
 def test_the_heavy_commands_take_an_engine(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main([command, "--help"])
@@ -116,3 +116,20 @@ def test_an_unknown_engine_in_the_environment_is_one_line(
     monkeypatch.setenv("SEGMENTATION_ENGINE", "dask")
     assert main(["sweep", files["customers"], "--features", "frequency"]) == 2
     assert "SEGMENTATION_ENGINE='dask' is not an engine" in capsys.readouterr().err
+
+
+def test_recommend_on_spark_writes_top_n_lists(
+    files: dict[str, str], spark_session: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = Path(files["folder"]) / "lists.csv"
+    flags = ["--customer-col", "customer_id", "--item-col", "product_id", "--top-n", "3"]
+    assert main(["recommend", files["orders"], *flags, "-o", str(out), "--engine", "spark"]) == 0
+    assert "top-3 new items for" in capsys.readouterr().out
+    lists = pd.concat(pd.read_csv(part, dtype=str) for part in sorted(out.glob("part-*.csv")))
+    assert set(lists.columns) == {"customer_id", "rank", "product_id", "score"}
+    assert lists.groupby("customer_id").size().max() == 3
+    code = main(
+        ["recommend", files["orders"], *flags, "-o", str(out), "--segments", "x.csv", "--engine", "spark"]
+    )
+    assert code == 2
+    assert "--segments needs --engine pandas" in capsys.readouterr().err

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pandas as pd
 import pytest
 
 from segmentation import PandasEngine, SparkEngine
@@ -29,3 +32,21 @@ def test_als_beats_popularity_on_the_same_hold_out(interactions_path: str, spark
     als, popularity = on_spark.result(ALS_NAME), on_spark.result("popularity")
     assert als.ndcg_at_k > popularity.ndcg_at_k
     assert als.precision_at_k > popularity.precision_at_k
+
+
+def test_top_n_lists_on_spark_hold_new_items_only(
+    interactions_path: str, spark_session: object, tmp_path: Path
+) -> None:
+    engine = SparkEngine(spark_session)
+    out = tmp_path / "lists.parquet"
+    listed = engine.recommend_to(
+        interactions_path, str(out), customer_col="customer_id", item_col="item_id", n=5
+    )
+    lists = pd.read_parquet(out)
+    bought = pd.read_csv(interactions_path, dtype=str)
+    assert listed == bought["customer_id"].nunique()
+    assert lists.groupby("customer_id")["rank"].apply(sorted).map(list).eq([[1, 2, 3, 4, 5]] * listed).all()
+    owned = set(zip(bought["customer_id"], bought["item_id"], strict=True))
+    assert not any((c, i) in owned for c, i in zip(lists["customer_id"], lists["item_id"], strict=True))
+    by_rank = lists.sort_values(["customer_id", "rank"])
+    assert (by_rank.groupby("customer_id")["score"].diff().dropna() <= 1e-6).all()

@@ -29,7 +29,7 @@ if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/
         split_names,
         write_table,
     )
-    from segmentation.cli._spark import spark_evaluate
+    from segmentation.cli._spark import spark_evaluate, spark_recommend
 
 __all__ = ["register"]
 
@@ -68,6 +68,7 @@ def register(subparsers: Any) -> None:
     recommend.add_argument(
         "-o", "--output", required=True, metavar="RECS", help="file to write (.csv, .xlsx)"
     )
+    add_engine_option(recommend)
     recommend.set_defaults(handler=_run_recommend)
 
     evaluate = subparsers.add_parser(
@@ -201,6 +202,8 @@ def _read_segments(path: str, customer_col: str) -> tuple[dict[str, int], dict[i
 def _run_recommend(args: argparse.Namespace) -> int:
     if args.top_n < 1:
         raise ParameterError(f"--top-n {args.top_n}: give at least 1 item per customer.")
+    if on_spark(args):
+        return spark_recommend(args, DEFAULT_RECOMMENDER)
     table = read_input(args.transactions)
     columns = _columns(table, args)
     customer_col, item_col = columns[0], columns[1]

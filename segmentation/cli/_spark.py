@@ -28,7 +28,14 @@ from segmentation import (
 )
 from segmentation.cli._common import print_json, resolve_column, split_names
 
-__all__ = ["spark_assign", "spark_evaluate", "spark_features", "spark_segment", "spark_sweep"]
+__all__ = [
+    "spark_assign",
+    "spark_evaluate",
+    "spark_features",
+    "spark_recommend",
+    "spark_segment",
+    "spark_sweep",
+]
 
 #: Rows read to guess column roles and types.
 GUESS_ROWS = 5_000
@@ -166,4 +173,33 @@ def spark_evaluate(args: argparse.Namespace) -> int:
             f"{score.model:<12} P@k {score.precision_at_k:.4f}  R@k {score.recall_at_k:.4f}  "
             f"NDCG@k {score.ndcg_at_k:.4f}  cover {score.coverage:.1%}  {score.seconds:.2f}s{marker}"
         )
+    return 0
+
+
+def spark_recommend(args: argparse.Namespace, default_model: str) -> int:
+    """``recommend --engine spark``: each customer's top-N new items from implicit ALS, written by Spark."""
+    for flag, value in (("--segments", args.segments), ("--catalog", args.catalog)):
+        if value:
+            raise ParameterError(
+                f"{flag} needs --engine pandas (the Spark lists are ALS scores without reasons)."
+            )
+    if args.model != default_model:
+        raise ParameterError(
+            f"--model {args.model}: the spark engine recommends with ALS; leave --model out."
+        )
+    _check_output(args.output)
+    engine = _engine()
+    sample = _first_rows(engine, args.transactions)
+    customer = _role_column(
+        sample, args.customer_col, "customer_id", path=args.transactions, flag="--customer-col"
+    )
+    item = _role_column(sample, args.item_col, "item", path=args.transactions, flag="--item-col")
+    if customer is None or item is None:
+        raise ColumnError(
+            f"{args.transactions}: name the customer and item columns with --customer-col and --item-col."
+        )
+    listed = engine.recommend_to(
+        args.transactions, args.output, customer_col=customer, item_col=item, n=args.top_n
+    )
+    print(f"wrote {args.output}: top-{args.top_n} new items for {listed:,} customers (Spark ALS)")
     return 0

@@ -17,7 +17,7 @@ import pandas as pd
 
 from segmentation.customers.transactions import TransactionColumns
 from segmentation.engines.base import EngineSegments, Table
-from segmentation.engines.spark_recs import evaluate_frame
+from segmentation.engines.spark_recs import evaluate_frame, top_n_frame
 from segmentation.engines.spark_rfm import customer_features_frame
 from segmentation.engines.spark_segments import ROW, assign_frame, fit_frame, sweep_frame
 from segmentation.engines.spark_session import get_spark, quiet_warnings, spark_errors
@@ -171,3 +171,29 @@ class SparkEngine:
                 k=k,
                 seed=seed,
             )
+
+    def recommend_to(
+        self,
+        transactions: Table,
+        output: str,
+        *,
+        customer_col: str,
+        item_col: str,
+        n: int = 10,
+        seed: int = 0,
+    ) -> int:
+        """Write every customer's top-``n`` new items (implicit ALS) to ``output``; the customers listed."""
+        from pyspark.sql import functions as F
+
+        with quiet_warnings():
+            lists = top_n_frame(
+                self.spark,
+                self.read(transactions),
+                customer_col=customer_col,
+                item_col=item_col,
+                n=n,
+                seed=seed,
+            ).persist()
+        write_table(lists, output)
+        with spark_errors("count the lists"):
+            return int(lists.agg(F.countDistinct(customer_col)).collect()[0][0])

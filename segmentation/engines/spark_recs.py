@@ -32,7 +32,7 @@ from segmentation.recommendations.evaluation import (
 )
 from segmentation.recommendations.interactions import Interactions, build_interactions
 
-__all__ = ["ALS_NAME", "AlsSettings", "als_recommendations", "evaluate_frame", "pair_table"]
+__all__ = ["ALS_NAME", "AlsSettings", "als_recommendations", "evaluate_frame", "pair_table", "top_n_frame"]
 
 ALS_NAME = "als (spark)"
 
@@ -156,3 +156,83 @@ def evaluate_frame(
     )
     results = tuple(sorted((*report.results, als), key=lambda s: -s.ndcg_at_k))
     return replace(report, results=results)
+
+
+def top_n_frame(
+    spark: Any, lines: Any, *, customer_col: str, item_col: str, n: int = 10, seed: int = 0
+) -> Any:
+    """Top-``n`` items per customer from implicit ALS fitted on every line, items they have excluded.
+
+    Ids are indexed to ALS's integer columns with MLlib's ``StringIndexer`` and mapped back; the
+    result (customer, rank, item, score) never leaves Spark, so it scales with the cluster.
+    """
+    from pyspark.ml.feature import StringIndexer
+    from pyspark.ml.recommendation import ALS
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    if n < 1:
+        raise ParameterError(f"n={n} must be at least 1.")
+    check_columns(lines, [customer_col, item_col], source="the transactions")
+    settings = AlsSettings()
+    with spark_errors("fit ALS for the top-N lists"):
+        pairs = (
+            lines.select(
+                customer_key_column(F.col(f"`{customer_col}`")).alias("customer"),
+                customer_key_column(F.col(f"`{item_col}`")).alias("item"),
+            )
+            .where(F.col("customer").isNotNull() & F.col("item").isNotNull())
+            .groupBy("customer", "item")
+            .agg(F.count("*").cast("double").alias("rating"))
+        )
+        users = StringIndexer(inputCol="customer", outputCol="user", stringOrderType="alphabetAsc").fit(pairs)
+        items = StringIndexer(inputCol="item", outputCol="item_index", stringOrderType="alphabetAsc").fit(
+            pairs
+        )
+        indexed = (
+            items.transform(users.transform(pairs))
+            .select(
+                F.col("customer"),
+                F.col("item"),
+                F.col("user").cast("int").alias("user"),
+                F.col("item_index").cast("int").alias("item_index"),
+                "rating",
+            )
+            .persist()
+        )
+        model = ALS(
+            rank=settings.rank,
+            maxIter=settings.max_iter,
+            regParam=settings.reg_param,
+            alpha=settings.alpha,
+            implicitPrefs=True,
+            coldStartStrategy="drop",
+            userCol="user",
+            itemCol="item_index",
+            ratingCol="rating",
+            seed=seed,
+        ).fit(indexed)
+        most_owned = indexed.groupBy("user").count().agg(F.max("count")).collect()[0][0] or 0
+        wanted = model.recommendForAllUsers(n + int(most_owned)).select(
+            "user", F.posexplode("recommendations").alias("position", "recommendation")
+        )
+        candidates = wanted.select(
+            "user",
+            "position",
+            F.col("recommendation.item_index").alias("item_index"),
+            F.col("recommendation.rating").alias("score"),
+        ).join(indexed.select("user", "item_index"), ["user", "item_index"], "left_anti")
+        order = Window.partitionBy("user").orderBy(F.col("position"))
+        ranked = candidates.withColumn("rank", F.row_number().over(order)).where(F.col("rank") <= n)
+        customers = indexed.select("user", "customer").distinct()
+        catalog = indexed.select("item_index", "item").distinct()
+        return (
+            ranked.join(customers, "user")
+            .join(catalog, "item_index")
+            .select(
+                F.col("customer").alias(customer_col),
+                "rank",
+                F.col("item").alias(item_col),
+                F.col("score").cast("double").alias("score"),
+            )
+        )
