@@ -131,6 +131,21 @@ if TYPE_CHECKING:
         load_demo,
         write_demo_data,
     )
+    from segmentation.engines.base import (
+        ENGINES,
+        EngineError,
+        EngineSegments,
+    )
+    from segmentation.engines.pandas_engine import (
+        PandasEngine,
+    )
+    from segmentation.engines.registry import (
+        get_engine,
+        spark_available,
+    )
+    from segmentation.engines.spark_engine import (
+        SparkEngine,
+    )
     from segmentation.errors import (
         ColumnError,
         DataLoadError,
@@ -371,6 +386,7 @@ _MODULE_OF: dict[str, str] = {
     "DEFAULT_MODEL": "segmentation.recommendations.models",
     "DEFAULT_RECOMMENDER": "segmentation._choices",
     "DEMO_NAME": "segmentation.customers.datasets",
+    "ENGINES": "segmentation.engines.base",
     "FEATURE_MAX_OWNED_SHARE": "segmentation.recommendations.segments",
     "FEATURE_MIN_LIFT": "segmentation.recommendations.segments",
     "MAX_K": "segmentation._choices",
@@ -420,6 +436,8 @@ _MODULE_OF: dict[str, str] = {
     "DataQualityWarning": "segmentation.errors",
     "DemoData": "segmentation.demo.shop",
     "Detection": "segmentation.io.loading",
+    "EngineError": "segmentation.engines.base",
+    "EngineSegments": "segmentation.engines.base",
     "EvaluationReport": "segmentation.recommendations.evaluation",
     "FeatureFill": "segmentation.segments.preparing",
     "FeatureSpec": "segmentation.segments.preparing",
@@ -435,6 +453,7 @@ _MODULE_OF: dict[str, str] = {
     "ModelFileError": "segmentation.errors",
     "ModelScore": "segmentation.predictions.propensity",
     "NameTakenError": "segmentation.errors",
+    "PandasEngine": "segmentation.engines.pandas_engine",
     "ParameterError": "segmentation.errors",
     "Persona": "segmentation.personas.describe",
     "Projection": "segmentation.personas.describe",
@@ -452,6 +471,7 @@ _MODULE_OF: dict[str, str] = {
     "SegmentationResult": "segmentation.segments.clustering",
     "SegmentationWarning": "segmentation.errors",
     "SilhouetteProfile": "segmentation.segments.silhouette",
+    "SparkEngine": "segmentation.engines.spark_engine",
     "StoredCampaign": "segmentation.workspace.items",
     "StoredItem": "segmentation.workspace.items",
     "StoredRun": "segmentation.workspace.items",
@@ -514,6 +534,7 @@ _MODULE_OF: dict[str, str] = {
     "format_money": "segmentation.money",
     "gamma_gamma_parameters": "segmentation.predictions.clv",
     "generate_demo_data": "segmentation.demo.shop",
+    "get_engine": "segmentation.engines.registry",
     "guess_money_column": "segmentation.personas.describe",
     "high_correlation_pairs": "segmentation.segments.choosing_features",
     "in_thousands": "segmentation.money",
@@ -562,6 +583,7 @@ _MODULE_OF: dict[str, str] = {
     "send_ready": "segmentation.campaigns.export",
     "silhouette_profile": "segmentation.segments.choosing_k",
     "simulate_results": "segmentation.campaigns.lift_inputs",
+    "spark_available": "segmentation.engines.registry",
     "specs_from_table": "segmentation.segments.preparing",
     "specs_table": "segmentation.segments.preparing",
     "suggest_features": "segmentation.segments.choosing_features",

@@ -134,3 +134,14 @@ def postgres_url() -> Iterator[str]:
             capture_output=True,
         )
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def spark_session():  # type: ignore[no-untyped-def]
+    """One quiet local[2] SparkSession for the whole test session (skips without pyspark)."""
+    pytest.importorskip("pyspark", reason="the spark engine's tests need the 'spark' extra")
+    from segmentation.engines.spark_session import get_spark, stop_spark
+
+    spark = get_spark(master="local[2]", shuffle_partitions="4")
+    yield spark
+    stop_spark()

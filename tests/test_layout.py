@@ -31,6 +31,7 @@ STAGES = (
     "recommendations",
     "campaigns",
     "workspace",
+    "engines",
 )
 # The lazy mechanisms of the command line and the face: the one place where imports are deferred.
 LAZY_ONES = {"segmentation.cli._lazy", "segmentation"}

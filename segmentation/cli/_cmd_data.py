@@ -8,6 +8,7 @@ from typing import Any
 
 from segmentation import ParameterError
 from segmentation.cli._arguments import currency as currency_argument
+from segmentation.cli._engine import add_engine_option, on_spark
 from segmentation.cli._lazy import DEFERRED
 
 if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/cli/_lazy.py)
@@ -27,6 +28,7 @@ if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/
         profile_table,
     )
     from segmentation.cli._common import CliTable, print_json, read_input, resolve_column, write_table
+    from segmentation.cli._spark import spark_features
 
 __all__ = ["register"]
 
@@ -87,6 +89,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         metavar="CODE",
         help="currency the printed money is written in, e.g. EUR (default: detected from TRANSACTIONS)",
     )
+    add_engine_option(features)
     features.set_defaults(handler=_run_features)
 
 
@@ -179,6 +182,8 @@ def _detection_notes(args: argparse.Namespace, table: CliTable, columns: Transac
 
 def _run_features(args: argparse.Namespace) -> int:
     as_of = _parse_as_of(args.as_of)
+    if on_spark(args):
+        return spark_features(args, _COLUMN_FLAGS)
     table = read_input(args.transactions)
     columns = detect_transaction_columns(table.typed, table.roles, **_explicit_columns(args, table))
     shape = detect_table_shape(table.raw, {**table.roles, columns.customer: Role.CUSTOMER_ID})

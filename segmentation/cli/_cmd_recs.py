@@ -7,6 +7,7 @@ from typing import Any
 
 from segmentation import DEFAULT_RECOMMENDER, RECOMMENDERS, ColumnError, ParameterError
 from segmentation.cli._arguments import positive_int
+from segmentation.cli._engine import add_engine_option, on_spark
 from segmentation.cli._lazy import DEFERRED
 
 if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/cli/_lazy.py)
@@ -28,6 +29,7 @@ if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/
         split_names,
         write_table,
     )
+    from segmentation.cli._spark import spark_evaluate, spark_recommend
 
 __all__ = ["register"]
 
@@ -66,6 +68,7 @@ def register(subparsers: Any) -> None:
     recommend.add_argument(
         "-o", "--output", required=True, metavar="RECS", help="file to write (.csv, .xlsx)"
     )
+    add_engine_option(recommend)
     recommend.set_defaults(handler=_run_recommend)
 
     evaluate = subparsers.add_parser(
@@ -80,6 +83,7 @@ def register(subparsers: Any) -> None:
         "--models", metavar="A,B", help=f"models to compare (default all: {', '.join(RECOMMENDERS)})"
     )
     evaluate.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    add_engine_option(evaluate)
     evaluate.set_defaults(handler=_run_evaluate)
 
 
@@ -134,6 +138,8 @@ def _interaction_frame(table: CliTable, columns: tuple[str, str, str | None, str
 
 
 def _run_evaluate(args: argparse.Namespace) -> int:
+    if on_spark(args):
+        return spark_evaluate(args)
     table = read_input(args.transactions)
     columns = _columns(table, args)
     frame = _interaction_frame(table, columns)
@@ -196,6 +202,8 @@ def _read_segments(path: str, customer_col: str) -> tuple[dict[str, int], dict[i
 def _run_recommend(args: argparse.Namespace) -> int:
     if args.top_n < 1:
         raise ParameterError(f"--top-n {args.top_n}: give at least 1 item per customer.")
+    if on_spark(args):
+        return spark_recommend(args, DEFAULT_RECOMMENDER)
     table = read_input(args.transactions)
     columns = _columns(table, args)
     customer_col, item_col = columns[0], columns[1]

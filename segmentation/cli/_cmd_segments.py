@@ -13,6 +13,7 @@ from typing import Any
 
 from segmentation import ALGORITHMS, DataQualityWarning, ParameterError
 from segmentation.cli._arguments import currency, seed, segment_count
+from segmentation.cli._engine import add_engine_option, on_spark
 from segmentation.cli._lazy import DEFERRED
 from segmentation.cli._stored import add_save_options, check_name_free, open_from, taken
 
@@ -53,6 +54,7 @@ if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/
         split_names,
         write_table,
     )
+    from segmentation.cli._spark import spark_assign, spark_segment, spark_sweep
 
 __all__ = ["register"]
 
@@ -115,6 +117,7 @@ def register(subparsers: Any) -> None:
     assign.add_argument(
         "-o", "--output", required=True, metavar="OUT", help="output table (.csv/.xlsx/.parquet)"
     )
+    add_engine_option(assign)
     assign.set_defaults(handler=_run_assign)
 
 
@@ -129,6 +132,7 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--seed", type=seed, default=0, help="random seed; same seed, same result (default 0)"
     )
+    add_engine_option(parser)
 
 
 def _as_numbers(table: CliTable, names: list[str]) -> pd.DataFrame:
@@ -175,17 +179,20 @@ def _print_fills(fills: tuple[FeatureFill, ...]) -> None:
 def _run_sweep(args: argparse.Namespace) -> None:
     if args.k_min > args.k_max:
         raise ParameterError(f"--k-min {args.k_min} is larger than --k-max {args.k_max}.")
-    table = read_input(args.file)
-    typed, specs = _features(table, args.features)
-    _print_fills(missing_value_fills(typed, specs))
-    result = sweep_k(
-        typed,
-        specs,
-        k_values=range(args.k_min, args.k_max + 1),
-        algorithm=args.algorithm,
-        seed=args.seed,
-        progress=_progress_to_stderr,
-    )
+    if on_spark(args):
+        result = spark_sweep(args)
+    else:
+        table = read_input(args.file)
+        typed, specs = _features(table, args.features)
+        _print_fills(missing_value_fills(typed, specs))
+        result = sweep_k(
+            typed,
+            specs,
+            k_values=range(args.k_min, args.k_max + 1),
+            algorithm=args.algorithm,
+            seed=args.seed,
+            progress=_progress_to_stderr,
+        )
     if args.json:
         print_json(result.to_dict())
         return
@@ -231,6 +238,14 @@ def _currency(args: argparse.Namespace, table: CliTable) -> str:
 
 
 def _run_segment(args: argparse.Namespace) -> None:
+    if on_spark(args):
+        if args.save:
+            raise ParameterError(
+                "--save is not available with --engine spark yet; segment with the pandas engine to keep "
+                "the run in the workspace."
+            )
+        spark_segment(args)
+        return
     if args.replace and not args.save:
         raise ParameterError("--replace goes with --save NAME.")
     if args.save:
@@ -314,6 +329,9 @@ def _save_run(
 
 
 def _run_assign(args: argparse.Namespace) -> None:
+    if on_spark(args):
+        spark_assign(args)
+        return
     model = load_model(args.model)
     table = read_input(args.file)
     typed = numbers_for_model(model, table.raw, decimal=table.loaded.detection.decimal)

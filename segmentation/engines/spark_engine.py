@@ -1,0 +1,199 @@
+"""The Spark engine: every heavy stage on Spark's DataFrame and MLlib (see docs/spark.md).
+
+Tables are paths Spark reads (local, ``hdfs://``, ``s3a://``, ``abfss://`` ...; CSV, TSV or
+Parquet) or pandas frames. Results come back as the package's own objects (frames sorted by
+customer id, :class:`~segmentation.SweepResult`, :class:`~segmentation.SegmentationModel`,
+:class:`~segmentation.EvaluationReport`), and the ``*_to`` methods write large outputs straight
+from Spark without collecting them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from segmentation.customers.transactions import TransactionColumns
+from segmentation.engines.base import EngineSegments, Table
+from segmentation.engines.spark_recs import evaluate_frame, top_n_frame
+from segmentation.engines.spark_rfm import customer_features_frame
+from segmentation.engines.spark_segments import ROW, assign_frame, fit_frame, sweep_frame
+from segmentation.engines.spark_session import get_spark, quiet_warnings, spark_errors
+from segmentation.engines.spark_tables import read_table, to_pandas, write_table
+from segmentation.recommendations.evaluation import EvaluationReport
+from segmentation.segments.choosing_k import SweepResult
+from segmentation.segments.model_file import SegmentationModel
+from segmentation.segments.preparing import FeatureSpec
+
+__all__ = ["SparkEngine"]
+
+
+class SparkEngine:
+    """Runs the stages on the active SparkSession, or on a quiet local one (``local[2]``)."""
+
+    name = "spark"
+
+    def __init__(self, spark: Any | None = None) -> None:
+        self._spark = spark
+
+    @property
+    def spark(self) -> Any:
+        """The SparkSession (started on first use)."""
+        if self._spark is None:
+            self._spark = get_spark()
+        return self._spark
+
+    def read(self, table: Table) -> Any:
+        """``table`` as a Spark DataFrame (see :func:`.spark_tables.read_table`)."""
+        with quiet_warnings():
+            return read_table(self.spark, table)
+
+    def first_rows(self, table: Table, n: int = 5_000) -> pd.DataFrame:
+        """The first ``n`` rows of ``table`` in pandas (to guess column roles), missing values as None."""
+        frame = self.read(table)
+        with quiet_warnings(), spark_errors(f"read {table}"):
+            sample = to_pandas(frame.limit(n))
+        return sample.astype(object).where(sample.notna(), None)
+
+    # ------------------------------------------------------------------ customers
+    def customer_features_frame(
+        self, transactions: Table, *, columns: TransactionColumns, as_of: str | None = None
+    ) -> Any:
+        """One row per customer with RFM, as a Spark DataFrame sorted by id."""
+        with quiet_warnings():
+            return customer_features_frame(self.spark, self.read(transactions), columns=columns, as_of=as_of)
+
+    def customer_features(
+        self, transactions: Table, *, columns: TransactionColumns, as_of: str | None = None
+    ) -> pd.DataFrame:
+        frame = self.customer_features_frame(transactions, columns=columns, as_of=as_of)
+        with quiet_warnings(), spark_errors("collect the customer features"):
+            return to_pandas(frame)
+
+    def customer_features_to(
+        self, transactions: Table, output: str, *, columns: TransactionColumns, as_of: str | None = None
+    ) -> int:
+        """Write the customer features to ``output`` (Parquet, or CSV for ``.csv``); returns the row count."""
+        frame = self.customer_features_frame(transactions, columns=columns, as_of=as_of).persist()
+        write_table(frame, output)
+        with spark_errors("count the customers"):
+            return int(frame.count())
+
+    # ------------------------------------------------------------------ segments
+    def sweep(
+        self,
+        customers: Table,
+        specs: Sequence[FeatureSpec],
+        *,
+        k_values: Iterable[int] = range(2, 11),
+        algorithm: str = "kmeans",
+        seed: int = 0,
+    ) -> SweepResult:
+        with quiet_warnings():
+            return sweep_frame(self.read(customers), specs, k_values=k_values, algorithm=algorithm, seed=seed)
+
+    def segment(
+        self,
+        customers: Table,
+        specs: Sequence[FeatureSpec],
+        *,
+        k: int,
+        algorithm: str = "kmeans",
+        seed: int = 0,
+    ) -> EngineSegments:
+        with quiet_warnings():
+            result, _ = fit_frame(self.read(customers), specs, k=k, algorithm=algorithm, seed=seed)
+        return result
+
+    def fit_model(
+        self,
+        customers: Table,
+        specs: Sequence[FeatureSpec],
+        *,
+        k: int,
+        algorithm: str = "kmeans",
+        seed: int = 0,
+    ) -> EngineSegments:
+        """Like :meth:`segment` without bringing the labels to the driver (``labels`` is empty)."""
+        with quiet_warnings():
+            result, _ = fit_frame(
+                self.read(customers), specs, k=k, algorithm=algorithm, seed=seed, collect_labels=False
+            )
+        return result
+
+    def assign_frame(self, model: SegmentationModel, customers: Table) -> Any:
+        """``customers`` as a Spark DataFrame with a ``segment`` column from ``model``."""
+        with quiet_warnings():
+            return assign_frame(self.read(customers), model)
+
+    def assign(self, model: SegmentationModel, customers: Table) -> np.ndarray:
+        from pyspark.sql import functions as F
+
+        scored = self.assign_frame(model, customers).withColumn(ROW, F.monotonically_increasing_id())
+        with quiet_warnings(), spark_errors("score the customers"):
+            rows = scored.orderBy(ROW).select("segment").collect()
+        return np.array([int(r[0]) for r in rows], dtype="int64")
+
+    def assign_to(self, model: SegmentationModel, customers: Table, output: str) -> dict[int, int]:
+        """Write ``customers`` with ``segment`` and ``segment_name`` to ``output``; segment sizes."""
+        from pyspark.sql import functions as F
+
+        scored = self.assign_frame(model, customers)
+        names = {**{s: f"Segment {s}" for s in range(model.n_segments)}, **model.segment_names}
+        name = F.lit("Not segmented (no data)")
+        for segment, text in sorted(names.items()):
+            name = F.when(F.col("segment") == segment, F.lit(text)).otherwise(name)
+        scored = scored.withColumn("segment_name", name).persist()
+        write_table(scored, output)
+        with spark_errors("count the segments"):
+            return {int(r[0]): int(r[1]) for r in scored.groupBy("segment").count().collect()}
+
+    # ------------------------------------------------------------------ recommendations
+    def evaluate_recommendations(
+        self,
+        transactions: Table,
+        *,
+        customer_col: str,
+        item_col: str,
+        time_col: str | None,
+        k: int = 10,
+        seed: int = 0,
+    ) -> EvaluationReport:
+        with quiet_warnings():
+            return evaluate_frame(
+                self.spark,
+                self.read(transactions),
+                customer_col=customer_col,
+                item_col=item_col,
+                time_col=time_col,
+                k=k,
+                seed=seed,
+            )
+
+    def recommend_to(
+        self,
+        transactions: Table,
+        output: str,
+        *,
+        customer_col: str,
+        item_col: str,
+        n: int = 10,
+        seed: int = 0,
+    ) -> int:
+        """Write every customer's top-``n`` new items (implicit ALS) to ``output``; the customers listed."""
+        from pyspark.sql import functions as F
+
+        with quiet_warnings():
+            lists = top_n_frame(
+                self.spark,
+                self.read(transactions),
+                customer_col=customer_col,
+                item_col=item_col,
+                n=n,
+                seed=seed,
+            ).persist()
+        write_table(lists, output)
+        with spark_errors("count the lists"):
+            return int(lists.agg(F.countDistinct(customer_col)).collect()[0][0])

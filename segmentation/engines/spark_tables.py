@@ -1,0 +1,125 @@
+"""Reading and writing tables with Spark: CSV/TSV/Parquet from any path Spark understands, or a pandas frame.
+
+Transactions are read as text (no schema guessing) so that ids such as ``007`` keep their zeros
+and numbers and dates are parsed once, by the rules in :mod:`.spark_rfm`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from segmentation.engines.base import Table
+from segmentation.engines.spark_session import spark_errors
+from segmentation.errors import ColumnError
+
+__all__ = ["as_double", "check_columns", "from_pandas", "read_table", "to_pandas", "write_table"]
+
+_TEXT_SUFFIXES = {".csv": ",", ".tsv": "\t", ".tab": "\t", ".txt": ","}
+
+
+def _suffix(path: str) -> str:
+    name = path.rstrip("/").rsplit("/", 1)[-1].lower()
+    for compressed in (".gz", ".bz2"):
+        if name.endswith(compressed):
+            name = name[: -len(compressed)]
+    return "." + name.rsplit(".", 1)[-1] if "." in name else ""
+
+
+def read_table(spark: Any, table: Table) -> Any:
+    """A Spark DataFrame of ``table``: a pandas frame, or a CSV/TSV/TXT (gzip allowed) or Parquet path.
+
+    A path without one of those suffixes is read as Parquet (Spark writes Parquet datasets as folders).
+
+    Raises
+    ------
+    EngineError
+        Spark cannot read the path (missing, no permission, unknown scheme): one line, trace in the log.
+    """
+    if isinstance(table, pd.DataFrame):
+        return from_pandas(spark, table)
+    suffix = _suffix(table)
+    with spark_errors(f"read {table}"):
+        if suffix in _TEXT_SUFFIXES:
+            frame = (
+                spark.read.option("header", "true")
+                .option("sep", _TEXT_SUFFIXES[suffix])
+                .option("escape", '"')
+                .option("mode", "FAILFAST")
+                .csv(table)
+            )
+        else:
+            frame = spark.read.parquet(table)
+        frame.schema  # noqa: B018 — resolves the path now, so a bad path fails here
+    return frame
+
+
+def as_double(column: Any) -> Any:
+    """``column`` as double, null where it is not a number (``try_cast`` on Spark 4, where casts
+    fail under ANSI mode; a plain cast on Spark 3.5, which gives null by default)."""
+    return column.try_cast("double") if hasattr(column, "try_cast") else column.cast("double")
+
+
+def from_pandas(spark: Any, frame: pd.DataFrame) -> Any:
+    """A Spark DataFrame of ``frame``: numbers as double, everything else as text (missing → null)."""
+    from pyspark.sql.types import DoubleType, StringType, StructField, StructType
+
+    numeric = [
+        pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+        for c in frame.columns
+    ]
+    schema = StructType(
+        [
+            StructField(str(c), DoubleType() if is_number else StringType(), True)
+            for c, is_number in zip(frame.columns, numeric, strict=True)
+        ]
+    )
+    columns = []
+    for c, is_number in zip(frame.columns, numeric, strict=True):
+        values = frame[c].to_numpy(dtype="float64" if is_number else object)
+        missing = pd.isna(values)
+        columns.append(
+            [None if m else (float(v) if is_number else str(v)) for v, m in zip(values, missing, strict=True)]
+        )
+    rows = list(zip(*columns, strict=True)) if columns else []
+    return spark.createDataFrame(rows, schema)
+
+
+def check_columns(frame: Any, names: list[str | None], *, source: str) -> None:
+    """Raise :class:`ColumnError` naming the first of ``names`` that ``frame`` lacks."""
+    for name in names:
+        if name is not None and name not in frame.columns:
+            shown = ", ".join(repr(c) for c in frame.columns[:30])
+            raise ColumnError(f"The column {name!r} is not in {source}. Its columns are: {shown}.")
+
+
+def to_pandas(frame: Any) -> pd.DataFrame:
+    """``frame`` collected to the driver as pandas, numbers as float64 and text as str."""
+    rows = frame.collect()
+    columns = frame.columns
+    data = {name: [row[i] for row in rows] for i, name in enumerate(columns)}
+    out = pd.DataFrame(data, columns=columns)
+    for name, kind in frame.dtypes:
+        if kind in ("int", "bigint", "smallint") and out[name].notna().all():
+            out[name] = out[name].astype("int64")
+        elif kind in ("double", "float", "int", "bigint", "smallint") or kind.startswith("decimal"):
+            out[name] = pd.to_numeric(out[name]).astype("float64")
+        elif kind == "string":
+            out[name] = out[name].astype("str").where(out[name].notna(), np.nan)
+    return out
+
+
+def write_table(frame: Any, path: str) -> None:
+    """Write ``frame`` as Parquet (default) or CSV with a header (``.csv``), replacing ``path``.
+
+    Spark writes a folder of part files at ``path`` (one part per partition); that is what other
+    Spark jobs, Hive, Athena or BigQuery read.
+    """
+    with spark_errors(f"write {path}"):
+        writer = frame.write.mode("overwrite")
+        if _suffix(path) == ".csv":
+            writer.option("header", "true").csv(path)
+        else:
+            writer.parquet(path)

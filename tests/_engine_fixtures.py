@@ -1,0 +1,78 @@
+"""Shared, seeded data for the engine tests: the same files go through the pandas and the Spark engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from segmentation import TransactionColumns
+
+COLUMNS = TransactionColumns(
+    customer="customer_id",
+    date="order_date",
+    quantity="quantity",
+    price="unit_price",
+    order="order_id",
+    item="product_id",
+)
+RFM_COLUMNS = (
+    "customer_id",
+    "recency_days",
+    "frequency",
+    "monetary",
+    "avg_order_value",
+    "tenure_days",
+    "mean_days_between_purchases",
+    "distinct_items",
+    "returns_count",
+    "returns_value",
+    "r_score",
+    "f_score",
+    "m_score",
+    "rfm_score",
+    "rfm_segment",
+)
+
+
+def shop_lines(*, n_customers: int = 240, seed: int = 0) -> pd.DataFrame:
+    """Order lines of three kinds of customer (frequent big spenders, regulars, one-off buyers).
+
+    Ids are written as text with leading zeros and some with a stray space; a few lines are returns
+    (negative quantity); many customers tie on frequency, so the rank tie-break is exercised.
+    """
+    rng = np.random.default_rng(seed)
+    rows = []
+    order = 0
+    start = np.datetime64("2024-01-01")
+    for c in range(n_customers):
+        kind = c % 3
+        n_orders = (rng.integers(8, 14), rng.integers(3, 6), 1)[kind]
+        price_level = (80.0, 30.0, 12.0)[kind]
+        last = rng.integers(0, (40, 150, 330)[kind])
+        days = np.sort(rng.integers(0, 360 - last, size=n_orders))
+        customer = f"{c:05d}" + (" " if c % 17 == 0 else "")
+        for day in days:
+            order += 1
+            for _ in range(rng.integers(1, 4)):
+                quantity = int(rng.integers(1, 4))
+                if rng.random() < 0.03:
+                    quantity = -quantity
+                rows.append(
+                    {
+                        "order_id": f"O{order:06d}",
+                        "customer_id": customer,
+                        "order_date": str(start + int(day)),
+                        "product_id": f"P{int(rng.integers(0, 60)):03d}",
+                        "quantity": str(quantity),
+                        "unit_price": f"{price_level * rng.uniform(0.5, 1.5):.2f}",
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def write_lines(folder: Path, frame: pd.DataFrame, name: str = "orders.csv") -> str:
+    path = folder / name
+    frame.to_csv(path, index=False)
+    return str(path)
