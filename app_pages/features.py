@@ -23,7 +23,7 @@ from app_pages.charts import (
 )
 from app_pages.feature_settings import preparation_editor
 from app_pages.shell import link_to, page_header, persona_wording, personas_for, require_data, wording_key
-from app_pages.units import axis_label, label
+from app_pages.units import axis_label, feature_labels, label
 from app_pages.upload import UPLOAD_TYPES, read_upload
 from segmentation import (
     ALGORITHM_LABELS,
@@ -339,7 +339,11 @@ with st.expander("Distributions and correlations", expanded=False):
                 f"Show all {len(correlations)} features (now: the {HEATMAP_ROWS} most related to another)",
                 key="features:correlations_all",
             )
-        st.plotly_chart(correlation_heatmap(correlations, show_all=all_pairs), width="stretch")
+        readable = feature_labels(correlations.columns, customers.columns)
+        st.plotly_chart(
+            correlation_heatmap(correlations.rename(index=readable, columns=readable), show_all=all_pairs),
+            width="stretch",
+        )
         st.caption(
             "What this means: 1 means two features move together, -1 opposite, 0 unrelated; related features "
             "sit side by side. Two near-duplicates count twice."
