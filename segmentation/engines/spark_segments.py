@@ -36,11 +36,10 @@ from segmentation.segments.choosing_k import (
     SweepResult,
     _check_k_values,
     _stability,
-    elbow_of,
     separation_scores,
+    sweep_result,
 )
 from segmentation.segments.clustering import FIT_SAMPLE, _sample_rows, check_k
-from segmentation.segments.k_advice import advise_k
 from segmentation.segments.labels import NOT_SEGMENTED
 from segmentation.segments.model_file import SegmentationModel
 from segmentation.segments.preparing import FeatureSpec, PreparedFeatures, prepare_features
@@ -324,24 +323,10 @@ def sweep_frame(
         scores["db"].append(davies)
         scores["stab"].append(_stability(matrix, labels, k=k, algorithm="kmeans", seed=seed))
         scores["small"].append(float(counts.min() / max(counts.sum(), 1)))
-    elbow = elbow_of(ks, scores["inertia"])
-    advice = advise_k(ks, scores["sil"], scores["stab"], scores["small"], elbow)
-    return SweepResult(
-        k=ks,
-        inertia=tuple(scores["inertia"]),
-        silhouette=tuple(scores["sil"]),
-        calinski_harabasz=tuple(scores["ch"]),
-        davies_bouldin=tuple(scores["db"]),
-        stability=tuple(scores["stab"]),
-        smallest_share=tuple(scores["small"]),
-        elbow_k=elbow,
-        recommended_k=advice.k,
-        reason=advice.reason,
-        disagreement=advice.disagreement,
-        summary=advice.summary,
-        alternatives=advice.alternatives,
-        silhouette_sample_size=len(shared.rows),
-        silhouette_reference_size=len(shared.reference),
+    return sweep_result(
+        ks,
+        scores,
+        silhouette_sizes=(len(shared.rows), len(shared.reference)),
         algorithm=algorithm,
         seed=seed,
         n_customers=int(prepared.model.n_customers if prepared.n_rows <= PREP_SAMPLE else prepared.n_rows),

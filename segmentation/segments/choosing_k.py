@@ -69,6 +69,7 @@ __all__ = [
     "silhouette_values",
     "stratified_sample",
     "sweep_k",
+    "sweep_result",
 ]
 
 Progress = Callable[[float, str], None]
@@ -397,6 +398,33 @@ def _sweep(
                 scores[measure].append(value)
             if progress is not None:
                 progress((i + 1) / len(ks), f"k={k}: silhouette {scored['sil']:.2f}")
+    return sweep_result(
+        ks,
+        scores,
+        silhouette_sizes=(len(shared.rows), len(shared.reference)),
+        algorithm=algorithm,
+        seed=seed,
+        n_customers=len(matrix),
+        notes=notes,
+    )
+
+
+def sweep_result(
+    ks: tuple[int, ...],
+    scores: dict[str, list[float]],
+    *,
+    silhouette_sizes: tuple[int, int],
+    algorithm: str,
+    seed: int,
+    n_customers: int,
+    notes: tuple[str, ...],
+) -> SweepResult:
+    """The sweep's result from its per-k measures: the elbow, the advice and every score, in one place.
+
+    Shared by the pandas sweep and the Spark engine's, so both reconcile the measures the same way.
+    ``scores`` maps ``inertia``, ``sil``, ``ch``, ``db``, ``stab`` and ``small`` to one value per k;
+    ``silhouette_sizes`` is (customers in the silhouette sample, customers in its reference set).
+    """
     elbow = elbow_of(ks, scores["inertia"])
     advice = advise_k(ks, scores["sil"], scores["stab"], scores["small"], elbow)
     return SweepResult(
@@ -413,10 +441,10 @@ def _sweep(
         disagreement=advice.disagreement,
         summary=advice.summary,
         alternatives=advice.alternatives,
-        silhouette_sample_size=len(shared.rows),
-        silhouette_reference_size=len(shared.reference),
+        silhouette_sample_size=silhouette_sizes[0],
+        silhouette_reference_size=silhouette_sizes[1],
         algorithm=algorithm,
         seed=seed,
-        n_customers=len(matrix),
+        n_customers=n_customers,
         notes=notes,
     )
