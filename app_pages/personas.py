@@ -20,8 +20,10 @@ from segmentation import (
     SegmentationError,
     label_name,
     personas_to_dict,
+    predicted_traits,
     project_2d,
     segment_profile_matrix,
+    with_predictions,
 )
 
 CARDS_PER_ROW = 2
@@ -91,7 +93,24 @@ def _action_input(persona: Persona, current: str, run_token: str) -> None:
         st.caption(f":material/edit: **Your action.** The suggestion was: {persona.action}")
 
 
-def _card(persona: Persona, *, name: str, action: str, run_token: str) -> None:
+@st.cache_data(show_spinner=False, max_entries=4)
+def _predicted(
+    _customers: pd.DataFrame,
+    _labels: np.ndarray,
+    _predictions: pd.DataFrame,
+    run_token: str,
+    id_col: str,
+    predictions_token: str,
+    currency: str,
+    horizon_days: int | None,
+) -> dict[int, tuple[str, ...]]:
+    joined = with_predictions(_customers, id_column=id_col, predictions=_predictions)
+    return predicted_traits(joined, _labels, currency=currency, horizon_days=horizon_days)
+
+
+def _card(
+    persona: Persona, *, name: str, action: str, run_token: str, predicted: tuple[str, ...] = ()
+) -> None:
     with st.container(border=True):
         if persona.segment == -1:
             st.markdown(f"#### {name}")
@@ -110,6 +129,9 @@ def _card(persona: Persona, *, name: str, action: str, run_token: str) -> None:
             st.markdown("\n".join(f"- {trait.sentence}" for trait in persona.traits))
         else:
             st.markdown("Nothing stands out: these customers are close to the average customer.")
+        if predicted:
+            st.markdown("**Predicted** (from the Predictions page)")
+            st.markdown("\n".join(f"- {sentence}" for sentence in predicted))
         if persona.top_categories:
             measure = "spend" if persona.money_col is not None else "items bought"
             st.markdown(
@@ -193,6 +215,20 @@ try:
         )
     )
     profile = _profile(data.customers, labels, run.token, tuple(run.features))
+    predicted = (
+        _predicted(
+            data.customers,
+            labels,
+            state.get_predictions(),
+            run.token,
+            data.customer_id_col,
+            state.predictions_token(),
+            state.currency(),
+            state.predictions_horizon_days(),
+        )
+        if state.get_predictions() is not None
+        else {}
+    )
     projection = _projection(data.customers, labels, run.token, tuple(run.features), run.seed)
 except SegmentationError as error:
     st.error(f"These segments cannot be described: {error}")
@@ -226,7 +262,13 @@ for start in range(0, len(personas), CARDS_PER_ROW):
         st.columns(CARDS_PER_ROW), personas[start : start + CARDS_PER_ROW], strict=False
     ):
         with column:
-            _card(persona, name=names[persona.segment], action=actions[persona.segment], run_token=run.token)
+            _card(
+                persona,
+                name=names[persona.segment],
+                action=actions[persona.segment],
+                run_token=run.token,
+                predicted=predicted.get(persona.segment, ()),
+            )
 
 # Names and actions may have just been edited above: read them back for the charts and export.
 names, actions = _current_names_and_actions(personas)

@@ -195,7 +195,7 @@ def _lifetime_value_tab(data: state.ActiveData) -> None:
                 return
             status.update(label="Predictions ready", state="complete")
         st.session_state[RESULT_KEY] = (settings, result)
-        state.set_predictions(result.customers)
+        state.set_predictions(result.customers, horizon_days=result.horizon_days)
     if result is None:
         st.info(
             "Takes under a minute for most shops (longer the very first time); the result is kept while "

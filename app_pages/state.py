@@ -37,6 +37,7 @@ RECOMMENDATIONS = "recommendations"
 CAMPAIGN = "campaign"
 PREDICTIONS = "predictions"
 PREDICTIONS_TOKEN = "predictions_token"  # changes whenever the stored predictions do (a cache key)
+PREDICTIONS_HORIZON = "predictions_horizon_days"  # the horizon of the lifetime-value columns
 SEED = "seed"
 CURRENCY = "currency"  # the money's currency as the marketer set it (ISO code, a word, or "" for none)
 COLUMN_LABELS = "column_labels"  # column → the marketer's label, used by personas, charts and tables
@@ -145,6 +146,7 @@ def set_active_data(data: ActiveData) -> None:
             CURRENCY,
             COLUMN_LABELS,
             PREDICTIONS,
+            PREDICTIONS_HORIZON,
         ):
             st.session_state.pop(key, None)
 
@@ -226,18 +228,26 @@ def get_predictions() -> pd.DataFrame | None:
     return value if isinstance(value, pd.DataFrame) else None
 
 
-def set_predictions(frame: pd.DataFrame) -> None:
+def set_predictions(frame: pd.DataFrame, *, horizon_days: int | None = None) -> None:
     """Add ``frame``'s prediction columns (keyed on ``customer``) to the stored predictions.
 
     Columns of the same name are replaced, others kept: lifetime value and response scores
-    from different tabs live side by side.
+    from different tabs live side by side. ``horizon_days`` is the lifetime-value horizon, when given.
     """
+    if horizon_days is not None:
+        st.session_state[PREDICTIONS_HORIZON] = int(horizon_days)
     current = get_predictions()
     if current is not None:
         kept = [c for c in current.columns if c == "customer" or c not in frame.columns]
         frame = current[kept].merge(frame, on="customer", how="outer")
     st.session_state[PREDICTIONS] = frame
     st.session_state[PREDICTIONS_TOKEN] = uuid.uuid4().hex
+
+
+def predictions_horizon_days() -> int | None:
+    """The horizon of the stored lifetime-value predictions, in days (None: none stored)."""
+    value = st.session_state.get(PREDICTIONS_HORIZON)
+    return int(value) if isinstance(value, int) else None
 
 
 def predictions_token() -> str:

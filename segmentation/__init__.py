@@ -222,6 +222,7 @@ if TYPE_CHECKING:
     )
     from segmentation.predictions.columns import (
         PREDICTION_LABELS,
+        predicted_traits,
         with_predictions,
     )
     from segmentation.predictions.propensity import (
@@ -559,6 +560,7 @@ _MODULE_OF: dict[str, str] = {
     "parse_filter": "segmentation.campaigns.rules",
     "parse_numbers": "segmentation.parsing",
     "personas_to_dict": "segmentation.personas.describe",
+    "predicted_traits": "segmentation.predictions.columns",
     "profile_table": "segmentation.profiling.table_profile",
     "project_2d": "segmentation.personas.describe",
     "propensity_model_dict": "segmentation.predictions.propensity_file",

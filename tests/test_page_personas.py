@@ -166,3 +166,28 @@ def test_page_says_what_was_filled_and_who_was_not_segmented() -> None:
     )
     charts = " ".join(chart.proto.spec for chart in at.get("plotly_chart"))
     assert "Segment -2" not in charts  # no heatmap row nor map colour for customers without data
+
+
+def test_cards_say_what_the_predictions_expect_of_each_segment() -> None:
+    """Issue 13, point 5: predicted value and chance still active become persona traits."""
+    data, run = _data_and_run(with_personas=True)
+    at = AppTest.from_file(PAGE, default_timeout=30)
+    at.session_state[ACTIVE_DATA] = data
+    at.session_state[SEGMENT_RUN] = run
+    at.session_state["currency"] = "EUR"
+    # Segment 0 (rows 0-59) is worth 300 each, segment 1 (rows 60-119) 100: 200 overall.
+    at.session_state["predictions"] = pd.DataFrame(
+        {
+            "customer": [f"C{i:04d}" for i in range(120)],
+            "expected_value": [300.0] * 60 + [100.0] * 60,
+            "probability_active": [0.9] * 60 + [0.3] * 60,
+        }
+    )
+    at.session_state["predictions_token"] = "p-1"
+    at.session_state["predictions_horizon_days"] = 365
+    at.run()
+    assert not at.exception
+    text = "\n".join(m.value for m in at.markdown)
+    assert "Expected value €300 over the next 12 months per customer vs €200 overall" in text
+    assert "Expected value €100 over the next 12 months per customer vs €200 overall" in text
+    assert "Chance still active: 90% vs 60% overall" in text

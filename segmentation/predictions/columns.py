@@ -7,11 +7,15 @@ text); :func:`with_predictions` joins it onto any customer table, so an audience
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
 import pandas as pd
 
 from segmentation.keys import match_key
+from segmentation.money import format_money
 
-__all__ = ["PREDICTION_LABELS", "with_predictions"]
+__all__ = ["PREDICTION_LABELS", "predicted_traits", "with_predictions"]
 
 # Plain names for the prediction columns (the column names stay as written, for scripts).
 PREDICTION_LABELS: dict[str, str] = {
@@ -59,3 +63,65 @@ def with_predictions(
     for column in new:
         frame[column] = joined[column].to_numpy()
     return frame
+
+
+def _horizon_words(horizon_days: int | None) -> str:
+    if not horizon_days:
+        return ""
+    months = round(horizon_days / (365.25 / 12))
+    return f" over the next {months} months" if months >= 2 else f" over the next {horizon_days} days"
+
+
+def predicted_traits(
+    customers: pd.DataFrame,
+    labels: Sequence[int] | np.ndarray,
+    *,
+    currency: str = "",
+    horizon_days: int | None = None,
+) -> dict[int, tuple[str, ...]]:
+    """What the predictions say about each segment, one sentence per prediction, against all customers.
+
+    Parameters
+    ----------
+    customers : DataFrame of shape (n_customers, n_columns)
+        Customers with prediction columns (see :func:`with_predictions`); columns it lacks are skipped.
+    labels : array of shape (n_customers,)
+        The segment of each row; negative labels (unassigned, no data) get no sentences.
+    currency : str
+        Currency of ``expected_value`` (see :func:`segmentation.money.format_money`).
+    horizon_days : int, optional
+        The horizon of ``expected_value`` and ``expected_purchases``, for the words "over the next 12 months".
+
+    Returns
+    -------
+    dict
+        Segment → sentences such as "Expected value $412 over the next 12 months per customer vs $180
+        overall". Averages per customer, over customers who have a prediction.
+    """
+    labels = np.asarray(labels)
+    horizon = _horizon_words(horizon_days)
+    wording = {
+        "expected_value": lambda s, a: (
+            f"Expected value {format_money(s, currency)}{horizon} per customer "
+            f"vs {format_money(a, currency)} overall"
+        ),
+        "expected_purchases": lambda s, a: (
+            f"Expected orders{horizon}: {s:.1f} per customer vs {a:.1f} overall"
+        ),
+        "probability_active": lambda s, a: f"Chance still active: {s:.0%} vs {a:.0%} overall",
+        "propensity": lambda s, a: f"Chance to respond: {s:.0%} vs {a:.0%} overall",
+    }
+    present = [c for c in wording if c in customers.columns]
+    if not present:
+        return {}
+    values = customers[present].apply(pd.to_numeric, errors="coerce").reset_index(drop=True)
+    overall = values.mean()
+    by_segment = values[labels >= 0].groupby(labels[labels >= 0]).mean()
+    traits: dict[int, tuple[str, ...]] = {}
+    for segment, row in by_segment.iterrows():
+        traits[int(segment)] = tuple(
+            wording[c](float(row[c]), float(overall[c]))
+            for c in present
+            if not (np.isnan(row[c]) or np.isnan(overall[c]))
+        )
+    return traits
