@@ -72,6 +72,12 @@ def _horizon_words(horizon_days: int | None) -> str:
     return f" over the next {months} months" if months >= 2 else f" over the next {horizon_days} days"
 
 
+def _money(first: float, second: float, currency: str) -> tuple[str, str]:
+    """Two amounts written alike: whole units from 10 up (cents would be noise), else cents."""
+    decimals = 0 if max(abs(first), abs(second)) >= 10 else 2
+    return format_money(first, currency, decimals=decimals), format_money(second, currency, decimals=decimals)
+
+
 def predicted_traits(
     customers: pd.DataFrame,
     labels: Sequence[int] | np.ndarray,
@@ -102,8 +108,8 @@ def predicted_traits(
     horizon = _horizon_words(horizon_days)
     wording = {
         "expected_value": lambda s, a: (
-            f"Expected value {format_money(s, currency)}{horizon} per customer "
-            f"vs {format_money(a, currency)} overall"
+            f"Expected value {_money(s, a, currency)[0]}{horizon} per customer "
+            f"vs {_money(s, a, currency)[1]} overall"
         ),
         "expected_purchases": lambda s, a: (
             f"Expected orders{horizon}: {s:.1f} per customer vs {a:.1f} overall"
