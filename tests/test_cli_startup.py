@@ -127,3 +127,19 @@ def test_choices_listed_in_help_are_the_implemented_ones() -> None:
         choices.DEFAULT_DEMO_SEED,
         choices.DEFAULT_DEMO_CUSTOMERS,
     )
+
+
+def test_a_reader_that_stops_early_is_not_an_error() -> None:
+    """`segmentation … | head` ends quietly (exit 141, as shells report), not with "internal error"."""
+    data = Path(__file__).resolve().parents[1] / "data" / "demo_customers.csv"
+    child = subprocess.Popen(
+        [sys.executable, "-m", "segmentation", "inspect", str(data), "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()  # the reader goes away before the command writes anything
+    errors = child.stderr.read().decode()
+    child.stderr.close()
+    assert child.wait(timeout=120) == 141
+    assert errors == ""

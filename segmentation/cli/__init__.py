@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 import warnings
@@ -28,6 +29,7 @@ __all__ = ["build_parser", "main"]
 EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_BAD_INPUT = 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what shells report for a writer whose reader went away
 
 
 class _Parser(argparse.ArgumentParser):
@@ -68,6 +70,13 @@ def _warning_to_stderr(
     sys.stderr.write(f"warning: {message}\n")
 
 
+def _silence_stdout() -> None:
+    # Python flushes stdout again at exit; pointing it at /dev/null keeps that flush from a second error.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
     parser = build_parser()
@@ -83,6 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             import_deferred(args.handler.__module__)
             result = args.handler(args)
+            sys.stdout.flush()  # a closed pipe shows here, inside the handlers below, not at exit
         except SegmentationError as exc:
             sys.stderr.write(f"segmentation {args.command}: error: {exc}\n")
             return EXIT_BAD_INPUT
@@ -97,6 +107,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         except KeyboardInterrupt:
             sys.stderr.write("interrupted\n")
             return 130
+        except BrokenPipeError:  # the reader stopped early (`… | head`): not an error to report
+            _silence_stdout()
+            return EXIT_BROKEN_PIPE
         except Exception as exc:  # the CLI promises never to print a traceback
             sys.stderr.write(
                 f"segmentation {args.command}: internal error ({type(exc).__name__}): {exc}. "
