@@ -259,7 +259,8 @@ def _metric_chart(
 # ---- the page ----
 page_header("features")
 data = require_data("Load data on the Data page first: this page segments the customers in it.")
-customers = data.customers
+# Predictions (Predictions page) are columns like any other here: segmenting on expected value works.
+customers, table_token = state.customers_with_predictions(data)
 seed = state.seed()
 roles = tuple(sorted((str(k), str(v)) for k, v in data.roles.items()))
 
@@ -268,13 +269,14 @@ st.caption(
     "Customers are compared on these columns. Ids, personal data, dates and columns that are the same for "
     "everyone are left out; each reason is listed below."
 )
-suggestion = _suggestion(customers, data.token, roles)
-options = [*suggestion.selected, *suggestion.available]
+suggestion = _suggestion(customers, table_token, roles)
+predicted_columns = [c for c in customers.columns if c not in data.customers.columns]
+# Offered, never chosen for the marketer: segmenting on predictions is a choice to make knowingly.
+suggested = [f for f in suggestion.selected if f not in predicted_columns]
+options = [*suggested, *predicted_columns, *(f for f in suggestion.available if f not in predicted_columns)]
 picker_key = f"features:chosen:{data.token}"
-features = tuple(
-    st.multiselect("Features to segment on", options, default=list(suggestion.selected), key=picker_key)
-)
-correlations = _correlations(customers, data.token, features)
+features = tuple(st.multiselect("Features to segment on", options, default=suggested, key=picker_key))
+correlations = _correlations(customers, table_token, features)
 for first, second, r in high_correlation_pairs(correlations):
     st.warning(
         f"**{first}** and **{second}** are near-duplicates (correlation {r:.2f}): they say almost the same "
@@ -296,7 +298,7 @@ if suggestion.excluded:
 if not features:
     st.warning("Choose at least one feature to segment on.")
     st.stop()
-defaults = _defaults(customers, data.token, features, roles)
+defaults = _defaults(customers, table_token, features, roles)
 for feature, n_missing in zip(defaults["feature"], defaults["n_missing"], strict=True):
     for issue in missing_issues(str(feature), int(n_missing), len(customers)):
         st.warning(issue.message + " Consider leaving it out.")
@@ -310,7 +312,7 @@ st.caption(
 edited = preparation_editor(defaults, key=f"features:settings:{_token(data.token, features)}")
 try:
     specs = specs_from_table(edited)
-    fills = _fills_preview(customers, data.token, specs)
+    fills = _fills_preview(customers, table_token, specs)
 except SegmentationError as exc:
     st.error(str(exc))
     st.stop()
@@ -318,7 +320,7 @@ if fills:
     st.caption("Missing values that will be filled: " + "; ".join(fill.sentence for fill in fills) + ".")
 
 with st.expander("Distributions and correlations", expanded=False):
-    sample = _plot_sample(customers, data.token, seed)
+    sample = _plot_sample(customers, table_token, seed)
     shown = st.selectbox("Feature", features, key="features:histogram")
     st.plotly_chart(
         histogram_chart(sample[shown], label=label(shown)).update_xaxes(
@@ -358,7 +360,7 @@ algorithm = str(
 )
 k_range = right.slider("k values to try", 2, MAX_K, (2, 10), key="features:k_range")
 density = algorithm == "hdbscan"
-request = (data.token, specs, k_range, algorithm, seed)
+request = (table_token, specs, k_range, algorithm, seed)
 if density:
     st.info(
         "The density method finds the number of segments itself; customers far from every dense group "
@@ -421,11 +423,11 @@ k = int(
     )
 )
 try:
-    result = _fit(customers, data.token, specs, k, algorithm, seed)
+    result = _fit(customers, table_token, specs, k, algorithm, seed)
 except SegmentationError as exc:
     st.error(str(exc))
     st.stop()
-run_token = _token(data.token, specs, k, algorithm, seed)
+run_token = _token(table_token, specs, k, algorithm, seed)
 try:
     personas = personas_for(
         customers, result.labels, run_token, result.features, data.customer_id_col, seed, **persona_wording()

@@ -199,13 +199,22 @@ st.caption(
 data, run = require_segments("Build segments on the Features & k page first; personas describe them.")
 
 labels = np.asarray(run.labels)
+# Segmented on a prediction (expected value, chance to respond): those columns come from the Predictions page.
+customers, _ = state.customers_with_predictions(data)
+missing = [f for f in run.features if f not in customers.columns]
+if missing:
+    st.info(
+        f"These segments were built on predictions ({', '.join(missing)}) that this session does not have: "
+        "run them again on the Predictions page, and the personas follow."
+    )
+    st.stop()
 try:
     # Described again only when the currency or a label changed since the run was described.
     personas: tuple[Persona, ...] = (
         run.personas
         if run.personas and run.wording == wording_key()
         else personas_for(
-            data.customers,
+            customers,
             labels,
             run.token,
             tuple(run.features),
@@ -214,7 +223,7 @@ try:
             **persona_wording(),
         )
     )
-    profile = _profile(data.customers, labels, run.token, tuple(run.features))
+    profile = _profile(customers, labels, run.token, tuple(run.features))
     predicted = (
         _predicted(
             data.customers,
@@ -229,7 +238,7 @@ try:
         if state.get_predictions() is not None
         else {}
     )
-    projection = _projection(data.customers, labels, run.token, tuple(run.features), run.seed)
+    projection = _projection(customers, labels, run.token, tuple(run.features), run.seed)
 except SegmentationError as error:
     st.error(f"These segments cannot be described: {error}")
     st.stop()
@@ -290,7 +299,7 @@ if profile.shape[1] > HEATMAP_ROWS:
     )
 st.plotly_chart(
     segment_profile_heatmap(
-        profile.rename(columns=feature_labels(profile.columns, data.customers.columns)),
+        profile.rename(columns=feature_labels(profile.columns, customers.columns)),
         chart_names,
         show_all=all_features,
     ),

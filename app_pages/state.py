@@ -29,6 +29,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from segmentation import with_predictions
+
 ACTIVE_DATA = "active_data"
 SEGMENT_RUN = "segment_run"
 SEGMENT_NAMES = "segment_names"
@@ -242,6 +244,24 @@ def set_predictions(frame: pd.DataFrame, *, horizon_days: int | None = None) -> 
         frame = current[kept].merge(frame, on="customer", how="outer")
     st.session_state[PREDICTIONS] = frame
     st.session_state[PREDICTIONS_TOKEN] = uuid.uuid4().hex
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def _joined(_customers: pd.DataFrame, _predictions: pd.DataFrame, key: str, id_column: str) -> pd.DataFrame:
+    return with_predictions(_customers, id_column=id_column, predictions=_predictions)
+
+
+def customers_with_predictions(data: ActiveData) -> tuple[pd.DataFrame, str]:
+    """The customer table with the stored prediction columns joined on, and a cache key for it.
+
+    Rows and order are ``data.customers``'s, so segment labels stay aligned; without predictions the
+    table and key are ``data.customers`` and ``data.token``.
+    """
+    predictions = get_predictions()
+    if predictions is None:
+        return data.customers, data.token
+    key = f"{data.token}+predictions:{predictions_token()}"
+    return _joined(data.customers, predictions, key, data.customer_id_col), key
 
 
 def predictions_horizon_days() -> int | None:

@@ -181,3 +181,42 @@ def test_how_this_was_chosen_explains_every_measure_in_plain_words() -> None:
         assert meaning in captions
     measures = at.dataframe[-1].value
     assert list(measures["k"]) == list(range(2, 11))
+
+
+def test_predictions_are_offered_as_features_and_personas_follow() -> None:
+    """Issue 13, point 5: a prediction is a feature to choose (never chosen for the marketer)."""
+    data = _data()
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state[ACTIVE_DATA] = data
+    # Expected value planted with the same three groups as the features.
+    at.session_state["predictions"] = pd.DataFrame(
+        {"customer": [f"C{i:04d}" for i in range(150)], "expected_value": np.repeat([10.0, 500.0, 90.0], 50)}
+    )
+    at.session_state["predictions_token"] = "p-1"
+    at.run()
+    assert not at.exception
+    picker = at.multiselect[0]
+    assert "expected_value" in picker.options and "expected_value" not in picker.value
+    picker.set_value(["recency_days", "expected_value"]).run()
+    at.button(key="features:find").click().run()
+    assert not at.exception
+    next(n for n in at.number_input if str(n.key).startswith("features:k:")).set_value(3).run()
+    run = at.session_state[SEGMENT_RUN]
+    assert run.features == ("recency_days", "expected_value") and run.data_token == "d1"
+    # The three groups are found again: each planted group is one segment.
+    labels = np.asarray(run.labels)
+    assert all(len(set(labels[g * 50 : (g + 1) * 50])) == 1 for g in range(3))
+
+    personas = AppTest.from_file(str(page("personas").file), default_timeout=60)
+    for key in (ACTIVE_DATA, SEGMENT_RUN, "predictions", "predictions_token"):
+        personas.session_state[key] = at.session_state[key]
+    personas.run()
+    assert not personas.exception
+    assert not personas.error, [e.value for e in personas.error]
+    # Without the predictions (a new session), the page says what to do instead of failing.
+    bare = AppTest.from_file(str(page("personas").file), default_timeout=60)
+    bare.session_state[ACTIVE_DATA] = data
+    bare.session_state[SEGMENT_RUN] = run
+    bare.run()
+    assert not bare.exception
+    assert "Predictions page" in bare.info[0].value
