@@ -48,6 +48,25 @@ class AlsSettings:
     alpha = 1.0
 
 
+def _als(*, item_col: str, seed: int) -> Any:
+    """Implicit-feedback ALS with the engine's settings; new users and items are dropped, never scored."""
+    from pyspark.ml.recommendation import ALS
+
+    settings = AlsSettings()
+    return ALS(
+        rank=settings.rank,
+        maxIter=settings.max_iter,
+        regParam=settings.reg_param,
+        alpha=settings.alpha,
+        implicitPrefs=True,
+        coldStartStrategy="drop",
+        userCol="user",
+        itemCol=item_col,
+        ratingCol="rating",
+        seed=seed,
+    )
+
+
 def pair_table(lines: Any, *, customer_col: str, item_col: str, time_col: str | None) -> pd.DataFrame:
     """One row per (customer, item): line count and latest time (epoch seconds), collected to pandas."""
     from pyspark.sql import functions as F
@@ -94,21 +113,7 @@ def als_recommendations(
 
     Items in ``exclude`` (the customer's own items) are never recommended.
     """
-    from pyspark.ml.recommendation import ALS
-
-    settings = AlsSettings()
-    als = ALS(
-        rank=settings.rank,
-        maxIter=settings.max_iter,
-        regParam=settings.reg_param,
-        alpha=settings.alpha,
-        implicitPrefs=True,
-        coldStartStrategy="drop",
-        userCol="user",
-        itemCol="item",
-        ratingCol="rating",
-        seed=seed,
-    )
+    als = _als(item_col="item", seed=seed)
     owned = np.diff(exclude.indptr)
     extra = int(owned[users].max()) if len(users) else 0
     with spark_errors("fit ALS"):
@@ -167,14 +172,12 @@ def top_n_frame(
     result (customer, rank, item, score) never leaves Spark, so it scales with the cluster.
     """
     from pyspark.ml.feature import StringIndexer
-    from pyspark.ml.recommendation import ALS
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
     if n < 1:
         raise ParameterError(f"n={n} must be at least 1.")
     check_columns(lines, [customer_col, item_col], source="the transactions")
-    settings = AlsSettings()
     with spark_errors("fit ALS for the top-N lists"):
         pairs = (
             lines.select(
@@ -200,18 +203,7 @@ def top_n_frame(
             )
             .persist()
         )
-        model = ALS(
-            rank=settings.rank,
-            maxIter=settings.max_iter,
-            regParam=settings.reg_param,
-            alpha=settings.alpha,
-            implicitPrefs=True,
-            coldStartStrategy="drop",
-            userCol="user",
-            itemCol="item_index",
-            ratingCol="rating",
-            seed=seed,
-        ).fit(indexed)
+        model = _als(item_col="item_index", seed=seed).fit(indexed)
         most_owned = indexed.groupBy("user").count().agg(F.max("count")).collect()[0][0] or 0
         wanted = model.recommendForAllUsers(n + int(most_owned)).select(
             "user", F.posexplode("recommendations").alias("position", "recommendation")
