@@ -44,7 +44,6 @@ from segmentation import (
     send_ready,
     suppression_columns,
     suppression_table,
-    with_predictions,
     with_segments,
 )
 
@@ -77,15 +76,6 @@ def _segmented(
     _customers: pd.DataFrame, _labels: Any, data_token: str, run_token: str, names: dict[int, str]
 ) -> pd.DataFrame:
     return with_segments(_customers, _labels, names)
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def _with_predictions(
-    _segmented_customers: pd.DataFrame, segmented_key: str, id_column: str, predictions_token: str
-) -> pd.DataFrame:
-    # The Predictions page's columns (lifetime value, chance still active, response score and decile)
-    # become ordinary columns: audience conditions and export fields can use them.
-    return with_predictions(_segmented_customers, id_column=id_column, predictions=state.get_predictions())
 
 
 @st.cache_data(show_spinner="Building the list…", max_entries=16)
@@ -408,12 +398,10 @@ data, run = require_segments("Segment your customers first: the list is built fr
 names = state.segment_names()
 actions = state.segment_actions()
 recommendations = state.get(state.RECOMMENDATIONS)
-segmented = _with_predictions(
-    _segmented(data.customers, run.labels, data.token, run.token, names),
-    f"{data.token}:{run.token}:{sorted(names.items())}",
-    data.customer_id_col,
-    state.predictions_token(),
-)
+# The Predictions page's columns (lifetime value, response score and decile) are ordinary columns here:
+# audience conditions and export fields can use them.
+customers_to_target, table_token = state.customers_with_predictions(data)
+segmented = _segmented(customers_to_target, run.labels, table_token, run.token, names)
 contacts = _contact_columns(data)
 
 name_column, segment_column, rfm_column = st.columns(3)
