@@ -340,7 +340,7 @@ def test_predictions_are_audience_conditions_and_export_columns() -> None:
     at.session_state["predictions"] = pd.DataFrame(
         {"customer": ids, "propensity_decile": [1 + i // 6 for i in range(N_CUSTOMERS)]}
     )
-    at.session_state["predictions_token"] = "p-1"
+    at.session_state["predictions_token"] = "p-campaigns"
     at.run()
     at.slider(key="campaigns:control").set_value(0.0).run()
     at.button(key="campaigns:add_condition:0").click().run()

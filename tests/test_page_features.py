@@ -192,7 +192,7 @@ def test_predictions_are_offered_as_features_and_personas_follow() -> None:
     at.session_state["predictions"] = pd.DataFrame(
         {"customer": [f"C{i:04d}" for i in range(150)], "expected_value": np.repeat([10.0, 500.0, 90.0], 50)}
     )
-    at.session_state["predictions_token"] = "p-1"
+    at.session_state["predictions_token"] = "p-features"
     at.run()
     assert not at.exception
     picker = at.multiselect[0]

@@ -183,7 +183,7 @@ def test_cards_say_what_the_predictions_expect_of_each_segment() -> None:
             "probability_active": [0.9] * 60 + [0.3] * 60,
         }
     )
-    at.session_state["predictions_token"] = "p-1"
+    at.session_state["predictions_token"] = "p-personas"
     at.session_state["predictions_horizon_days"] = 365
     at.run()
     assert not at.exception
