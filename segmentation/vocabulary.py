@@ -241,7 +241,9 @@ class ConsentReading:
     no_contact_words: tuple[str, ...]
 
 
-def may_contact(values: pd.Series, polarity: ConsentPolarity | str) -> ConsentReading:
+def may_contact(
+    values: pd.Series, polarity: ConsentPolarity | str, *, counts: pd.Series | None = None
+) -> ConsentReading:
     """Who may be contacted according to a consent column of the given polarity.
 
     Parameters
@@ -251,6 +253,9 @@ def may_contact(values: pd.Series, polarity: ConsentPolarity | str) -> ConsentRe
     polarity : ConsentPolarity or {"opt-in", "opt-out"}
         What "yes" means in this column. Values such as "unsubscribed" or "opt-in" keep their own
         meaning in either polarity.
+    counts : Series of shape (n_rows,), optional
+        How many rows each value stands for, when ``values`` are a column's distinct values
+        (an engine that reads them once per value); ``unrecognised`` then counts rows, not values.
     """
     polarity = ConsentPolarity(polarity)
     words = _folded(values)
@@ -261,7 +266,15 @@ def may_contact(values: pd.Series, polarity: ConsentPolarity | str) -> ConsentRe
     contact[words.isin(CONTACT_NO_WORDS).to_numpy()] = False
     unknown = values[contact.isna()]
     shown = clean_text(unknown.astype("str").where(unknown.notna(), "(blank)"))
-    unrecognised = {str(k): int(v) for k, v in shown.value_counts().sort_index().items()}
+    if counts is None:
+        tally = shown.value_counts()
+    else:
+        tally = (
+            pd.Series(counts.to_numpy(dtype="int64")[contact.isna().to_numpy()], index=shown.to_numpy())
+            .groupby(level=0)
+            .sum()
+        )
+    unrecognised = {str(k): int(v) for k, v in tally.sort_index().items()}
     yes_words = tuple(sorted(set(words[contact.fillna(False).to_numpy(dtype=bool)])))
     no_words = tuple(sorted(set(words[(~contact).fillna(False).to_numpy(dtype=bool)])))
     return ConsentReading(contact.astype("boolean"), unrecognised, yes_words, no_words)

@@ -30,14 +30,30 @@ Writing the list (CSV, XLSX, ZIP) and its manifest lives in :mod:`segmentation.c
 
 from __future__ import annotations
 
-import math
-import zlib
 from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
-from segmentation.campaigns.conditions import describe_query, validate_query
+from segmentation.campaigns.audience_rules import (
+    RULE_DUPLICATE_EMAIL,
+    RULE_DUPLICATE_ID,
+    RULE_NO_CONSENT,
+    RULE_SAID_NO_ELSEWHERE,
+    RULE_SUPPRESSED,
+    RULE_UNRECOGNISED_CONSENT,
+    audience_notes,
+    bad_segment_error,
+    check_chosen_segments,
+    control_positions,
+    control_size,
+    count_table,
+    id_numbers,
+    read_segment_numbers,
+    row_rules,
+    suppression_warning,
+)
+from segmentation.campaigns.conditions import validate_query
 from segmentation.campaigns.consent import (
     ConsentCandidate,
     ConsentDecision,
@@ -63,7 +79,6 @@ from segmentation.campaigns.export import (
     send_ready,
     unescape_text,
 )
-from segmentation.campaigns.query_matching import query_mask
 from segmentation.campaigns.rules import (
     DEFAULT_FIELDS,
     Audience,
@@ -72,8 +87,6 @@ from segmentation.campaigns.rules import (
     ContactColumns,
     RuleCount,
     SuppressionMatch,
-    filter_mask,
-    folded_text,
     hash_email,
     isin_text,
     parse_consent,
@@ -92,7 +105,6 @@ from segmentation.campaigns.suppression import (
 )
 from segmentation.errors import ColumnError, ParameterError
 from segmentation.keys import match_key
-from segmentation.segments.labels import NOT_SEGMENTED
 
 __all__ = [
     "DEFAULT_FIELDS",
@@ -106,10 +118,12 @@ __all__ = [
     "SuppressionColumn",
     "SuppressionList",
     "SuppressionMatch",
+    "all_suppression_lists",
     "build_audience",
     "build_manifest",
     "campaign_file_name",
     "campaign_slug",
+    "check_campaign",
     "consent_candidates",
     "control_size",
     "default_consent_column",
@@ -122,6 +136,7 @@ __all__ = [
     "export_zip",
     "file_entry",
     "hash_email",
+    "list_columns",
     "manifest_bytes",
     "parse_consent",
     "parse_filter",
@@ -141,11 +156,6 @@ __all__ = [
 MAX_CONTROL_SHARE = 0.9
 
 
-def control_size(n_customers: int, share: float) -> int:
-    """Controls drawn from a segment of ``n_customers``: ``share * n`` rounded, halves up."""
-    return math.floor(share * n_customers + 0.5)
-
-
 class _RuleLog:
     """Keeps the running mask and records what each rule removed."""
 
@@ -160,7 +170,8 @@ class _RuleLog:
         self.rules.append(RuleCount(rule=rule, removed=before - after, remaining=after))
 
 
-def _validate(customers: pd.DataFrame, spec: CampaignSpec, contacts: ContactColumns) -> None:
+def check_campaign(customers: pd.DataFrame, spec: CampaignSpec, contacts: ContactColumns) -> None:
+    """Raise on a spec the list cannot be built from: a missing column, no consent decision, bad options."""
     shown = ", ".join(repr(str(c)) for c in list(customers.columns)[:30])
     needed = [contacts.customer_id, "segment", "segment_name"]
     needed += [c for c in (contacts.email, contacts.phone, *contacts.name) if c is not None]
@@ -197,28 +208,6 @@ def _validate(customers: pd.DataFrame, spec: CampaignSpec, contacts: ContactColu
             raise ParameterError(f"filter on {rule.column!r}: unknown condition {rule.operator!r}.")
 
 
-def _segment_numbers(customers: pd.DataFrame) -> np.ndarray:
-    numbers = pd.to_numeric(customers["segment"].astype("str").str.strip(), errors="coerce")
-    if numbers.isna().any() or (numbers % 1 != 0).any():
-        bad = customers["segment"][numbers.isna() | (numbers % 1 != 0)].iloc[0]
-        raise ColumnError(
-            f"column 'segment' holds {bad!r}; segment numbers must be whole numbers (-1 = Unassigned)."
-        )
-    return numbers.to_numpy(dtype="int64")
-
-
-def _chosen_segments(names: pd.Series, segments: np.ndarray, wanted: tuple[str, ...]) -> np.ndarray:
-    known_names = set(names.unique())
-    known_numbers = {str(s) for s in np.unique(segments)}
-    unknown = [w for w in wanted if w not in known_names and w.strip() not in known_numbers]
-    if unknown:
-        available = ", ".join(repr(n) for n in sorted(known_names))
-        raise ParameterError(f"there is no segment called {unknown[0]!r}. The segments are: {available}.")
-    by_name = names.isin(set(wanted)).to_numpy()
-    by_number = np.isin(segments.astype("str"), [w.strip() for w in wanted])
-    return by_name | by_number
-
-
 def _consent_rules(
     log: _RuleLog, customers: pd.DataFrame, spec: CampaignSpec, ids: pd.Series, emails: pd.Series | None
 ) -> tuple[ConsentDecision, str | None]:
@@ -229,26 +218,32 @@ def _consent_rules(
         customers[column], column=column, polarity=polarity, confirmed=spec.consent_confirmed
     )
     said_no = (contact == False).fillna(False).to_numpy(dtype=bool)  # noqa: E712 - nullable boolean
-    log.apply("no marketing consent", ~said_no & ~blank)
-    log.apply("consent value not recognised", contact.notna().to_numpy() | blank)
+    log.apply(RULE_NO_CONSENT, ~said_no & ~blank)
+    log.apply(RULE_UNRECOGNISED_CONSENT, contact.notna().to_numpy() | blank)
     # Someone who said no on one row must not be reached through a duplicate row that says yes.
     blocked = set(ids[said_no]) | (set(emails[said_no]) if emails is not None else set())
     blocked.discard("")
     allowed = ~isin_text(ids, blocked)
     if emails is not None:
         allowed &= ~isin_text(emails, blocked)
-    log.apply("said no to marketing on another row", allowed)
+    log.apply(RULE_SAID_NO_ELSEWHERE, allowed)
     return decision, note
 
 
-def _suppression_rules(
-    log: _RuleLog, spec: CampaignSpec, ids: pd.Series, emails: pd.Series | None
-) -> tuple[tuple[SuppressionMatch, ...], list[str]]:
+def all_suppression_lists(spec: CampaignSpec) -> list[SuppressionList]:
+    """The spec's suppression lists; loose entries (ids or emails typed in) come first as their own list."""
     lists = list(spec.suppression_lists)
     if spec.suppression:
         keys = match_key(pd.Series(list(spec.suppression), dtype="object"))
         entries = tuple(sorted(set(keys[keys != ""])))
         lists.insert(0, SuppressionList(source="the suppression entries", column=None, entries=entries))
+    return lists
+
+
+def _suppression_rules(
+    log: _RuleLog, spec: CampaignSpec, ids: pd.Series, emails: pd.Series | None
+) -> tuple[tuple[SuppressionMatch, ...], list[str]]:
+    lists = all_suppression_lists(spec)
     on_any = np.zeros(len(ids), dtype=bool)
     matches, warnings = [], []
     for entry_list in lists:
@@ -265,14 +260,9 @@ def _suppression_rules(
             )
         )
         if entry_list.entries and not on_list.any():
-            warnings.append(
-                f"the suppression list {entry_list.source} (column {entry_list.column!r}) matches nobody in "
-                "the customer file; check that it holds the same ids or emails."
-                if entry_list.column is not None
-                else f"the suppression list {entry_list.source} matches nobody in the customer file."
-            )
+            warnings.append(suppression_warning(entry_list))
         on_any |= on_list
-    log.apply("on the suppression list", ~on_any)
+    log.apply(RULE_SUPPRESSED, ~on_any)
     return tuple(matches), warnings
 
 
@@ -281,7 +271,7 @@ def _list_order(ids: pd.Series, segments: np.ndarray) -> np.ndarray:
 
     The list then does not depend on the input's row order.
     """
-    numbers = pd.to_numeric(ids, errors="coerce")
+    numbers = id_numbers(ids)
     if len(ids) and numbers.notna().all():
         return np.lexsort((ids.to_numpy().astype(str), numbers.to_numpy(dtype="float64"), segments))
     return np.lexsort((ids.to_numpy().astype(str), segments))
@@ -293,19 +283,7 @@ def _first_of_each(keys: pd.Series, keep: np.ndarray) -> np.ndarray:
     return ~(duplicated & (keys != "").to_numpy())
 
 
-def _draw_groups(segments: np.ndarray, share: float, seed: int) -> np.ndarray:
-    """Seeded, per-segment draw of exactly ``control_size`` controls; assumes rows sorted."""
-    groups = np.full(len(segments), "treatment", dtype=object)
-    for segment in np.unique(segments):
-        positions = np.flatnonzero(segments == segment)
-        # Each segment has its own stream, so adding or removing a segment leaves others unchanged.
-        stream = np.random.default_rng([seed, zlib.crc32(str(int(segment)).encode())])
-        chosen = stream.permutation(len(positions))[: control_size(len(positions), share)]
-        groups[positions[chosen]] = "control"
-    return groups
-
-
-def _list_columns(
+def list_columns(
     selected: pd.DataFrame,
     spec: CampaignSpec,
     contacts: ContactColumns,
@@ -342,25 +320,6 @@ def _list_columns(
     return frame.astype({c: "str" for c in text_columns})
 
 
-def _counts(segments: np.ndarray, names: np.ndarray, groups: np.ndarray) -> pd.DataFrame:
-    columns = ["segment", "segment_name", "treatment", "control", "total"]
-    if len(segments) == 0:
-        return pd.DataFrame({c: pd.Series(dtype="int64" if c != "segment_name" else "str") for c in columns})
-    keys = pd.DataFrame({"segment": segments, "segment_name": names, "group": groups})
-    table = (
-        keys.groupby(["segment", "segment_name", "group"], sort=True)
-        .size()
-        .unstack("group", fill_value=0)
-        .reindex(columns=["treatment", "control"], fill_value=0)
-        .reset_index()
-    )
-    table.columns.name = None
-    table["total"] = table["treatment"] + table["control"]
-    return table.astype({"segment": "int64", "treatment": "int64", "control": "int64", "total": "int64"})[
-        columns
-    ]
-
-
 def build_audience(
     customers: pd.DataFrame,
     spec: CampaignSpec,
@@ -393,72 +352,65 @@ def build_audience(
     Audience
         The sorted list with its ``group`` column, what each rule removed, and counts per segment.
     """
-    _validate(customers, spec, contacts)
-    segments_all = _segment_numbers(customers)
+    check_campaign(customers, spec, contacts)
+    segments_all, bad = read_segment_numbers(customers["segment"])
+    if bad.any():
+        raise bad_segment_error(customers["segment"][bad].iloc[0])
+    if spec.segments:
+        check_chosen_segments(customers["segment_name"].unique(), np.unique(segments_all), spec.segments)
     ids = match_key(customers[contacts.customer_id])
     emails = match_key(customers[contacts.email]) if contacts.email is not None else None
     log = _RuleLog(len(customers))
-    log.apply("no customer id", (ids != "").to_numpy())
-    if spec.segments:
-        log.apply(
-            "not in the chosen segments",
-            _chosen_segments(customers["segment_name"], segments_all, spec.segments),
-        )
-    else:  # customers never segmented (no data) only enter a list when chosen by name
-        log.apply("not segmented (no data)", segments_all != NOT_SEGMENTED)
-    if spec.rfm_groups:
-        rfm = folded_text(customers["rfm_segment"])
-        wanted = folded_text(pd.Series(list(spec.rfm_groups), dtype="object"))
-        log.apply("not in the chosen RFM groups", rfm.isin(set(wanted)))
-    for rule in spec.filters:
-        log.apply(f"filter: {rule.describe()}", filter_mask(customers, rule))
-    if spec.query is not None and not spec.query.is_empty:
-        log.apply(f"audience: {describe_query(spec.query)}", query_mask(customers, spec.query))
+    for rule in row_rules(customers, spec, ids=ids, segments=segments_all):
+        log.apply(rule.rule, rule.keep)
     consent: ConsentDecision | None = None
     consent_note = None
     if spec.consent_col is not None and not spec.consent_waived:
         consent, consent_note = _consent_rules(log, customers, spec, ids, emails)
     unrecognised = dict(consent.unrecognised) if consent is not None else {}
     suppression_matches, warnings = _suppression_rules(log, spec, ids, emails)
-    log.apply("duplicate customer id", _first_of_each(ids, log.keep))
+    log.apply(RULE_DUPLICATE_ID, _first_of_each(ids, log.keep))
     if emails is not None:
-        log.apply("duplicate email", _first_of_each(emails, log.keep))
+        log.apply(RULE_DUPLICATE_EMAIL, _first_of_each(emails, log.keep))
 
     kept_rows = np.flatnonzero(log.keep)
     order = _list_order(ids.iloc[kept_rows], segments_all[kept_rows])
     selected = customers.iloc[kept_rows[order]]
     segments = segments_all[kept_rows][order]
-    groups = _draw_groups(segments, spec.control_share, spec.seed)
+    groups = np.full(len(segments), "treatment", dtype=object)
+    for segment in np.unique(segments):
+        positions = np.flatnonzero(segments == segment)
+        groups[positions[control_positions(segment, len(positions), spec.control_share, spec.seed)]] = (
+            "control"
+        )
 
-    notes: list[str] = [consent_note] if consent_note else []
     items = None
+    without = None
     if recommendations is not None:
         customer_col = recommendation_customer_col or (
             contacts.customer_id if contacts.customer_id in recommendations.columns else "customer"
         )
         items = pivot_recommendations(recommendations, customer_col=customer_col, top_n=spec.top_n_items)
         without = int((~isin_text(match_key(selected[contacts.customer_id]), items.index)).sum())
-        if without:
-            notes.append(
-                f"{without:,} listed customers have no recommendations; their item columns are empty."
-            )
-    if spec.consent_waived:
-        notes.append(
-            "The consent check was waived by the user: the list may include people who did not opt in."
-        )
-    if unrecognised:
-        shown = ", ".join(f"{v!r} ({n})" for v, n in list(unrecognised.items())[:10])
-        notes.append(f"Consent values not recognised, so those customers were left out: {shown}.")
-    frame = _list_columns(selected, spec, contacts, segments, groups, actions, items)
+    notes = audience_notes(
+        consent_note=consent_note,
+        without_recommendations=without,
+        consent_waived=spec.consent_waived,
+        unrecognised=unrecognised,
+    )
+    frame = list_columns(selected, spec, contacts, segments, groups, actions, items)
+    names = selected["segment_name"].astype("str").to_numpy()
     return Audience(
         frame=frame,
         rules=tuple(log.rules),
-        counts=_counts(segments, selected["segment_name"].astype("str").to_numpy(), groups),
+        counts=count_table(
+            pd.DataFrame({"segment": segments, "segment_name": names, "group": groups, "customers": 1})
+        ),
         n_input=len(customers),
         spec=spec,
         contacts=contacts,
         unrecognised_consent=unrecognised,
-        notes=tuple(notes),
+        notes=notes,
         consent=consent,
         suppression_matches=suppression_matches,
         warnings=tuple(warnings),

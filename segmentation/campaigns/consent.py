@@ -146,9 +146,17 @@ class ConsentDecision:
 
 
 def read_consent_column(
-    values: pd.Series, *, column: str, polarity: ConsentPolarity, confirmed: bool
+    values: pd.Series,
+    *,
+    column: str,
+    polarity: ConsentPolarity,
+    confirmed: bool,
+    counts: pd.Series | None = None,
 ) -> tuple[pd.Series, np.ndarray, ConsentDecision]:
     """Read a consent column of known polarity.
+
+    ``counts`` (optional, aligned with ``values``) says how many rows each value stands for when
+    ``values`` are the column's distinct values; the decision's counts are then counts of rows.
 
     Returns
     -------
@@ -158,7 +166,7 @@ def read_consent_column(
         True where the cell is empty (never contacted, not counted as unrecognised).
     decision : ConsentDecision
     """
-    reading = may_contact(values, polarity)
+    reading = may_contact(values, polarity, counts=counts)
     text = clean_text(values)
     blank = (text.isna() | (text == "")).to_numpy()
     unrecognised = {k: n for k, n in reading.unrecognised.items() if k not in ("", "(blank)")}
@@ -169,6 +177,6 @@ def read_consent_column(
         contact_words=reading.contact_words,
         no_contact_words=reading.no_contact_words,
         unrecognised=unrecognised,
-        n_blank=int(blank.sum()),
+        n_blank=int(blank.sum()) if counts is None else int(counts[blank].sum()),
     )
     return reading.may_contact, blank, decision

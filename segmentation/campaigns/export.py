@@ -270,7 +270,7 @@ def _consent_section(audience: Audience) -> dict[str, Any]:
 def build_manifest(
     audience: Audience,
     *,
-    source_sha256: str,
+    source_sha256: str | None,
     created_at: datetime,
     source_name: str | None = None,
     file_name: str | None = None,

@@ -14,6 +14,7 @@ from typing import Any
 
 from segmentation import ColumnError, DataLoadError, ParameterError, SegmentationError
 from segmentation.cli._arguments import positive_int, seed, share
+from segmentation.cli._engine import add_engine_option, on_spark
 from segmentation.cli._lazy import DEFERRED
 from segmentation.cli._stored import add_save_options, check_name_free, open_from, taken
 
@@ -38,6 +39,7 @@ if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/
         export_xlsx,
         export_zip,
         file_entry,
+        infer_roles,
         manifest_bytes,
         parse_filter,
         query_from_file,
@@ -49,6 +51,7 @@ if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/
         suppression_table,
     )
     from segmentation.cli._common import read_input, resolve_column, split_names
+    from segmentation.cli._spark_export import spark_first_rows, spark_list, write_spark_manifest
 
 __all__ = ["register"]
 
@@ -143,6 +146,7 @@ def register(subparsers: Any) -> None:
     export.add_argument("--email-col", help="email column (default: detected)")
     export.add_argument("--name-cols", help="name columns, comma-separated (default: detected)")
     add_save_options(export, "campaign")
+    add_engine_option(export)
     export.set_defaults(handler=run_export)
 
 
@@ -285,7 +289,7 @@ def _report_audience(audience: Audience, output: str) -> None:
     for warning in audience.warnings:
         sys.stderr.write(f"warning: {warning}\n")
     sys.stderr.write(
-        f"Wrote {output}: {len(audience.frame):,} of {audience.n_input:,} customers "
+        f"Wrote {output}: {audience.n_treatment + audience.n_control:,} of {audience.n_input:,} customers "
         f"({audience.n_treatment:,} to contact, {audience.n_control:,} in the control group).\n"
     )
 
@@ -304,17 +308,28 @@ def _payload(frame: pd.DataFrame, file_format: str, manifest: dict[str, Any], ex
     return export_csv(frame, excel_friendly=excel_friendly)
 
 
+def _source_sha256(path: str) -> str | None:
+    """SHA-256 of the customer file's bytes; None for a folder or a cluster path (Spark reads those)."""
+    source = Path(path)
+    return hashlib.sha256(source.read_bytes()).hexdigest() if "://" not in path and source.is_file() else None
+
+
 def run_export(args: argparse.Namespace) -> int:
     """Build the list, write OUT (and its control file with --split-control) and OUT.manifest.json."""
     _check_options(args)
+    spark = on_spark(args)
     output = Path(args.output)
-    if not output.parent.exists():
+    if "://" not in args.output and not output.parent.exists():
         raise SegmentationError(f"cannot write {args.output}: the folder {output.parent} does not exist.")
     if args.save:
         with open_from(args) as workspace:  # a taken name fails before anything is written
             check_name_free(workspace, "campaign", args.save, args.replace)
-    table = read_input(args.segmented)
-    frame, roles = table.raw, table.roles
+    if spark:  # Spark reads the whole table later; its first rows give the columns and their roles
+        frame = spark_first_rows(args.segmented)
+        roles = infer_roles(frame)
+    else:
+        table = read_input(args.segmented)
+        frame, roles = table.raw, table.roles
     consent_col = _consent_column(frame, args)
     spec = CampaignSpec(
         name=args.name,
@@ -339,28 +354,38 @@ def run_export(args: argparse.Namespace) -> int:
     )
     contacts = _contacts(frame, roles, args)
     recommendations = read_input(args.recs).raw if args.recs else None
-    audience = build_audience(
-        frame,
-        spec,
-        contacts=contacts,
-        recommendations=recommendations,
-        recommendation_customer_col=_recs_customer_col(recommendations, contacts.customer_id, args.recs),
-        actions=_actions(args.personas),
-    )
+    options: dict[str, Any] = {
+        "contacts": contacts,
+        "recommendations": recommendations,
+        "recommendation_customer_col": _recs_customer_col(recommendations, contacts.customer_id, args.recs),
+        "actions": _actions(args.personas),
+    }
+    written_by_spark = False
+    if spark:
+        audience, written_by_spark = spark_list(args, spec, **options)
+    else:
+        audience = build_audience(frame, spec, **options)
     if audience.consent is not None:
         how = "as you said" if audience.consent.confirmed else "from its name; override with --consent-means"
         sys.stderr.write(
             f"Consent: {describe_consent(audience.consent.column, audience.consent.polarity)} ({how}).\n"
         )
-    file_format = _output_format(args)
+    file_format = "parquet" if written_by_spark else _output_format(args)
     manifest = build_manifest(
         audience,
-        source_sha256=hashlib.sha256(Path(args.segmented).read_bytes()).hexdigest(),
+        source_sha256=_source_sha256(args.segmented),
         created_at=datetime.now(UTC),
-        source_name=Path(args.segmented).name,
+        source_name=Path(args.segmented.rstrip("/")).name,
         file_name=output.name,
         file_format=file_format,
     )
+    if spark:
+        manifest["engine"] = "spark"
+    if written_by_spark:  # the rows stay in Spark; the Audience carries the counts
+        manifest["totals"]["listed"] = audience.n_treatment + audience.n_control
+        write_spark_manifest(args, manifest, manifest_bytes(manifest))
+        _report_audience(audience, args.output)
+        return 0
     if args.split_control:
         _write_split(audience, manifest, args, file_format)
     else:

@@ -10,13 +10,14 @@ DataFrame and MLlib, for order histories that outgrow one machine. The engine is
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
+from segmentation.campaigns.audience import Audience, CampaignSpec, ContactColumns
 from segmentation.customers.transactions import TransactionColumns
 from segmentation.errors import SegmentationError
 from segmentation.recommendations.evaluation import EvaluationReport
@@ -115,6 +116,19 @@ class Engine(Protocol):
         seed: int = 0,
     ) -> EvaluationReport:
         """Popularity and the engine's recommender under the package's hold-out protocol."""
+        ...
+
+    def campaign_list(
+        self,
+        customers: Table,
+        spec: CampaignSpec,
+        *,
+        contacts: ContactColumns,
+        recommendations: pd.DataFrame | None = None,
+        recommendation_customer_col: str | None = None,
+        actions: Mapping[int, str] | None = None,
+    ) -> Audience:
+        """The list :func:`segmentation.build_audience` makes: the same rules, rows and control group."""
         ...
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
+from segmentation.campaigns.audience import Audience, CampaignSpec, ContactColumns, build_audience
 from segmentation.customers.features import build_customer_features
 from segmentation.customers.transactions import TransactionColumns
 from segmentation.engines.base import EngineSegments, Table
@@ -86,3 +87,23 @@ class PandasEngine:
             raise ParameterError(f"k={k} must be at least 1.")
         frame = read_frame(transactions, typed=False)
         return evaluate_models(frame, customer_col=customer_col, item_col=item_col, time_col=time_col, k=k)
+
+    def campaign_list(
+        self,
+        customers: Table,
+        spec: CampaignSpec,
+        *,
+        contacts: ContactColumns,
+        recommendations: pd.DataFrame | None = None,
+        recommendation_customer_col: str | None = None,
+        actions: Mapping[int, str] | None = None,
+    ) -> Audience:
+        # The list reads the file as written (text), as 'segmentation export' does.
+        return build_audience(
+            read_frame(customers, typed=False),
+            spec,
+            contacts=contacts,
+            recommendations=recommendations,
+            recommendation_customer_col=recommendation_customer_col,
+            actions=actions,
+        )

@@ -9,19 +9,21 @@ from Spark without collecting them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from segmentation.campaigns.audience import Audience, CampaignSpec, ContactColumns
 from segmentation.customers.transactions import TransactionColumns
 from segmentation.engines.base import EngineSegments, Table
+from segmentation.engines.spark_audience import SparkAudience, collect_audience, list_frame, spark_audience
 from segmentation.engines.spark_recs import evaluate_frame, top_n_frame
 from segmentation.engines.spark_rfm import customer_features_frame
 from segmentation.engines.spark_segments import ROW, assign_frame, fit_frame, sweep_frame
 from segmentation.engines.spark_session import get_spark, quiet_warnings, spark_errors
-from segmentation.engines.spark_tables import read_table, to_pandas, write_table
+from segmentation.engines.spark_tables import read_table, to_pandas, write_bytes, write_table
 from segmentation.recommendations.evaluation import EvaluationReport
 from segmentation.segments.choosing_k import SweepResult
 from segmentation.segments.model_file import SegmentationModel
@@ -197,3 +199,50 @@ class SparkEngine:
         write_table(lists, output)
         with spark_errors("count the lists"):
             return int(lists.agg(F.countDistinct(customer_col)).collect()[0][0])
+
+    # ------------------------------------------------------------------ campaigns
+    def audience(self, customers: Table, spec: CampaignSpec, *, contacts: ContactColumns) -> SparkAudience:
+        """The campaign rules applied on Spark; the list stays in Spark (see :mod:`.spark_audience`)."""
+        with quiet_warnings():
+            return spark_audience(self.read(customers), spec, contacts=contacts)
+
+    def campaign_list(
+        self,
+        customers: Table,
+        spec: CampaignSpec,
+        *,
+        contacts: ContactColumns,
+        recommendations: pd.DataFrame | None = None,
+        recommendation_customer_col: str | None = None,
+        actions: Mapping[int, str] | None = None,
+    ) -> Audience:
+        built = self.audience(customers, spec, contacts=contacts)
+        with quiet_warnings():
+            return collect_audience(
+                built,
+                spec,
+                contacts=contacts,
+                recommendations=recommendations,
+                recommendation_customer_col=recommendation_customer_col,
+                actions=actions,
+            )
+
+    def campaign_list_to(
+        self,
+        customers: Table,
+        output: str,
+        spec: CampaignSpec,
+        *,
+        contacts: ContactColumns,
+        actions: Mapping[int, str] | None = None,
+    ) -> Audience:
+        """Write the list to ``output`` as Parquet from Spark; its Audience (no rows) for the manifest."""
+        built = self.audience(customers, spec, contacts=contacts)
+        with quiet_warnings():
+            frame, audience = list_frame(built, spec, contacts=contacts, actions=actions)
+            write_table(frame, output)
+        return audience
+
+    def write_bytes(self, path: str, data: bytes) -> None:
+        """Write a small file (a manifest) to ``path``: local, or any file system Spark reaches."""
+        write_bytes(self.spark, path, data)

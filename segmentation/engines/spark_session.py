@@ -15,6 +15,7 @@ import contextlib
 import os
 import re
 import shutil
+import sys
 import tempfile
 import threading
 import traceback
@@ -96,6 +97,8 @@ def get_spark(*, master: str | None = None, shuffle_partitions: str | None = Non
                 "openjdk-17-jre-headless) or point JAVA_HOME at it."
             )
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        # Batches run through the package's own functions need this Python (its pandas, its package).
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         java_options = f"-Dlog4j2.configurationFile=file:{_log4j_file()}"
         builder = (
             SparkSession.builder.master(master or os.environ.get(MASTER_VARIABLE) or DEFAULT_MASTER)
@@ -151,6 +154,12 @@ _FIRST_LINE = re.compile(r"^\s*(?:\w+\.)*(\w+(?:Exception|Error)):\s*(.*)$")
 def _one_line(exc: BaseException) -> str:
     """A short first line of a (Java) error: the exception class and its message, without the trace."""
     text = str(exc).strip()
+    if "thrown from the Python worker" in text:
+        # The Python error is the last line of the worker's traceback, before the JVM's trace.
+        worker = text.split("JVM stacktrace", 1)[0].splitlines()
+        found = [m for m in (_FIRST_LINE.match(line.strip()) for line in worker) if m]
+        if found:
+            return f"{found[-1].group(1)}: {found[-1].group(2)}"[:300]
     for line in text.splitlines():
         line = line.strip()
         if not line or line.startswith(("JVM stacktrace", "at ", "An error occurred while calling")):

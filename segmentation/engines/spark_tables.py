@@ -6,6 +6,7 @@ and numbers and dates are parsed once, by the rules in :mod:`.spark_rfm`.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -15,7 +16,15 @@ from segmentation.engines.base import Table
 from segmentation.engines.spark_session import spark_errors
 from segmentation.errors import ColumnError
 
-__all__ = ["as_double", "check_columns", "from_pandas", "read_table", "to_pandas", "write_table"]
+__all__ = [
+    "as_double",
+    "check_columns",
+    "from_pandas",
+    "read_table",
+    "to_pandas",
+    "write_bytes",
+    "write_table",
+]
 
 _TEXT_SUFFIXES = {".csv": ",", ".tsv": "\t", ".tab": "\t", ".txt": ","}
 
@@ -123,3 +132,18 @@ def write_table(frame: Any, path: str) -> None:
             writer.option("header", "true").csv(path)
         else:
             writer.parquet(path)
+
+
+def write_bytes(spark: Any, path: str, data: bytes) -> None:
+    """Write ``data`` to ``path``: a local file, or through Hadoop's file system (hdfs://, s3a:// ...)."""
+    if "://" not in path or path.startswith("file://"):
+        Path(path.removeprefix("file://")).write_bytes(data)
+        return
+    with spark_errors(f"write {path}"):
+        jvm = spark.sparkContext._jvm
+        target = jvm.org.apache.hadoop.fs.Path(path)
+        stream = target.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()).create(target, True)
+        try:
+            stream.write(bytearray(data))
+        finally:
+            stream.close()
