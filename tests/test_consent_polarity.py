@@ -176,3 +176,34 @@ def test_page_reads_an_opt_out_column_the_right_way_round() -> None:
     assert at.radio(key="campaigns:polarity:unsubscribed").value == "opt-out"
     assert any("yes means do not contact" in i.value for i in at.info)
     assert set(at.session_state["campaign"]["frame"]["customer_id"]) == set(customers["customer_id"][20:])
+
+
+@pytest.mark.parametrize("polarity", ["opt-in", "opt-out"])
+def test_reading_distinct_values_with_counts_decides_as_reading_every_row(polarity: str) -> None:
+    """An engine that reads each distinct value once (Spark) gets the decision of reading every row."""
+    from segmentation.campaigns.consent import read_consent_column
+    from segmentation.vocabulary import ConsentPolarity
+
+    rng = np.random.default_rng(3)
+    rows = pd.Series(rng.choice([*MULTILINGUAL, None, "maybe"], size=500), dtype="object")
+    every_row = read_consent_column(rows, column="c", polarity=ConsentPolarity(polarity), confirmed=True)
+    tally = rows.value_counts(dropna=False)
+    distinct = pd.Series(list(tally.index), dtype="object")
+    once_each = read_consent_column(
+        distinct,
+        column="c",
+        polarity=ConsentPolarity(polarity),
+        confirmed=True,
+        counts=pd.Series(tally.to_numpy()),
+    )
+    assert once_each[2] == every_row[2]
+    assert once_each[2].n_blank > 30 and sum(once_each[2].unrecognised.values()) > 30  # rows, not values
+
+    def key(value: object) -> object:
+        return value if isinstance(value, str) else None
+
+    by_value = {key(v): may for v, may in zip(distinct, once_each[0].astype(object), strict=True)}
+    expected = [by_value[key(v)] for v in rows]
+    assert [None if pd.isna(v) else bool(v) for v in every_row[0]] == [
+        None if pd.isna(v) else bool(v) for v in expected
+    ]
