@@ -380,7 +380,8 @@ def spark_audience(frame: Any, spec: CampaignSpec, *, contacts: ContactColumns) 
         ).drop("_consent_value")
         said_no = F.coalesce(F.col("_contact") == F.lit(False), F.lit(False))
         blank = F.coalesce(F.col("_blank"), F.lit(False))
-        ruled = ruled.withColumn("_said_no", said_no)
+        # Persisted: the said-no keys and the rows they block come from the same evaluated batches.
+        ruled = ruled.withColumn("_said_no", said_no).persist()
         blocked = ruled.where(F.col("_said_no")).select(F.col(_ID).alias("key"))
         if contacts.email is not None:
             blocked = blocked.union(ruled.where(F.col("_said_no")).select(F.col(_EMAIL).alias("key")))
@@ -526,6 +527,19 @@ def _audience(
     )
 
 
+def _to_pandas(frame: Any) -> pd.DataFrame:
+    """``frame`` on the driver through Arrow (several times faster than row objects for a long list)."""
+    conf = frame.sparkSession.conf
+    key = "spark.sql.execution.arrow.pyspark.enabled"
+    before = conf.get(key, "false")
+    conf.set(key, "true")
+    try:
+        with spark_errors("collect the campaign list"):
+            return frame.toPandas()
+    finally:
+        conf.set(key, before)
+
+
 def collect_audience(
     built: SparkAudience,
     spec: CampaignSpec,
@@ -536,8 +550,7 @@ def collect_audience(
     actions: Mapping[int, str] | None = None,
 ) -> Audience:
     """The list on the driver as the package's :class:`Audience` (the same frame ``build_audience`` makes)."""
-    with spark_errors("collect the campaign list"):
-        rows = built.rows.toPandas()
+    rows = _to_pandas(built.rows)
     selected = rows[list(built.columns)]
     segments = rows[_SEG].to_numpy(dtype="int64")
     groups = rows[_GROUP].to_numpy(dtype=object)
