@@ -69,3 +69,39 @@ def test_a_feature_spark_reads_differently(spark_session: object, tmp_path: Path
     specs = [FeatureSpec("age"), FeatureSpec("spend")]
     with pytest.raises(ColumnError, match=r"Spark reads the feature column 'age' differently.*'45,5'"):
         SparkEngine(spark_session).sweep(str(path), specs, k_values=[2])
+
+
+def test_spark_reads_a_local_file_with_the_loaders_separator_and_encoding(
+    spark_session: object, tmp_path: Path
+) -> None:
+    """A ';' file saved by Excel in Windows-1252 reads on Spark as the pandas engine reads it."""
+    from segmentation import load_table
+
+    path = tmp_path / "kunden.csv"
+    rows = "".join(f"{i};Jürgen {i} €;{i},50;ja\n" for i in range(300))
+    path.write_bytes(("kunde;name;umsatz;newsletter\n" + rows).encode("cp1252"))
+    on_spark = SparkEngine(spark_session).first_rows(str(path), 1_000)
+    expected = load_table(path).frame
+    assert list(on_spark.columns) == list(expected.columns) == ["kunde", "name", "umsatz", "newsletter"]
+    assert on_spark.astype(str).equals(expected.astype(str))
+    assert on_spark.loc[7, "name"] == "Jürgen 7 €"
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (
+            b"Sales report\nMarch 2026\n\nkunde,umsatz\n1,2\n2,3\n3,4\n",
+            "3 line(s) come before the column names",
+        ),
+        ("kunde\tumsatz\n1\t2\n".encode("utf-16"), "written in utf-16; save it as UTF-8"),
+    ],
+)
+def test_a_file_layout_spark_cannot_read_alike_is_one_line(
+    spark_session: object, tmp_path: Path, content: bytes, words: str
+) -> None:
+    path = tmp_path / "odd.csv"
+    path.write_bytes(content)
+    with pytest.raises(ColumnError) as caught:
+        SparkEngine(spark_session).first_rows(str(path))
+    assert words in str(caught.value) and "--engine pandas" in str(caught.value)

@@ -6,6 +6,7 @@ and numbers and dates are parsed once, by the rules in :mod:`.spark_rfm`.
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ import pandas as pd
 from segmentation.engines.base import Table
 from segmentation.engines.spark_session import spark_errors
 from segmentation.errors import ColumnError
+from segmentation.io.loading import load_table
 
 __all__ = [
     "as_double",
@@ -52,9 +54,13 @@ def read_table(spark: Any, table: Table) -> Any:
     suffix = _suffix(table)
     with spark_errors(f"read {table}"):
         if suffix in _TEXT_SUFFIXES:
+            separator, encoding = _local_layout(table) or (_TEXT_SUFFIXES[suffix], "UTF-8")
+            if encoding != "UTF-8":  # Spark 4 reads only Unicode and ISO-8859-1 unless this is on
+                spark.conf.set("spark.sql.legacy.javaCharsets", "true")
             frame = (
                 spark.read.option("header", "true")
-                .option("sep", _TEXT_SUFFIXES[suffix])
+                .option("sep", separator)
+                .option("encoding", encoding)
                 .option("escape", '"')
                 .option("mode", "FAILFAST")
                 .csv(table)
@@ -63,6 +69,66 @@ def read_table(spark: Any, table: Table) -> Any:
             frame = spark.read.parquet(table)
         frame.schema  # noqa: B018 — resolves the path now, so a bad path fails here
     return frame
+
+
+#: Bytes of a local text file read to detect its layout with the package's own loader.
+LAYOUT_SAMPLE = 256 * 1024
+#: Python codecs and the Java charset Spark reads them with (line by line: no UTF-16 or UTF-32).
+_JAVA_CHARSETS = {
+    "utf-8": "UTF-8",
+    "ascii": "UTF-8",
+    "cp1252": "windows-1252",
+    "iso8859-1": "ISO-8859-1",
+    "iso8859-15": "ISO-8859-15",
+    "cp1250": "windows-1250",
+    "cp1251": "windows-1251",
+    "gb18030": "GB18030",
+    "gbk": "GBK",
+    "big5": "Big5",
+    "shift_jis": "Shift_JIS",
+    "cp932": "windows-31j",
+    "euc_jp": "EUC-JP",
+    "euc_kr": "EUC-KR",
+    "cp949": "x-windows-949",
+}
+
+
+def _local_layout(path: str) -> tuple[str, str] | None:
+    """The separator and encoding of a local, uncompressed text file, as the package's loader reads them.
+
+    Spark reads a text file with the separator and encoding it is given; the loader detects both
+    (``;`` files, Windows encodings). A layout Spark cannot read the same way (lines before the
+    header, no header, UTF-16) is refused in one line. None for a path that is not a local file.
+    """
+    local = Path(path.removeprefix("file://"))
+    if (
+        "://" in path.removeprefix("file://")
+        or not local.is_file()
+        or local.suffix.lower() in (".gz", ".bz2")
+    ):
+        return None
+    with local.open("rb") as handle:
+        head = handle.read(LAYOUT_SAMPLE)
+    if len(head) == LAYOUT_SAMPLE and b"\n" in head:
+        head = head[: head.rindex(b"\n") + 1]  # whole lines only
+    detection = load_table(head, name=local.name).detection
+    try:
+        codec = codecs.lookup(detection.encoding.removesuffix("-sig").removesuffix("_sig")).name
+    except LookupError:
+        codec = detection.encoding
+    encoding = _JAVA_CHARSETS.get(codec)
+    problem = None
+    if encoding is None:
+        problem = f"it is written in {detection.encoding}; save it as UTF-8"
+    elif not detection.header:
+        problem = "its first line is not a row of column names; add one"
+    elif detection.skip_rows:
+        problem = f"{detection.skip_rows} line(s) come before the column names; remove them"
+    if problem or encoding is None:
+        raise ColumnError(
+            f"Spark cannot read {path} as the pandas engine does: {problem}, or use --engine pandas."
+        )
+    return detection.delimiter, encoding
 
 
 def as_double(column: Any) -> Any:
