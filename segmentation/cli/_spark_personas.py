@@ -78,7 +78,7 @@ def spark_personas(args: argparse.Namespace, engine: SparkEngine, model: Segment
         extra: dict[str, Any] = {}
         if sample.sampled:
             money = next((p.money_col for p in personas if p.money_col), None)
-            revenue = _revenue_shares(segmented.totals(money)) if money else None
+            revenue = _revenue_shares(segmented.totals(money)) if money in segmented.columns else None
             personas = _with_exact_counts(personas, counts.sizes, revenue)
             exact = ["size", "share"] + (["revenue_share"] if revenue is not None else [])
             extra["described_from"] = {
@@ -89,9 +89,11 @@ def spark_personas(args: argparse.Namespace, engine: SparkEngine, model: Segment
                 "seed": sample.seed,
                 "exact": exact,
             }
+            shares = "shares and revenue shares" if revenue is not None else "shares"
             sys.stderr.write(
                 f"note: the personas describe a sample of {len(sample.labels):,} of {counts.n_segmented:,} "
-                f"customers (stratified by segment, seed {sample.seed}); {', '.join(exact)} are exact.\n"
+                f"customers (stratified by segment, seed {sample.seed}); segment sizes and {shares} are "
+                "counted over every customer.\n"
             )
     filled = replace(
         model, features=tuple(replace(f, n_filled=counts.missing.get(f.spec.name, 0)) for f in model.features)
