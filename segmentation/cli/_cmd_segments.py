@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import hashlib
-import json
 import sys
 import warnings
 from pathlib import Path
@@ -25,41 +24,34 @@ if DEFERRED:  # run when a subcommand starts, not at start-up (see segmentation/
         NO_DATA_NAME,
         NOT_SEGMENTED,
         FeatureFill,
-        FeatureSpec,
         NameTakenError,
         assign_segments,
         counted,
-        default_specs,
-        describe_segments,
-        detect_currency,
         fills_for_rows,
         fit_segments,
-        guess_money_column,
         incomplete_rows,
         load_model,
         missing_value_fills,
         numbers_for_model,
-        parse_numbers,
         personas_to_dict,
         rows_without_data,
         save_model,
         segment_name_column,
         sweep_k,
     )
-    from segmentation.cli._common import (
-        CliTable,
-        print_json,
-        read_input,
-        resolve_column,
-        split_names,
-        write_table,
+    from segmentation.cli._common import CliTable, print_json, read_input, write_table
+    from segmentation.cli._customer_table import id_column, money_currency, typed_features
+    from segmentation.cli._personas_file import (
+        check_personas_path,
+        describe_table,
+        personas_payload,
+        write_personas,
     )
     from segmentation.cli._spark import spark_assign, spark_segment, spark_sweep
 
 __all__ = ["register"]
 
 _OUTPUT_COLUMNS = ("segment", "segment_name")
-_TEXT_ROLES = {"categorical", "category", "consent", "email", "phone", "name", "text"}
 
 
 def register(subparsers: Any) -> None:
@@ -135,34 +127,6 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     add_engine_option(parser)
 
 
-def _as_numbers(table: CliTable, names: list[str]) -> pd.DataFrame:
-    """``table.typed`` with the named columns read as numbers from the raw text where every value is one.
-
-    Explicitly named features win over guessed roles: small integers can look like dates or ids.
-    """
-    typed = table.typed
-    for name in names:
-        if pd.api.types.is_numeric_dtype(typed[name]) and not pd.api.types.is_bool_dtype(typed[name]):
-            continue
-        numbers = parse_numbers(table.raw[name], decimal=table.loaded.detection.decimal).values
-        if numbers.notna().sum() == table.raw[name].notna().sum():
-            typed = typed.assign(**{name: numbers.astype("float64")})
-    return typed
-
-
-def _features(table: CliTable, features_text: str) -> tuple[pd.DataFrame, tuple[FeatureSpec, ...]]:
-    """The typed table and default specs for the features named on the command line."""
-    names = [
-        resolve_column(table.typed, name, file=table.path, flag="--features")
-        for name in split_names(features_text)
-    ]
-    roles = {str(c): str(r) for c, r in table.roles.items()}
-    guessable = [n for n in names if roles.get(n) not in _TEXT_ROLES]
-    typed = _as_numbers(table, guessable)
-    roles.update({n: "numeric" for n in guessable if typed[n].dtype != table.typed[n].dtype})
-    return typed, default_specs(typed, names, roles)
-
-
 def _progress_to_stderr(fraction: float, message: str) -> None:
     if sys.stderr.isatty():
         sys.stderr.write(f"\r{fraction:4.0%} {message}   ")
@@ -183,7 +147,7 @@ def _run_sweep(args: argparse.Namespace) -> None:
         result = spark_sweep(args)
     else:
         table = read_input(args.file)
-        typed, specs = _features(table, args.features)
+        typed, specs = typed_features(table, args.features)
         _print_fills(missing_value_fills(typed, specs))
         result = sweep_k(
             typed,
@@ -208,10 +172,6 @@ def _run_sweep(args: argparse.Namespace) -> None:
     )
 
 
-def _id_column(table: CliTable) -> str | None:
-    return next((str(c) for c, r in table.roles.items() if str(r) == "customer_id"), None)
-
-
 def _with_segments(raw: pd.DataFrame, labels: np.ndarray, names: np.ndarray) -> pd.DataFrame:
     clashing = [c for c in _OUTPUT_COLUMNS if c in raw.columns]
     if clashing:
@@ -224,17 +184,6 @@ def _with_segments(raw: pd.DataFrame, labels: np.ndarray, names: np.ndarray) -> 
     out["segment"] = labels
     out["segment_name"] = names
     return out
-
-
-def _currency(args: argparse.Namespace, table: CliTable) -> str:
-    """--currency, else the detected one (a note on stderr says which, and how sure); "" = unknown."""
-    if args.currency:
-        return str(args.currency)
-    guess = detect_currency(table.raw, roles=table.roles)
-    if guess.known and args.personas:
-        sure = "" if guess.sure else ", a guess"
-        sys.stderr.write(f"note: money is in {guess.code} ({guess.evidence}{sure}); --currency to change.\n")
-    return guess.code
 
 
 def _run_segment(args: argparse.Namespace) -> None:
@@ -251,18 +200,14 @@ def _run_segment(args: argparse.Namespace) -> None:
     if args.save:
         with open_from(args) as workspace:  # a taken name fails before the work, not after
             check_name_free(workspace, "run", args.save, args.replace)
+    if args.personas:
+        check_personas_path(args.personas)
     table = read_input(args.file)
-    typed, specs = _features(table, args.features)
+    typed, specs = typed_features(table, args.features)
     result = fit_segments(typed, specs, k=args.k, algorithm=args.algorithm, seed=args.seed)
-    currency = _currency(args, table)
-    personas = describe_segments(
-        typed,
-        result.labels,
-        features=list(result.features),
-        money_col=guess_money_column(typed),
-        id_col=_id_column(table),
-        seed=args.seed,
-        currency=currency,
+    currency = money_currency(args, table)
+    personas = describe_table(
+        table, typed, result.labels, features=result.features, seed=args.seed, currency=currency
     )
     names = {p.segment: p.name for p in personas if p.segment >= 0}
     no_data = rows_without_data(result.model, typed)
@@ -272,16 +217,14 @@ def _run_segment(args: argparse.Namespace) -> None:
     if args.model:
         save_model(result.model.with_names(names), args.model)
     if args.personas:
-        described = personas_to_dict(personas)
-        described["currency"] = currency or None
-        described["missing_values_filled"] = [fill.to_dict() for fill in result.model.fills]
-        described["not_segmented"] = {
-            "no_data": int(no_data.sum()),
-            "missing_values": int((result.not_segmented & ~no_data).sum()),
-        }
-        Path(args.personas).write_text(
-            json.dumps(described, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        payload = personas_payload(
+            personas,
+            currency=currency,
+            fills=result.model.fills,
+            no_data=int(no_data.sum()),
+            missing_values=int((result.not_segmented & ~no_data).sum()),
         )
+        write_personas(args.personas, payload)
     if args.save:
         _save_run(args, table, result, personas, names)
     segments_first = np.where(result.labels < 0, result.k - result.labels, result.labels)
@@ -294,9 +237,9 @@ def _save_run(
     args: argparse.Namespace, table: CliTable, result: Any, personas: Any, names: dict[int, str]
 ) -> None:
     """Keep the input table and the run in the workspace (``segment --save NAME``)."""
-    id_column = _id_column(table)
+    id_name = id_column(table)
     customer_ids = (
-        table.raw[id_column] if id_column else pd.Series(np.arange(1, len(table.raw) + 1)).astype("str")
+        table.raw[id_name] if id_name else pd.Series(np.arange(1, len(table.raw) + 1)).astype("str")
     )
     with open_from(args) as workspace:
         dataset = workspace.save_dataset(

@@ -27,6 +27,8 @@ from segmentation import (
     save_model,
 )
 from segmentation.cli._common import print_json, resolve_column, split_names
+from segmentation.cli._personas_file import check_personas_path
+from segmentation.cli._spark_personas import spark_personas
 
 __all__ = [
     "spark_assign",
@@ -103,14 +105,21 @@ def spark_sweep(args: argparse.Namespace) -> SweepResult:
 
 
 def spark_segment(args: argparse.Namespace) -> None:
-    """``segment --engine spark``: fit on Spark, save the JSON model, write each customer with a segment."""
-    if args.personas:
-        raise ParameterError("--personas needs --engine pandas (personas describe every customer in memory).")
+    """``segment --engine spark``: fit on Spark, save the JSON model, write each customer with a segment.
+
+    With ``--personas`` the segments are described first (see :mod:`._spark_personas`) and named
+    after their personas, in the model and in the written ``segment_name`` column.
+    """
     _check_output(args.output)
+    if args.personas:
+        check_personas_path(args.personas)
     engine = _engine()
     specs = _specs(engine, args.file, args.features)
     fitted = engine.fit_model(args.file, specs, k=args.k, algorithm=args.algorithm, seed=args.seed)
-    model = fitted.model.with_names({s: f"Segment {s}" for s in range(fitted.model.n_segments)})
+    names = {s: f"Segment {s}" for s in range(fitted.model.n_segments)}
+    if args.personas:
+        names.update(spark_personas(args, engine, fitted.model))
+    model = fitted.model.with_names(names)
     if args.model:
         save_model(model, args.model)
     sizes = engine.assign_to(model, args.file, args.output)

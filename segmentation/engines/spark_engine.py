@@ -21,6 +21,7 @@ from segmentation.engines.base import EngineSegments, Table
 from segmentation.engines.spark_audience import SparkAudience, collect_audience, list_frame, spark_audience
 from segmentation.engines.spark_recs import evaluate_frame, top_n_frame
 from segmentation.engines.spark_rfm import customer_features_frame
+from segmentation.engines.spark_sample import SegmentedTable
 from segmentation.engines.spark_segments import ROW, assign_frame, fit_frame, sweep_frame
 from segmentation.engines.spark_session import get_spark, quiet_warnings, spark_errors
 from segmentation.engines.spark_tables import read_table, to_pandas, write_bytes, write_table
@@ -151,6 +152,12 @@ class SparkEngine:
         write_table(scored, output)
         with spark_errors("count the segments"):
             return {int(r[0]): int(r[1]) for r in scored.groupBy("segment").count().collect()}
+
+    def segmented(self, model: SegmentationModel, customers: Table) -> SegmentedTable:
+        """``customers`` scored with ``model`` and kept by Spark: exact counts, and the rows to describe
+        (every customer, or a stratified sample; see :mod:`.spark_sample`). Use it in a ``with`` block."""
+        with quiet_warnings():
+            return SegmentedTable(self.read(customers), model)
 
     # ------------------------------------------------------------------ recommendations
     def evaluate_recommendations(
