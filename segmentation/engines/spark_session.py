@@ -15,6 +15,7 @@ import contextlib
 import os
 import re
 import shutil
+import sys
 import tempfile
 import threading
 import traceback
@@ -96,6 +97,9 @@ def get_spark(*, master: str | None = None, shuffle_partitions: str | None = Non
                 "openjdk-17-jre-headless) or point JAVA_HOME at it."
             )
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        # Python workers run the driver's interpreter (its packages: pandas, the segmentation package),
+        # not whatever ``python3`` comes first on the PATH.
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         java_options = f"-Dlog4j2.configurationFile=file:{_log4j_file()}"
         builder = (
             SparkSession.builder.master(master or os.environ.get(MASTER_VARIABLE) or DEFAULT_MASTER)
