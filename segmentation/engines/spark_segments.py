@@ -99,7 +99,8 @@ def _with_row_numbers(frame: Any) -> Any:
 def _check_algorithm(algorithm: str) -> None:
     if algorithm not in SPARK_ALGORITHMS:
         raise ParameterError(
-            f"the spark engine segments with {' or '.join(SPARK_ALGORITHMS)}; {algorithm!r} runs on the "
+            f"the spark engine segments with {', '.join(SPARK_ALGORITHMS[:-1])} or {SPARK_ALGORITHMS[-1]}; "
+            f"{algorithm!r} runs on the "
             "pandas engine only (--engine pandas)."
         )
 
