@@ -90,10 +90,6 @@ class Mixture:
     def k(self) -> int:
         return int(self.means.shape[0])
 
-    def ordered(self, order: np.ndarray) -> Mixture:
-        """The components in the order ``order`` (an index array of length k)."""
-        return Mixture(self.means[order], self.covariances[order], self.weights[order])
-
 
 def _precision_cholesky(covariances: np.ndarray) -> np.ndarray:
     """Cholesky factors of the precisions, as scikit-learn computes them (shape (k, d, d))."""
@@ -137,9 +133,10 @@ def mixture_labels(matrix: np.ndarray, mixture: Mixture) -> np.ndarray:
     return np.asarray(model.predict(matrix), dtype="int64")
 
 
-def _partition_statistics(batches: Iterator[pd.DataFrame], mixture: Mixture) -> Iterator[pd.DataFrame]:
+def _partition_statistics(
+    batches: Iterator[pd.DataFrame], mixture: Mixture, factors: np.ndarray
+) -> Iterator[pd.DataFrame]:
     """One row per partition: rows, total log-likelihood, and the sufficient statistics per component."""
-    factors = _precision_cholesky(mixture.covariances)
     k, d = mixture.means.shape
     n, ll = 0.0, 0.0
     rk, s1, s2 = np.zeros(k), np.zeros((k, d)), np.zeros((k, d, d))
@@ -188,9 +185,10 @@ def em_step(points: Any, mixture: Mixture) -> tuple[float, Mixture]:
         After the M-step.
     """
     k, d = mixture.means.shape
+    factors = _precision_cholesky(mixture.covariances)  # on the driver, so a collapse is one clear line
 
     def statistics(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-        return _partition_statistics(batches, mixture)
+        return _partition_statistics(batches, mixture, factors)
 
     with spark_errors("fit the Gaussian mixture"):
         rows = points.mapInPandas(statistics, _STATS_SCHEMA).collect()
