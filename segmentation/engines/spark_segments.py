@@ -100,8 +100,7 @@ def _check_algorithm(algorithm: str) -> None:
     if algorithm not in SPARK_ALGORITHMS:
         raise ParameterError(
             f"the spark engine segments with {', '.join(SPARK_ALGORITHMS[:-1])} or {SPARK_ALGORITHMS[-1]}; "
-            f"{algorithm!r} runs on the "
-            "pandas engine only (--engine pandas)."
+            f"{algorithm!r} runs on the pandas engine only (--engine pandas)."
         )
 
 
