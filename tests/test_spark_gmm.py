@@ -142,14 +142,17 @@ def test_the_gmm_sweeps_recommend_the_same_k(
     np.testing.assert_allclose(on_spark.smallest_share, on_pandas.smallest_share, atol=0.01)
 
 
+@pytest.fixture(scope="module")
+def table(customers: tuple[pd.DataFrame, np.ndarray], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """2,000 of the customers in a CSV file (fewer than FIT_SAMPLE)."""
+    path = tmp_path_factory.mktemp("gmm_cli") / "customers.csv"
+    customers[0].head(2_000).to_csv(path, index=False)
+    return path
+
+
 def test_assign_on_spark_scores_a_gmm_model_file_like_pandas(
-    customers: tuple[pd.DataFrame, np.ndarray],
-    spark_session: object,
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
+    table: Path, spark_session: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    table = tmp_path / "customers.csv"
-    customers[0].head(2_000).to_csv(table, index=False)
     model = tmp_path / "model.json"
     common = [str(table), "--features", ",".join(FEATURES), "--k", "3", "--algorithm", "gmm"]
     assert main(["segment", *common, "--model", str(model), "-o", str(tmp_path / "seg.csv")]) == 0
@@ -177,13 +180,8 @@ def test_assign_on_spark_scores_a_gmm_model_file_like_pandas(
 
 
 def test_the_density_method_still_says_it_needs_the_pandas_engine(
-    customers: tuple[pd.DataFrame, np.ndarray],
-    spark_session: object,
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
+    table: Path, spark_session: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    table = tmp_path / "customers.csv"
-    customers[0].head(100).to_csv(table, index=False)
     args = ["segment", str(table), "--features", ",".join(FEATURES), "--algorithm", "hdbscan", "--k", "3"]
     assert main([*args, "-o", str(tmp_path / "out.parquet"), "--engine", "spark"]) == 2
     err = capsys.readouterr().err
