@@ -76,3 +76,24 @@ def write_lines(folder: Path, frame: pd.DataFrame, name: str = "orders.csv") -> 
     path = folder / name
     frame.to_csv(path, index=False)
     return str(path)
+
+
+#: Three well-separated groups of uneven sizes and spreads (half, 30%, 20% of the customers).
+MIXTURE_FEATURES = ("engagement", "loyalty", "activity")
+
+
+def mixture_customers(*, n_customers: int = 12_000, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
+    """A customer table drawn from a known Gaussian mixture, and each customer's true group (0 largest).
+
+    Groups are ≥ 7 standard deviations apart, so a mixture fitted with k = 3 finds them whatever
+    engine fits it; their spreads and sizes differ, so the weights and covariances are not trivial.
+    """
+    rng = np.random.default_rng(seed)
+    centres = np.array([[0.0, 0.0, 0.0], [9.0, 1.0, 2.0], [1.0, 10.0, -6.0]])
+    spreads = np.array([[1.0, 1.5, 0.8], [0.6, 0.9, 1.2], [1.4, 0.7, 1.0]])
+    group = np.sort(rng.choice(3, size=n_customers, p=[0.5, 0.3, 0.2]))
+    values = centres[group] + spreads[group] * rng.normal(size=(n_customers, 3))
+    frame = pd.DataFrame(values, columns=list(MIXTURE_FEATURES))
+    frame.insert(0, "customer_id", [f"M{i:06d}" for i in range(n_customers)])
+    order = rng.permutation(n_customers)
+    return frame.iloc[order].reset_index(drop=True), group[order]

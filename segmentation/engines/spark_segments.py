@@ -12,9 +12,13 @@ How it matches the pandas engine
   (``initialModel``) runs Lloyd's iterations on every row; the inertia is then within 1% of
   scikit-learn's ``KMeans(n_init=10)`` on the whole table (tested, and in the benchmark).
   ``agglomerative`` runs MLlib's BisectingKMeans (divisive, the scalable hierarchical method).
+* Gaussian mixtures (``gmm``): the pandas engine's mixture on the same sample, then EM on every row
+  as Spark aggregations, and scoring by the package's own function per batch (:mod:`.spark_gmm`).
 * The sweep: inertia and segment sizes are exact, on every row (Spark); silhouette, stability,
-  Calinski–Harabasz and Davies–Bouldin use the pandas engine's estimators on the driver sample,
-  so the two sweeps recommend the same k whenever the sample is the whole table.
+  Calinski–Harabasz and Davies–Bouldin use the pandas engine's estimators on the driver sample
+  (labelled by the fitted centres, or for a mixture by its most likely component as
+  ``GaussianMixture.predict``), so the two sweeps recommend the same k whenever the sample is the
+  whole table.
 """
 
 from __future__ import annotations
@@ -28,18 +32,25 @@ import pandas as pd
 from sklearn.cluster import KMeans
 
 from segmentation.engines.base import EngineError, EngineSegments
-from segmentation.engines.spark_matrix import complete_rows, label_column, matrix_columns
+from segmentation.engines.spark_gmm import (
+    Mixture,
+    fit_mixture,
+    mixture_labels,
+    segment_column,
+    segments_with_distances,
+)
+from segmentation.engines.spark_matrix import complete_rows, feature_values, label_column, matrix_columns
 from segmentation.engines.spark_session import spark_errors
 from segmentation.engines.spark_tables import as_double
 from segmentation.errors import ColumnError, ParameterError
 from segmentation.segments.choosing_k import (
     SweepResult,
-    _check_k_values,
-    _stability,
+    check_k_values,
     separation_scores,
+    stability,
     sweep_result,
 )
-from segmentation.segments.clustering import FIT_SAMPLE, _sample_rows, check_k
+from segmentation.segments.clustering import FIT_SAMPLE, check_k, sample_rows
 from segmentation.segments.labels import NOT_SEGMENTED
 from segmentation.segments.model_file import SegmentationModel
 from segmentation.segments.preparing import FeatureSpec, PreparedFeatures, prepare_features
@@ -63,7 +74,7 @@ __all__ = [
 
 #: Customers the preprocessing is fitted on and the sweep's sample measures use (all when fewer).
 PREP_SAMPLE = 200_000
-SPARK_ALGORITHMS = ("kmeans", "agglomerative")
+SPARK_ALGORITHMS = ("kmeans", "gmm", "agglomerative")
 MAX_ITERATIONS = 100
 ROW = "_row"
 
@@ -72,7 +83,7 @@ ROW = "_row"
 class _Prepared:
     """The table with its prepared columns in Spark, and the driver-side sample it was fitted on."""
 
-    rows: Any  # Spark DataFrame: _row, _ok, _x0.._x{d-1}
+    rows: Any  # Spark DataFrame: _row, _ok, _x0.._x{d-1} (and the features as read, for gmm)
     width: int
     sample: PreparedFeatures
     model: SegmentationModel
@@ -88,8 +99,8 @@ def _with_row_numbers(frame: Any) -> Any:
 def _check_algorithm(algorithm: str) -> None:
     if algorithm not in SPARK_ALGORITHMS:
         raise ParameterError(
-            f"the spark engine segments with {' or '.join(SPARK_ALGORITHMS)}; {algorithm!r} runs on the "
-            "pandas engine only (--engine pandas)."
+            f"the spark engine segments with {', '.join(SPARK_ALGORITHMS[:-1])} or {SPARK_ALGORITHMS[-1]}; "
+            f"{algorithm!r} runs on the pandas engine only (--engine pandas)."
         )
 
 
@@ -140,12 +151,22 @@ def _prepare(frame: Any, specs: Sequence[FeatureSpec], *, algorithm: str, seed: 
         prepared, algorithm=algorithm, centres=np.zeros((1, prepared.matrix.shape[1])), seed=seed
     )
     outputs = matrix_columns(frame, model)
+    # A mixture is scored by the package's own function on the features as read (see spark_gmm).
+    read = [feature_values(frame, f).alias(f.spec.name) for f in model.features] if algorithm == "gmm" else []
     table = frame.select(
         F.col(ROW),
         complete_rows(frame, model).alias("_ok"),
         *[column.alias(f"_x{i}") for i, column in enumerate(outputs)],
+        *read,
     )
     return _Prepared(table, len(outputs), prepared, model, n_rows)
+
+
+def _points(prepared: _Prepared) -> Any:
+    """The segmentable rows' prepared values, one double column each (_x0.._x{d-1})."""
+    from pyspark.sql import functions as F
+
+    return prepared.rows.where(F.col("_ok")).select(*[f"_x{i}" for i in range(prepared.width)])
 
 
 def _vectors(prepared: _Prepared) -> Any:
@@ -203,10 +224,14 @@ def _bisecting_centres(vectors: Any, *, k: int, seed: int) -> np.ndarray:
     return np.array([np.asarray(c, dtype="float64") for c in model.clusterCenters()])
 
 
-def _labelled(prepared: _Prepared, centres: np.ndarray) -> Any:
+def _labelled(prepared: _Prepared, model: SegmentationModel) -> Any:
+    """The rows' segments under ``model`` and their squared distances to the centre (_row, segment, _d2)."""
     from pyspark.sql import functions as F
 
-    label, squared = label_column([F.col(f"_x{i}") for i in range(prepared.width)], centres)
+    if model.algorithm == "gmm":
+        scored = prepared.rows.select(ROW, segments_with_distances(prepared.rows, model).alias("_s"))
+        return scored.select(ROW, F.col("_s.segment").alias("segment"), F.col("_s.d2").alias("_d2"))
+    label, squared = label_column([F.col(f"_x{i}") for i in range(prepared.width)], model.centres)
     return prepared.rows.select(
         ROW,
         F.when(F.col("_ok"), label).otherwise(F.lit(NOT_SEGMENTED)).alias("segment"),
@@ -214,38 +239,69 @@ def _labelled(prepared: _Prepared, centres: np.ndarray) -> Any:
     )
 
 
-def _by_size(prepared: _Prepared, centres: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
-    """Centres renumbered largest segment first (as the pandas engine), their sizes and the inertia."""
+def _by_size(prepared: _Prepared, model: SegmentationModel) -> tuple[SegmentationModel, np.ndarray, float]:
+    """``model`` renumbered largest segment first (as the pandas engine), the sizes and the inertia."""
     from pyspark.sql import functions as F
 
     with spark_errors("label the customers"):
         stats = (
-            _labelled(prepared, centres)
+            _labelled(prepared, model)
             .where(F.col("segment") >= 0)
             .groupBy("segment")
             .agg(F.count("*").alias("n"), F.sum("_d2").alias("d2"))
             .collect()
         )
-    counts = np.zeros(len(centres), dtype="int64")
+    counts = np.zeros(model.n_segments, dtype="int64")
     inertia = 0.0
     for row in stats:
         counts[int(row["segment"])] = int(row["n"])
         inertia += float(row["d2"])
     order = np.argsort(-counts, kind="stable")
-    return centres[order], counts[order], inertia
+    ordered = replace(
+        model,
+        centres=model.centres[order],
+        covariances=None if model.covariances is None else model.covariances[order],
+        mixture_weights=None if model.mixture_weights is None else model.mixture_weights[order],
+        n_customers=int(counts.sum()),
+    )
+    return ordered, counts[order], inertia
 
 
-def _fit_centres(
+def _fit(
     prepared: _Prepared, points: Any, *, k: int, algorithm: str, seed: int
-) -> tuple[np.ndarray, np.ndarray, float]:
+) -> tuple[SegmentationModel, np.ndarray, float]:
+    """The fitted model (segments numbered by size), the segment sizes and the inertia, on every row."""
     matrix = prepared.sample.matrix
     check_k(k, len(matrix), matrix)
+    if algorithm == "gmm":
+        mixture = fit_mixture(points, matrix, k=k, seed=seed, whole_table=prepared.n_rows <= PREP_SAMPLE)
+        model = replace(
+            prepared.model,
+            centres=mixture.means,
+            covariances=mixture.covariances,
+            mixture_weights=mixture.weights,
+        )
+        return _by_size(prepared, model)
     if algorithm == "kmeans":
-        start = matrix[_sample_rows(len(matrix), FIT_SAMPLE, seed)]
+        start = matrix[sample_rows(len(matrix), FIT_SAMPLE, seed)]
         centres = kmeans_centres(points, start, k=k, seed=seed)
     else:
         centres = _bisecting_centres(_vectors(prepared), k=k, seed=seed)
-    return _by_size(prepared, centres)
+    return _by_size(prepared, replace(prepared.model, centres=centres))
+
+
+def _sample_labels(matrix: np.ndarray, model: SegmentationModel) -> np.ndarray:
+    """Segments of the driver's sample rows, as the pandas sweep labels them."""
+    if model.covariances is not None and model.mixture_weights is not None:
+        return mixture_labels(matrix, Mixture(model.centres, model.covariances, model.mixture_weights))
+    return nearest_centre(matrix, model.centres)[0]
+
+
+def _spark_points(prepared: _Prepared, algorithm: str) -> Any:
+    """What the fit iterates over: MLlib vectors for k-means, double columns for a mixture, else None."""
+    if algorithm == "kmeans":
+        return mllib_points(_vectors(prepared))
+    return _points(prepared).persist() if algorithm == "gmm" else None
 
 
 def fit_frame(
@@ -265,10 +321,11 @@ def fit_frame(
     _check_algorithm(algorithm)
     prepared = _prepare(frame, specs, algorithm=algorithm, seed=seed)
     prepared = replace(prepared, rows=prepared.rows.persist())
-    points = mllib_points(_vectors(prepared)) if algorithm == "kmeans" else None
-    centres, counts, inertia = _fit_centres(prepared, points, k=k, algorithm=algorithm, seed=seed)
-    model = replace(prepared.model, centres=centres, n_customers=int(counts.sum()))
-    labelled = _labelled(prepared, centres).select(ROW, "segment")
+    points = _spark_points(prepared, algorithm)
+    model, _, inertia = _fit(prepared, points, k=k, algorithm=algorithm, seed=seed)
+    if points is not None:
+        points.unpersist()
+    labelled = _labelled(prepared, model).select(ROW, "segment")
     labels = _collect_labels(labelled) if collect_labels else np.empty(0, dtype="int64")
     return EngineSegments(model=model, labels=labels, inertia=inertia), labelled
 
@@ -280,14 +337,20 @@ def _collect_labels(labelled: Any) -> np.ndarray:
 
 
 def assign_frame(frame: Any, model: SegmentationModel) -> Any:
-    """``frame`` with ``segment`` (nearest centre; -2 when not segmentable) from a saved model, in Spark."""
+    """``frame`` with ``segment`` from a saved model, in Spark; -2 when not segmentable.
+
+    k-means and hierarchical models: the nearest centre, as Spark expressions. Gaussian mixtures:
+    the most likely component, by the package's own scoring function on each batch.
+    """
     from pyspark.sql import functions as F
 
     if model.algorithm not in SPARK_ALGORITHMS or model.radii is not None:
         raise EngineError(
-            f"the spark engine scores k-means and hierarchical models; this {model.algorithm} model needs "
-            "--engine pandas."
+            f"the spark engine scores k-means, hierarchical and Gaussian mixture models; this "
+            f"{model.algorithm} model needs --engine pandas."
         )
+    if model.algorithm == "gmm":
+        return frame.withColumn("segment", segment_column(frame, model))
     columns = matrix_columns(frame, model)
     label, _ = label_column(columns, model.centres)
     return frame.withColumn(
@@ -305,24 +368,27 @@ def sweep_frame(
 ) -> SweepResult:
     """The k sweep on Spark (see the module docstring for which measures are exact and which sampled)."""
     _check_algorithm(algorithm)
-    ks = _check_k_values(k_values)
+    ks = check_k_values(k_values)
     prepared = _prepare(frame, specs, algorithm=algorithm, seed=seed)
     prepared = replace(prepared, rows=prepared.rows.persist())
     matrix = prepared.sample.matrix
     check_k(ks[-1], len(matrix), matrix)
     shared = sample_distances(matrix, size=SILHOUETTE_SAMPLE, reference=SILHOUETTE_REFERENCE, seed=seed)
     scores: dict[str, list[float]] = {m: [] for m in ("inertia", "sil", "ch", "db", "stab", "small")}
-    points = mllib_points(_vectors(prepared)) if algorithm == "kmeans" else None
+    points = _spark_points(prepared, algorithm)
     for k in ks:
-        centres, counts, inertia = _fit_centres(prepared, points, k=k, algorithm=algorithm, seed=seed)
-        labels, _ = nearest_centre(matrix, centres)
+        model, counts, inertia = _fit(prepared, points, k=k, algorithm=algorithm, seed=seed)
+        labels = _sample_labels(matrix, model)
         calinski, davies = separation_scores(matrix, labels)
         scores["inertia"].append(inertia)
         scores["sil"].append(mean_silhouette(shared, labels))
         scores["ch"].append(calinski)
         scores["db"].append(davies)
-        scores["stab"].append(_stability(matrix, labels, k=k, algorithm="kmeans", seed=seed))
+        refit = "gmm" if algorithm == "gmm" else "kmeans"
+        scores["stab"].append(stability(matrix, labels, k=k, algorithm=refit, seed=seed))
         scores["small"].append(float(counts.min() / max(counts.sum(), 1)))
+    if points is not None:
+        points.unpersist()
     return sweep_result(
         ks,
         scores,

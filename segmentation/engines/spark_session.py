@@ -97,7 +97,8 @@ def get_spark(*, master: str | None = None, shuffle_partitions: str | None = Non
                 "openjdk-17-jre-headless) or point JAVA_HOME at it."
             )
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-        # Batches run through the package's own functions need this Python (its pandas, its package).
+        # Python workers run the driver's interpreter (its packages: pandas, the segmentation package),
+        # not whatever ``python3`` comes first on the PATH.
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         java_options = f"-Dlog4j2.configurationFile=file:{_log4j_file()}"
         builder = (

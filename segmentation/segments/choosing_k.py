@@ -64,9 +64,11 @@ __all__ = [
     "STABLE_AGREEMENT",
     "SilhouetteProfile",
     "SweepResult",
+    "check_k_values",
     "recommend_k",
     "silhouette_profile",
     "silhouette_values",
+    "stability",
     "stratified_sample",
     "sweep_k",
     "sweep_result",
@@ -184,12 +186,29 @@ def silhouette_profile(
 # ---------------------------------------------------------------------------------------------
 # Stability and the other measures
 # ---------------------------------------------------------------------------------------------
-def _stability(matrix: np.ndarray, labels: np.ndarray, *, k: int, algorithm: str, seed: int) -> float:
+def stability(matrix: np.ndarray, labels: np.ndarray, *, k: int, algorithm: str, seed: int) -> float:
     """Mean adjusted Rand agreement of refits on seeded sub-samples with the full solution.
 
     Each refit uses the same method on a random sub-sample (at most STABILITY_SAMPLE customers);
     customers of a common evaluation sample are put in the refit's nearest segment centre and
     compared with their segment in the full solution.
+
+    Parameters
+    ----------
+    matrix : ndarray of shape (n_customers, n_outputs)
+        The prepared matrix the segmentation was fitted on (or a sample of it).
+    labels : ndarray of int64, shape (n_customers,)
+        The segmentation being judged.
+    k : int
+    algorithm : {"kmeans", "gmm", "agglomerative"}
+        The method refitted on each sub-sample.
+    seed : int
+
+    Returns
+    -------
+    float
+        From about 0 (chance) to 1 (the same segments every time); NaN when no sub-sample has
+        k distinct rows.
     """
     n = len(matrix)
     rng = np.random.default_rng(seed + 7919 * k)
@@ -279,7 +298,22 @@ def elbow_of(k_values: Sequence[int], inertia: Sequence[float]) -> int | None:
 # ---------------------------------------------------------------------------------------------
 # The sweep
 # ---------------------------------------------------------------------------------------------
-def _check_k_values(k_values: Iterable[int]) -> tuple[int, ...]:
+def check_k_values(k_values: Iterable[int]) -> tuple[int, ...]:
+    """The k to sweep, sorted and without repeats.
+
+    Parameters
+    ----------
+    k_values : iterable of int
+
+    Returns
+    -------
+    tuple of int
+
+    Raises
+    ------
+    ParameterError
+        No k at all, or a k outside 2..MAX_K.
+    """
     values = tuple(sorted({int(k) for k in k_values}))
     if not values:
         raise ParameterError("no k values to try; give a range such as 2 to 10.")
@@ -330,7 +364,7 @@ def sweep_k(
             "the density method (hdbscan) finds the number of segments itself; sweep k with kmeans, "
             "gmm or agglomerative."
         )
-    ks = _check_k_values(k_values)
+    ks = check_k_values(k_values)
     check_k(ks[-1], len(frame))
     duplicates = warn_duplicates(frame)
     prepared = prepare_features(frame, specs)
@@ -385,7 +419,7 @@ def _sweep(
             "sil": mean_silhouette(shared, fit.labels),
             "ch": calinski,
             "db": davies,
-            "stab": _stability(matrix, fit.labels, k=k, algorithm=algorithm, seed=seed),
+            "stab": stability(matrix, fit.labels, k=k, algorithm=algorithm, seed=seed),
             "small": float(counts.min() / len(matrix)),
         }
 

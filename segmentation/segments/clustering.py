@@ -56,6 +56,7 @@ __all__ = [
     "cluster_matrix",
     "distinct_rows",
     "fit_segments",
+    "sample_rows",
     "threads_for",
     "tiny_segment_notes",
     "ward_tree",
@@ -175,7 +176,25 @@ def warn_duplicates(frame: pd.DataFrame) -> str | None:
 # ---------------------------------------------------------------------------------------------
 # The algorithms (assume a validated matrix of shape (n, d) with n ≥ k distinct rows)
 # ---------------------------------------------------------------------------------------------
-def _sample_rows(n: int, size: int, seed: int) -> np.ndarray:
+def sample_rows(n: int, size: int, seed: int) -> np.ndarray:
+    """Sorted positions of a seeded sample of ``size`` rows out of ``n`` (every row when ``n <= size``).
+
+    The fits draw their samples here, so another engine that draws with the same ``n``, ``size``
+    and ``seed`` works on exactly the same customers.
+
+    Parameters
+    ----------
+    n : int
+        Rows in the table.
+    size : int
+        Rows wanted.
+    seed : int
+
+    Returns
+    -------
+    ndarray of int64, shape (min(n, size),)
+        Increasing row positions.
+    """
     if n <= size:
         return np.arange(n)
     return np.sort(np.random.default_rng(seed).choice(n, size=size, replace=False))
@@ -186,7 +205,7 @@ def _kmeans(matrix: np.ndarray, k: int, seed: int, n_init: int) -> ClusterFit:
     if n <= FIT_SAMPLE:
         model = KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(matrix)
         return ClusterFit(model.labels_.astype("int64"), model.cluster_centers_, float(model.inertia_))
-    sample = matrix[_sample_rows(n, FIT_SAMPLE, seed)]
+    sample = matrix[sample_rows(n, FIT_SAMPLE, seed)]
     start = KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(sample).cluster_centers_
     if n > MINIBATCH_THRESHOLD:
         refined: KMeans | MiniBatchKMeans = MiniBatchKMeans(
@@ -204,7 +223,7 @@ def _within_ss(matrix: np.ndarray, labels: np.ndarray, centres: np.ndarray) -> f
 
 
 def _gmm(matrix: np.ndarray, k: int, seed: int, n_init: int) -> ClusterFit:
-    sample = matrix[_sample_rows(len(matrix), FIT_SAMPLE, seed)]
+    sample = matrix[sample_rows(len(matrix), FIT_SAMPLE, seed)]
     model = GaussianMixture(
         n_components=k, covariance_type="full", n_init=max(1, n_init // 5), random_state=seed, reg_covar=1e-6
     ).fit(sample)
@@ -222,7 +241,7 @@ def ward_tree(matrix: np.ndarray, *, seed: int) -> tuple[np.ndarray, np.ndarray]
     """Ward linkage of a seeded sample of at most AGGLOMERATIVE_SAMPLE rows: (sample rows, linkage)."""
     from scipy.cluster.hierarchy import linkage  # only Ward needs SciPy's clustering (~0.5 s import)
 
-    rows = _sample_rows(len(matrix), AGGLOMERATIVE_SAMPLE, seed)
+    rows = sample_rows(len(matrix), AGGLOMERATIVE_SAMPLE, seed)
     return rows, linkage(matrix[rows], method="ward")
 
 
@@ -238,7 +257,7 @@ def _agglomerative(matrix: np.ndarray, k: int, tree: tuple[np.ndarray, np.ndarra
 
 
 def _hdbscan(matrix: np.ndarray, seed: int) -> ClusterFit:
-    rows = _sample_rows(len(matrix), DENSITY_SAMPLE, seed)
+    rows = sample_rows(len(matrix), DENSITY_SAMPLE, seed)
     sample = matrix[rows]
     min_size = max(5, math.ceil(TINY_SEGMENT_SHARE * len(sample)))
     sample_labels = HDBSCAN(min_cluster_size=min_size, copy=True).fit(sample).labels_
