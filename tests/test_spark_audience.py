@@ -159,13 +159,23 @@ def test_cli_export_on_spark_writes_the_same_files(
 ) -> None:
     suppress = tmp_path / "suppress.csv"
     suppress.write_text("email\nperson12@example.org\nPERSON13@example.org\n", encoding="utf-8")
-    extra = ("--suppress", str(suppress), "--split-control", "--segments", "Loyal regulars,Big spenders")
+    recs = tmp_path / "recs.csv"
+    recs.write_text(
+        "customer_id,rank,item,item_name\n1003,1,P1,Tea\n1003,2,P2,=Mug\n1004.0,1,P3,Pot\n",
+        encoding="utf-8",
+    )
+    extra = (
+        "--suppress", str(suppress), "--split-control", "--segments", "Loyal regulars,Big spenders",
+        "--recs", str(recs), "--top-n", "2",
+    )  # fmt: skip
     assert _export(customers_file, tmp_path / "pandas.csv", *extra, engine="pandas") == 0
     assert _export(customers_file, tmp_path / "spark.csv", *extra, engine="spark") == 0
     for name in ("{}.csv", "{}.control.csv"):
         assert (tmp_path / name.format("spark")).read_bytes() == (
             tmp_path / name.format("pandas")
         ).read_bytes()
+    listed = pd.concat([pd.read_csv(tmp_path / f, dtype=str) for f in ("spark.csv", "spark.control.csv")])
+    assert listed.set_index("customer_id").loc[["1003", "1004"], "item_1"].tolist() == ["P1", "P3"]
     expected, found = _manifest(tmp_path / "pandas.csv"), _manifest(tmp_path / "spark.csv")
     for manifest in (expected, found):
         manifest["file"]["name"] = None

@@ -137,6 +137,7 @@ __all__ = [
     "file_entry",
     "hash_email",
     "list_columns",
+    "listed_items",
     "manifest_bytes",
     "parse_consent",
     "parse_filter",
@@ -320,6 +321,29 @@ def list_columns(
     return frame.astype({c: "str" for c in text_columns})
 
 
+def listed_items(
+    recommendations: pd.DataFrame | None,
+    listed_keys: pd.Series,
+    *,
+    contacts: ContactColumns,
+    customer_col: str | None,
+    top_n: int,
+) -> tuple[pd.DataFrame | None, int | None]:
+    """The recommended items per customer (pivoted) and how many listed customers have none.
+
+    ``listed_keys`` are the listed customers' match keys; ``customer_col`` defaults to the id
+    column's name when the recommendations have it, else ``customer``. (None, None) without
+    recommendations.
+    """
+    if recommendations is None:
+        return None, None
+    column = customer_col or (
+        contacts.customer_id if contacts.customer_id in recommendations.columns else "customer"
+    )
+    items = pivot_recommendations(recommendations, customer_col=column, top_n=top_n)
+    return items, int((~isin_text(listed_keys, items.index)).sum())
+
+
 def build_audience(
     customers: pd.DataFrame,
     spec: CampaignSpec,
@@ -384,14 +408,13 @@ def build_audience(
             "control"
         )
 
-    items = None
-    without = None
-    if recommendations is not None:
-        customer_col = recommendation_customer_col or (
-            contacts.customer_id if contacts.customer_id in recommendations.columns else "customer"
-        )
-        items = pivot_recommendations(recommendations, customer_col=customer_col, top_n=spec.top_n_items)
-        without = int((~isin_text(match_key(selected[contacts.customer_id]), items.index)).sum())
+    items, without = listed_items(
+        recommendations,
+        match_key(selected[contacts.customer_id]),
+        contacts=contacts,
+        customer_col=recommendation_customer_col,
+        top_n=spec.top_n_items,
+    )
     notes = audience_notes(
         consent_note=consent_note,
         without_recommendations=without,

@@ -44,7 +44,7 @@ from segmentation.campaigns.audience import (
     all_suppression_lists,
     check_campaign,
     list_columns,
-    pivot_recommendations,
+    listed_items,
 )
 from segmentation.campaigns.audience_rules import (
     RULE_DUPLICATE_EMAIL,
@@ -65,7 +65,6 @@ from segmentation.campaigns.audience_rules import (
 )
 from segmentation.campaigns.conditions import DATE_OPERATORS, NUMBER_OPERATORS
 from segmentation.campaigns.consent import ConsentDecision, read_consent_column, resolve_polarity
-from segmentation.campaigns.rules import isin_text
 from segmentation.engines.spark_session import spark_errors
 from segmentation.errors import ColumnError
 from segmentation.keys import match_key
@@ -554,13 +553,13 @@ def collect_audience(
     selected = rows[list(built.columns)]
     segments = rows[_SEG].to_numpy(dtype="int64")
     groups = rows[_GROUP].to_numpy(dtype=object)
-    items, without = None, None
-    if recommendations is not None:
-        customer_col = recommendation_customer_col or (
-            contacts.customer_id if contacts.customer_id in recommendations.columns else "customer"
-        )
-        items = pivot_recommendations(recommendations, customer_col=customer_col, top_n=spec.top_n_items)
-        without = int((~isin_text(rows[_ID].astype("str"), items.index)).sum())
+    items, without = listed_items(
+        recommendations,
+        rows[_ID].astype("str"),
+        contacts=contacts,
+        customer_col=recommendation_customer_col,
+        top_n=spec.top_n_items,
+    )
     frame = list_columns(selected, spec, contacts, segments, groups, actions, items)
     return _audience(built, frame, spec, contacts, without, rows[ROW].to_numpy(dtype="int64"))
 
