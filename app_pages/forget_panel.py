@@ -21,7 +21,7 @@ import numpy as np
 import streamlit as st
 
 from app_pages import state, workspace_session
-from segmentation import SegmentationError, Workspace
+from segmentation import DEMO_NAME, SegmentationError, Workspace
 
 WHO = "workspace:forget_who"  # the id or email typed (emptied once the request is done)
 UNDERSTOOD = "workspace:forget_understood"  # the "cannot be undone" box
@@ -30,7 +30,7 @@ PROBLEM = "workspace:forget_problem"  # why the last request did nothing, shown 
 #: The report's counts, in the order shown, with their words.
 COUNTS = (
     ("datasets", "Rows in stored datasets"),
-    ("runs", "Segmentation labels"),
+    ("runs", "Segment assignments"),
     ("campaigns", "Rows in campaign lists"),
     ("recommendations", "Recommendation rows"),
     ("payloads_rewritten", "Stored files rewritten"),
@@ -138,19 +138,26 @@ def _outcome() -> None:
         )
         return
     st.success(
-        f"The customer is forgotten: {done['payloads_rewritten']:,} stored files were rewritten without "
-        f"them and the old ones overwritten. Audit record no. {done['audit_id']} keeps the date, these "
-        "counts and a salted hash."
+        "The customer is forgotten: every stored file that held them was written again without them and "
+        f"the old copy overwritten. Audit record no. {done['audit_id']} keeps the date, these counts and "
+        "a salted hash."
     )
     columns = st.columns(len(COUNTS))
     for column, (kind, label) in zip(columns, COUNTS, strict=True):
         column.metric(label, f"{done[kind]:,}")
     st.caption(
-        "What this means: each number counts the rows removed (one customer can have many purchase lines, "
-        "and appear in several datasets, segmentations and lists). This session's open data, segments, "
+        "What this means: the first four numbers count the rows removed (one customer can have many "
+        "purchase lines and appear in several datasets, segmentations and lists); the last counts the "
+        "stored files written again without them. This session's open data, segments, "
         "predictions and lists were dropped and reopened from the workspace, which no longer holds them; "
         "predictions and other results are computed again when you open their pages."
     )
+    data = state.get_active_data()
+    if data is not None and data.source_name == DEMO_NAME and not data.is_upload:
+        st.caption(
+            "The demo shop open now is made up and generated afresh each time it opens, so its customers "
+            "are all back in it; your own data stays without the forgotten customer."
+        )
 
 
 def draw(workspace: Workspace) -> None:
