@@ -293,7 +293,12 @@ def _section(
         rows = partial(_lift_rows, campaign_names=campaigns)
     st.subheader(f"{title} ({len(items):,})")
     if not items:
-        st.caption(f"No {KIND_WORDS[kind]} saved yet: they are saved as you work through the journey.")
+        how = (
+            "measure a stored campaign's results on Campaign results"
+            if kind == "lift"
+            else "they are saved as you work through the journey"
+        )
+        st.caption(f"No {KIND_WORDS[kind]} saved yet: {how}.")
         return
     table = rows(items)
     st.dataframe(
@@ -330,7 +335,8 @@ entry = tool_page("workspace")
 st.title(entry.name)
 st.caption(
     "Your saved work: the datasets you confirmed, every segmentation, the recommendation and campaign "
-    "lists you built and their measured results. Open any of them to continue where you left off."
+    "lists you built and their measured results. Open a dataset, segmentation or campaign to continue "
+    "where you left off. To forget a customer for a privacy request, see the bottom of the page."
 )
 workspace = workspace_session.current()
 _location(workspace)
