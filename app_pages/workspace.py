@@ -1,16 +1,25 @@
-"""Workspace page: the saved datasets, segmentations and campaigns; reopen, rename, delete; who moved."""
+"""Workspace page: the saved datasets, segmentations, recommendation lists, campaigns and lifts; reopen,
+rename, delete; who moved; forget a customer."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from functools import partial
 
 import pandas as pd
 import streamlit as st
 
-from app_pages import migration_view, workspace_reopen, workspace_session
+from app_pages import forget_panel, migration_view, workspace_reopen, workspace_session
 from app_pages.registry import tool_page
 from app_pages.shell import link_to
-from segmentation import ALGORITHM_LABELS, NameTakenError, SegmentationError, StoredItem, Workspace
+from segmentation import (
+    ALGORITHM_LABELS,
+    MODEL_LABELS,
+    NameTakenError,
+    SegmentationError,
+    StoredItem,
+    Workspace,
+)
 
 #: Parts of an uploaded order export kept beside its customer table; listed with it, not apart.
 COMPANION_KINDS = frozenset(workspace_session.COMPANIONS.values())
@@ -18,7 +27,13 @@ CONFIRM_DELETE = "workspace:confirm_delete"  # (kind, id, name) waiting for "Yes
 CONFIRM_RENAME = "workspace:confirm_rename"  # (kind, id, new name) taken by another item: replace it?
 OPENED = "workspace:opened"  # (kind, name) just reopened, for the success line
 PROBLEM = "workspace:problem"  # what went wrong with the last action, shown after its rerun
-KIND_WORDS = {"dataset": "dataset", "run": "segmentation", "campaign": "campaign"}
+KIND_WORDS = {
+    "dataset": "dataset",
+    "run": "segmentation",
+    "recommendations": "recommendation list",
+    "campaign": "campaign",
+    "lift": "measured lift",
+}
 NEXT_PAGE = {"dataset": "features", "run": "personas", "campaign": "results"}
 BASE_COLUMNS = {
     "name": st.column_config.TextColumn("Name", width="large"),
@@ -80,6 +95,48 @@ def _campaign_rows(items: list[StoredItem]) -> pd.DataFrame:
     return frame.rename(columns={"customers": "listed"})
 
 
+def _recommendation_rows(items: list[StoredItem]) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        [
+            {
+                **_base_row(item),
+                "model": MODEL_LABELS.get(model := str(item.summary.get("model") or ""), model),
+            }
+            for item in items
+        ]
+    )
+    return frame.rename(columns={"customers": "suggestions"})
+
+
+def _lift_rows(items: list[StoredItem], *, campaign_names: Mapping[int, str] | None = None) -> pd.DataFrame:
+    """One row per measured lift (``campaign_names``: stored campaign id → its current name)."""
+    names = campaign_names or {}
+    frame = pd.DataFrame(
+        [
+            {
+                **_base_row(item),
+                "campaign": names.get(item.parent_id or -1, ""),
+                "lift_points": _points(item.summary.get("absolute_lift")),
+                "p_value": item.summary.get("p_value"),
+                "contacted": item.summary.get("treatment"),
+                "control": item.summary.get("control"),
+            }
+            for item in items
+        ]
+    )
+    numbers = ["lift_points", "p_value", "contacted", "control"]
+    # Kept in the database, not in payload files: no size on disk to show.
+    return (
+        frame.drop(columns="size_kb")
+        .rename(columns={"customers": "listed"})
+        .astype({column: "float64" for column in numbers})
+    )
+
+
+def _points(share: object) -> float | None:
+    return None if not isinstance(share, int | float) else float(share) * 100
+
+
 EXTRA_COLUMNS = {
     "source": st.column_config.TextColumn("Source file"),
     "shape": st.column_config.TextColumn("One row per"),
@@ -89,10 +146,23 @@ EXTRA_COLUMNS = {
     "listed": st.column_config.NumberColumn("On the list", format="localized"),
     "contacted": st.column_config.NumberColumn("Contacted", format="localized"),
     "control": st.column_config.NumberColumn("Control group", format="localized"),
+    "model": st.column_config.TextColumn("Model"),
+    "suggestions": st.column_config.NumberColumn(
+        "Suggestions", format="localized", help="Rows of the list: customers × suggestions for each"
+    ),
+    "campaign": st.column_config.TextColumn("Campaign"),
+    "lift_points": st.column_config.NumberColumn(
+        "Lift (points)", format="%+.1f", help="Conversion rate of the contacted minus the control group"
+    ),
+    "p_value": st.column_config.NumberColumn(
+        "p-value", format="%.3f", help="Below 0.05: unlikely to be chance alone"
+    ),
 }
 SECTIONS: tuple[tuple[str, str, Callable[[list[StoredItem]], pd.DataFrame]], ...] = (
     ("run", "Segmentations", _run_rows),
+    ("recommendations", "Recommendation lists", _recommendation_rows),
     ("campaign", "Campaigns", _campaign_rows),
+    ("lift", "Measured lifts", _lift_rows),
     ("dataset", "Datasets", _dataset_rows),
 )
 
@@ -168,11 +238,9 @@ def _confirmations(workspace: Workspace) -> None:
             "dataset": "its segmentations, and their lists and campaigns",
             "run": "its recommendation lists and campaigns",
             "campaign": "its measured lift",
-        }[kind]
-        st.warning(
-            f"Delete the {KIND_WORDS[kind]} **{name}** and everything made from it ({made_from})? "
-            "This cannot be undone."
-        )
+        }.get(kind)
+        also = f" and everything made from it ({made_from})" if made_from else ""
+        st.warning(f"Delete the {KIND_WORDS[kind]} **{name}**{also}? This cannot be undone.")
         _answer(CONFIRM_DELETE, "Yes, delete it", "Cancel", lambda: _delete(workspace, kind, item_id))
     pending_rename = st.session_state.get(CONFIRM_RENAME)
     if pending_rename is not None:
@@ -189,7 +257,8 @@ def _confirmations(workspace: Workspace) -> None:
 
 
 def _manage(workspace: Workspace, kind: str, items: list[StoredItem]) -> None:
-    """Pick one item; open it into the journey, rename it, or delete it (after a confirmation)."""
+    """Pick one item; open it into the journey (datasets, runs, campaigns), rename it, or delete it
+    (after a confirmation)."""
     by_id = {item.id: item for item in items}
     picked = st.selectbox(
         f"Pick a {KIND_WORDS[kind]}",
@@ -201,7 +270,7 @@ def _manage(workspace: Workspace, kind: str, items: list[StoredItem]) -> None:
     open_column, name_column, rename_column, delete_column = st.columns(
         [1, 2, 1, 1], vertical_alignment="bottom"
     )
-    if open_column.button("Open", type="primary", key=f"workspace:{kind}:open"):
+    if kind in NEXT_PAGE and open_column.button("Open", type="primary", key=f"workspace:{kind}:open"):
         _open(workspace, item)
         st.rerun()
     new_name = name_column.text_input("New name", value=item.name, key=f"workspace:{kind}:new_name:{item.id}")
@@ -219,9 +288,17 @@ def _section(
     items = workspace.items(kind)
     if kind == "dataset":
         items = [item for item in items if item.summary.get("kind") not in COMPANION_KINDS]
+    if kind == "lift":
+        campaigns = {campaign.id: campaign.name for campaign in workspace.items("campaign")}
+        rows = partial(_lift_rows, campaign_names=campaigns)
     st.subheader(f"{title} ({len(items):,})")
     if not items:
-        st.caption(f"No {KIND_WORDS[kind]} saved yet: they are saved as you work through the journey.")
+        how = (
+            "measure a stored campaign's results on Campaign results"
+            if kind == "lift"
+            else "they are saved as you work through the journey"
+        )
+        st.caption(f"No {KIND_WORDS[kind]} saved yet: {how}.")
         return
     table = rows(items)
     st.dataframe(
@@ -257,8 +334,9 @@ def _location(workspace: Workspace | None) -> None:
 entry = tool_page("workspace")
 st.title(entry.name)
 st.caption(
-    "Your saved work: the datasets you confirmed, every segmentation, the campaign lists you built and "
-    "their measured results. Open any of them to continue where you left off."
+    "Your saved work: the datasets you confirmed, every segmentation, the recommendation and campaign "
+    "lists you built and their measured results. Open a dataset, segmentation or campaign to continue "
+    "where you left off. To forget a customer for a privacy request, see the bottom of the page."
 )
 workspace = workspace_session.current()
 _location(workspace)
@@ -283,3 +361,5 @@ try:
     migration_view.draw(workspace)
 except SegmentationError as exc:
     st.error(str(exc))
+st.divider()
+forget_panel.draw(workspace)

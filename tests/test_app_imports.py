@@ -82,7 +82,7 @@ def test_every_registered_page_exists_and_every_page_file_is_registered() -> Non
         "audience_builder",
         "propensity_panel",
     }
-    helpers |= {"workspace_session", "workspace_reopen", "migration_view"}  # the Workspace page's
+    helpers |= {"workspace_session", "workspace_reopen", "migration_view", "forget_panel"}  # Workspace page's
     on_disk = {path.stem for path in PAGES_DIR.glob("*.py")} - helpers - {"__init__"}
     assert {page.key for page in (*PAGES, *TOOL_PAGES)} == on_disk
     assert all(tool.file.is_file() for tool in TOOL_PAGES)

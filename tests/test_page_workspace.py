@@ -419,3 +419,62 @@ def test_recommendation_lists_are_saved_once_per_model_and_length(workspace: Wor
     at.slider(key="recommendations:top_n").set_value(5).run()
     shorter, longer = sorted(r.n_rows for r in workspace.items("recommendations"))
     assert shorter == len(at.session_state["recommendations"]) < longer == item.n_rows
+
+
+def test_recommendation_lists_and_measured_lifts_are_listed_newest_first(workspace: Workspace) -> None:
+    run = _stored_run(workspace, "Spring", ["A", "B"], [0, 1], {0: "Loyal", 1: "New"})
+    for n in (2, 3):
+        workspace.save_recommendations(
+            name=f"Bestsellers · top {n}",
+            run_id=run,
+            dataset_id=None,
+            model="popularity",
+            settings={"top_n": n, "customer": "customer_id", "item": "item"},
+            table=pd.DataFrame({"customer": ["A", "B"] * n, "rank": np.repeat(range(1, n + 1), 2)}),
+            quality={},
+        )
+    campaign = workspace.save_campaign(
+        name="Spring win-back",
+        run_id=run,
+        rules={},
+        treatment=pd.DataFrame({"customer_id": ["A"]}),
+        control=pd.DataFrame({"customer_id": ["B"]}),
+        manifest={},
+        id_column="customer_id",
+    )
+    workspace.save_lift(
+        campaign_id=campaign.id,
+        report={
+            "overall": {
+                "absolute_lift": 0.2,
+                "p_value": 0.004,
+                "treatment": {"n": 100},
+                "control": {"n": 80},
+            },
+            "n_listed": 180,
+        },
+    )
+    workspace.rename("campaign", campaign.id, "Spring win-back 2026")  # the lift shows the current name
+    at = _visit(_app(), WORKSPACE_PAGE)
+    subheaders = [s.value for s in at.subheader]
+    assert "Recommendation lists (2)" in subheaders and "Measured lifts (1)" in subheaders
+    tables = {tuple(t.value.columns): t.value for t in at.dataframe}
+    lists = next(t for columns, t in tables.items() if "suggestions" in columns)
+    assert lists["name"].tolist() == ["Bestsellers · top 3", "Bestsellers · top 2"]  # newest first
+    assert lists["suggestions"].tolist() == [6, 4] and set(lists["model"]) == {"Bestsellers (popularity)"}
+    assert (lists["size_kb"] > 0).all()
+    lifts = next(t for columns, t in tables.items() if "lift_points" in columns)
+    assert lifts.loc[0, "campaign"] == "Spring win-back 2026"
+    assert lifts.loc[0, "lift_points"] == pytest.approx(20.0)
+    assert lifts.loc[0, "p_value"] == pytest.approx(0.004)
+    assert (lifts.loc[0, "contacted"], lifts.loc[0, "control"], lifts.loc[0, "listed"]) == (100, 80, 180)
+
+    # A recommendation list is not opened into the journey; it is renamed or deleted like the others.
+    assert not any(b.key == "workspace:recommendations:open" for b in at.button)
+    at.button(key="workspace:recommendations:delete").click().run()
+    warning = next(w.value for w in at.warning if "cannot be undone" in w.value)
+    assert "recommendation list **Bestsellers · top 3**?" in warning
+    at.button(key="workspace:confirm_delete:yes").click().run()
+    assert not at.exception, at.exception
+    assert [r.name for r in workspace.items("recommendations")] == ["Bestsellers · top 2"]
+    assert "Recommendation lists (1)" in [s.value for s in at.subheader]
