@@ -401,9 +401,18 @@ def _parse_date_texts(texts: pd.Series) -> tuple[pd.Series, DateFormatName, bool
         candidates.append((_parse_iso(texts.where(iso_like)), "ISO", False))
         if texts.str.contains(r"(?i)\d\s*[ap]m\b").any():
             candidates.append((_parse_iso_twelve_hour(texts), "ISO", False))
-    else:
-        candidates.append(_parse_dmy(texts))
-        if candidates[0][0].notna().mean() < 0.5:
+    if 0 < iso_like.mean() < 1:
+        # one column written several ways (rows typed by hand, exports pasted together): the
+        # year-first dates are unambiguous; the others are read day- or month-first among themselves
+        rest = texts[~iso_like]
+        others, order, ambiguous = _parse_dmy(rest)
+        mixed = _parse_iso(texts.where(iso_like))
+        mixed.loc[rest.index] = others
+        candidates.append((mixed, order, ambiguous))
+    if iso_like.mean() < 0.5:
+        day_month = _parse_dmy(texts)
+        candidates.append(day_month)
+        if day_month[0].notna().mean() < 0.5:
             named, name = _parse_named_month(texts)
             candidates.append((named, name, False))
             candidates.append((_parse_iso(texts), "ISO", False))

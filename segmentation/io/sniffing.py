@@ -66,10 +66,30 @@ def looks_binary(sample: bytes) -> bool:
     """True when the bytes hold NUL or many control characters, as images, PDFs and programs do."""
     if not sample:
         return False
-    if b"\x00" in sample:
+    # a stray NUL or two in a text export is damage, not a binary file; images and programs hold many
+    if sample.count(b"\x00") > max(2, len(sample) // 1000):
         return True
     controls = sum(sample.count(bytes([b])) for b in _CONTROL_BYTES)
     return controls > max(2, len(sample) // 100)
+
+
+_MARKUP_START = re.compile(
+    r"(?i)^\s*(?:<!doctype\s+html|<html[\s>]|<\?xml\s|<table[\s>]|<head[\s>]|<body[\s>])"
+)
+_JSON_START = re.compile(r'^\s*(?:\{\s*"|\[\s*(?:\{|\[|"|$))')
+
+
+def document_kind(lines: Sequence[str]) -> str | None:
+    """What a text file is when it is a document rather than a delimited table, from its first lines.
+
+    ``"a web page (HTML)"``, ``"XML"`` or ``"JSON"``; ``None`` for anything that may be a table.
+    """
+    first = next((line for line in lines if line.strip()), "")
+    if _MARKUP_START.match(first):
+        return "XML" if first.lstrip().lower().startswith("<?xml") else "a web page (HTML)"
+    if _JSON_START.match(first):
+        return "JSON"
+    return None
 
 
 def _normalised_codec(encoding: str, *, name: str) -> str:
@@ -261,9 +281,11 @@ def _split(line: str, delimiter: str) -> list[str]:
     if delimiter == " ":
         line = line.strip().replace("\t", " ")
     try:
-        return next(csv.reader([line], delimiter=delimiter, skipinitialspace=True, strict=False))
+        fields = next(csv.reader([line], delimiter=delimiter, skipinitialspace=True, strict=False))
     except (csv.Error, StopIteration):
-        return line.split(delimiter)
+        fields = line.split(delimiter)
+    # a line of separators only (",,,,," under a spreadsheet's title rows) is a blank line
+    return fields if any(field.strip() for field in fields) else []
 
 
 def _is_value_like(cell: str) -> bool:

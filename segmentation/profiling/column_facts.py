@@ -29,7 +29,9 @@ _DATE_SHAPE = (
     r"(?i)^\d{1,4}[-/. ]\d{1,2}[-/. ]\d{1,4}(?:$|[ T])|"
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\b.*\d"
 )
-_EMAIL = r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"
+_ADDRESS = r"[^@\s<>\"]+@[^@\s<>\"]+\.[A-Za-z]{2,}"
+# plain, "mailto:ann@x.org" and "Ann Lee <ann@x.org>" (what mail programs and CRMs write)
+_EMAIL = rf"(?i)^(?:mailto:)?{_ADDRESS}$|^[^<>@]*<(?:mailto:)?{_ADDRESS}>$"
 # Phone punctuation: a leading "+", brackets round a group, or spaces/dashes/dots between digit
 # groups. A plain number ("-5.585988", "8.4997947", "17850") never qualifies on its own.
 _PHONE_PUNCTUATION = r"^\+\d|\(\d+\)|\d[ \-]\d"
