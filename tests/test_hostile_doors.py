@@ -137,6 +137,34 @@ def test_one_date_column_written_several_ways_and_epoch_milliseconds(
     assert read[slashed] == f"{year}-{month}-{day}"
 
 
+def test_excel_serial_days_under_a_date_name_are_dates(capsys: pytest.CaptureFixture[str]) -> None:
+    path = TABLES / "hostile_mixed_dates.csv"
+    assert _roles(_inspect(path, capsys))["first_order_date"] == "date"  # was numeric
+    frame = load_table(path).frame
+    dates = parse_dates(frame["first_order_date"])
+    assert dates.format_name == "Excel serial days" and dates.n_bad == 0
+    assert frame["first_order_date"].iloc[0] == "44562"
+    assert dates.values.iloc[0] == pd.Timestamp("2022-01-01")  # Excel's day 44562
+
+
+def test_a_number_column_without_a_date_name_is_never_read_as_excel_days(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "incomes.csv"
+    path.write_text("id,income\n" + "".join(f"{k},{40_000 + 97 * k}\n" for k in range(50)), encoding="utf-8")
+    assert _roles(_inspect(path, capsys))["income"] == "numeric"
+
+
+def test_ids_a_spreadsheet_wrote_in_scientific_notation_are_flagged(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    payload = _inspect(TABLES / "hostile_scientific_ids.csv", capsys)
+    issues = {(i["column"], i["kind"]): i for i in payload["issues"]}
+    flagged = issues[("Member ID", "scientific_notation_id")]
+    assert flagged["count"] == 200 and "cut their digits" in flagged["message"]
+    assert ("Points", "scientific_notation_id") not in issues
+
+
 # ---- workbooks ----------------------------------------------------------------------------------------
 
 
@@ -164,6 +192,24 @@ def test_a_merged_two_row_header_names_columns_from_both_rows(capsys: pytest.Cap
 
 def test_emails_with_display_names_and_mailto_are_emails(capsys: pytest.CaptureFixture[str]) -> None:
     assert _roles(_inspect(TABLES / "hostile_mailchimp_statuses.csv", capsys))["Email Address"] == "email"
+
+
+@pytest.mark.parametrize(
+    ("file", "column"),
+    [
+        ("hostile_mailchimp_statuses.csv", "Email Marketing Status"),  # Pending, Cleaned, Opted out
+        ("exp_klaviyo_profiles.csv", "Email Marketing Consent"),  # SUBSCRIBED / NEVER_SUBSCRIBED
+    ],
+)
+def test_email_tool_statuses_are_read_as_consent_that_may_contact_only_the_subscribed(
+    file: str, column: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    found = {c["name"]: c for c in _inspect(TABLES / file, capsys)["columns"]}[column]
+    assert found["role"] == "consent" and found["consent_means"] == "opt-in"  # was categorical
+
+
+def test_event_times_with_a_spelled_out_utc_zone_are_dates(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _roles(_inspect(TABLES / "exp_ecommerce_events.csv", capsys))["event_time"] == "date"  # was text
 
 
 def test_mailchimp_statuses_keep_only_subscribed_people(tmp_path: Path) -> None:

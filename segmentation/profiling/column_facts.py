@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from segmentation.keys import clean_text
-from segmentation.parsing import parse_dates, parse_numbers
+from segmentation.parsing import EXCEL_SERIAL_RANGE, parse_dates, parse_numbers
 from segmentation.vocabulary import MISSING_WORDS, YES_NO_WORDS, is_yes_no
 
 __all__ = ["ColumnFacts", "ValueKind", "read_facts", "sample_rows"]
@@ -119,7 +119,8 @@ def _looks_like_epoch_or_compact(numbers: pd.Series) -> bool:
         return False
     compact = ((values >= 19000101) & (values <= 21001231) & (values % 1 == 0)).mean() >= _MOSTLY
     epoch = ((values.abs() >= 1e8) & (values.abs() < 1e14)).mean() >= _MOSTLY
-    return bool(compact or epoch)
+    serial = ((values >= EXCEL_SERIAL_RANGE[0]) & (values <= EXCEL_SERIAL_RANGE[1])).mean() >= _MOSTLY
+    return bool(compact or epoch or serial)
 
 
 def read_facts(series: pd.Series, *, dates_by_name: bool = False) -> ColumnFacts:
@@ -217,7 +218,8 @@ def _text_facts(series: pd.Series, sample: pd.Series, *, dates_by_name: bool) ->
     if shaped or compact or (dates_by_name and digits_only):
         dates = parse_dates(texts)
         parsed = 1 - share(dates.bad)
-        if parsed >= _MOSTLY and (shaped or compact or dates.format_name.startswith(("epoch", "YYYYMMDD"))):
+        by_number = dates.format_name.startswith(("epoch", "YYYYMMDD", "Excel"))
+        if parsed >= _MOSTLY and (shaped or compact or by_number):
             return replace(base, kind="date", date_format=dates.format_name, parsed_share=parsed)
     numbers = parse_numbers(texts)
     parsed = 1 - share(numbers.bad)

@@ -261,6 +261,30 @@ def _duplicate_id_issue(name: str, values: ColumnValues) -> DataIssue | None:
     )
 
 
+_SCIENTIFIC = r"(?i)^[-+]?\d(?:[.,]\d+)?e\+?\d+$"
+_KEY_ROLES = frozenset({Role.CUSTOMER_ID, Role.ORDER_ID, Role.PHONE})
+
+
+def _scientific_id_issue(name: str, values: ColumnValues) -> DataIssue | None:
+    """Ids a spreadsheet wrote as ``1.23457E+11``: their last digits are gone, so people may share one."""
+    if values.text is None:
+        return None
+    shortened = np.flatnonzero(values.uniques.astype("str").str.match(_SCIENTIFIC).to_numpy(dtype=bool))
+    if not len(shortened):
+        return None
+    count = int(np.isin(values.codes, shortened).sum())
+    examples = tuple(values.value_at(int(c)) for c in shortened[:_N_EXAMPLES])
+    return DataIssue(
+        name,
+        "scientific_notation_id",
+        count,
+        f"{name!r} has {count:,} value(s) in scientific notation, like {_quote_examples(examples)}: a "
+        "spreadsheet cut their digits, so different people can share one. Export the column as text "
+        "(or as a number with no decimals) and load the file again.",
+        examples,
+    )
+
+
 def column_issues(
     name: str, role: Role, values: ColumnValues, *, rows: int, shape: TableShape, decimal: str
 ) -> list[DataIssue]:
@@ -281,6 +305,9 @@ def column_issues(
         )
     if role is Role.IGNORE:
         return issues
+    if role in _KEY_ROLES:
+        shortened = _scientific_id_issue(name, values)
+        issues += [shortened] if shortened is not None else []
     index = values.series.index
     if role in NUMBER_ROLES:
         parsed = (

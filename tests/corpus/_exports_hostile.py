@@ -171,7 +171,7 @@ def mixed_dates() -> None:
         {
             "customer_id": rng.choice(np.arange(1, 10_000), n, replace=False),
             "signup_date": [s.strftime(f) for s, f in zip(stamps, formats, strict=True)],
-            "first_order_serial": serial.to_numpy(),
+            "first_order_date": serial.to_numpy(),  # Excel serial days (a "General" cell)
             "last_seen_ms": ((stamps - pd.Timestamp(0)) // pd.Timedelta(milliseconds=1)).to_numpy()
             + rng.integers(0, 9_000_000_000, n),
             "orders": rng.poisson(2, n),
