@@ -48,6 +48,8 @@ def _notes(path: Path) -> str:
         ("hostile_json_named.csv", "holds JSON, not a table"),
         ("hostile_binary_named.csv", "binary data"),
         ("hostile_header_only.csv", "no data rows"),
+        ("hostile_unclosed_quote.csv", "a quote opened on line 2 is never closed, so the 1,498 lines"),
+        ("hostile_17000_columns.csv", "has 17,000 columns, more than the 16,384"),
     ],
 )
 def test_files_that_are_not_tables_are_refused_in_one_line(
@@ -82,6 +84,11 @@ def test_a_report_with_title_lines_blank_separator_rows_and_totals(
     # the header under a line of commas was taken for data and the columns were numbered
     assert list(_roles(payload)) == ["Customer", "Email", "Country", "Orders", "Revenue"]
     assert payload["rows"] == 120 and _roles(payload)["Customer"] == "customer_id"
+
+
+def test_thousands_of_blank_lines_above_the_table(capsys: pytest.CaptureFixture[str]) -> None:
+    payload = _inspect(TABLES / "hostile_blank_lines_above.csv", capsys)  # was "empty (only blank lines)"
+    assert payload["rows"] == 90 and _roles(payload)["member_id"] == "customer_id"
 
 
 def test_a_header_repeated_mid_file_is_left_out(capsys: pytest.CaptureFixture[str]) -> None:

@@ -59,6 +59,7 @@ _PREVIEW_LINES = 15
 _MAX_SAMPLE_BYTES = 64 * 1024**2
 _SHOWN_NAMES = 5
 _HEADER_SEARCH_ROWS = 50
+MAX_COLUMNS = 16_384  # Excel's widest sheet; wider "tables" are a wrong separator or a damaged file
 _TEXT_MEMORY_FACTOR = 4  # a parsed text table takes a few times its size in bytes
 _XLSX_MEMORY_FACTOR = 16  # workbooks compress their XML about tenfold
 
@@ -201,8 +202,10 @@ def _text_sample(content: Content, encoding: str, *, skip_rows: int) -> list[str
         head = content.head(size + 1)
         truncated = len(head) > size
         text = head[:size].decode(encoding, errors="replace")
-        lines = sample_records(text, truncated=truncated, limit=skip_rows + SAMPLE_LINES)
-        if not truncated or len(lines) >= skip_rows + 20 or size >= _MAX_SAMPLE_BYTES:
+        # blank lines above the table (thousands, in some exports) do not use up the sample
+        blank = text[: len(text) - len(text.lstrip())].count("\n")
+        lines = sample_records(text, truncated=truncated, limit=blank + skip_rows + SAMPLE_LINES)
+        if not truncated or len(lines) >= blank + skip_rows + 20 or size >= _MAX_SAMPLE_BYTES:
             return lines
         size *= 4
 
@@ -252,6 +255,12 @@ def _load_text(content: Content, options: ReadOptions, limits: _Limits) -> tuple
         decimal=options.decimal,
         quoted_lines=options.quoted_lines,
     )
+    n_columns = max(len(dialect.header_fields), dialect.width)
+    if n_columns > MAX_COLUMNS:
+        raise DataLoadError(
+            f"{display} has {n_columns:,} columns, more than the {MAX_COLUMNS:,} a table can have here "
+            "(Excel's limit); check the column separator in 'How the file was read', or split the file."
+        )
     text_bytes = len(content.data) if content.data is not None else content.n_bytes
     with MATERIALISE_GATE.reserve(min(limits.max_memory, _TEXT_MEMORY_FACTOR * text_bytes), name=display):
         parsed = read_text_table(content, encoding=encoding, dialect=dialect)

@@ -206,7 +206,7 @@ _QUOTE_OR_BREAK = re.compile(r'"|\r\n|\r|\n')
 # a double quote opens a quoted cell only at the start of a line or right after a possible separator
 _FIELD_START = frozenset(",;\t| ")
 # a quoted cell still open after this many line breaks is taken to be a stray quote, not a cell
-_MAX_RECORD_LINES = 100
+MAX_RECORD_LINES = 100
 
 
 def line_count(record: str) -> int:
@@ -220,7 +220,7 @@ def sample_records(sample_text: str, *, truncated: bool, limit: int = SAMPLE_LIN
     A double quote at the start of a line or after one of the possible separators (``,;|``, tab,
     space) opens a quoted cell; ``""`` inside it is a literal quote, and line breaks inside it
     belong to the record (kept as written). Quotes elsewhere in a cell are plain characters. A
-    quoted cell still open after ``_MAX_RECORD_LINES`` line breaks, or at the end of the whole
+    quoted cell still open after ``MAX_RECORD_LINES`` line breaks, or at the end of the whole
     file, is taken to be a stray quote: its record ends at its first line break. A record cut
     off by the end of a truncated sample is dropped. Only the quotes and line breaks are visited,
     so a 64 KB sample takes about a millisecond.
@@ -250,7 +250,7 @@ def sample_records(sample_text: str, *, truncated: bool, limit: int = SAMPLE_LIN
             breaks_in_quote += 1
             if first_break is None:
                 first_break = (at, pos)
-            if breaks_in_quote < _MAX_RECORD_LINES:
+            if breaks_in_quote < MAX_RECORD_LINES:
                 continue
             at, pos = first_break  # a stray quote: the record is its first line only
         records.append(sample_text[start:at])

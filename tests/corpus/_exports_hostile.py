@@ -352,6 +352,28 @@ def refused_files() -> None:
     (REFUSED / "hostile_binary_named.csv").write_bytes(png)
 
 
+def blank_lines_above() -> None:
+    """A list with 5,000 blank lines above its header (a report tool's padding)."""
+    rng = rng_for(114)
+    n = 90
+    _, _, emails = people(rng, n)
+    frame = pd.DataFrame(
+        {"member_id": np.arange(501, 501 + n), "email": emails, "spend": np.round(rng.gamma(2.0, 30.0, n), 2)}
+    )
+    _write_text(TABLES / "hostile_blank_lines_above.csv", "\n" * 5000 + _csv(frame))
+
+
+def refused_shapes() -> None:
+    """A quote never closed (every line after it would become one cell) and 17,000 columns."""
+    REFUSED.mkdir(exist_ok=True)
+    rows = ["id,note,spend", '1,"oops - the quote never closes,3.50']
+    rows += [f"{k},fine,{k % 40}.25" for k in range(2, 1500)]
+    _write_text(REFUSED / "hostile_unclosed_quote.csv", "\n".join(rows) + "\n")
+    width = 17_000
+    header = ",".join(f"c{k}" for k in range(width))
+    _write_text(REFUSED / "hostile_17000_columns.csv", header + "\n" + ",".join("1" * width) + "\n")
+
+
 HOSTILE_GENERATORS = (
     utf16_unicode_text,
     euro_semicolon,
@@ -368,4 +390,6 @@ HOSTILE_GENERATORS = (
     workbook_cover_sheet,
     workbook_merged_header,
     refused_files,
+    blank_lines_above,
+    refused_shapes,
 )
