@@ -258,3 +258,12 @@ def test_the_data_page_reads_a_csv_with_a_nul_byte() -> None:
     at.button(key="data:use_customers").click().run()
     data = at.session_state["active_data"]
     assert len(data.customers) == 80 and data.customer_id_col == "customer_id"
+
+
+def test_a_one_column_list_is_not_blamed_on_the_separator(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "emails.xlsx"  # a workbook has no separator to choose
+    pd.DataFrame({"email": [f"user{k}@example.org" for k in range(30)]}).to_excel(path, index=False)
+    issue = next(i for i in _inspect(path, capsys)["issues"] if i["kind"] == "one_column")
+    assert "separator" not in issue["message"] and "suppression list" in issue["message"]

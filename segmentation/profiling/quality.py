@@ -345,14 +345,16 @@ def column_issues(
 def table_issues(frame: pd.DataFrame, shape: TableShape) -> list[DataIssue]:
     issues: list[DataIssue] = []
     if frame.shape[1] == 1:
+        name = str(frame.columns[0])
+        # "id;email;spend" as one name means an unrecognised separator; "email" alone is a plain list
+        split = any(separator in name for separator in ",;\t|")
+        advice = (
+            "the separator was probably not recognised. Choose it by hand (comma, semicolon, tab)."
+            if split
+            else "it can serve as a suppression list, but segments need more columns about each customer."
+        )
         issues.append(
-            DataIssue(
-                None,
-                "one_column",
-                1,
-                f"The file has a single column ({str(frame.columns[0])[:60]!r}); the separator was probably "
-                "not recognised. Choose it by hand (comma, semicolon, tab).",
-            )
+            DataIssue(None, "one_column", 1, f"The file has a single column ({name[:60]!r}); {advice}")
         )
     if len(frame) < _FEW_ROWS:
         unit = "customers" if shape == "customers" else "purchase lines"
