@@ -86,6 +86,13 @@ def test_a_report_with_title_lines_blank_separator_rows_and_totals(
     assert payload["rows"] == 120 and _roles(payload)["Customer"] == "customer_id"
 
 
+def test_utf16_without_a_byte_order_mark_is_text_not_binary(capsys: pytest.CaptureFixture[str]) -> None:
+    path = TABLES / "hostile_utf16_no_bom.csv"
+    payload = _inspect(path, capsys)  # was "does not look like a text table (it holds binary data)"
+    assert payload["rows"] == 120 and _roles(payload)["account_id"] == "customer_id"
+    assert "UTF-16 little-endian without a byte-order mark" in _notes(path)
+
+
 def test_thousands_of_blank_lines_above_the_table(capsys: pytest.CaptureFixture[str]) -> None:
     payload = _inspect(TABLES / "hostile_blank_lines_above.csv", capsys)  # was "empty (only blank lines)"
     assert payload["rows"] == 90 and _roles(payload)["member_id"] == "customer_id"

@@ -26,6 +26,7 @@ from segmentation.io.sniffing import (
     DELIMITER_NAMES,
     SAMPLE_BYTES,
     SAMPLE_LINES,
+    bomless_utf16,
     detect_dialect,
     detect_encoding,
     document_kind,
@@ -219,6 +220,7 @@ def _load_text(content: Content, options: ReadOptions, limits: _Limits) -> tuple
     wide_text = head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff"))
     wide_text = wide_text or "16" in (options.encoding or "")
     wide_text = wide_text or "32" in (options.encoding or "")
+    wide_text = wide_text or bomless_utf16(head) is not None
     if not wide_text and looks_binary(head):
         raise DataLoadError(
             f"{display} does not look like a text table (it holds binary data); upload a CSV, TXT, "

@@ -43,6 +43,8 @@ _ENCODING_LABELS = {
     "utf-8": "UTF-8",
     "utf-8-sig": "UTF-8 with a byte-order mark",
     "utf-16": "UTF-16 (with a byte-order mark)",
+    "utf-16-le": "UTF-16 little-endian without a byte-order mark",
+    "utf-16-be": "UTF-16 big-endian without a byte-order mark",
     "cp1252": "Windows-1252 (Western European)",
     "gb18030": "GB18030/GBK (Chinese)",
     "shift_jis": "Shift-JIS (Japanese)",
@@ -60,6 +62,21 @@ _POINT_DECIMAL = re.compile(r"^-?\d+\.\d+$")
 def encoding_label(encoding: str) -> str:
     """Plain name of a codec for messages, e.g. ``"GB18030/GBK (Chinese)"``."""
     return _ENCODING_LABELS.get(encoding, encoding)
+
+
+def bomless_utf16(sample: bytes) -> str | None:
+    """``"utf-16-le"``/``"utf-16-be"`` for UTF-16 text without a byte-order mark, else ``None``.
+
+    Only text of mostly Latin letters is recognised: there every other byte is NUL.
+    """
+    pairs = len(sample) // 2
+    if pairs < 4:
+        return None
+    even, odd = sample[0 : 2 * pairs : 2], sample[1 : 2 * pairs : 2]
+    for zeros, letters, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros.count(0) >= 0.9 * pairs and letters.count(0) <= 0.01 * pairs:
+            return codec
+    return None
 
 
 def looks_binary(sample: bytes) -> bool:
@@ -152,6 +169,9 @@ def detect_encoding(content: Content, *, override: str | None) -> tuple[str, str
         return "utf-32", "The text is UTF-32 (with a byte-order mark).", False
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16", "The text is UTF-16 (as Excel saves 'Unicode Text').", False
+    bomless = bomless_utf16(head)
+    if bomless is not None:
+        return bomless, f"The text is {encoding_label(bomless)}.", False
     bad_offset = content.first_undecodable_offset("utf-8")
     if bad_offset is None:
         return "utf-8", "The text is UTF-8.", False

@@ -363,6 +363,22 @@ def blank_lines_above() -> None:
     _write_text(TABLES / "hostile_blank_lines_above.csv", "\n" * 5000 + _csv(frame))
 
 
+def utf16_without_bom() -> None:
+    """UTF-16 LE text without a byte-order mark (some database and PowerShell exports)."""
+    rng = rng_for(115)
+    n = 120
+    first, last, emails = people(rng, n)
+    frame = pd.DataFrame(
+        {
+            "account_id": [f"A-{k:04d}" for k in rng.choice(9999, n, replace=False)],
+            "full_name": first + " " + last,
+            "email": emails,
+            "lifetime_value": np.round(rng.gamma(2.0, 75.0, n), 2),
+        }
+    )
+    _write_text(TABLES / "hostile_utf16_no_bom.csv", _csv(frame), encoding="utf-16-le", newline="\r\n")
+
+
 def refused_shapes() -> None:
     """A quote never closed (every line after it would become one cell) and 17,000 columns."""
     REFUSED.mkdir(exist_ok=True)
@@ -391,5 +407,6 @@ HOSTILE_GENERATORS = (
     workbook_merged_header,
     refused_files,
     blank_lines_above,
+    utf16_without_bom,
     refused_shapes,
 )
