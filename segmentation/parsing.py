@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 from segmentation.money import NUMBER_DECORATION
 
 __all__ = [
+    "EXCEL_SERIAL_RANGE",
     "DateFormatName",
     "DateParse",
     "DistinctText",
@@ -30,13 +31,18 @@ __all__ = [
     "parse_numbers",
 ]
 
-DateFormatName = Literal["ISO", "day-first", "month-first", "YYYYMMDD", "epoch seconds", "epoch milliseconds"]
+DateFormatName = Literal[
+    "ISO", "day-first", "month-first", "YYYYMMDD", "epoch seconds", "epoch milliseconds", "Excel serial days"
+]
 
 _N_EXAMPLES = 5
 # Dates outside this window are almost always placeholders (1900-01-01, 9999-12-31) or wrong units.
 _EARLIEST = pd.Timestamp("1900-01-01")
 _LATEST = pd.Timestamp("2100-12-31")
 _DATE_DTYPE = "datetime64[ns]"
+# Excel's day numbers (days since 1899-12-30) for 1950-01-01 .. 2099-12-31: a date column saved
+# with the "General" format. Only read so in a column already taken for dates (by its name).
+EXCEL_SERIAL_RANGE = (18_264, 73_050)
 
 # Plain pattern strings (no compiled objects or flags) so pandas runs them in Arrow's RE2 engine.
 _CURRENCY = NUMBER_DECORATION
@@ -301,6 +307,18 @@ def _parse_epoch(numbers: pd.Series) -> tuple[pd.Series, DateFormatName]:
     return pd.to_datetime(finite, unit="s", errors="coerce"), "epoch seconds"
 
 
+def _excel_serial_like(numbers: pd.Series) -> bool:
+    values = numbers.dropna()
+    low, high = EXCEL_SERIAL_RANGE
+    return bool(len(values)) and float(((values >= low) & (values <= high)).mean()) >= 0.9
+
+
+def _parse_excel_serial(numbers: pd.Series) -> pd.Series:
+    low, high = EXCEL_SERIAL_RANGE
+    days = numbers.astype("float64").where((numbers >= low) & (numbers <= high))
+    return pd.to_datetime(days, unit="D", origin="1899-12-30", errors="coerce")
+
+
 def _parse_compact(texts: pd.Series) -> pd.Series:
     return pd.to_datetime(texts, format="%Y%m%d", errors="coerce")
 
@@ -310,7 +328,10 @@ def _parse_digits(texts: pd.Series) -> tuple[pd.Series, DateFormatName]:
     compact = _parse_compact(texts.where(texts.str.len() == 8))
     if _in_range(compact).mean() >= 0.5:
         return compact, "YYYYMMDD"
-    return _parse_epoch(pd.to_numeric(texts, errors="coerce"))
+    numbers = pd.to_numeric(texts, errors="coerce")
+    if _excel_serial_like(numbers):
+        return _parse_excel_serial(numbers), "Excel serial days"
+    return _parse_epoch(numbers)
 
 
 def _parse_dmy(texts: pd.Series) -> tuple[pd.Series, DateFormatName, bool]:
@@ -344,6 +365,8 @@ def _parse_dmy(texts: pd.Series) -> tuple[pd.Series, DateFormatName, bool]:
 
 
 def _parse_iso(texts: pd.Series) -> pd.Series:
+    # "2019-10-01 00:23:48 UTC" (event exports, BigQuery): a spelled-out zone pandas' ISO reader refuses
+    texts = texts.str.replace(r"(?i)(\d)\s+(?:UTC|GMT|Z)$", r"\1+00:00", regex=True)
     return pd.to_datetime(texts, format="ISO8601", errors="coerce", utc=True)
 
 
@@ -401,9 +424,18 @@ def _parse_date_texts(texts: pd.Series) -> tuple[pd.Series, DateFormatName, bool
         candidates.append((_parse_iso(texts.where(iso_like)), "ISO", False))
         if texts.str.contains(r"(?i)\d\s*[ap]m\b").any():
             candidates.append((_parse_iso_twelve_hour(texts), "ISO", False))
-    else:
-        candidates.append(_parse_dmy(texts))
-        if candidates[0][0].notna().mean() < 0.5:
+    if 0 < iso_like.mean() < 1:
+        # one column written several ways (rows typed by hand, exports pasted together): the
+        # year-first dates are unambiguous; the others are read day- or month-first among themselves
+        rest = texts[~iso_like]
+        others, order, ambiguous = _parse_dmy(rest)
+        mixed = _parse_iso(texts.where(iso_like))
+        mixed.loc[rest.index] = others
+        candidates.append((mixed, order, ambiguous))
+    if iso_like.mean() < 0.5:
+        day_month = _parse_dmy(texts)
+        candidates.append(day_month)
+        if day_month[0].notna().mean() < 0.5:
             named, name = _parse_named_month(texts)
             candidates.append((named, name, False))
             candidates.append((_parse_iso(texts), "ISO", False))
@@ -416,7 +448,8 @@ def parse_dates(series: pd.Series) -> DateParse:
     Recognises ISO (``2024-03-01``, ``2024-03-01T10:15:00Z``, ``2024/03/01``), day-first
     (``21-07-2015``, ``21/07/15 14:05``), month-first (``07/21/2015``, only when some first
     field is over 12 ... i.e. some second field is over 12, so it cannot be day-first), compact
-    ``YYYYMMDD``, epoch seconds and epoch milliseconds (numbers or digit text), and dates with
+    ``YYYYMMDD``, epoch seconds and epoch milliseconds (numbers or digit text), Excel serial days
+    (``45012``: 1950 to 2099, for columns already taken for dates by their name), and dates with
     month names (``21 Jul 2015``). When every value reads both ways, day-first is used and
     ``ambiguous`` is True. Native datetime columns pass through (format "ISO"). Dates before
     1900 or after 2100 count as bad.
@@ -443,6 +476,8 @@ def parse_dates(series: pd.Series) -> DateParse:
         if compact_like:
             texts = numbers.map(lambda v: f"{v:.0f}" if pd.notna(v) else np.nan).astype("str")
             raw_values, name = _parse_compact(texts), "YYYYMMDD"
+        elif _excel_serial_like(numbers):
+            raw_values, name = _parse_excel_serial(numbers), "Excel serial days"
         else:
             raw_values, name = _parse_epoch(numbers)
         values = _finish(raw_values)

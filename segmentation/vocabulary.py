@@ -78,6 +78,9 @@ CONTACT_NO_WORDS = frozenset(
     {
         "opt-out", "opt out", "optout", "opted out", "opted-out", "unsubscribed", "unsubscribe",
         "withdrawn", "revoked", "denied", "declined", "cleaned", "bounced", "blocked", "do not contact",
+        # Klaviyo's NEVER_SUBSCRIBED, Mailchimp's "Non-subscribed" and "Pending" (double opt-in not confirmed)
+        "never subscribed", "never_subscribed", "non-subscribed", "non subscribed", "not subscribed",
+        "pending",
     }
 )  # fmt: skip
 #: Every value a yes/no column may hold.

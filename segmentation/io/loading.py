@@ -21,12 +21,15 @@ import pandas as pd
 from segmentation.errors import DataLoadError
 from segmentation.io.limits import DEFAULT_MAX_CELLS, DEFAULT_MAX_MEMORY, MATERIALISE_GATE
 from segmentation.io.parquet_reader import read_parquet_frame
+from segmentation.io.repeated_headers import repeated_header_rows
 from segmentation.io.sniffing import (
     DELIMITER_NAMES,
     SAMPLE_BYTES,
     SAMPLE_LINES,
+    bomless_utf16,
     detect_dialect,
     detect_encoding,
+    document_kind,
     encoding_label,
     looks_binary,
     sample_records,
@@ -34,6 +37,7 @@ from segmentation.io.sniffing import (
 from segmentation.io.source import Content, format_size, open_source
 from segmentation.io.summary_rows import find_summary_rows
 from segmentation.io.text_reader import read_text_table, tidy_text
+from segmentation.io.xlsx_header import header_row, two_row_header
 from segmentation.io.xlsx_reader import cell_table, read_workbook, sorted_unique
 
 __all__ = [
@@ -56,6 +60,7 @@ _PREVIEW_LINES = 15
 _MAX_SAMPLE_BYTES = 64 * 1024**2
 _SHOWN_NAMES = 5
 _HEADER_SEARCH_ROWS = 50
+MAX_COLUMNS = 16_384  # Excel's widest sheet; wider "tables" are a wrong separator or a damaged file
 _TEXT_MEMORY_FACTOR = 4  # a parsed text table takes a few times its size in bytes
 _XLSX_MEMORY_FACTOR = 16  # workbooks compress their XML about tenfold
 
@@ -198,8 +203,10 @@ def _text_sample(content: Content, encoding: str, *, skip_rows: int) -> list[str
         head = content.head(size + 1)
         truncated = len(head) > size
         text = head[:size].decode(encoding, errors="replace")
-        lines = sample_records(text, truncated=truncated, limit=skip_rows + SAMPLE_LINES)
-        if not truncated or len(lines) >= skip_rows + 20 or size >= _MAX_SAMPLE_BYTES:
+        # blank lines above the table (thousands, in some exports) do not use up the sample
+        blank = text[: len(text) - len(text.lstrip())].count("\n")
+        lines = sample_records(text, truncated=truncated, limit=blank + skip_rows + SAMPLE_LINES)
+        if not truncated or len(lines) >= blank + skip_rows + 20 or size >= _MAX_SAMPLE_BYTES:
             return lines
         size *= 4
 
@@ -213,11 +220,22 @@ def _load_text(content: Content, options: ReadOptions, limits: _Limits) -> tuple
     wide_text = head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff"))
     wide_text = wide_text or "16" in (options.encoding or "")
     wide_text = wide_text or "32" in (options.encoding or "")
+    wide_text = wide_text or bomless_utf16(head) is not None
     if not wide_text and looks_binary(head):
         raise DataLoadError(
             f"{display} does not look like a text table (it holds binary data); upload a CSV, TXT, "
             "XLSX or Parquet file, or the original export."
         )
+    repair_notes: list[str] = []
+    if not wide_text and b"\x00" in head:
+        data = content.all_bytes()
+        line = head[: head.index(b"\x00")].count(b"\n") + 1
+        n_nul = data.count(b"\x00")
+        repair_notes.append(
+            f"Removed {n_nul} NUL byte(s) (invisible characters a damaged export leaves), "
+            f"the first on line {line}."
+        )
+        content = replace(content, data=data.replace(b"\x00", b""), path=None)
     encoding, encoding_note, replace_invalid = detect_encoding(content, override=options.encoding)
     if replace_invalid:
         repaired = content.all_bytes().decode(encoding, errors="replace").encode(encoding)
@@ -225,6 +243,12 @@ def _load_text(content: Content, options: ReadOptions, limits: _Limits) -> tuple
     lines = _text_sample(content, encoding, skip_rows=options.skip_rows or 0)
     if not any(line.strip() for line in lines):
         raise DataLoadError(f"{display} is empty (only blank lines); export the table again.")
+    document = document_kind(lines)
+    if document is not None:
+        raise DataLoadError(
+            f"{display} holds {document}, not a table of rows and columns; save the table itself as "
+            "CSV or XLSX (in a browser or spreadsheet: File → Save as / Download as CSV)."
+        )
     dialect = detect_dialect(
         lines,
         delimiter=options.delimiter,
@@ -233,10 +257,16 @@ def _load_text(content: Content, options: ReadOptions, limits: _Limits) -> tuple
         decimal=options.decimal,
         quoted_lines=options.quoted_lines,
     )
+    n_columns = max(len(dialect.header_fields), dialect.width)
+    if n_columns > MAX_COLUMNS:
+        raise DataLoadError(
+            f"{display} has {n_columns:,} columns, more than the {MAX_COLUMNS:,} a table can have here "
+            "(Excel's limit); check the column separator in 'How the file was read', or split the file."
+        )
     text_bytes = len(content.data) if content.data is not None else content.n_bytes
     with MATERIALISE_GATE.reserve(min(limits.max_memory, _TEXT_MEMORY_FACTOR * text_bytes), name=display):
         parsed = read_text_table(content, encoding=encoding, dialect=dialect)
-    notes = [*content.notes, encoding_note, *dialect.notes]
+    notes = [*content.notes, *repair_notes, encoding_note, *dialect.notes]
     header_fields: list[object] = list(dialect.header_fields[: parsed.width])
     header_fields += [None] * (parsed.width - len(header_fields))
     names, renamed, name_notes = _column_names(header_fields, header=dialect.header)
@@ -258,6 +288,11 @@ def _load_text(content: Content, options: ReadOptions, limits: _Limits) -> tuple
     frame, renamed, column_notes = _without_empty_unnamed(parsed.frame.set_axis(names, axis=1), renamed)
     notes += column_notes
     positions = parsed.row_positions if parsed.row_positions is not None else np.arange(len(frame))
+    if dialect.header:
+        frame, positions, repeat_notes = _without_repeated_headers(
+            frame, positions, header=header_fields, first_line=dialect.data_line + 1
+        )
+        notes += repeat_notes
     frame, summary_notes = _without_summary_rows(
         frame, line_numbers=positions + dialect.data_line + 1, row_word="Line", decimal=dialect.decimal
     )
@@ -288,6 +323,23 @@ def _load_text(content: Content, options: ReadOptions, limits: _Limits) -> tuple
     return frame, detection
 
 
+def _without_repeated_headers(
+    frame: pd.DataFrame, positions: np.ndarray, *, header: list[object], first_line: int
+) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
+    """Leave out rows repeating the header (exports pasted one below the other), noting where."""
+    repeated = repeated_header_rows(frame, header)
+    if not len(repeated):
+        return frame, positions, []
+    keep = np.ones(len(frame), dtype=bool)
+    keep[repeated] = False
+    shown = ", ".join(str(int(positions[p]) + first_line) for p in repeated[:_SHOWN_NAMES])
+    note = (
+        f"Left out {len(repeated)} row(s) repeating the header (line(s) {shown}): the file looks like "
+        "several exports pasted one below the other."
+    )
+    return frame.loc[keep].reset_index(drop=True), positions[keep], [note]
+
+
 def _without_summary_rows(
     frame: pd.DataFrame, *, line_numbers: np.ndarray, row_word: str, decimal: str
 ) -> tuple[pd.DataFrame, list[str]]:
@@ -308,16 +360,6 @@ def _tidy_binary_frame(frame: pd.DataFrame) -> pd.DataFrame:
         is_text = column.dtype == object or isinstance(column.dtype, pd.CategoricalDtype | pd.StringDtype)
         columns[position] = tidy_text(column) if is_text else column
     return pd.DataFrame(columns, index=frame.index)
-
-
-def _header_row(raw: pd.DataFrame) -> int:
-    """First row filled more than half as much as the fullest of the top rows (title rows sit above it)."""
-    top = raw.head(50).notna().sum(axis=1)
-    widest = int(top.max()) if len(top) else 0
-    for position, filled in enumerate(top):
-        if filled and 2 * filled > widest:
-            return position
-    return 0
 
 
 def _load_xlsx(content: Content, options: ReadOptions, limits: _Limits) -> tuple[pd.DataFrame, Detection]:
@@ -348,7 +390,7 @@ def _xlsx_frame(
     filled_rows = sorted_unique(cells.rows)
     top, top_rows = cell_table(cells, columns=columns, last_row=int(filled_rows[:_HEADER_SEARCH_ROWS][-1]))
     if options.skip_rows is None:
-        skip_rows = int(top_rows[_header_row(top)]) - 1
+        skip_rows = int(top_rows[header_row(top)]) - 1
         if skip_rows:
             notes.append(f"Skipped {skip_rows} row(s) above the table (titles or notes).")
     else:
@@ -358,11 +400,20 @@ def _xlsx_frame(
     header = options.header
     if header is None:
         header = all(isinstance(v, str) for v in first.dropna()) and len(first.dropna()) > 0
-    body, body_rows = cell_table(cells, columns=columns, first_row=skip_rows + 1 + (1 if header else 0))
+    written = list(first) if header else [None] * len(columns)
+    header_rows = 1 if header else 0
+    if header and options.header is None:
+        joined = two_row_header(cells, columns=columns, top=written, row=skip_rows + 2)
+        if joined is not None:
+            written, header_rows = joined, 2
+            notes.append(
+                "The header spans two rows (merged cells above the column names); each name joins both, "
+                f"e.g. {written[0]!r}."
+            )
+    body, body_rows = cell_table(cells, columns=columns, first_row=skip_rows + 1 + header_rows)
     body, summary_notes = _without_summary_rows(body, line_numbers=body_rows, row_word="Row", decimal=".")
     body = body.infer_objects()
     notes += summary_notes
-    written = list(first) if header else [None] * len(columns)
     names, renamed, name_notes = _column_names(written, header=header)
     notes += name_notes
     if body.empty:

@@ -43,6 +43,8 @@ _ENCODING_LABELS = {
     "utf-8": "UTF-8",
     "utf-8-sig": "UTF-8 with a byte-order mark",
     "utf-16": "UTF-16 (with a byte-order mark)",
+    "utf-16-le": "UTF-16 little-endian without a byte-order mark",
+    "utf-16-be": "UTF-16 big-endian without a byte-order mark",
     "cp1252": "Windows-1252 (Western European)",
     "gb18030": "GB18030/GBK (Chinese)",
     "shift_jis": "Shift-JIS (Japanese)",
@@ -62,14 +64,49 @@ def encoding_label(encoding: str) -> str:
     return _ENCODING_LABELS.get(encoding, encoding)
 
 
+def bomless_utf16(sample: bytes) -> str | None:
+    """``"utf-16-le"``/``"utf-16-be"`` for UTF-16 text without a byte-order mark, else ``None``.
+
+    Only text of mostly Latin letters is recognised: there every other byte is NUL.
+    """
+    pairs = len(sample) // 2
+    if pairs < 4:
+        return None
+    even, odd = sample[0 : 2 * pairs : 2], sample[1 : 2 * pairs : 2]
+    for zeros, letters, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros.count(0) >= 0.9 * pairs and letters.count(0) <= 0.01 * pairs:
+            return codec
+    return None
+
+
 def looks_binary(sample: bytes) -> bool:
     """True when the bytes hold NUL or many control characters, as images, PDFs and programs do."""
     if not sample:
         return False
-    if b"\x00" in sample:
+    # a stray NUL or two in a text export is damage, not a binary file; images and programs hold many
+    if sample.count(b"\x00") > max(2, len(sample) // 1000):
         return True
     controls = sum(sample.count(bytes([b])) for b in _CONTROL_BYTES)
     return controls > max(2, len(sample) // 100)
+
+
+_MARKUP_START = re.compile(
+    r"(?i)^\s*(?:<!doctype\s+html|<html[\s>]|<\?xml\s|<table[\s>]|<head[\s>]|<body[\s>])"
+)
+_JSON_START = re.compile(r'^\s*(?:\{\s*"|\[\s*(?:\{|\[|"|$))')
+
+
+def document_kind(lines: Sequence[str]) -> str | None:
+    """What a text file is when it is a document rather than a delimited table, from its first lines.
+
+    ``"a web page (HTML)"``, ``"XML"`` or ``"JSON"``; ``None`` for anything that may be a table.
+    """
+    first = next((line for line in lines if line.strip()), "")
+    if _MARKUP_START.match(first):
+        return "XML" if first.lstrip().lower().startswith("<?xml") else "a web page (HTML)"
+    if _JSON_START.match(first):
+        return "JSON"
+    return None
 
 
 def _normalised_codec(encoding: str, *, name: str) -> str:
@@ -132,6 +169,9 @@ def detect_encoding(content: Content, *, override: str | None) -> tuple[str, str
         return "utf-32", "The text is UTF-32 (with a byte-order mark).", False
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16", "The text is UTF-16 (as Excel saves 'Unicode Text').", False
+    bomless = bomless_utf16(head)
+    if bomless is not None:
+        return bomless, f"The text is {encoding_label(bomless)}.", False
     bad_offset = content.first_undecodable_offset("utf-8")
     if bad_offset is None:
         return "utf-8", "The text is UTF-8.", False
@@ -186,7 +226,7 @@ _QUOTE_OR_BREAK = re.compile(r'"|\r\n|\r|\n')
 # a double quote opens a quoted cell only at the start of a line or right after a possible separator
 _FIELD_START = frozenset(",;\t| ")
 # a quoted cell still open after this many line breaks is taken to be a stray quote, not a cell
-_MAX_RECORD_LINES = 100
+MAX_RECORD_LINES = 100
 
 
 def line_count(record: str) -> int:
@@ -200,7 +240,7 @@ def sample_records(sample_text: str, *, truncated: bool, limit: int = SAMPLE_LIN
     A double quote at the start of a line or after one of the possible separators (``,;|``, tab,
     space) opens a quoted cell; ``""`` inside it is a literal quote, and line breaks inside it
     belong to the record (kept as written). Quotes elsewhere in a cell are plain characters. A
-    quoted cell still open after ``_MAX_RECORD_LINES`` line breaks, or at the end of the whole
+    quoted cell still open after ``MAX_RECORD_LINES`` line breaks, or at the end of the whole
     file, is taken to be a stray quote: its record ends at its first line break. A record cut
     off by the end of a truncated sample is dropped. Only the quotes and line breaks are visited,
     so a 64 KB sample takes about a millisecond.
@@ -230,7 +270,7 @@ def sample_records(sample_text: str, *, truncated: bool, limit: int = SAMPLE_LIN
             breaks_in_quote += 1
             if first_break is None:
                 first_break = (at, pos)
-            if breaks_in_quote < _MAX_RECORD_LINES:
+            if breaks_in_quote < MAX_RECORD_LINES:
                 continue
             at, pos = first_break  # a stray quote: the record is its first line only
         records.append(sample_text[start:at])
@@ -261,9 +301,11 @@ def _split(line: str, delimiter: str) -> list[str]:
     if delimiter == " ":
         line = line.strip().replace("\t", " ")
     try:
-        return next(csv.reader([line], delimiter=delimiter, skipinitialspace=True, strict=False))
+        fields = next(csv.reader([line], delimiter=delimiter, skipinitialspace=True, strict=False))
     except (csv.Error, StopIteration):
-        return line.split(delimiter)
+        fields = line.split(delimiter)
+    # a line of separators only (",,,,," under a spreadsheet's title rows) is a blank line
+    return fields if any(field.strip() for field in fields) else []
 
 
 def _is_value_like(cell: str) -> bool:

@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from segmentation.errors import DataLoadError
-from segmentation.io.sniffing import Dialect, encoding_label, sample_records, unwrap_line
+from segmentation.io.sniffing import MAX_RECORD_LINES, Dialect, encoding_label, sample_records, unwrap_line
 from segmentation.io.source import Content
 
 __all__ = ["TextRead", "read_text_table", "tidy_text"]
@@ -322,6 +322,25 @@ def _line_numbers(frame: pd.DataFrame, rows: np.ndarray, *, first_line: int) -> 
     return tuple(int(line) for line in first_line + rows + np.cumsum(breaks)[rows])
 
 
+def _refuse_stray_quote(frame: pd.DataFrame, *, name: str, first_line: int) -> None:
+    """Refuse a table where one cell swallowed the lines after a quote that is never closed.
+
+    A quoted cell may hold line breaks (notes), but not ``MAX_RECORD_LINES`` of them: that is a
+    stray quote, and every row after it would silently become part of one cell.
+    """
+    for position in range(frame.shape[1]):
+        cells = pa.array(frame.iloc[:, position].astype("str").array)
+        breaks = pc.fill_null(pc.count_substring(cells, "\n"), 0)
+        most = pc.max(breaks).as_py() or 0
+        if most >= MAX_RECORD_LINES:
+            row = int(pc.index(breaks, most).as_py())
+            line = _line_numbers(frame, np.array([row]), first_line=first_line)[0]
+            raise DataLoadError(
+                f"{name}: a quote opened on line {line} is never closed, so the {most:,} lines after it "
+                "were read as one cell; remove or close that quote character and load the file again."
+            )
+
+
 def read_text_table(content: Content, *, encoding: str, dialect: Dialect) -> TextRead:
     """Parse ``content`` as text with ``dialect``; every column ``str`` dtype, empty cells NaN.
 
@@ -363,6 +382,7 @@ def read_text_table(content: Content, *, encoding: str, dialect: Dialect) -> Tex
             f"{content.name} does not decode as {encoding_label(encoding)} ({exc}); "
             "choose another text encoding."
         ) from exc
+    _refuse_stray_quote(frame, name=content.name, first_line=dialect.data_line + 1)
     n_columns = frame.shape[1]
     extra = list(range(width, n_columns))
     ragged_lines: tuple[int, ...] = ()

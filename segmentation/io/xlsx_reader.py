@@ -205,12 +205,14 @@ def read_workbook(
             sheet_names = tuple(book.sheets)
             chosen = _choose_sheet(sheet, sheet_names, display=display)
             cells = _read_cells(book, chosen, display=display, max_cells=max_cells, max_memory=max_memory)
-            if sheet is None and not len(cells):
+            first = chosen
+            if sheet is None and _no_table(cells):
+                # an empty first sheet, or a cover page of notes in one column: the table is further on
                 for other in sheet_names[1:]:
                     candidate = _read_cells(
                         book, other, display=display, max_cells=max_cells, max_memory=max_memory
                     )
-                    if len(candidate):
+                    if not _no_table(candidate) or (not len(cells) and len(candidate)):
                         chosen, cells = other, candidate
                         break
         finally:
@@ -223,6 +225,8 @@ def read_workbook(
     if len(sheet_names) > 1:
         listed = ", ".join(sheet_names)
         notes.append(f"Read the sheet {chosen!r} (the workbook has {len(sheet_names)}: {listed}).")
+    if chosen != first:
+        notes.append(f"The first sheet {first!r} holds no table (a cover page or notes), so it was skipped.")
     cells, far_notes = _far_cells(cells, display=display, sheet=chosen)
     notes += far_notes
     n_rows, n_columns = len(pd.unique(cells.rows)), len(pd.unique(cells.columns))
@@ -233,6 +237,11 @@ def read_workbook(
             f"over the {format_count(max_cells)} cell limit; filter or split it and load the parts you need."
         )
     return WorkbookRead(chosen, sheet_names, cells, tuple(notes))
+
+
+def _no_table(cells: SheetCells) -> bool:
+    """True when a sheet holds no table: no cells, or filled cells in one column only (a cover page)."""
+    return len(pd.unique(cells.columns)) < 2
 
 
 def _choose_sheet(chosen: str | int | None, sheet_names: tuple[str, ...], *, display: str) -> str:

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from segmentation.keys import clean_text
-from segmentation.parsing import parse_dates, parse_numbers
+from segmentation.parsing import EXCEL_SERIAL_RANGE, parse_dates, parse_numbers
 from segmentation.vocabulary import MISSING_WORDS, YES_NO_WORDS, is_yes_no
 
 __all__ = ["ColumnFacts", "ValueKind", "read_facts", "sample_rows"]
@@ -29,7 +29,9 @@ _DATE_SHAPE = (
     r"(?i)^\d{1,4}[-/. ]\d{1,2}[-/. ]\d{1,4}(?:$|[ T])|"
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\b.*\d"
 )
-_EMAIL = r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"
+_ADDRESS = r"[^@\s<>\"]+@[^@\s<>\"]+\.[A-Za-z]{2,}"
+# plain, "mailto:ann@x.org" and "Ann Lee <ann@x.org>" (what mail programs and CRMs write)
+_EMAIL = rf"(?i)^(?:mailto:)?{_ADDRESS}$|^[^<>@]*<(?:mailto:)?{_ADDRESS}>$"
 # Phone punctuation: a leading "+", brackets round a group, or spaces/dashes/dots between digit
 # groups. A plain number ("-5.585988", "8.4997947", "17850") never qualifies on its own.
 _PHONE_PUNCTUATION = r"^\+\d|\(\d+\)|\d[ \-]\d"
@@ -117,7 +119,8 @@ def _looks_like_epoch_or_compact(numbers: pd.Series) -> bool:
         return False
     compact = ((values >= 19000101) & (values <= 21001231) & (values % 1 == 0)).mean() >= _MOSTLY
     epoch = ((values.abs() >= 1e8) & (values.abs() < 1e14)).mean() >= _MOSTLY
-    return bool(compact or epoch)
+    serial = ((values >= EXCEL_SERIAL_RANGE[0]) & (values <= EXCEL_SERIAL_RANGE[1])).mean() >= _MOSTLY
+    return bool(compact or epoch or serial)
 
 
 def read_facts(series: pd.Series, *, dates_by_name: bool = False) -> ColumnFacts:
@@ -215,7 +218,8 @@ def _text_facts(series: pd.Series, sample: pd.Series, *, dates_by_name: bool) ->
     if shaped or compact or (dates_by_name and digits_only):
         dates = parse_dates(texts)
         parsed = 1 - share(dates.bad)
-        if parsed >= _MOSTLY and (shaped or compact or dates.format_name.startswith(("epoch", "YYYYMMDD"))):
+        by_number = dates.format_name.startswith(("epoch", "YYYYMMDD", "Excel"))
+        if parsed >= _MOSTLY and (shaped or compact or by_number):
             return replace(base, kind="date", date_format=dates.format_name, parsed_share=parsed)
     numbers = parse_numbers(texts)
     parsed = 1 - share(numbers.bad)

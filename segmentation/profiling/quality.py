@@ -261,6 +261,30 @@ def _duplicate_id_issue(name: str, values: ColumnValues) -> DataIssue | None:
     )
 
 
+_SCIENTIFIC = r"(?i)^[-+]?\d(?:[.,]\d+)?e\+?\d+$"
+_KEY_ROLES = frozenset({Role.CUSTOMER_ID, Role.ORDER_ID, Role.PHONE})
+
+
+def _scientific_id_issue(name: str, values: ColumnValues) -> DataIssue | None:
+    """Ids a spreadsheet wrote as ``1.23457E+11``: their last digits are gone, so people may share one."""
+    if values.text is None:
+        return None
+    shortened = np.flatnonzero(values.uniques.astype("str").str.match(_SCIENTIFIC).to_numpy(dtype=bool))
+    if not len(shortened):
+        return None
+    count = int(np.isin(values.codes, shortened).sum())
+    examples = tuple(values.value_at(int(c)) for c in shortened[:_N_EXAMPLES])
+    return DataIssue(
+        name,
+        "scientific_notation_id",
+        count,
+        f"{name!r} has {count:,} value(s) in scientific notation, like {_quote_examples(examples)}: a "
+        "spreadsheet cut their digits, so different people can share one. Export the column as text "
+        "(or as a number with no decimals) and load the file again.",
+        examples,
+    )
+
+
 def column_issues(
     name: str, role: Role, values: ColumnValues, *, rows: int, shape: TableShape, decimal: str
 ) -> list[DataIssue]:
@@ -281,6 +305,9 @@ def column_issues(
         )
     if role is Role.IGNORE:
         return issues
+    if role in _KEY_ROLES:
+        shortened = _scientific_id_issue(name, values)
+        issues += [shortened] if shortened is not None else []
     index = values.series.index
     if role in NUMBER_ROLES:
         parsed = (
@@ -318,14 +345,16 @@ def column_issues(
 def table_issues(frame: pd.DataFrame, shape: TableShape) -> list[DataIssue]:
     issues: list[DataIssue] = []
     if frame.shape[1] == 1:
+        name = str(frame.columns[0])
+        # "id;email;spend" as one name means an unrecognised separator; "email" alone is a plain list
+        split = any(separator in name for separator in ",;\t|")
+        advice = (
+            "the separator was probably not recognised. Choose it by hand (comma, semicolon, tab)."
+            if split
+            else "it can serve as a suppression list, but segments need more columns about each customer."
+        )
         issues.append(
-            DataIssue(
-                None,
-                "one_column",
-                1,
-                f"The file has a single column ({str(frame.columns[0])[:60]!r}); the separator was probably "
-                "not recognised. Choose it by hand (comma, semicolon, tab).",
-            )
+            DataIssue(None, "one_column", 1, f"The file has a single column ({name[:60]!r}); {advice}")
         )
     if len(frame) < _FEW_ROWS:
         unit = "customers" if shape == "customers" else "purchase lines"

@@ -120,7 +120,8 @@ _GENERIC_ID = re.compile(
 _ROW_INDEX = re.compile(r"^ (?:unnamed(?: \d+)?|index|row|row ?(?:id|no|nr|number|num)|#|level 0|) $")
 
 _MONEY_WORDS = (
-    r"amount|amt|revenue|sales|spend|spent|spending|monetary|payment|paid|purchase|turnover|betrag|umsatz|"
+    r"amount|amt|revenue|sales|spend|spent|spending|monetary|payment|paid|purchase|turnover|"
+    r"(?:brutto|netto|gesamt|rechnungs|end|zahl|bestell)?betrag|(?:gesamt|netto|brutto)?umsatz|"
     r"montant|importe|monto|gmv|subtotal|shipping|tax|taxes|fee|fees|freight|cost|costs|charges?|refund|"
     r"refunded|discount amount"
 )
@@ -218,7 +219,7 @@ _NAME_HINTS: tuple[tuple[Role, str], ...] = (
     (
         Role.DATE,
         r" (?:date|time|timestamp|datetime|day|datum|fecha|data|jour|zeit|created|updated|ordered|"
-        r"purchased|signup|since|dt|ts|at|on)\b|日期|时间|時間|日付|日時|年月日",
+        r"purchased|signup|since|dt|ts|at|on|seen|epoch|unix)\b|日期|时间|時間|日付|日時|年月日",
     ),
     (
         Role.NAME,

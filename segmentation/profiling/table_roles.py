@@ -125,7 +125,9 @@ def settle_table(frame: pd.DataFrame, guesses: dict[str, ColumnGuess]) -> RoleIn
 def _other_id_guess(series: pd.Series, chosen: str | None, *, transactions: bool) -> ColumnGuess:
     """An id-like column that is not the customer id: the transaction id when unique per line."""
     taken = f"{chosen!r} was taken as the customer id" if chosen else "the values repeat"
-    if transactions and _repeated_share(series) == 0 and not _is_row_number(series):
+    # shops number orders 5000, 5001 ...: consecutive values are a row counter only without an order name
+    order_named = name_hint(series.name) is Role.ORDER_ID
+    if transactions and _repeated_share(series) == 0 and (order_named or not _is_row_number(series)):
         return _guess(Role.ORDER_ID, 0.65, Role.TEXT, f"a unique id per line while {taken}: a transaction id")
     return _guess(Role.TEXT, 0.7, Role.CUSTOMER_ID, f"another id-like column; {taken}")
 

@@ -5,8 +5,8 @@ Values are synthetic and seeded, so running this again writes the same files::
 
     python -m tests.corpus.make_exports      # or: python tests/corpus/make_exports.py
 
-The generators live in ``_exports_orders.py``, ``_exports_contacts.py`` and
-``_exports_customers.py`` (shared helpers in ``_generate.py``). The output is committed under
+The generators live in ``_exports_orders.py``, ``_exports_contacts.py``, ``_exports_customers.py``
+and ``_exports_hostile.py`` (shared helpers in ``_generate.py``). The output is committed under
 ``tests/corpus/tables/exp_*``; the tests never run this script. Separators, encodings (UTF-8,
 UTF-8 with BOM, cp1252), decimal commas, date formats and XLSX vary the way they do in real exports.
 """
@@ -42,6 +42,7 @@ from tests.corpus._exports_customers import (
     survey,
     telco_churn,
 )
+from tests.corpus._exports_hostile import HOSTILE_GENERATORS
 from tests.corpus._exports_orders import (
     amazon_orders,
     chinese_orders,
@@ -87,6 +88,7 @@ GENERATORS: tuple[Callable[[], None], ...] = (
     ecommerce_events,
     telco_churn,
     pandas_reexport,
+    *HOSTILE_GENERATORS,
 )
 
 
