@@ -62,8 +62,6 @@ def _first_rows(engine: Any, path: str) -> pd.DataFrame:
 
 def spark_features(args: argparse.Namespace, flags: tuple[tuple[str, str, str, str], ...]) -> int:
     """``features --engine spark``: transactions → one row per customer with RFM, written by Spark."""
-    if args.customers:
-        raise ParameterError("--customers is not supported with --engine spark; join attributes afterwards.")
     _check_output(args.output)
     engine = _engine()
     sample = _first_rows(engine, args.transactions)
@@ -75,8 +73,23 @@ def spark_features(args: argparse.Namespace, flags: tuple[tuple[str, str, str, s
         for field, flag, _, _ in flags
     }
     columns: TransactionColumns = detect_transaction_columns(coerce_table(sample, roles), roles, **explicit)
-    rows = engine.customer_features_to(args.transactions, args.output, columns=columns, as_of=args.as_of)
+    customer_id_col = None
+    if args.customers and args.customer_id_col:
+        people = _first_rows(engine, args.customers)
+        customer_id_col = resolve_column(
+            people, args.customer_id_col, file=args.customers, flag="--customer-id-col"
+        )
+    rows, notes = engine.features_with_notes_to(
+        args.transactions,
+        args.output,
+        columns=columns,
+        as_of=args.as_of,
+        customers=args.customers or None,
+        customer_id_col=customer_id_col,
+    )
     print(f"wrote {args.output}: {rows:,} customers (Spark; a folder of part files)")
+    for note in notes:
+        print(f"note: {note}")
     return 0
 
 

@@ -19,6 +19,7 @@ from segmentation.campaigns.audience import Audience, CampaignSpec, ContactColum
 from segmentation.customers.transactions import TransactionColumns
 from segmentation.engines.base import EngineSegments, Table
 from segmentation.engines.spark_audience import SparkAudience, collect_audience, list_frame, spark_audience
+from segmentation.engines.spark_customers import AttributeCounts, join_attributes
 from segmentation.engines.spark_recs import evaluate_frame, top_n_frame
 from segmentation.engines.spark_rfm import customer_features_frame
 from segmentation.engines.spark_sample import SegmentedTable
@@ -62,16 +63,49 @@ class SparkEngine:
 
     # ------------------------------------------------------------------ customers
     def customer_features_frame(
-        self, transactions: Table, *, columns: TransactionColumns, as_of: str | None = None
+        self,
+        transactions: Table,
+        *,
+        columns: TransactionColumns,
+        as_of: str | None = None,
+        customers: Table | None = None,
+        customer_id_col: str | None = None,
     ) -> Any:
-        """One row per customer with RFM, as a Spark DataFrame sorted by id."""
+        """One row per customer with RFM (and the attributes of ``customers``): a Spark DataFrame by id."""
+        frame, _ = self._features(
+            transactions, columns=columns, as_of=as_of, customers=customers, customer_id_col=customer_id_col
+        )
+        return frame
+
+    def _features(
+        self,
+        transactions: Table,
+        *,
+        columns: TransactionColumns,
+        as_of: str | None,
+        customers: Table | None,
+        customer_id_col: str | None,
+    ) -> tuple[Any, AttributeCounts | None]:
         with quiet_warnings():
-            return customer_features_frame(self.spark, self.read(transactions), columns=columns, as_of=as_of)
+            frame = customer_features_frame(self.spark, self.read(transactions), columns=columns, as_of=as_of)
+            if customers is None:
+                return frame, None
+            return join_attributes(
+                frame, self.read(customers), id_col=columns.customer, customer_id_col=customer_id_col
+            )
 
     def customer_features(
-        self, transactions: Table, *, columns: TransactionColumns, as_of: str | None = None
+        self,
+        transactions: Table,
+        *,
+        columns: TransactionColumns,
+        as_of: str | None = None,
+        customers: Table | None = None,
+        customer_id_col: str | None = None,
     ) -> pd.DataFrame:
-        frame = self.customer_features_frame(transactions, columns=columns, as_of=as_of)
+        frame = self.customer_features_frame(
+            transactions, columns=columns, as_of=as_of, customers=customers, customer_id_col=customer_id_col
+        )
         with quiet_warnings(), spark_errors("collect the customer features"):
             return to_pandas(frame)
 
@@ -79,10 +113,29 @@ class SparkEngine:
         self, transactions: Table, output: str, *, columns: TransactionColumns, as_of: str | None = None
     ) -> int:
         """Write the customer features to ``output`` (Parquet, or CSV for ``.csv``); returns the row count."""
-        frame = self.customer_features_frame(transactions, columns=columns, as_of=as_of).persist()
+        return self.features_with_notes_to(transactions, output, columns=columns, as_of=as_of)[0]
+
+    def features_with_notes_to(
+        self,
+        transactions: Table,
+        output: str,
+        *,
+        columns: TransactionColumns,
+        as_of: str | None = None,
+        customers: Table | None = None,
+        customer_id_col: str | None = None,
+    ) -> tuple[int, list[str]]:
+        """Write the customer features (with ``customers``' attributes) to ``output``.
+
+        Returns the row count and the pandas path's notes on the attribute join (empty without one).
+        """
+        frame, counts = self._features(
+            transactions, columns=columns, as_of=as_of, customers=customers, customer_id_col=customer_id_col
+        )
+        frame = frame.persist()
         write_table(frame, output)
         with spark_errors("count the customers"):
-            return int(frame.count())
+            return int(frame.count()), counts.notes() if counts is not None else []
 
     # ------------------------------------------------------------------ segments
     def sweep(
