@@ -20,6 +20,7 @@ from segmentation.customers.transactions import TransactionColumns
 from segmentation.engines.base import EngineSegments, Table
 from segmentation.engines.spark_audience import SparkAudience, collect_audience, list_frame, spark_audience
 from segmentation.engines.spark_customers import AttributeCounts, join_attributes
+from segmentation.engines.spark_rec_lists import SegmentFile, with_item_names, with_segment_fallback
 from segmentation.engines.spark_recs import evaluate_frame, top_n_frame
 from segmentation.engines.spark_rfm import customer_features_frame
 from segmentation.engines.spark_sample import SegmentedTable
@@ -53,6 +54,12 @@ class SparkEngine:
         """``table`` as a Spark DataFrame (see :func:`.spark_tables.read_table`)."""
         with quiet_warnings():
             return read_table(self.spark, table)
+
+    def collect(self, table: Table) -> pd.DataFrame:
+        """All of a small ``table`` (an item catalog) in pandas, as read by Spark."""
+        frame = self.read(table)
+        with quiet_warnings(), spark_errors(f"read {table}"):
+            return to_pandas(frame)
 
     def first_rows(self, table: Table, n: int = 5_000) -> pd.DataFrame:
         """The first ``n`` rows of ``table`` in pandas (to guess column roles), missing values as None."""
@@ -243,19 +250,46 @@ class SparkEngine:
         item_col: str,
         n: int = 10,
         seed: int = 0,
+        segments: Table | None = None,
+        segment_id_col: str | None = None,
+        quantity_col: str | None = None,
+        catalog: pd.DataFrame | None = None,
+        catalog_item_col: str | None = None,
     ) -> int:
-        """Write every customer's top-``n`` new items (implicit ALS) to ``output``; the customers listed."""
+        """Write every customer's top-``n`` new items (implicit ALS) to ``output``; the customers listed.
+
+        With ``segments`` (the output of ``segment``; ids in ``segment_id_col``) or ``catalog`` the
+        lists are the pandas path's: customers without history get their segment's (or everyone's)
+        most-owned items, with ``reason``, ``cold_start``, ``segment`` (with ``segments``) and
+        ``item_name`` (with ``catalog``); see :mod:`.spark_rec_lists`.
+        """
         from pyspark.sql import functions as F
 
         with quiet_warnings():
+            lines = self.read(transactions)
             lists = top_n_frame(
-                self.spark,
-                self.read(transactions),
-                customer_col=customer_col,
-                item_col=item_col,
-                n=n,
-                seed=seed,
-            ).persist()
+                self.spark, lines, customer_col=customer_col, item_col=item_col, n=n, seed=seed
+            )
+            if segments is not None or catalog is not None:
+                segmented = None
+                if segments is not None:
+                    assert segment_id_col is not None
+                    segmented = SegmentFile(self.read(segments), segment_id_col, str(segments))
+                lists = with_segment_fallback(
+                    self.spark,
+                    lines,
+                    lists,
+                    segmented,
+                    customer_col=customer_col,
+                    item_col=item_col,
+                    quantity_col=quantity_col,
+                    n=n,
+                )
+            if catalog is not None:
+                lists = with_item_names(
+                    self.spark, lines, lists, catalog, item_col=item_col, catalog_item_col=catalog_item_col
+                )
+            lists = lists.persist()
         write_table(lists, output)
         with spark_errors("count the lists"):
             return int(lists.agg(F.countDistinct(customer_col)).collect()[0][0])
