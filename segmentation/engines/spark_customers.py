@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from segmentation._plural import counted
 from segmentation.customers.aggregate import _share_name
 from segmentation.customers.transactions import column_listing, customer_key
 from segmentation.engines.spark_session import spark_errors
@@ -144,8 +145,6 @@ class AttributeCounts:
 
     def notes(self) -> list[str]:
         """The pandas path's notes for these counts."""
-        from segmentation._plural import counted
-
         out = []
         if self.extra_rows:
             out.append(
