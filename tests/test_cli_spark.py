@@ -128,8 +128,4 @@ def test_recommend_on_spark_writes_top_n_lists(
     lists = pd.concat(pd.read_csv(part, dtype=str) for part in sorted(out.glob("part-*.csv")))
     assert set(lists.columns) == {"customer_id", "rank", "product_id", "score"}
     assert lists.groupby("customer_id").size().max() == 3
-    code = main(
-        ["recommend", files["orders"], *flags, "-o", str(out), "--segments", "x.csv", "--engine", "spark"]
-    )
-    assert code == 2
-    assert "--segments needs --engine pandas" in capsys.readouterr().err
+    # --segments and --catalog on Spark: tests/test_spark_recs_more.py

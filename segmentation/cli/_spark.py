@@ -26,7 +26,7 @@ from segmentation import (
     load_model,
     save_model,
 )
-from segmentation.cli._common import print_json, resolve_column, split_names
+from segmentation.cli._common import print_json, read_input, resolve_column, split_names
 from segmentation.cli._personas_file import check_personas_path
 from segmentation.cli._spark_personas import spark_personas
 
@@ -62,8 +62,6 @@ def _first_rows(engine: Any, path: str) -> pd.DataFrame:
 
 def spark_features(args: argparse.Namespace, flags: tuple[tuple[str, str, str, str], ...]) -> int:
     """``features --engine spark``: transactions → one row per customer with RFM, written by Spark."""
-    if args.customers:
-        raise ParameterError("--customers is not supported with --engine spark; join attributes afterwards.")
     _check_output(args.output)
     engine = _engine()
     sample = _first_rows(engine, args.transactions)
@@ -75,8 +73,23 @@ def spark_features(args: argparse.Namespace, flags: tuple[tuple[str, str, str, s
         for field, flag, _, _ in flags
     }
     columns: TransactionColumns = detect_transaction_columns(coerce_table(sample, roles), roles, **explicit)
-    rows = engine.customer_features_to(args.transactions, args.output, columns=columns, as_of=args.as_of)
+    customer_id_col = None
+    if args.customers and args.customer_id_col:
+        people = _first_rows(engine, args.customers)
+        customer_id_col = resolve_column(
+            people, args.customer_id_col, file=args.customers, flag="--customer-id-col"
+        )
+    rows, notes = engine.features_with_notes_to(
+        args.transactions,
+        args.output,
+        columns=columns,
+        as_of=args.as_of,
+        customers=args.customers or None,
+        customer_id_col=customer_id_col,
+    )
     print(f"wrote {args.output}: {rows:,} customers (Spark; a folder of part files)")
+    for note in notes:
+        print(f"note: {note}")
     return 0
 
 
@@ -187,11 +200,6 @@ def spark_evaluate(args: argparse.Namespace) -> int:
 
 def spark_recommend(args: argparse.Namespace, default_model: str) -> int:
     """``recommend --engine spark``: each customer's top-N new items from implicit ALS, written by Spark."""
-    for flag, value in (("--segments", args.segments), ("--catalog", args.catalog)):
-        if value:
-            raise ParameterError(
-                f"{flag} needs --engine pandas (the Spark lists are ALS scores without reasons)."
-            )
     if args.model != default_model:
         raise ParameterError(
             f"--model {args.model}: the spark engine recommends with ALS; leave --model out."
@@ -207,8 +215,47 @@ def spark_recommend(args: argparse.Namespace, default_model: str) -> int:
         raise ColumnError(
             f"{args.transactions}: name the customer and item columns with --customer-col and --item-col."
         )
+    segment_id_col = quantity = None
+    if args.segments:
+        segment_id_col = _segment_id_column(engine, args.segments, customer)
+    if args.segments or args.catalog:
+        # Returns: a negative quantity, or a negative amount without a quantity (as pandas reads them).
+        quantity = _role_column(sample, None, "quantity", path=args.transactions, flag="")
+        quantity = quantity or _role_column(sample, None, "amount", path=args.transactions, flag="")
+    catalog = _catalog(engine, args.catalog) if args.catalog else None
     listed = engine.recommend_to(
-        args.transactions, args.output, customer_col=customer, item_col=item, n=args.top_n
+        args.transactions,
+        args.output,
+        customer_col=customer,
+        item_col=item,
+        n=args.top_n,
+        segments=args.segments or None,
+        segment_id_col=segment_id_col,
+        quantity_col=quantity,
+        catalog=catalog,
+        catalog_item_col=item if catalog is not None and item in catalog.columns else None,
     )
     print(f"wrote {args.output}: top-{args.top_n} new items for {listed:,} customers (Spark ALS)")
     return 0
+
+
+def _segment_id_column(engine: SparkEngine, path: str, customer: str) -> str:
+    """The id column of the segment file: the transactions' customer column, else its one id column."""
+    sample = _first_rows(engine, path)
+    if customer in sample.columns:
+        return customer
+    found = [str(c) for c, r in infer_roles(sample).items() if str(r) == "customer_id"]
+    if len(found) == 1:
+        return found[0]
+    reason = "several columns could be" if found else "no column looks like"
+    listed = ", ".join(repr(str(c)) for c in (found or list(sample.columns)))
+    raise ColumnError(
+        f"{path}: {reason} the customer id; choose one with --customer-col (candidates: {listed})."
+    )
+
+
+def _catalog(engine: SparkEngine, path: str) -> pd.DataFrame:
+    """The item catalog as the pandas path reads it (a local file), or through Spark (a cluster path)."""
+    if "://" not in path.removeprefix("file://"):
+        return read_input(path.removeprefix("file://")).raw
+    return engine.collect(path)

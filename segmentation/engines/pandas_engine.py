@@ -41,10 +41,20 @@ class PandasEngine:
     name = "pandas"
 
     def customer_features(
-        self, transactions: Table, *, columns: TransactionColumns, as_of: str | None = None
+        self,
+        transactions: Table,
+        *,
+        columns: TransactionColumns,
+        as_of: str | None = None,
+        customers: Table | None = None,
+        customer_id_col: str | None = None,
     ) -> pd.DataFrame:
         return build_customer_features(
-            read_frame(transactions, typed=False), columns=columns, as_of=as_of
+            read_frame(transactions, typed=False),
+            columns=columns,
+            as_of=as_of,
+            customers=None if customers is None else read_frame(customers, typed=False),
+            customer_id_col=customer_id_col,
         ).frame
 
     def sweep(

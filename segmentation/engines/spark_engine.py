@@ -19,6 +19,8 @@ from segmentation.campaigns.audience import Audience, CampaignSpec, ContactColum
 from segmentation.customers.transactions import TransactionColumns
 from segmentation.engines.base import EngineSegments, Table
 from segmentation.engines.spark_audience import SparkAudience, collect_audience, list_frame, spark_audience
+from segmentation.engines.spark_customers import AttributeCounts, join_attributes
+from segmentation.engines.spark_rec_lists import SegmentFile, with_item_names, with_segment_fallback
 from segmentation.engines.spark_recs import evaluate_frame, top_n_frame
 from segmentation.engines.spark_rfm import customer_features_frame
 from segmentation.engines.spark_sample import SegmentedTable
@@ -53,6 +55,12 @@ class SparkEngine:
         with quiet_warnings():
             return read_table(self.spark, table)
 
+    def collect(self, table: Table) -> pd.DataFrame:
+        """All of a small ``table`` (an item catalog) in pandas, as read by Spark."""
+        frame = self.read(table)
+        with quiet_warnings(), spark_errors(f"read {table}"):
+            return to_pandas(frame)
+
     def first_rows(self, table: Table, n: int = 5_000) -> pd.DataFrame:
         """The first ``n`` rows of ``table`` in pandas (to guess column roles), missing values as None."""
         frame = self.read(table)
@@ -62,16 +70,49 @@ class SparkEngine:
 
     # ------------------------------------------------------------------ customers
     def customer_features_frame(
-        self, transactions: Table, *, columns: TransactionColumns, as_of: str | None = None
+        self,
+        transactions: Table,
+        *,
+        columns: TransactionColumns,
+        as_of: str | None = None,
+        customers: Table | None = None,
+        customer_id_col: str | None = None,
     ) -> Any:
-        """One row per customer with RFM, as a Spark DataFrame sorted by id."""
+        """One row per customer with RFM (and the attributes of ``customers``): a Spark DataFrame by id."""
+        frame, _ = self._features(
+            transactions, columns=columns, as_of=as_of, customers=customers, customer_id_col=customer_id_col
+        )
+        return frame
+
+    def _features(
+        self,
+        transactions: Table,
+        *,
+        columns: TransactionColumns,
+        as_of: str | None,
+        customers: Table | None,
+        customer_id_col: str | None,
+    ) -> tuple[Any, AttributeCounts | None]:
         with quiet_warnings():
-            return customer_features_frame(self.spark, self.read(transactions), columns=columns, as_of=as_of)
+            frame = customer_features_frame(self.spark, self.read(transactions), columns=columns, as_of=as_of)
+            if customers is None:
+                return frame, None
+            return join_attributes(
+                frame, self.read(customers), id_col=columns.customer, customer_id_col=customer_id_col
+            )
 
     def customer_features(
-        self, transactions: Table, *, columns: TransactionColumns, as_of: str | None = None
+        self,
+        transactions: Table,
+        *,
+        columns: TransactionColumns,
+        as_of: str | None = None,
+        customers: Table | None = None,
+        customer_id_col: str | None = None,
     ) -> pd.DataFrame:
-        frame = self.customer_features_frame(transactions, columns=columns, as_of=as_of)
+        frame = self.customer_features_frame(
+            transactions, columns=columns, as_of=as_of, customers=customers, customer_id_col=customer_id_col
+        )
         with quiet_warnings(), spark_errors("collect the customer features"):
             return to_pandas(frame)
 
@@ -79,10 +120,29 @@ class SparkEngine:
         self, transactions: Table, output: str, *, columns: TransactionColumns, as_of: str | None = None
     ) -> int:
         """Write the customer features to ``output`` (Parquet, or CSV for ``.csv``); returns the row count."""
-        frame = self.customer_features_frame(transactions, columns=columns, as_of=as_of).persist()
+        return self.features_with_notes_to(transactions, output, columns=columns, as_of=as_of)[0]
+
+    def features_with_notes_to(
+        self,
+        transactions: Table,
+        output: str,
+        *,
+        columns: TransactionColumns,
+        as_of: str | None = None,
+        customers: Table | None = None,
+        customer_id_col: str | None = None,
+    ) -> tuple[int, list[str]]:
+        """Write the customer features (with ``customers``' attributes) to ``output``.
+
+        Returns the row count and the pandas path's notes on the attribute join (empty without one).
+        """
+        frame, counts = self._features(
+            transactions, columns=columns, as_of=as_of, customers=customers, customer_id_col=customer_id_col
+        )
+        frame = frame.persist()
         write_table(frame, output)
         with spark_errors("count the customers"):
-            return int(frame.count())
+            return int(frame.count()), counts.notes() if counts is not None else []
 
     # ------------------------------------------------------------------ segments
     def sweep(
@@ -190,19 +250,46 @@ class SparkEngine:
         item_col: str,
         n: int = 10,
         seed: int = 0,
+        segments: Table | None = None,
+        segment_id_col: str | None = None,
+        quantity_col: str | None = None,
+        catalog: pd.DataFrame | None = None,
+        catalog_item_col: str | None = None,
     ) -> int:
-        """Write every customer's top-``n`` new items (implicit ALS) to ``output``; the customers listed."""
+        """Write every customer's top-``n`` new items (implicit ALS) to ``output``; the customers listed.
+
+        With ``segments`` (the output of ``segment``; ids in ``segment_id_col``) or ``catalog`` the
+        lists are the pandas path's: customers without history get their segment's (or everyone's)
+        most-owned items, with ``reason``, ``cold_start``, ``segment`` (with ``segments``) and
+        ``item_name`` (with ``catalog``); see :mod:`.spark_rec_lists`.
+        """
         from pyspark.sql import functions as F
 
         with quiet_warnings():
+            lines = self.read(transactions)
             lists = top_n_frame(
-                self.spark,
-                self.read(transactions),
-                customer_col=customer_col,
-                item_col=item_col,
-                n=n,
-                seed=seed,
-            ).persist()
+                self.spark, lines, customer_col=customer_col, item_col=item_col, n=n, seed=seed
+            )
+            if segments is not None or catalog is not None:
+                segmented = None
+                if segments is not None:
+                    assert segment_id_col is not None
+                    segmented = SegmentFile(self.read(segments), segment_id_col, str(segments))
+                lists = with_segment_fallback(
+                    self.spark,
+                    lines,
+                    lists,
+                    segmented,
+                    customer_col=customer_col,
+                    item_col=item_col,
+                    quantity_col=quantity_col,
+                    n=n,
+                )
+            if catalog is not None:
+                lists = with_item_names(
+                    self.spark, lines, lists, catalog, item_col=item_col, catalog_item_col=catalog_item_col
+                )
+            lists = lists.persist()
         write_table(lists, output)
         with spark_errors("count the lists"):
             return int(lists.agg(F.countDistinct(customer_col)).collect()[0][0])

@@ -9,7 +9,8 @@ global sort per measure (no single-partition window, so it scales with the clust
 Spark parses values by stricter rules than the pandas loader: ids are trimmed text (``1808.0`` →
 ``1808``), dates ISO (``2024-05-31``, optionally with a time), numbers with a decimal point. A
 filled value Spark cannot read stops the run with one line naming the column and the value,
-instead of being dropped silently. Category shares are not computed on Spark.
+instead of being dropped silently. Category spend shares (``share_<category>``) follow the pandas
+rules (see :mod:`.spark_customers`), and customer attributes are joined as the pandas path joins them.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import pandas as pd
 
 from segmentation.customers.rfm import rfm_segment
 from segmentation.customers.transactions import TransactionColumns
+from segmentation.engines.spark_customers import CategorySlots, category_slots, share_columns
 from segmentation.engines.spark_session import spark_errors
 from segmentation.engines.spark_tables import as_double, check_columns
 from segmentation.errors import ColumnError, ParameterError
@@ -176,15 +178,19 @@ def customer_features_frame(
     from pyspark.sql import functions as F
 
     mapped = [columns.customer, columns.date, columns.amount, columns.quantity, columns.price]
-    check_columns(lines, [*mapped, columns.order, columns.item], source="the transactions")
+    check_columns(lines, [*mapped, columns.order, columns.item, columns.category], source="the transactions")
     checks = _Checks()
     value, has_money = _line_values(columns, checks)
+    if columns.category is not None:  # file order numbers the categories, as pandas' factorize does
+        lines = lines.withColumn("_line", F.monotonically_increasing_id())
+    category = F.col(f"`{columns.category}`").cast("string") if columns.category else F.lit(None)
     typed = lines.select(
         customer_key_column(F.col(f"`{columns.customer}`")).alias("id"),
         _dates(lines, columns.date, checks).alias("day"),
         value.alias("value"),
         (customer_key_column(F.col(f"`{columns.order}`")) if columns.order else F.lit(None)).alias("ord"),
         (customer_key_column(F.col(f"`{columns.item}`")) if columns.item else F.lit(None)).alias("item"),
+        category.cast("string").alias("category"),
     )
     checks.run(lines)
     typed = typed.where(F.col("id").isNotNull() & F.col("day").isNotNull()).persist()
@@ -201,6 +207,10 @@ def customer_features_frame(
             ("monetary", "avg_order_value") if has_money else ("items_bought", "items_per_order")
         )
         bought = typed.where(F.col("value") >= 0)
+        slots: CategorySlots | None = None
+        if columns.category is not None:
+            slots = category_slots(lines, bought, column=columns.category)
+            bought = bought.withColumn("_slot", slots.slot_of(F.col("category")))
         frequency = F.countDistinct("ord") + F.countDistinct(F.when(F.col("ord").isNull(), F.col("day")))
         aggregates = [
             F.min("day").alias("_first"),
@@ -211,6 +221,8 @@ def customer_features_frame(
         ]
         if columns.item:
             aggregates.append(F.countDistinct("item").cast("double").alias("distinct_items"))
+        if slots is not None:
+            aggregates += slots.spend_sums()
         per_customer = bought.groupBy("id").agg(*aggregates)
         returns = (
             typed.where(F.col("value") < 0)
@@ -233,6 +245,7 @@ def customer_features_frame(
             *([F.col("distinct_items")] if columns.item else []),
             F.coalesce(F.col("returns_count"), F.lit(0.0)).alias("returns_count"),
             F.coalesce(F.col("returns_value"), F.lit(0.0)).alias("returns_value"),
+            *(share_columns(slots, total_name) if slots is not None else []),
         )
         features = features.persist()
         scored = rank_scores(features, by="recency_days", descending=True, id_col="id", name="r_score")
