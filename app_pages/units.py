@@ -7,6 +7,9 @@ of tables with :func:`money_columns_config`.
 
 from __future__ import annotations
 
+import dataclasses
+import re
+
 import pandas as pd
 import streamlit as st
 
@@ -14,6 +17,7 @@ from app_pages import state
 from segmentation import (
     CURRENCIES,
     CurrencyGuess,
+    FeatureFill,
     format_money,
     in_thousands,
     is_money_column,
@@ -115,6 +119,33 @@ def label(column: str) -> str:
 def labelled(columns: list[str] | tuple[str, ...] | pd.Index) -> dict[str, str]:
     """Column → label for every column (for ``DataFrame.rename`` of a chart's or table's columns)."""
     return {str(c): label(str(c)) for c in columns}
+
+
+def distinct_labels(columns: list[str] | tuple[str, ...] | pd.Index) -> dict[str, str]:
+    """Column → label for a picker: two columns given the same label are told apart by their names.
+
+    A widget's options must read differently (Streamlit maps the shown text back to the value), and
+    a marketer who labels two columns alike still has to know which one they pick.
+    """
+    labels = labelled(columns)
+    shown = list(labels.values())
+    return {
+        column: f"{text} ({column})" if shown.count(text) > 1 else text for column, text in labels.items()
+    }
+
+
+def with_labels(text: str, columns: list[str] | tuple[str, ...] | pd.Index) -> str:
+    """A sentence from the package with each quoted column name (``'monetary'``) replaced by its label."""
+    quoted = {repr(str(c)): repr(label(str(c))) for c in columns}
+    if not quoted:
+        return text
+    pattern = "|".join(re.escape(q) for q in sorted(quoted, key=len, reverse=True))
+    return re.sub(pattern, lambda found: quoted[found.group(0)], text)  # one pass: no label relabelled
+
+
+def fill_sentence(fill: FeatureFill) -> str:
+    """How one feature's missing values were filled, the feature named by its label."""
+    return dataclasses.replace(fill, feature=label(fill.feature)).sentence
 
 
 def feature_labels(names: pd.Index | list[str], columns: pd.Index | list[str]) -> dict[str, str]:
