@@ -49,20 +49,19 @@ def money_unit() -> str:
     return known.symbol if known is not None else code
 
 
-# Streamlit's own money formats group thousands ("$1,234.57"); printf formats cannot.
-_STREAMLIT_FORMATS = {"USD": "dollar", "EUR": "euro", "JPY": "yen"}
-
-
 def _printf_format(currency: str, *, thousands: bool = False) -> str:
-    """The column format: ``$1,234.50`` (Streamlit's), ``CHF 12.50``, ``$75k`` for thousands columns."""
-    if currency in _STREAMLIT_FORMATS and not thousands:
-        return _STREAMLIT_FORMATS[currency]
+    """The column format, thousands grouped in every currency.
+
+    ``$1,234.50``, ``CHF 1,234.50``, ``¥1,235``, ``1,234.50 points`` (a word after the number) and
+    ``$75.0k`` for columns in thousands. Streamlit's printf formats group with ``,`` (``%,.2f``), so
+    the cells stay numbers (the table sorts by value) and read like :func:`money`.
+    """
     known = CURRENCIES.get(currency)
-    number = "%.1fk" if thousands else "%.2f"
+    places = 1 if thousands else (known.decimals if known is not None else 2)
+    number = f"%,.{places}f" + ("k" if thousands else "")
     if known is None:
-        return f"{number} {currency.replace('%', '')}" if currency else number
-    if not thousands:
-        number = f"%.{known.decimals}f"
+        word = currency.replace("%", "")  # a "%" would start another printf directive
+        return f"{number} {word}" if word else number
     spacer = " " if known.symbol[-1].isalpha() else ""
     return f"{known.symbol}{spacer}{number}"
 
@@ -211,6 +210,7 @@ def currency_picker(guess: CurrencyGuess | None, *, data_token: str) -> None:
         chosen = "" if picked == NO_CURRENCY else picked
     if chosen != current:
         state.set_currency(chosen)
+        st.rerun()  # the table above was drawn with the previous currency
     st.caption(f"Money is written like this: {money(1234.5)} and {money(12.5)}.")
 
 
@@ -248,6 +248,7 @@ def labels_editor(frame: pd.DataFrame, *, data_token: str, skip: tuple[str, ...]
     }
     if labels != current:
         state.set_column_labels(labels)
+        st.rerun()  # the tables above were headed with the previous labels
 
 
 def _default_label(column: str) -> str:
