@@ -1,4 +1,8 @@
-"""Small plotly figures shared by pages (the stage-specific ones live with their page)."""
+"""Small plotly figures shared by pages (the stage-specific ones live with their page).
+
+The segment colours they use live in :mod:`app_pages.colours` (no plotly.express there, so a page
+that only colours, like the Workspace page, opens without loading it); they are re-exported here.
+"""
 
 from __future__ import annotations
 
@@ -10,40 +14,13 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from segmentation import label_name
-
-# One colour per segment number, on every page: segment 3 is the same colour on Features & k,
-# Personas and every later chart, whatever the marketer renames it to. Customers without a
-# segment ("Unassigned", "Not segmented …") are grey, a colour no segment gets.
-SEGMENT_PALETTE: tuple[str, ...] = tuple(px.colors.qualitative.Plotly)
-NO_SEGMENT_COLOUR = "#9ca3af"
-_NO_SEGMENT_PREFIXES = ("Unassigned", "Not segmented")
-
-
-def segment_colour(segment: int) -> str:
-    """The colour of segment number ``segment``; grey for the negative labels of customers without one."""
-    if segment < 0:
-        return NO_SEGMENT_COLOUR
-    return SEGMENT_PALETTE[segment % len(SEGMENT_PALETTE)]
-
-
-def segment_colour_map(names: Mapping[int, str]) -> dict[str, str]:
-    """Segment label → colour, for plotly's ``color_discrete_map`` in any chart coloured by segment.
-
-    ``names`` maps segment numbers to the names shown; the colour follows the number, so renaming
-    a segment keeps its colour. The fallback labels pages use for an unnamed segment ("Segment 3",
-    "3") and the names of customers without a segment are included, so every label on a chart
-    has its colour.
-    """
-    colours: dict[str, str] = {}
-    for segment in names:
-        colours[str(segment)] = colours[f"Segment {segment}"] = segment_colour(int(segment))
-    for segment, name in names.items():  # the names shown win over the fallbacks above
-        colours[name] = (
-            NO_SEGMENT_COLOUR if name.startswith(_NO_SEGMENT_PREFIXES) else segment_colour(int(segment))
-        )
-    colours.update({label_name(label, {}): NO_SEGMENT_COLOUR for label in (-1, -2)})
-    return colours
+# Re-exported: pages and tests take the segment colours from here, as they always have.
+from app_pages.colours import (  # noqa: F401
+    NO_SEGMENT_COLOUR,
+    SEGMENT_PALETTE,
+    segment_colour,
+    segment_colour_map,
+)
 
 
 def rfm_group_chart(groups: pd.Series) -> go.Figure:

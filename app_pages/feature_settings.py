@@ -7,6 +7,8 @@ term in the column's help; edits are read back into the package's choices.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 import streamlit as st
 
@@ -29,20 +31,26 @@ def shape_words(skew: float) -> str:
     return "Even"
 
 
-def preparation_editor(defaults: pd.DataFrame, *, key: str) -> pd.DataFrame:
-    """Edit a :func:`segmentation.specs_table` in words; returns it with the package's choices."""
+def preparation_editor(defaults: pd.DataFrame, *, labels: Mapping[str, str], key: str) -> pd.DataFrame:
+    """Edit a :func:`segmentation.specs_table` in words; returns it with the package's choices.
+
+    ``labels`` (column → the marketer's label) names each feature; the column's own name is shown
+    beside it, and the table returned has only the package's columns.
+    """
     shown = defaults.assign(
         transform=defaults["transform"].map(TRANSFORM_WORDS),
         skew=[shape_words(value) for value in defaults["skew"]],
     )
+    shown.insert(0, "label", [labels.get(str(f), str(f)) for f in defaults["feature"]])
     edited = st.data_editor(
         shown,
         key=key,
         hide_index=True,
         width="stretch",
-        disabled=["feature", "kind", "n_missing", "skew", "levels"],
+        disabled=["label", "feature", "kind", "n_missing", "skew", "levels"],
         column_config={
-            "feature": st.column_config.TextColumn("Feature"),
+            "label": st.column_config.TextColumn("Feature"),
+            "feature": st.column_config.TextColumn("Name in your file"),
             "kind": st.column_config.TextColumn("Kind"),
             "missing": st.column_config.SelectboxColumn(
                 "Missing values", options=list(MISSING_CHOICES), required=True
@@ -68,4 +76,4 @@ def preparation_editor(defaults: pd.DataFrame, *, key: str) -> pd.DataFrame:
             "levels": st.column_config.NumberColumn("Distinct values", format="%d"),
         },
     )
-    return edited.assign(transform=edited["transform"].map(WORDS_TRANSFORM))
+    return edited.drop(columns="label").assign(transform=edited["transform"].map(WORDS_TRANSFORM))

@@ -23,7 +23,7 @@ from app_pages.charts import (
 )
 from app_pages.feature_settings import preparation_editor
 from app_pages.shell import link_to, page_header, persona_wording, personas_for, require_data, wording_key
-from app_pages.units import axis_label, feature_labels, label
+from app_pages.units import axis_label, distinct_labels, feature_labels, fill_sentence, label, with_labels
 from app_pages.upload import UPLOAD_TYPES, read_upload
 from segmentation import (
     ALGORITHM_LABELS,
@@ -208,7 +208,7 @@ def _score_fills(
 def _show_fills(fills: tuple[FeatureFill, ...], *, intro: str) -> None:
     """Say what was filled, feature by feature: nothing is filled silently."""
     if fills:
-        st.info(intro + "\n" + "\n".join(f"- {fill.sentence}" for fill in fills))
+        st.info(intro + "\n" + "\n".join(f"- {fill_sentence(fill)}" for fill in fills))
 
 
 def _keep_first(widget_key: str, dropped: str) -> None:
@@ -275,15 +275,25 @@ predicted_columns = [c for c in customers.columns if c not in data.customers.col
 suggested = [f for f in suggestion.selected if f not in predicted_columns]
 options = [*suggested, *predicted_columns, *(f for f in suggestion.available if f not in predicted_columns)]
 picker_key = f"features:chosen:{data.token}"
-features = tuple(st.multiselect("Features to segment on", options, default=suggested, key=picker_key))
+# The picker shows the labels edited on the Data page; its values stay the column names.
+shown_as = distinct_labels(customers.columns)
+features = tuple(
+    st.multiselect(
+        "Features to segment on",
+        options,
+        default=suggested,
+        key=picker_key,
+        format_func=lambda column: shown_as.get(column, str(column)),
+    )
+)
 correlations = _correlations(customers, table_token, features)
 for first, second, r in high_correlation_pairs(correlations):
     st.warning(
-        f"**{first}** and **{second}** are near-duplicates (correlation {r:.2f}): they say almost the same "
-        "thing, so together they count twice. Keep one."
+        f"**{shown_as[first]}** and **{shown_as[second]}** are near-duplicates (correlation {r:.2f}): they "
+        "say almost the same thing, so together they count twice. Keep one."
     )
     st.button(
-        f"Keep {first}, drop {second}",
+        f"Keep {shown_as[first]}, drop {shown_as[second]}",
         key=f"features:keep_one:{first}:{second}",
         on_click=_keep_first,
         args=(picker_key, second),
@@ -291,16 +301,27 @@ for first, second, r in high_correlation_pairs(correlations):
 if suggestion.excluded:
     with st.expander(f"{len(suggestion.excluded)} columns left out, and why"):
         st.dataframe(
-            pd.DataFrame({"column": list(suggestion.excluded), "reason": list(suggestion.excluded.values())}),
+            pd.DataFrame(
+                {
+                    "label": [shown_as[c] for c in suggestion.excluded],
+                    "column": list(suggestion.excluded),
+                    "reason": list(suggestion.excluded.values()),
+                }
+            ),
             hide_index=True,
             width="stretch",
+            column_config={
+                "label": st.column_config.TextColumn("Column"),
+                "column": st.column_config.TextColumn("Name in your file"),
+                "reason": st.column_config.TextColumn("Why it is left out"),
+            },
         )
 if not features:
     st.warning("Choose at least one feature to segment on.")
     st.stop()
 defaults = _defaults(customers, table_token, features, roles)
 for feature, n_missing in zip(defaults["feature"], defaults["n_missing"], strict=True):
-    for issue in missing_issues(str(feature), int(n_missing), len(customers)):
+    for issue in missing_issues(shown_as[str(feature)], int(n_missing), len(customers)):
         st.warning(issue.message + " Consider leaving it out.")
 
 st.subheader("How each feature is prepared")
@@ -309,7 +330,9 @@ st.caption(
     "spenders do not dominate; scaling puts every feature on the same footing; weight 2 counts a "
     "feature twice."
 )
-edited = preparation_editor(defaults, key=f"features:settings:{_token(data.token, features)}")
+edited = preparation_editor(
+    defaults, labels=shown_as, key=f"features:settings:{_token(data.token, features)}"
+)
 try:
     specs = specs_from_table(edited)
     fills = _fills_preview(customers, table_token, specs)
@@ -317,11 +340,13 @@ except SegmentationError as exc:
     st.error(str(exc))
     st.stop()
 if fills:
-    st.caption("Missing values that will be filled: " + "; ".join(fill.sentence for fill in fills) + ".")
+    st.caption(
+        "Missing values that will be filled: " + "; ".join(fill_sentence(fill) for fill in fills) + "."
+    )
 
 with st.expander("Distributions and correlations", expanded=False):
     sample = _plot_sample(customers, table_token, seed)
-    shown = st.selectbox("Feature", features, key="features:histogram")
+    shown = st.selectbox("Feature", features, format_func=shown_as.__getitem__, key="features:histogram")
     st.plotly_chart(
         histogram_chart(sample[shown], label=label(shown)).update_xaxes(
             title_text=axis_label(shown, data.roles)
@@ -381,7 +406,7 @@ if not density and st.session_state.get(SWEEP_KEY) == request:
 
 if sweep is not None:
     for note in sweep.notes:
-        st.warning(note)
+        st.warning(with_labels(note, customers.columns))
     st.success(f"**{sweep.summary}**")
     with st.expander("How this was chosen"):
         st.write(sweep.reason)
@@ -461,7 +486,7 @@ workspace_session.save_run(
     personas=tuple(personas_to_dict(personas)["segments"]) if personas else (),
 )
 for note in result.notes:
-    st.warning(note)
+    st.warning(with_labels(note, customers.columns))
 _show_fills(result.model.fills, intro="**Missing values filled before segmenting:**")
 not_segmented = int((np.asarray(result.labels) == -2).sum())
 if not_segmented:

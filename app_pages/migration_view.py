@@ -15,21 +15,19 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from app_pages.charts import segment_colour
+import segmentation
+from app_pages.colours import segment_colour
 from app_pages.upload import UPLOAD_TYPES, read_upload
 from segmentation import (
     Role,
     SegmentationError,
-    SegmentationModel,
     SegmentationWarning,
     SegmentMigration,
     StoredItem,
     StoredRun,
     Workspace,
-    assign_segments,
     compare_segmentations,
     infer_roles,
-    numbers_for_model,
     safe_table_bytes,
 )
 
@@ -185,11 +183,16 @@ def _rescore(workspace: Workspace, runs: list[StoredItem]) -> None:
             st.error(f"The segmentation {stored.item.name} has no saved model to score with.")
             return
         try:
-            model = SegmentationModel.from_json(stored.model_json, source=f"the model of {stored.item.name}")
+            # Scoring names are read off the lazy package face here, not imported at the top: they load
+            # scikit-learn and SciPy (about a second), which the Workspace page's first draw never needs.
+            model = segmentation.SegmentationModel.from_json(
+                stored.model_json, source=f"the model of {stored.item.name}"
+            )
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", SegmentationWarning)
-                labels = assign_segments(
-                    model, numbers_for_model(model, loaded.frame, decimal=loaded.detection.decimal)
+                labels = segmentation.assign_segments(
+                    model,
+                    segmentation.numbers_for_model(model, loaded.frame, decimal=loaded.detection.decimal),
                 )
             item = _save_scored(workspace, stored, loaded.frame[id_col], labels, upload.name)
         except SegmentationError as exc:

@@ -13,7 +13,7 @@ import streamlit as st
 from app_pages import state, workspace_session
 from app_pages.charts import HEATMAP_ROWS, finish, segment_colour_map, segment_profile_heatmap
 from app_pages.shell import page_header, persona_wording, personas_for, require_segments, wording_key
-from app_pages.units import feature_labels
+from app_pages.units import feature_labels, fill_sentence, label, with_labels
 from segmentation import (
     Persona,
     Projection,
@@ -204,8 +204,8 @@ customers, _ = state.customers_with_predictions(data)
 missing = [f for f in run.features if f not in customers.columns]
 if missing:
     st.info(
-        f"These segments were built on predictions ({', '.join(missing)}) that this session does not have: "
-        "run them again on the Predictions page, and the personas follow."
+        f"These segments were built on predictions ({', '.join(label(f) for f in missing)}) that this "
+        "session does not have: run them again on the Predictions page, and the personas follow."
     )
     st.stop()
 try:
@@ -240,7 +240,7 @@ try:
     )
     projection = _projection(customers, labels, run.token, tuple(run.features), run.seed)
 except SegmentationError as error:
-    st.error(f"These segments cannot be described: {error}")
+    st.error(f"These segments cannot be described: {with_labels(str(error), customers.columns)}")
     st.stop()
 
 names, actions = _current_names_and_actions(personas)
@@ -262,7 +262,7 @@ fills = model.fills if model is not None else ()
 if fills:
     st.caption(
         "Missing values were filled before segmenting, so these personas include those customers: "
-        + "; ".join(fill.sentence for fill in fills)
+        + "; ".join(fill_sentence(fill) for fill in fills)
         + "."
     )
 

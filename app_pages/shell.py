@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+import segmentation
 from app_pages import registry, state
 from segmentation import (
     CurrencyGuess,
-    Persona,
     demo_dataset,
-    describe_segments,
     fingerprint,
-    guess_money_column,
 )
+
+if TYPE_CHECKING:  # an annotation only: importing it at run time loads scikit-learn (see personas_for)
+    from segmentation import Persona
 
 # The demo shop's generator writes its prices in dollars.
 DEMO_CURRENCY = CurrencyGuess("USD", 1.0, "the demo shop's prices are in US dollars")
@@ -103,11 +106,13 @@ def personas_for(
 
     ``currency`` and ``column_labels`` (the marketer's, as sorted pairs) only change the wording.
     """
-    return describe_segments(
+    # Read off the lazy package face when called, not imported at the top: describing segments loads
+    # scikit-learn and SciPy (about a second) that pages without segments (Data, Workspace) never need.
+    return segmentation.describe_segments(
         _customers,
         _labels,
         features=features,
-        money_col=guess_money_column(_customers),
+        money_col=segmentation.guess_money_column(_customers),
         id_col=id_col if id_col in _customers.columns else None,
         seed=seed,
         currency=currency,

@@ -7,6 +7,9 @@ of tables with :func:`money_columns_config`.
 
 from __future__ import annotations
 
+import dataclasses
+import re
+
 import pandas as pd
 import streamlit as st
 
@@ -14,6 +17,7 @@ from app_pages import state
 from segmentation import (
     CURRENCIES,
     CurrencyGuess,
+    FeatureFill,
     format_money,
     in_thousands,
     is_money_column,
@@ -45,20 +49,19 @@ def money_unit() -> str:
     return known.symbol if known is not None else code
 
 
-# Streamlit's own money formats group thousands ("$1,234.57"); printf formats cannot.
-_STREAMLIT_FORMATS = {"USD": "dollar", "EUR": "euro", "JPY": "yen"}
-
-
 def _printf_format(currency: str, *, thousands: bool = False) -> str:
-    """The column format: ``$1,234.50`` (Streamlit's), ``CHF 12.50``, ``$75k`` for thousands columns."""
-    if currency in _STREAMLIT_FORMATS and not thousands:
-        return _STREAMLIT_FORMATS[currency]
+    """The column format, thousands grouped in every currency.
+
+    ``$1,234.50``, ``CHF 1,234.50``, ``¥1,235``, ``1,234.50 points`` (a word after the number) and
+    ``$75.0k`` for columns in thousands. Streamlit's printf formats group with ``,`` (``%,.2f``), so
+    the cells stay numbers (the table sorts by value) and read like :func:`money`.
+    """
     known = CURRENCIES.get(currency)
-    number = "%.1fk" if thousands else "%.2f"
+    places = 1 if thousands else (known.decimals if known is not None else 2)
+    number = f"%,.{places}f" + ("k" if thousands else "")
     if known is None:
-        return f"{number} {currency.replace('%', '')}" if currency else number
-    if not thousands:
-        number = f"%.{known.decimals}f"
+        word = currency.replace("%", "")  # a "%" would start another printf directive
+        return f"{number} {word}" if word else number
     spacer = " " if known.symbol[-1].isalpha() else ""
     return f"{known.symbol}{spacer}{number}"
 
@@ -115,6 +118,33 @@ def label(column: str) -> str:
 def labelled(columns: list[str] | tuple[str, ...] | pd.Index) -> dict[str, str]:
     """Column → label for every column (for ``DataFrame.rename`` of a chart's or table's columns)."""
     return {str(c): label(str(c)) for c in columns}
+
+
+def distinct_labels(columns: list[str] | tuple[str, ...] | pd.Index) -> dict[str, str]:
+    """Column → label for a picker: two columns given the same label are told apart by their names.
+
+    A widget's options must read differently (Streamlit maps the shown text back to the value), and
+    a marketer who labels two columns alike still has to know which one they pick.
+    """
+    labels = labelled(columns)
+    shown = list(labels.values())
+    return {
+        column: f"{text} ({column})" if shown.count(text) > 1 else text for column, text in labels.items()
+    }
+
+
+def with_labels(text: str, columns: list[str] | tuple[str, ...] | pd.Index) -> str:
+    """A sentence from the package with each quoted column name (``'monetary'``) replaced by its label."""
+    quoted = {repr(str(c)): repr(label(str(c))) for c in columns}
+    if not quoted:
+        return text
+    pattern = "|".join(re.escape(q) for q in sorted(quoted, key=len, reverse=True))
+    return re.sub(pattern, lambda found: quoted[found.group(0)], text)  # one pass: no label relabelled
+
+
+def fill_sentence(fill: FeatureFill) -> str:
+    """How one feature's missing values were filled, the feature named by its label."""
+    return dataclasses.replace(fill, feature=label(fill.feature)).sentence
 
 
 def feature_labels(names: pd.Index | list[str], columns: pd.Index | list[str]) -> dict[str, str]:
@@ -180,6 +210,7 @@ def currency_picker(guess: CurrencyGuess | None, *, data_token: str) -> None:
         chosen = "" if picked == NO_CURRENCY else picked
     if chosen != current:
         state.set_currency(chosen)
+        st.rerun()  # the table above was drawn with the previous currency
     st.caption(f"Money is written like this: {money(1234.5)} and {money(12.5)}.")
 
 
@@ -217,6 +248,7 @@ def labels_editor(frame: pd.DataFrame, *, data_token: str, skip: tuple[str, ...]
     }
     if labels != current:
         state.set_column_labels(labels)
+        st.rerun()  # the tables above were headed with the previous labels
 
 
 def _default_label(column: str) -> str:

@@ -9,12 +9,13 @@ first run, the work used last is reopened; the demo when there is none.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
+import segmentation
 from app_pages import state
 from app_pages.shell import ensure_demo_loaded, load_demo
 from app_pages.workspace_session import (
@@ -32,10 +33,12 @@ from segmentation import (
     NOT_SEGMENTED,
     CatalogColumns,
     SegmentationError,
-    SegmentationModel,
     TransactionColumns,
     Workspace,
 )
+
+if TYPE_CHECKING:  # an annotation only; the class is read off the lazy face where a model is loaded
+    from segmentation import SegmentationModel
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,9 @@ def open_run(workspace: Workspace, stored_run_id: int) -> state.SegmentRun:
             "compare it below instead."
         )
     data = open_dataset(workspace, stored.dataset_id)
-    model = SegmentationModel.from_json(stored.model_json) if stored.model_json else None
+    # Read off the lazy face here: a model loads scikit-learn and SciPy, which pages never need until
+    # a stored segmentation is reopened (the Workspace page's first draw lists runs without them).
+    model = segmentation.SegmentationModel.from_json(stored.model_json) if stored.model_json else None
     run = state.SegmentRun(
         data_token=data.token,
         token=f"stored-run:{stored.item.id}:{stored.item.created_at.isoformat()}",

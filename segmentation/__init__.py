@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from segmentation._choices import (
+        ALGORITHM_LABELS,
         ALGORITHMS,
         DEFAULT_DEMO_CUSTOMERS,
         DEFAULT_DEMO_SEED,
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
         MAX_K,
         MAX_SEED,
         MIN_K,
+        MODEL_LABELS,
         PROPENSITY_MODELS,
         RECOMMENDERS,
     )
@@ -281,7 +283,6 @@ if TYPE_CHECKING:
     )
     from segmentation.recommendations.models import (
         DEFAULT_MODEL,
-        MODEL_LABELS,
         MODEL_MEANINGS,
         MODELS,
         make_model,
@@ -309,7 +310,6 @@ if TYPE_CHECKING:
         sweep_k,
     )
     from segmentation.segments.clustering import (
-        ALGORITHM_LABELS,
         SegmentationResult,
         fit_segments,
     )
@@ -375,7 +375,7 @@ if TYPE_CHECKING:
 # does not pay for pandas, scikit-learn and SciPy until a stage that needs them is used.
 _MODULE_OF: dict[str, str] = {
     "ALGORITHMS": "segmentation._choices",
-    "ALGORITHM_LABELS": "segmentation.segments.clustering",
+    "ALGORITHM_LABELS": "segmentation._choices",
     "CLV_MODELS": "segmentation.predictions.clv",
     "CLV_MODEL_LABELS": "segmentation.predictions.clv",
     "CURRENCIES": "segmentation.money",
@@ -396,7 +396,7 @@ _MODULE_OF: dict[str, str] = {
     "MIN_REPEAT_BUYERS": "segmentation.predictions.clv_data",
     "MISSING_CHOICES": "segmentation.segments.preparing",
     "MODELS": "segmentation.recommendations.models",
-    "MODEL_LABELS": "segmentation.recommendations.models",
+    "MODEL_LABELS": "segmentation._choices",
     "MODEL_MEANINGS": "segmentation.recommendations.models",
     "NOT_SEGMENTED": "segmentation.segments.labels",
     "NO_DATA_NAME": "segmentation.segments.labels",

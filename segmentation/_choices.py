@@ -10,18 +10,27 @@ from __future__ import annotations
 
 __all__ = [
     "ALGORITHMS",
+    "ALGORITHM_LABELS",
     "DEFAULT_DEMO_CUSTOMERS",
     "DEFAULT_DEMO_SEED",
     "DEFAULT_RECOMMENDER",
     "MAX_K",
     "MAX_SEED",
     "MIN_K",
+    "MODEL_LABELS",
     "PROPENSITY_MODELS",
     "RECOMMENDERS",
 ]
 
 #: Segmentation methods, the default first.
 ALGORITHMS: tuple[str, ...] = ("kmeans", "gmm", "agglomerative", "hdbscan")
+#: Their names on screen (here, not beside the methods, so listing saved runs loads no scikit-learn).
+ALGORITHM_LABELS: dict[str, str] = {
+    "kmeans": "K-means",
+    "gmm": "Gaussian mixture",
+    "agglomerative": "Agglomerative (Ward)",
+    "hdbscan": "Density (HDBSCAN)",
+}
 #: Fewest and most segments a user may ask for.
 MIN_K = 2
 MAX_K = 30
@@ -30,6 +39,14 @@ MAX_SEED = 2**32 - 1
 #: Recommender model names (the keys of ``segmentation.recommendations.MODELS``) and the default.
 RECOMMENDERS: tuple[str, ...] = ("popularity", "item_knn", "user_knn", "rp3beta", "ease")
 DEFAULT_RECOMMENDER = "ease"
+#: Their plain names for marketers, the technical name in brackets (one mapping for every screen).
+MODEL_LABELS: dict[str, str] = {
+    "popularity": "Bestsellers (popularity)",
+    "item_knn": "Bought together (item-kNN)",
+    "user_knn": "Similar shoppers (user-kNN)",
+    "rp3beta": "Graph walk (RP3beta)",
+    "ease": "Best overall fit (EASE)",
+}
 #: The demo shop's seed and size when none is given.
 DEFAULT_DEMO_SEED = 2026
 DEFAULT_DEMO_CUSTOMERS = 5000

@@ -76,6 +76,7 @@ def test_every_registered_page_exists_and_every_page_file_is_registered() -> Non
         "shell",
         "state",
         "charts",
+        "colours",
         "upload",
         "units",
         "feature_settings",

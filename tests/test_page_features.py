@@ -58,7 +58,7 @@ def test_defaults_leave_out_ids_pii_and_constants_and_warn_on_correlation() -> N
     assert chosen == ["recency_days", "monetary", "frequency", "monetary_again"]
     excluded = at.dataframe[0].value.set_index("column")["reason"]
     assert {"customer_id", "email", "store"} <= set(excluded.index)
-    assert any("monetary" in w.value and "monetary_again" in w.value for w in at.warning)
+    assert any("**Monetary** and **Monetary again**" in w.value for w in at.warning)  # labels, not names
     assert "Find segments" in at.info[-1].value  # nothing computed before the button
 
 
@@ -137,21 +137,21 @@ def test_filled_values_and_customers_without_data_are_shown() -> None:
     assert run.labels[40] == -2 and (np.delete(run.labels, 40) >= 0).all()
     median = customers["monetary"].drop(index=40).median()
     info = " ".join(box.value for box in at.info)
-    assert f"monetary: 3 missing values filled with the median {median:,.2f}".rstrip("0").rstrip(".") in info
+    assert f"Monetary: 3 missing values filled with the median {median:,.2f}".rstrip("0").rstrip(".") in info
     assert any("Not segmented (no data): 1 customer" in box.value for box in at.warning)
 
 
 def test_near_duplicates_are_flagged_by_the_picker_and_one_click_keeps_one() -> None:
     at = _page(_data())
     flagged = [w.value for w in at.warning if "near-duplicates" in w.value]
-    assert flagged and "**monetary** and **monetary_again**" in flagged[0]
+    assert flagged and "**Monetary** and **Monetary again**" in flagged[0]
     assert "(correlation 1.00)" in flagged[0]
     keep = at.button(key="features:keep_one:monetary:monetary_again")
-    assert keep.label == "Keep monetary, drop monetary_again"
+    assert keep.label == "Keep Monetary, drop Monetary again"
     keep.click().run()
     assert not at.exception
     assert at.multiselect[0].value == ["recency_days", "monetary", "frequency"]
-    assert not any("monetary_again" in w.value for w in at.warning)
+    assert not any("Monetary again" in w.value for w in at.warning)
 
 
 def test_constant_and_mostly_missing_columns_are_said_in_words() -> None:
@@ -166,7 +166,7 @@ def test_constant_and_mostly_missing_columns_are_said_in_words() -> None:
     assert not any("np." in reason for reason in excluded)
     at.multiselect[0].set_value(["recency_days", "frequency", "loyalty"]).run()
     warned = " ".join(w.value for w in at.warning)
-    assert "'loyalty' is missing in 120 of 150 rows (80%)" in warned and "Consider leaving it out" in warned
+    assert "'Loyalty' is missing in 120 of 150 rows (80%)" in warned and "Consider leaving it out" in warned
 
 
 def test_how_this_was_chosen_explains_every_measure_in_plain_words() -> None:
@@ -196,7 +196,7 @@ def test_predictions_are_offered_as_features_and_personas_follow() -> None:
     at.run()
     assert not at.exception
     picker = at.multiselect[0]
-    assert "expected_value" in picker.options and "expected_value" not in picker.value
+    assert "Expected value" in picker.options and "expected_value" not in picker.value
     picker.set_value(["recency_days", "expected_value"]).run()
     at.button(key="features:find").click().run()
     assert not at.exception

@@ -162,7 +162,7 @@ def test_page_says_what_was_filled_and_who_was_not_segmented() -> None:
     assert "1 customers were not segmented" in page_text
     median = customers["monetary"].drop(index=5).median()
     assert any(
-        f"monetary: 2 missing values filled with the median {median:,.0f}" in c.value for c in at.caption
+        f"Monetary: 2 missing values filled with the median {median:,.0f}" in c.value for c in at.caption
     )
     charts = " ".join(chart.proto.spec for chart in at.get("plotly_chart"))
     assert "Segment -2" not in charts  # no heatmap row nor map colour for customers without data

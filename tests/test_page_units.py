@@ -238,4 +238,4 @@ def test_preparation_table_speaks_words_not_skew_and_log1p() -> None:
 def test_a_thousands_money_column_reads_in_thousands_in_the_table() -> None:
     at = _confirmed_upload("exp_mall_customers.csv")
     columns = next(str(d.proto.columns) for d in at.dataframe if "Annual Income" in str(d.proto.columns))
-    assert '"format": "$%.1fk"' in columns  # 25 in "Annual Income (k$)" reads $25.0k, not $25.00
+    assert '"format": "$%,.1fk"' in columns  # 25 in "Annual Income (k$)" reads $25.0k, not $25.00

@@ -30,7 +30,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.linalg import lapack
 
-from segmentation._choices import DEFAULT_RECOMMENDER
+from segmentation._choices import DEFAULT_RECOMMENDER, MODEL_LABELS
 from segmentation.errors import ParameterError
 from segmentation.recommendations.interactions import apply_weighting
 from segmentation.recommendations.top_n import prune_dense, prune_sparse, seen_positions, top_k_per_row, top_n
@@ -463,14 +463,6 @@ MODELS: dict[str, type[Recommender]] = {
     model.name: model for model in (Popularity, ItemKNN, UserKNN, RP3Beta, EASE)
 }
 
-#: Plain names for marketers, the technical name in brackets (one mapping for every screen).
-MODEL_LABELS: dict[str, str] = {
-    "popularity": "Bestsellers (popularity)",
-    "item_knn": "Bought together (item-kNN)",
-    "user_knn": "Similar shoppers (user-kNN)",
-    "rp3beta": "Graph walk (RP3beta)",
-    "ease": "Best overall fit (EASE)",
-}
 #: One line per model saying what it suggests, for tooltips.
 MODEL_MEANINGS: dict[str, str] = {
     "popularity": "the items most customers bought, the same for everyone",

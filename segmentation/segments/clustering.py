@@ -31,7 +31,7 @@ import pandas as pd
 from sklearn.cluster import HDBSCAN, KMeans, MiniBatchKMeans
 from sklearn.mixture import GaussianMixture
 
-from segmentation._choices import ALGORITHMS, MAX_K
+from segmentation._choices import ALGORITHM_LABELS, ALGORITHMS, MAX_K
 from segmentation.errors import DataQualityWarning, ParameterError, SegmentationWarning
 from segmentation.segments.labels import NOT_SEGMENTED
 from segmentation.segments.model_file import SegmentationModel
@@ -63,12 +63,6 @@ __all__ = [
     "warn_duplicates",
 ]
 
-ALGORITHM_LABELS = {
-    "kmeans": "K-means",
-    "gmm": "Gaussian mixture",
-    "agglomerative": "Agglomerative (Ward)",
-    "hdbscan": "Density (HDBSCAN)",
-}
 FIT_SAMPLE = 10_000
 MINIBATCH_THRESHOLD = 2_000_000
 AGGLOMERATIVE_SAMPLE = 5_000
