@@ -420,11 +420,12 @@ def _parse_date_texts(texts: pd.Series) -> tuple[pd.Series, DateFormatName, bool
         return values, name, False
     candidates: list[tuple[pd.Series, DateFormatName, bool]] = []
     iso_like = texts.str.match(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
-    if iso_like.mean() >= 0.5:
+    iso_share = float(iso_like.mean()) if len(texts) else 0.0  # no text at all (a blank column): no dates
+    if iso_share >= 0.5:
         candidates.append((_parse_iso(texts.where(iso_like)), "ISO", False))
         if texts.str.contains(r"(?i)\d\s*[ap]m\b").any():
             candidates.append((_parse_iso_twelve_hour(texts), "ISO", False))
-    if 0 < iso_like.mean() < 1:
+    if 0 < iso_share < 1:
         # one column written several ways (rows typed by hand, exports pasted together): the
         # year-first dates are unambiguous; the others are read day- or month-first among themselves
         rest = texts[~iso_like]
@@ -432,7 +433,7 @@ def _parse_date_texts(texts: pd.Series) -> tuple[pd.Series, DateFormatName, bool
         mixed = _parse_iso(texts.where(iso_like))
         mixed.loc[rest.index] = others
         candidates.append((mixed, order, ambiguous))
-    if iso_like.mean() < 0.5:
+    if iso_share < 0.5:
         day_month = _parse_dmy(texts)
         candidates.append(day_month)
         if day_month[0].notna().mean() < 0.5:

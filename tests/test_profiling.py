@@ -421,3 +421,22 @@ def test_exact_repeated_rows_are_reported() -> None:
     assert len(repeats) == 1
     assert repeats[0].count == 2
     assert repeats[0].message.startswith("2 rows repeat an earlier row exactly (50.0%)")
+
+
+@pytest.mark.parametrize("values", [[], ["", None, "  "]])
+def test_a_blank_date_column_reads_as_no_dates(values: list[object]) -> None:
+    """No text at all (an empty part of a table, a blank column): no dates, no error."""
+    parsed = parse_dates(pd.Series(values, dtype="object"))
+    assert parsed.values.isna().all() and len(parsed.values) == len(values) and parsed.n_bad == 0
+
+
+def test_a_date_condition_on_a_blank_column_matches_nobody() -> None:
+    """The audience builder's date conditions on a column with no dates select nobody (no error)."""
+    from segmentation import AudienceQuery, Condition, ConditionGroup, query_mask
+
+    frame = pd.DataFrame({"last_order": ["", None, " "]}, dtype="object")
+    query = AudienceQuery(
+        groups=(ConditionGroup(conditions=(Condition("last_order", "after", "2024-01-01"),)),)
+    )
+    assert query_mask(frame, query).tolist() == [False, False, False]
+    assert query_mask(frame.iloc[:0], query).tolist() == []
