@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from app_pages import propensity_panel, state
+from app_pages import propensity_panel, state, units
 from app_pages.shell import link_to, page_header, require_data
 from segmentation import (
     CLV_MODEL_LABELS,
@@ -132,7 +132,9 @@ def _show_customers(result: ClvResult, months: int) -> None:
                 "Chance still active", min_value=0.0, max_value=1.0, format="percent"
             ),
             "expected_purchases": st.column_config.NumberColumn(f"Expected orders {words}", format="%.1f"),
-            "expected_value": st.column_config.NumberColumn(f"Expected value {words}", format="%.2f"),
+            "expected_value": st.column_config.NumberColumn(
+                f"Expected value {words}", format=units.money_format()
+            ),
         },
     )
     rate = result.discount_rate

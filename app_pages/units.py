@@ -66,6 +66,12 @@ def _printf_format(currency: str, *, thousands: bool = False) -> str:
     return f"{known.symbol}{spacer}{number}"
 
 
+def money_format() -> str:
+    """The format of a money column in the marketer's currency (thousands grouped; plain without one)."""
+    currency = state.currency()
+    return _printf_format(currency) if currency else "%,.2f"
+
+
 def is_money(column: str, roles: dict[str, str] | None = None) -> bool:
     """Whether a column holds money: its role says so, or (without a role) its name does."""
     role = (roles or {}).get(str(column))

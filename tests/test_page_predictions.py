@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -9,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app_pages.registry import page
-from app_pages.state import ACTIVE_DATA, PREDICTIONS, ActiveData
+from app_pages.state import ACTIVE_DATA, CURRENCY, PREDICTIONS, ActiveData
 from segmentation import demo_dataset, write_demo_data
 
 PAGE = str(page("predictions").file)
@@ -25,6 +26,7 @@ def small_shop(tmp_path_factory: pytest.TempPathFactory) -> ActiveData:
 def test_lifetime_value_on_the_demo_shop(small_shop: ActiveData) -> None:
     at = AppTest.from_file(PAGE, default_timeout=300)
     at.session_state[ACTIVE_DATA] = small_shop
+    at.session_state[CURRENCY] = "CHF"
     at.run()
     assert not at.exception, at.exception
     assert [title.value for title in at.title] == ["Predictions"]
@@ -53,6 +55,10 @@ def test_lifetime_value_on_the_demo_shop(small_shop: ActiveData) -> None:
     assert predictions["probability_active"].between(0, 1).all()
     table = at.dataframe[-1].value
     assert len(table) == len(predictions)
+    # Expected value is money: in the marketer's currency with thousands grouped, still numbers.
+    money = json.loads(at.dataframe[-1].proto.columns)["expected_value"]
+    assert money["type_config"]["format"] == "CHF %,.2f"
+    assert pd.api.types.is_float_dtype(table["expected_value"])
     # Moving away and back: the result is kept, not refitted (no button needed).
     at.run()
     assert len(at.get("plotly_chart")) == 1
