@@ -97,3 +97,20 @@ def mixture_customers(*, n_customers: int = 12_000, seed: int = 0) -> tuple[pd.D
     frame.insert(0, "customer_id", [f"M{i:06d}" for i in range(n_customers)])
     order = rng.permutation(n_customers)
     return frame.iloc[order].reset_index(drop=True), group[order]
+
+
+#: The command-line flags naming the columns of :func:`shop_lines` (features, recommend ...).
+TRANSACTION_FLAGS = [
+    "--customer-col",
+    "customer_id",
+    "--date-col",
+    "order_date",
+    "--quantity-col",
+    "quantity",
+    "--price-col",
+    "unit_price",
+    "--order-col",
+    "order_id",
+    "--item-col",
+    "product_id",
+]

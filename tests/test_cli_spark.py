@@ -10,22 +10,7 @@ import pytest
 
 from segmentation import PandasEngine
 from segmentation.cli import main
-from tests._engine_fixtures import COLUMNS, RFM_COLUMNS, shop_lines, write_lines
-
-FLAGS = [
-    "--customer-col",
-    "customer_id",
-    "--date-col",
-    "order_date",
-    "--quantity-col",
-    "quantity",
-    "--price-col",
-    "unit_price",
-    "--order-col",
-    "order_id",
-    "--item-col",
-    "product_id",
-]
+from tests._engine_fixtures import COLUMNS, RFM_COLUMNS, TRANSACTION_FLAGS, shop_lines, write_lines
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +26,7 @@ def test_features_on_spark_equal_the_pandas_file(
     files: dict[str, str], spark_session: object, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = Path(files["folder"]) / "features.parquet"
-    assert main(["features", files["orders"], *FLAGS, "-o", str(out), "--engine", "spark"]) == 0
+    assert main(["features", files["orders"], *TRANSACTION_FLAGS, "-o", str(out), "--engine", "spark"]) == 0
     assert "wrote" in capsys.readouterr().out
     on_spark = pd.read_parquet(out).sort_values("customer_id").reset_index(drop=True)
     reference = pd.read_csv(files["customers"], dtype={"customer_id": str, "rfm_score": str})

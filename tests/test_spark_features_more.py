@@ -11,7 +11,7 @@ import pytest
 
 from segmentation import PandasEngine, SparkEngine
 from segmentation.cli import main
-from tests._engine_fixtures import COLUMNS, shop_lines, write_lines
+from tests._engine_fixtures import COLUMNS, TRANSACTION_FLAGS, shop_lines, write_lines
 
 CATEGORY_COLUMNS = replace(COLUMNS, category="category")
 #: Seven categories (two only differ by a stray space, one slugs to "other", one is only on returns).
@@ -140,18 +140,7 @@ def test_features_cli_on_spark_with_customers_and_categories(
 ) -> None:
     folder = Path(files["folder"])
     flags = [
-        "--customer-col",
-        "customer_id",
-        "--date-col",
-        "order_date",
-        "--quantity-col",
-        "quantity",
-        "--price-col",
-        "unit_price",
-        "--order-col",
-        "order_id",
-        "--item-col",
-        "product_id",
+        *TRANSACTION_FLAGS,
         "--category-col",
         "category",
         "--customers",
