@@ -19,6 +19,7 @@ row, because it decides who is contacted. So nothing here re-words a rule:
   every id is a number) and the **control draw** (:func:`.audience_rules.control_positions` per
   segment) are the pandas engine's.
 
+:mod:`.spark_list_reading` holds the whole-table readings and the per-batch rules;
 :func:`spark_audience` returns the list as a Spark DataFrame with what each rule removed;
 :func:`collect_audience` brings it to the driver as the package's :class:`~segmentation.Audience`
 (for CSV, XLSX and ZIP files, written by the package's own safe writers), and
@@ -27,9 +28,8 @@ row, because it decides who is contacted. So nothing here re-words a rule:
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -54,37 +54,32 @@ from segmentation.campaigns.audience_rules import (
     RULE_SUPPRESSED,
     RULE_UNRECOGNISED_CONSENT,
     audience_notes,
-    bad_segment_error,
-    check_chosen_segments,
     control_positions,
     count_table,
-    id_numbers,
-    read_segment_numbers,
-    row_rules,
     suppression_warning,
 )
-from segmentation.campaigns.conditions import DATE_OPERATORS, NUMBER_OPERATORS
-from segmentation.campaigns.consent import ConsentDecision, read_consent_column, resolve_polarity
+from segmentation.campaigns.consent import ConsentDecision
+from segmentation.engines.spark_list_reading import (
+    EMAIL,
+    ID,
+    IDNUM,
+    IDNUM_OK,
+    ROW,
+    SEG,
+    check_date_formats,
+    consent_table,
+    date_columns,
+    decimal_marks,
+    known_segments,
+    number_columns,
+    rule_frame,
+    text_columns,
+)
 from segmentation.engines.spark_session import spark_errors
-from segmentation.errors import ColumnError
-from segmentation.keys import match_key
-from segmentation.parsing import parse_dates, parse_numbers
 
 __all__ = ["SparkAudience", "collect_audience", "list_frame", "spark_audience"]
 
-ROW = "_row"
-_ID, _EMAIL, _SEG, _IDNUM, _IDNUM_OK, _GROUP, _POS = (
-    "_id",
-    "_email",
-    "_seg",
-    "_idnum",
-    "_idnum_ok",
-    "_group",
-    "_pos",
-)
-#: Hidden copies of columns read as numbers, with the decimal mark chosen on the whole column.
-_NUMBER_COPY = "__number__"
-_FILTER_NUMBER_OPERATORS = (">=", "<=", ">", "<")
+_GROUP, _POS = "_group", "_pos"
 
 
 @dataclass(frozen=True)
@@ -106,224 +101,16 @@ class SparkAudience:
     warnings: tuple[str, ...]
 
 
-def _number_columns(spec: CampaignSpec) -> set[str]:
-    used = {f.column for f in spec.filters if f.operator in _FILTER_NUMBER_OPERATORS}
-    if spec.query is not None:
-        used |= {c.column for c in spec.query.conditions if c.operator in (*NUMBER_OPERATORS, "between")}
-    return used
-
-
-def _date_columns(spec: CampaignSpec) -> set[str]:
-    if spec.query is None:
-        return set()
-    return {c.column for c in spec.query.conditions if c.operator in (*DATE_OPERATORS, "within_days")}
-
-
-def _text_columns(frame: Any, names: set[str]) -> list[str]:
-    kinds = dict(frame.dtypes)
-    return sorted(n for n in names if kinds.get(n) == "string")
-
-
-def _decimal_marks(frame: Any, columns: list[str]) -> dict[str, str]:
-    """Per text column read as numbers: "," when more of its values read with a decimal comma."""
-    if not columns:
-        return {}
-    from pyspark.sql import functions as F
-
-    def tally(batches: Any) -> Any:
-        for batch in batches:
-            yield pd.DataFrame(
-                {
-                    "column": columns,
-                    "points": [int(parse_numbers(batch[c]).values.notna().sum()) for c in columns],
-                    "commas": [
-                        int(parse_numbers(batch[c], decimal=",").values.notna().sum()) for c in columns
-                    ],
-                }
-            )
-
-    with spark_errors("read the columns compared as numbers"):
-        totals = (
-            frame.select(*[F.col(f"`{c}`") for c in columns])
-            .mapInPandas(tally, schema="column string, points long, commas long")
-            .groupBy("column")
-            .agg(F.sum("points").alias("points"), F.sum("commas").alias("commas"))
-            .collect()
-        )
-    return {row["column"]: ("," if row["commas"] > row["points"] else ".") for row in totals}
-
-
-def _check_date_formats(frame: Any, columns: list[str]) -> None:
-    """Refuse a date column whose parts are written in different formats (read two ways otherwise)."""
-    if not columns:
-        return
-    from pyspark.sql import functions as F
-
-    def formats(batches: Any) -> Any:
-        for batch in batches:
-            found = [
-                (c, str(parse_dates(batch[c]).format_name))
-                for c in columns
-                if batch[c].notna().any()  # an empty part says nothing about the format
-            ]
-            yield pd.DataFrame(found, columns=["column", "format"])
-
-    with spark_errors("read the columns compared as dates"):
-        seen = (
-            frame.select(*[F.col(f"`{c}`") for c in columns])
-            .mapInPandas(formats, schema="column string, format string")
-            .distinct()
-            .collect()
-        )
-    by_column: dict[str, list[str]] = {}
-    for row in seen:
-        by_column.setdefault(row["column"], []).append(row["format"])
-    for column, found in sorted(by_column.items()):
-        if len(found) > 1:
-            shown = " and ".join(sorted(found))
-            raise ColumnError(
-                f"the date column {column!r} is written in more than one way ({shown}) in different parts "
-                "of the table; write its dates one way (2024-03-01 is safest) or use --engine pandas."
-            )
-
-
-def _evaluation_spec(spec: CampaignSpec, marks: Mapping[str, str]) -> CampaignSpec:
-    """``spec`` with number comparisons on hidden pre-read copies, and the query's day pinned.
-
-    Pinning "today" once on the driver keeps "within the last N days" the same in every batch.
-    """
-    filters = tuple(
-        replace(f, column=_NUMBER_COPY + f.column)
-        if f.operator in _FILTER_NUMBER_OPERATORS and f.column in marks
-        else f
-        for f in spec.filters
-    )
-    query = spec.query
-    if query is not None:
-        groups = tuple(
-            replace(
-                group,
-                conditions=tuple(
-                    replace(c, column=_NUMBER_COPY + c.column)
-                    if c.operator in (*NUMBER_OPERATORS, "between") and c.column in marks
-                    else c
-                    for c in group.conditions
-                ),
-            )
-            for group in query.groups
-        )
-        query = replace(query, groups=groups, as_of=query.as_of or _today())
-    return replace(spec, filters=filters, query=query)
-
-
-def _today() -> str:
-    return dt.datetime.now(dt.UTC).date().isoformat()
-
-
-def _rule_frame(
-    rows: Any, spec: CampaignSpec, contacts: ContactColumns, marks: Mapping[str, str]
-) -> tuple[Any, list[str]]:
-    """``rows`` with match keys, segment numbers, id numbers and one boolean column per row rule."""
-    from pyspark.sql.types import BooleanType, DoubleType, LongType, StringType, StructField
-
-    evaluated = _evaluation_spec(spec, marks)
-    empty = pd.DataFrame({c: pd.Series(dtype="object") for c in rows.columns})
-    for column, mark in marks.items():
-        empty[_NUMBER_COPY + column] = parse_numbers(empty[column], decimal=mark).values
-    names = [
-        r.rule
-        for r in row_rules(empty, spec, ids=pd.Series(dtype="object"), segments=np.zeros(0, dtype="int64"))
-    ]
-    id_col, email_col = contacts.customer_id, contacts.email
-
-    def evaluate(batches: Any) -> Any:
-        for batch in batches:
-            ids = match_key(batch[id_col])
-            segments, _ = read_segment_numbers(batch["segment"])
-            view = batch.copy()
-            for column, mark in marks.items():
-                view[_NUMBER_COPY + column] = parse_numbers(batch[column], decimal=mark).values
-            numbers = id_numbers(ids)
-            out = batch.assign(
-                **{
-                    _ID: ids.to_numpy(dtype=object),
-                    _EMAIL: match_key(batch[email_col]).to_numpy(dtype=object) if email_col else "",
-                    _SEG: segments,
-                    _IDNUM: numbers.fillna(0.0).to_numpy(dtype="float64"),
-                    _IDNUM_OK: numbers.notna().to_numpy(),
-                }
-            )
-            for position, rule in enumerate(row_rules(view, evaluated, ids=ids, segments=segments)):
-                out[f"_r{position}"] = np.asarray(rule.keep, dtype=bool)
-            yield out
-
-    extra = [
-        StructField(_ID, StringType()),
-        StructField(_EMAIL, StringType()),
-        StructField(_SEG, LongType()),
-        StructField(_IDNUM, DoubleType()),
-        StructField(_IDNUM_OK, BooleanType()),
-        *[StructField(f"_r{i}", BooleanType()) for i in range(len(names))],
-    ]
-    from pyspark.sql.types import StructType
-
-    schema = StructType([*rows.schema.fields, *extra])
-    return rows.mapInPandas(evaluate, schema=schema), names
-
-
-def _known_segments(rows: Any, spec: CampaignSpec) -> None:
-    """Raise on a segment that is not a whole number (the first in file order) or an unknown chosen one."""
-    from pyspark.sql import functions as F
-
-    with spark_errors("read the segments"):
-        pairs = (
-            rows.groupBy("segment", "segment_name").agg(F.min(ROW).alias("first")).orderBy("first").collect()
-        )
-    raw = pd.Series([p["segment"] for p in pairs], dtype="object")
-    numbers, bad = read_segment_numbers(raw)
-    if bad.any():
-        raise bad_segment_error(raw[bad].iloc[0])
-    if spec.segments:
-        check_chosen_segments([p["segment_name"] for p in pairs], np.unique(numbers), spec.segments)
-
-
-def _consent_table(rows: Any, spec: CampaignSpec) -> tuple[Any, ConsentDecision, str | None]:
-    """The consent column read once per distinct value: (value, _contact, _blank) and the decision."""
-    from pyspark.sql.types import BooleanType, StructField, StructType
-
-    column = str(spec.consent_col)
-    polarity, note = resolve_polarity(column, spec.consent_polarity)
-    with spark_errors(f"read the consent column {column!r}"):
-        distinct = rows.groupBy(f"`{column}`").count().collect()
-    values = pd.Series([row[0] for row in distinct], dtype="object")
-    counts = pd.Series([int(row[1]) for row in distinct], dtype="int64")
-    contact, blank, decision = read_consent_column(
-        values, column=column, polarity=polarity, confirmed=spec.consent_confirmed, counts=counts
-    )
-    schema = StructType(
-        [
-            StructField("_consent_value", rows.schema[column].dataType),
-            StructField("_contact", BooleanType()),
-            StructField("_blank", BooleanType()),
-        ]
-    )
-    table = [
-        (value, None if pd.isna(may) else bool(may), bool(empty))
-        for value, may, empty in zip(values, contact.astype(object), blank, strict=True)
-    ]
-    return rows.sparkSession.createDataFrame(table, schema), decision, note
-
-
 def _flag_keys(rows: Any, keys: Any, flag: str, *, with_email: bool) -> Any:
     """``rows`` with ``flag`` True where the id's or the email's match key is one of ``keys`` (column key)."""
     from pyspark.sql import functions as F
 
     keys = keys.select(F.col("key")).where(F.col("key") != "").distinct()
-    marked = rows.join(keys.withColumn("_on_id", F.lit(True)), rows[_ID] == keys["key"], "left").drop("key")
+    marked = rows.join(keys.withColumn("_on_id", F.lit(True)), rows[ID] == keys["key"], "left").drop("key")
     hit = F.coalesce(F.col("_on_id"), F.lit(False))
     if with_email:
         by_email = keys.withColumn("_on_email", F.lit(True))
-        marked = marked.join(by_email, marked[_EMAIL] == by_email["key"], "left").drop("key")
+        marked = marked.join(by_email, marked[EMAIL] == by_email["key"], "left").drop("key")
         hit = hit | F.coalesce(F.col("_on_email"), F.lit(False))
     return marked.withColumn(flag, hit).drop("_on_id", "_on_email")
 
@@ -365,15 +152,15 @@ def spark_audience(frame: Any, spec: CampaignSpec, *, contacts: ContactColumns) 
     rows = frame.withColumn(ROW, F.monotonically_increasing_id()).persist()
     with spark_errors("count the customers"):
         n_input = int(rows.count())
-    _known_segments(rows, spec)
-    marks = _decimal_marks(rows, _text_columns(rows, _number_columns(spec)))
-    _check_date_formats(rows, _text_columns(rows, _date_columns(spec)))
-    ruled, names = _rule_frame(rows, spec, contacts, marks)
+    known_segments(rows, spec)
+    marks = decimal_marks(rows, text_columns(rows, number_columns(spec)))
+    check_date_formats(rows, text_columns(rows, date_columns(spec)))
+    ruled, names = rule_frame(rows, spec, contacts, marks)
     tests = [F.col(f"_r{i}") for i in range(len(names))]
 
     consent, consent_note = None, None
     if spec.consent_col is not None and not spec.consent_waived:
-        table, consent, consent_note = _consent_table(rows, spec)
+        table, consent, consent_note = consent_table(rows, spec)
         ruled = ruled.join(
             F.broadcast(table), ruled[f"`{spec.consent_col}`"].eqNullSafe(table["_consent_value"]), "left"
         ).drop("_consent_value")
@@ -381,9 +168,9 @@ def spark_audience(frame: Any, spec: CampaignSpec, *, contacts: ContactColumns) 
         blank = F.coalesce(F.col("_blank"), F.lit(False))
         # Persisted: the said-no keys and the rows they block come from the same evaluated batches.
         ruled = ruled.withColumn("_said_no", said_no).persist()
-        blocked = ruled.where(F.col("_said_no")).select(F.col(_ID).alias("key"))
+        blocked = ruled.where(F.col("_said_no")).select(F.col(ID).alias("key"))
         if contacts.email is not None:
-            blocked = blocked.union(ruled.where(F.col("_said_no")).select(F.col(_EMAIL).alias("key")))
+            blocked = blocked.union(ruled.where(F.col("_said_no")).select(F.col(EMAIL).alias("key")))
         ruled = _flag_keys(ruled, blocked, "_blocked", with_email=contacts.email is not None)
         names += [RULE_NO_CONSENT, RULE_UNRECOGNISED_CONSENT, RULE_SAID_NO_ELSEWHERE]
         tests += [~F.col("_said_no") & ~blank, F.col("_contact").isNotNull() | blank, ~F.col("_blocked")]
@@ -430,12 +217,12 @@ def spark_audience(frame: Any, spec: CampaignSpec, *, contacts: ContactColumns) 
         if entry_list.entries and not matched:
             warnings.append(suppression_warning(entry_list))
 
-    listed = _first_rows_only(ruled.where(F.col("_kept")), _ID)
+    listed = _first_rows_only(ruled.where(F.col("_kept")), ID)
     names.append(RULE_DUPLICATE_ID)
     if contacts.email is not None:
         with spark_errors("remove duplicate ids"):
             remaining.append(int(listed.count()))
-        listed = _first_rows_only(listed, _EMAIL)
+        listed = _first_rows_only(listed, EMAIL)
         names.append(RULE_DUPLICATE_EMAIL)
     listed = listed.persist()
     with spark_errors("remove duplicates"):
@@ -446,33 +233,33 @@ def spark_audience(frame: Any, spec: CampaignSpec, *, contacts: ContactColumns) 
         for name, b, a in zip(names, before, remaining, strict=True)
     )
 
-    numeric_ids = remaining[-1] > 0 and listed.where(~F.col(_IDNUM_OK)).limit(1).count() == 0
-    order = [F.col(_SEG), F.col(_IDNUM), F.col(_ID)] if numeric_ids else [F.col(_SEG), F.col(_ID)]
+    numeric_ids = remaining[-1] > 0 and listed.where(~F.col(IDNUM_OK)).limit(1).count() == 0
+    order = [F.col(SEG), F.col(IDNUM), F.col(ID)] if numeric_ids else [F.col(SEG), F.col(ID)]
     with spark_errors("count the segments"):
-        sizes = {int(r[0]): int(r[1]) for r in listed.groupBy(_SEG).count().collect()}
+        sizes = {int(r[0]): int(r[1]) for r in listed.groupBy(SEG).count().collect()}
     drawn = [
         (segment, int(position))
         for segment, size in sorted(sizes.items())
         for position in control_positions(segment, size, spec.control_share, spec.seed)
     ]
-    within = Window.partitionBy(_SEG).orderBy(*order)
+    within = Window.partitionBy(SEG).orderBy(*order)
     placed = listed.withColumn(_POS, F.row_number().over(within) - 1)
     if drawn:
         controls = spark.createDataFrame(
             drawn, StructType([StructField("_cseg", LongType()), StructField("_cpos", LongType())])
         ).withColumn("_control", F.lit(True))
         placed = placed.join(
-            controls, (placed[_SEG] == controls["_cseg"]) & (placed[_POS] == controls["_cpos"]), "left"
+            controls, (placed[SEG] == controls["_cseg"]) & (placed[_POS] == controls["_cpos"]), "left"
         ).drop("_cseg", "_cpos")
         group = F.when(F.col("_control"), F.lit("control")).otherwise(F.lit("treatment"))
     else:
         group = F.lit("treatment")
     ordered = placed.withColumn(_GROUP, group).select(
-        *[F.col(f"`{c}`") for c in columns], ROW, _SEG, _GROUP, _ID
+        *[F.col(f"`{c}`") for c in columns], ROW, SEG, _GROUP, ID
     )
     ordered = ordered.orderBy(*order)
     with spark_errors("count the groups"):
-        grouped = ordered.groupBy(_SEG, "segment_name", _GROUP).count().collect()
+        grouped = ordered.groupBy(SEG, "segment_name", _GROUP).count().collect()
     counts = count_table(
         pd.DataFrame(
             {
@@ -551,11 +338,11 @@ def collect_audience(
     """The list on the driver as the package's :class:`Audience` (the same frame ``build_audience`` makes)."""
     rows = _to_pandas(built.rows)
     selected = rows[list(built.columns)]
-    segments = rows[_SEG].to_numpy(dtype="int64")
+    segments = rows[SEG].to_numpy(dtype="int64")
     groups = rows[_GROUP].to_numpy(dtype=object)
     items, without = listed_items(
         recommendations,
-        rows[_ID].astype("str"),
+        rows[ID].astype("str"),
         contacts=contacts,
         customer_col=recommendation_customer_col,
         top_n=spec.top_n_items,
@@ -584,7 +371,7 @@ def list_frame(
             batch[source_columns],
             spec,
             contacts,
-            batch[_SEG].to_numpy(dtype="int64"),
+            batch[SEG].to_numpy(dtype="int64"),
             batch[_GROUP].to_numpy(dtype=object),
             actions,
             None,
